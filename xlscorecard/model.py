@@ -1,0 +1,125 @@
+"""The plain data model: a catalogue of indicators, their monthly values and the words around them.
+
+Nothing here knows about Excel or files; loaders fill it and writers read it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Final
+
+from .months import Month
+
+NOT_APPLICABLE: Final = "-"
+"""The value of a cell that does not apply this month (printed ``-``), as opposed to missing."""
+
+Value = float | str | None
+"""A monthly figure: a number, :data:`NOT_APPLICABLE`, or ``None`` for "not yet known"."""
+
+
+class Unit(StrEnum):
+    COUNT = "count"
+    PERCENT = "percent"
+    RATE = "rate_per_10k"
+
+
+class Polarity(StrEnum):
+    UP = "up"
+    DOWN = "down"
+    NONE = "none"
+
+
+POPULATION: Final = "population"
+"""The denominator name of a rate: the 0-17 population of the month's reporting year."""
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One row of the dataset.
+
+    A derived indicator has ``numerator`` refs (added together) and a ``denominator`` ref, or
+    :data:`POPULATION` for a rate per 10,000; its figures are calculated, never typed.
+    """
+
+    ref: str
+    name: str
+    section: str
+    unit: Unit
+    polarity: Polarity
+    owner: str = ""
+    reporter: str = ""
+    outcome: str = ""
+    numerator: tuple[str, ...] = ()
+    denominator: str | None = None
+
+    @property
+    def is_derived(self) -> bool:
+        return bool(self.numerator)
+
+
+@dataclass(frozen=True)
+class Benchmark:
+    """Comparators for one indicator; each a number or the text ``Local``."""
+
+    sn: Value | str
+    eng: Value | str
+    se: Value | str
+    period: str = ""
+
+
+@dataclass(frozen=True)
+class Comment:
+    text: str
+    author: str = ""
+
+
+@dataclass
+class Settings:
+    """What a council sets once: names, populations, thresholds, how many months show."""
+
+    council: str
+    title: str = "Children and Families"
+    report_name: str = "Monthly dataset"
+    populations: dict[str, float] = field(default_factory=dict)
+    arrow_threshold: float = 0.10
+    visible_months: int = 7
+    benchmark_note: str = ""
+    year_start_month: int = 4
+    extra: dict[str, str] = field(default_factory=dict)
+
+    def population(self, month: Month) -> float | None:
+        """The 0-17 population used for ``month``'s rates (by reporting year), if known."""
+        return self.populations.get(month.financial_year(self.year_start_month))
+
+
+@dataclass
+class Dataset:
+    """Everything the workbook shows, keyed by indicator ref and month."""
+
+    settings: Settings
+    indicators: list[Indicator]
+    values: dict[tuple[str, Month], Value] = field(default_factory=dict)
+    sources: dict[tuple[str, Month], str] = field(default_factory=dict)
+    commentary: dict[tuple[str, Month], Comment] = field(default_factory=dict)
+    benchmarks: dict[str, Benchmark] = field(default_factory=dict)
+    targets: dict[tuple[str, str], Value | str] = field(default_factory=dict)
+
+    def indicator(self, ref: str) -> Indicator:
+        for item in self.indicators:
+            if item.ref == ref:
+                return item
+        raise KeyError(ref)
+
+    @property
+    def refs(self) -> list[str]:
+        return [item.ref for item in self.indicators]
+
+    @property
+    def months(self) -> list[Month]:
+        """Every month holding at least one stored value, oldest first."""
+        return sorted({month for _, month in self.values})
+
+    @property
+    def target_periods(self) -> list[str]:
+        return sorted({period for _, period in self.targets})

@@ -1,0 +1,71 @@
+"""Calendar months: ISO keys ("2020-08") in data files, labels ("Aug-20") in the workbook."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+_ISO = re.compile(r"^(\d{4})-(\d{2})$")
+_ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+@dataclass(frozen=True, order=True)
+class Month:
+    """A calendar month; ``Month(2020, 8) + 1 == Month(2020, 9)``."""
+
+    year: int
+    month: int
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.month <= 12:
+            raise ValueError(f"month must be 1..12, got {self.month}")
+
+    @classmethod
+    def parse(cls, text: str) -> Month:
+        """Parse ``YYYY-MM``; raise ValueError with the expected form otherwise."""
+        match = _ISO.match(text.strip())
+        if not match or not 1 <= int(match.group(2)) <= 12:
+            raise ValueError(f"expected a month written YYYY-MM, like 2020-08, found {text!r}")
+        return cls(int(match.group(1)), int(match.group(2)))
+
+    @classmethod
+    def from_date(cls, value: dt.date) -> Month:
+        return cls(value.year, value.month)
+
+    @property
+    def iso(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}"
+
+    @property
+    def label(self) -> str:
+        """The workbook's label, e.g. ``Aug-20``."""
+        return f"{_ABBR[self.month - 1]}-{self.year % 100:02d}"
+
+    @property
+    def first_day(self) -> dt.date:
+        return dt.date(self.year, self.month, 1)
+
+    def __add__(self, months: int) -> Month:
+        index = self.year * 12 + (self.month - 1) + months
+        return Month(index // 12, index % 12 + 1)
+
+    def __sub__(self, other: int) -> Month:
+        return self + (-other)
+
+    def months_since(self, other: Month) -> int:
+        """Whole months from ``other`` to ``self`` (positive when self is later)."""
+        return (self.year - other.year) * 12 + (self.month - other.month)
+
+    def financial_year(self, start_month: int = 4) -> str:
+        """The reporting year holding this month, like ``2019-20`` for Aug-19 (April start)."""
+        first = self.year if self.month >= start_month else self.year - 1
+        return f"{first}-{(first + 1) % 100:02d}"
+
+    def __str__(self) -> str:
+        return self.iso
+
+
+def window(end: Month, length: int) -> list[Month]:
+    """The ``length`` months ending at ``end``, oldest first."""
+    return [end - (length - 1 - i) for i in range(length)]

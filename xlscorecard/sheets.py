@@ -1,0 +1,35 @@
+"""Names and columns of the workbook's supporting sheets (the tidy data behind ``Dataset``)."""
+
+from __future__ import annotations
+
+from .datadir import BENCHMARK_COLUMNS, COMMENTARY_COLUMNS, INDICATOR_COLUMNS, TARGET_COLUMNS
+from .layout import SHEET as DATASET
+
+INDICATORS = "Indicators"
+HISTORY = "History"
+COMMENTARY = "Commentary"
+BENCHMARKS = "Benchmarks"
+TARGETS = "Targets"
+SETTINGS = "Settings"
+
+COLUMNS: dict[str, list[str]] = {
+    INDICATORS: INDICATOR_COLUMNS,
+    HISTORY: ["ref", "month", "value", "source"],
+    COMMENTARY: COMMENTARY_COLUMNS,
+    BENCHMARKS: BENCHMARK_COLUMNS,
+    TARGETS: TARGET_COLUMNS,
+    SETTINGS: ["key", "value"],
+}
+WIDTHS: dict[str, list[int]] = {
+    INDICATORS: [12, 50, 30, 14, 10, 12, 18, 60, 24, 14],
+    HISTORY: [14, 10, 12, 14],
+    COMMENTARY: [14, 10, 100, 18],
+    BENCHMARKS: [14, 10, 10, 10, 12],
+    TARGETS: [14, 10, 10],
+    SETTINGS: [24, 60],
+}
+ORDER = [DATASET, INDICATORS, HISTORY, COMMENTARY, BENCHMARKS, TARGETS, SETTINGS]
+
+FORMAT_KEY = "xlscorecard_format"
+FORMAT_VERSION = "1"
+"""Written to Settings so a workbook can be recognised as an xlscorecard workbook."""
