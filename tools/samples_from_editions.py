@@ -15,24 +15,56 @@ EDITIONS = ROOT / "tests" / "fixtures" / "editions"
 OUT = ROOT / "samples" / "southampton"
 
 SECTIONS = [
-    ("Front door (MASH) and referrals", ["M1", "M2", "M3", "M2-NI", "M8-QL", "M6-QL (val)",
-                                         "M6-QL", "M4", "M5"]),
+    (
+        "Front door (MASH) and referrals",
+        ["M1", "M2", "M3", "M2-NI", "M8-QL", "M6-QL (val)", "M6-QL", "M4", "M5"],
+    ),
     ("Early help and children in need", ["EH2", "EH5-QL"]),
-    ("Single assessments", ["EH3", "EH3a%", "EH3b%", "EH3c%", "EH3d%", "EH3e%", "EH4 (val)",
-                            "EH4-QL"]),
-    ("Child protection", ["CP1", "CP1-NI", "CP6B", "CP6B-NI", "CP2", "CP2-NI", "CP4 (val)", "CP4",
-                          "CP2b", "CP2b %", "CP3-QL (val)", "CP3-QL", "CP8-QL", "CP5-QL (val)",
-                          "CP5-QL", "CP9", "CP7"]),
+    (
+        "Single assessments",
+        ["EH3", "EH3a%", "EH3b%", "EH3c%", "EH3d%", "EH3e%", "EH4 (val)", "EH4-QL"],
+    ),
+    (
+        "Child protection",
+        [
+            "CP1",
+            "CP1-NI",
+            "CP6B",
+            "CP6B-NI",
+            "CP2",
+            "CP2-NI",
+            "CP4 (val)",
+            "CP4",
+            "CP2b",
+            "CP2b %",
+            "CP3-QL (val)",
+            "CP3-QL",
+            "CP8-QL",
+            "CP5-QL (val)",
+            "CP5-QL",
+            "CP9",
+            "CP7",
+        ],
+    ),
     ("Looked-after children", ["LAC1", "LAC1-NI", "LAC2", "LAC3"]),
-    ("Permanence: adoption and special guardianship", ["LAC6 (val)", "LAC6 (%)", "LAC12 (val)",
-                                                       "LAC12 (%)"]),
-    ("Looked-after children: visits, plans and UASC", ["LAC7-QL", "LAC10 (%)", "LAC10-QL",
-                                                       "LAC13", "LAC14"]),
+    (
+        "Permanence: adoption and special guardianship",
+        ["LAC6 (val)", "LAC6 (%)", "LAC12 (val)", "LAC12 (%)"],
+    ),
+    (
+        "Looked-after children: visits, plans and UASC",
+        ["LAC7-QL", "LAC10 (%)", "LAC10-QL", "LAC13", "LAC14"],
+    ),
     ("Care leavers", ["LAC11-QL", "LAC11-QL (%)", "NI147"]),
     ("Fostering", ["LAC9 (val)", "LAC9", "LAC16"]),
 ]
-RATES = {"M2-NI": "M2", "CP1-NI": "CP1", "CP6B-NI": "CP6B", "CP2-NI": "CP2 + CP2b",
-         "LAC1-NI": "LAC1"}
+RATES = {
+    "M2-NI": "M2",
+    "CP1-NI": "CP1",
+    "CP6B-NI": "CP6B",
+    "CP2-NI": "CP2 + CP2b",
+    "LAC1-NI": "LAC1",
+}
 RATIOS = {
     "M3": ("M2", "M1"),
     "M6-QL": ("M6-QL (val)", "M2"),
@@ -44,8 +76,20 @@ RATIOS = {
     "LAC10 (%)": ("LAC10-QL", "LAC1"),
     "LAC9": ("LAC9 (val)", "LAC1"),
 }
-PERCENT_INPUTS = {"M8-QL", "EH3a%", "EH3b%", "EH3c%", "EH3d%", "EH3e%", "CP2b %", "CP8-QL",
-                  "CP5-QL", "LAC7-QL", "LAC11-QL (%)", "NI147"}
+PERCENT_INPUTS = {
+    "M8-QL",
+    "EH3a%",
+    "EH3b%",
+    "EH3c%",
+    "EH3d%",
+    "EH3e%",
+    "CP2b %",
+    "CP8-QL",
+    "CP5-QL",
+    "LAC7-QL",
+    "LAC11-QL (%)",
+    "NI147",
+}
 
 
 def read(name: str) -> dict[str, dict[str, str]]:
@@ -88,11 +132,20 @@ def main() -> None:
             numerator, denominator = RATIOS.get(ref, ("", ""))
             if ref in RATES:
                 numerator, denominator = RATES[ref], "population"
-            indicators.append([
-                ref, new["name"], section, unit(ref), polarity[old["dot"]],
-                new["owner"] or old["owner"], new["reporter"] or old["reporter"],
-                new["outcome"] or old["outcome"], numerator, denominator,
-            ])
+            indicators.append(
+                [
+                    ref,
+                    new["name"],
+                    section,
+                    unit(ref),
+                    polarity[old["dot"]],
+                    new["owner"] or old["owner"],
+                    new["reporter"] or old["reporter"],
+                    new["outcome"] or old["outcome"],
+                    numerator,
+                    denominator,
+                ]
+            )
             for month in [c for c in old if c[:2] == "20" and len(c) == 7]:
                 values.append([ref, month, value(old[month]), "printed"])
             for month in [c for c in new if c[:2] == "20" and len(c) == 7]:
@@ -108,11 +161,28 @@ def main() -> None:
             for column in [c for c in new if c.startswith("target_")]:
                 if new[column]:
                     targets.append([ref, column.removeprefix("target_"), value(new[column])])
-    write("indicators.csv", ["ref", "name", "section", "unit", "polarity", "owner", "reporter",
-                             "outcome", "numerator", "denominator"], indicators)
+    write(
+        "indicators.csv",
+        [
+            "ref",
+            "name",
+            "section",
+            "unit",
+            "polarity",
+            "owner",
+            "reporter",
+            "outcome",
+            "numerator",
+            "denominator",
+        ],
+        indicators,
+    )
     write("values.csv", ["ref", "month", "value", "source"], values)
-    write("commentary.csv", ["ref", "month", "text", "author"],
-          sorted(commentary, key=lambda row: row[1]))
+    write(
+        "commentary.csv",
+        ["ref", "month", "text", "author"],
+        sorted(commentary, key=lambda row: row[1]),
+    )
     write("benchmarks.csv", ["ref", "sn", "eng", "se", "period"], benchmarks)
     write("targets.csv", ["ref", "period", "value"], targets)
 

@@ -47,6 +47,8 @@ def parse_value(text: str | float | int | None, unit: Unit) -> Value:
             number = parse_number(cleaned[:-1]) / 100
         except ValueError:
             raise ValueError(f"expected {EXPECTED[unit]}, found {cleaned!r}") from None
+        if number > 1:
+            raise ValueError(f"expected a percentage from 0% to 100%, found {cleaned}")
         return check_value(number, unit)
     try:
         number = parse_number(cleaned)

@@ -49,7 +49,7 @@ def _style(name: str, **parts: object) -> NamedStyle:
     return style
 
 
-_CENTRE = Alignment(horizontal="center", vertical="top")
+_CENTRE = Alignment(horizontal="center", vertical="center")
 _WRAP = Alignment(vertical="top", wrap_text=True)
 _NONE = Border()
 

@@ -11,6 +11,7 @@ import math
 from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment
 from openpyxl.worksheet.worksheet import Worksheet
 
 from . import sheet_formulas, sheets
@@ -115,9 +116,7 @@ def write_dataset_sheet(
         first, final = layout.column(Field.SN), layout.column(Field.SE)
         _put(sheet, NOTE_ROW, first, settings.benchmark_note, "note")
         sheet.merge_cells(span(NOTE_ROW, first, NOTE_ROW, final))
-        sheet.cell(NOTE_ROW, first).alignment = sheet.cell(NOTE_ROW, first).alignment.copy(
-            wrap_text=True, horizontal="center"
-        )
+        sheet.cell(NOTE_ROW, first).alignment = Alignment(horizontal="center", wrap_text=True)
     _put(
         sheet,
         POPULATION_ROW,

@@ -1,0 +1,60 @@
+"""Shared fixtures: the Southampton sample, built workbooks, LibreOffice recalculations."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from xlscorecard.build import build
+from xlscorecard.datadir import load_data_dir
+from xlscorecard.libreoffice import convert, find_soffice
+from xlscorecard.months import Month
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "samples" / "southampton"
+OTHER_COUNCIL = Path(__file__).parent / "fixtures" / "other_council"
+
+
+@pytest.fixture(scope="session")
+def sample():
+    return load_data_dir(SAMPLE)
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory):
+    """Build the sample workbook for a report month once per session: built("2020-08")."""
+    cache: dict[str, Path] = {}
+    folder = tmp_path_factory.mktemp("built")
+
+    def make(month: str) -> Path:
+        if month not in cache:
+            path = folder / f"dataset-{month}.xlsx"
+            build(SAMPLE, Month.parse(month), path)
+            cache[month] = path
+        return cache[month]
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def recalc(tmp_path_factory):
+    """Open a workbook in LibreOffice, recalculate it and read the values back (cached)."""
+    if find_soffice() is None:
+        pytest.fail("LibreOffice is required: apt-get install libreoffice-calc-nogui")
+    cache: dict[Path, object] = {}
+
+    def read(path: Path):
+        if path not in cache:
+            folder = tmp_path_factory.mktemp("recalculated")
+            cache[path] = load_workbook(convert(path, "xlsx", folder), data_only=True)
+        return cache[path]
+
+    return read
+
+
+@pytest.fixture(scope="session")
+def recalculated(built, recalc):
+    """The sample workbook for a report month, as LibreOffice recalculates it."""
+    return lambda month: recalc(built(month))

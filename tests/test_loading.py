@@ -1,0 +1,148 @@
+"""Loading a data directory: what a user types is accepted; anything else is a precise error."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import SAMPLE
+
+from xlscorecard.datadir import load_data_dir
+from xlscorecard.errors import DataFileError
+from xlscorecard.model import NOT_APPLICABLE, Unit
+from xlscorecard.months import Month
+from xlscorecard.parsing import parse_value
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    target = tmp_path / "data"
+    shutil.copytree(SAMPLE, target)
+    return target
+
+
+def append(path: Path, line: str) -> int:
+    """Append a CSV line and return its line number."""
+    text = path.read_text(encoding="utf-8")
+    if not text.endswith("\n"):
+        text += "\n"
+    path.write_text(text + line + "\n", encoding="utf-8")
+    return text.count("\n") + 1
+
+
+def load_error(directory: Path) -> DataFileError:
+    with pytest.raises(DataFileError) as caught:
+        load_data_dir(directory)
+    return caught.value
+
+
+@pytest.mark.parametrize(
+    ("text", "unit", "expected"),
+    [
+        ("25%", Unit.PERCENT, 0.25),
+        ("0.25", Unit.PERCENT, 0.25),
+        ("1,234", Unit.COUNT, 1234.0),
+        (" 52.3 ", Unit.RATE, 52.3),
+        ("", Unit.COUNT, None),
+        ("-", Unit.PERCENT, NOT_APPLICABLE),
+        ("100%", Unit.PERCENT, 1.0),
+        ("0", Unit.COUNT, 0.0),
+    ],
+)
+def test_values_are_read_as_a_user_types_them(text, unit, expected):
+    assert parse_value(text, unit) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "unit", "message"),
+    [
+        ("12a", Unit.COUNT, "expected a whole number of 0 or more, like 1,234, found '12a'"),
+        ("-3", Unit.COUNT, "found a negative number -3"),
+        ("2.5", Unit.COUNT, "expected a whole number of 0 or more, like 1,234, found 2.5"),
+        ("45", Unit.PERCENT, "found 45 (did you mean 45%?)"),
+        ("4500%", Unit.PERCENT, "expected a percentage from 0% to 100%, found 4500%"),
+        ("25%", Unit.COUNT, "found a percentage '25%'"),
+        ("1,23", Unit.COUNT, "found '1,23'"),
+        ("n/a", Unit.RATE, "expected a rate of 0 or more, like 52.3, found 'n/a'"),
+    ],
+)
+def test_bad_values_say_what_was_expected(text, unit, message):
+    with pytest.raises(ValueError) as caught:
+        parse_value(text, unit)
+    assert message in str(caught.value)
+
+
+def test_a_bad_value_names_file_line_column_indicator_and_month(data_dir):
+    line = append(data_dir / "values.csv", "M1,2020-09,12a,entered")
+    error = load_error(data_dir)
+    assert str(error) == (
+        f"{data_dir / 'values.csv'}, line {line}, column 'value': M1 Sep-20: expected a whole "
+        "number of 0 or more, like 1,234, found '12a'"
+    )
+
+
+def test_a_percentage_typed_as_a_whole_number_is_questioned(data_dir):
+    line = append(data_dir / "values.csv", "M8-QL,2020-09,45,entered")
+    error = load_error(data_dir)
+    assert (error.line, error.column) == (line, "value")
+    assert "did you mean 45%?" in str(error)
+
+
+def test_an_unknown_ref_is_an_error(data_dir):
+    line = append(data_dir / "values.csv", "M99,2020-09,1,entered")
+    error = load_error(data_dir)
+    assert (error.line, error.column) == (line, "ref")
+    assert "unknown indicator ref 'M99'" in str(error)
+
+
+def test_a_badly_written_month_is_an_error(data_dir):
+    line = append(data_dir / "values.csv", "M1,Sep-20,1,entered")
+    error = load_error(data_dir)
+    assert (error.line, error.column) == (line, "month")
+    assert "expected a month written YYYY-MM, like 2020-08, found 'Sep-20'" in str(error)
+
+
+def test_a_duplicated_month_is_an_error(data_dir):
+    line = append(data_dir / "values.csv", "M1,2020-08,1343,entered")
+    error = load_error(data_dir)
+    assert error.line == line
+    assert "M1 already has a value for Aug-20 on line" in str(error)
+
+
+def test_a_missing_column_is_an_error(data_dir):
+    path = data_dir / "values.csv"
+    path.write_text("ref,month,source\nM1,2020-08,printed\n", encoding="utf-8")
+    error = load_error(data_dir)
+    assert (error.line, error.column) == (1, None)
+    assert "missing column(s) value" in str(error)
+
+
+def test_an_unknown_unit_lists_the_allowed_units(data_dir):
+    path = data_dir / "indicators.csv"
+    text = path.read_text(encoding="utf-8").replace(",count,none,", ",number,none,", 1)
+    path.write_text(text, encoding="utf-8")
+    error = load_error(data_dir)
+    assert (error.line, error.column) == (2, "unit")
+    assert "expected one of count, percent, rate_per_10k, found 'number'" in str(error)
+
+
+def test_a_derived_indicator_naming_an_unknown_ref_is_an_error(data_dir):
+    path = data_dir / "indicators.csv"
+    text = path.read_text(encoding="utf-8").replace(",M2,M1\n", ",M2,M1x\n", 1)
+    path.write_text(text, encoding="utf-8")
+    error = load_error(data_dir)
+    assert error.column == "denominator"
+    assert "M3: no indicator has ref M1x" in str(error)
+
+
+def test_a_bad_population_is_an_error(data_dir):
+    path = data_dir / "council.toml"
+    path.write_text(path.read_text(encoding="utf-8").replace("= 50850", "= -1", 1), "utf-8")
+    error = load_error(data_dir)
+    assert error.column == "population.2019-20"
+
+
+def test_the_sample_loads_every_indicator_and_month(sample):
+    assert len(sample.indicators) == 55
+    assert Month(2019, 10) in sample.months and Month(2020, 8) in sample.months

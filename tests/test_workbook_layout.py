@@ -1,0 +1,176 @@
+"""The Dataset sheet looks like the published edition: texts, formats, arrows, panes, print."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from openpyxl import load_workbook
+
+from xlscorecard import sheets
+from xlscorecard.layout import HEADER_ROW, SHEET, DatasetLayout, Field
+from xlscorecard.model import Unit
+
+AUG_HEADERS = [
+    "Ref.",
+    "Indicator",
+    "Owner",
+    "Reporter",
+    "Outcome (what impact will monitoring these measures have on the experiences of our children)",
+]
+AFTER_MONTHS = [
+    "% change from Jul-20",
+    "% change from Aug-19",
+    "DoT",
+    "12-mnth avg",
+    "12-mnth max.",
+    "SN",
+    "ENG",
+    "SE region",
+    "Target 17-18",
+    "Target 18-19",
+    "Target 19-20",
+    "Commentary (Aug-20)",
+]
+
+
+@pytest.fixture(scope="module")
+def book(built):
+    return load_workbook(built("2020-08"))
+
+
+@pytest.fixture(scope="module")
+def layout(sample):
+    return DatasetLayout.for_catalogue(sample.indicators, sample.target_periods, 7)
+
+
+def header(book, layout):
+    sheet = book[SHEET]
+    return [sheet.cell(HEADER_ROW, c).value for c in range(1, layout.last_column + 1)]
+
+
+def test_header_row_has_the_texts_the_aug_20_edition_prints(book, layout):
+    texts = header(book, layout)
+    assert texts[:5] == AUG_HEADERS
+    assert texts[-len(AFTER_MONTHS) :] == AFTER_MONTHS
+
+
+def test_thirteen_month_columns_end_at_the_report_month(book, layout):
+    texts = header(book, layout)
+    months = [texts[c - 1] for c in layout.month_columns]
+    assert months[0] == dt.datetime(2019, 8, 1) and months[-1] == dt.datetime(2020, 8, 1)
+    assert len(months) == 13
+    assert book[SHEET].cell(HEADER_ROW, layout.month_columns[0]).number_format == "mmm-yy"
+
+
+def test_title_block_names_the_dataset_and_month(book):
+    sheet = book[SHEET]
+    assert sheet["A1"].value == "Children and Families"
+    assert sheet["A2"].value == "Aug-20 Monthly dataset"
+
+
+def test_six_oldest_months_are_grouped_and_collapsed(book, layout):
+    sheet = book[SHEET]
+    from xlscorecard.layout import letter
+
+    hidden = [letter(c) for c in layout.hidden_month_columns]
+    assert len(hidden) == 6
+    dims = sheet.column_dimensions[hidden[0]]
+    assert dims.hidden and dims.outline_level == 1
+    assert (
+        dims.min == layout.hidden_month_columns[0] and dims.max == layout.hidden_month_columns[-1]
+    )
+    visible = sheet.column_dimensions[letter(layout.month_column(6))]
+    assert not visible.hidden
+
+
+def test_rows_follow_the_catalogue_with_section_bands(book, layout, sample):
+    sheet = book[SHEET]
+    refs = [sheet.cell(layout.row(ref), 1).value for ref in sample.refs]
+    assert refs == sample.refs
+    assert [sheet.cell(band.row, 1).value for band in layout.bands][:2] == [
+        "Front door (MASH) and referrals",
+        "Early help and children in need",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("ref", "number_format"), [("M1", "#,##0"), ("M3", "0%"), ("M2-NI", "#,##0"), ("NI147", "0%")]
+)
+def test_month_cells_are_formatted_by_unit(book, layout, ref, number_format):
+    assert book[SHEET][layout.month_cell(ref, 0)].number_format == number_format
+
+
+def test_change_cells_are_percentages_with_formulas(book, layout):
+    cell = book[SHEET][layout.cell("M1", Field.CHANGE_PREVIOUS)]
+    assert cell.number_format == "0%"
+    assert cell.value.startswith("=IF(") and "ROUND(" in cell.value
+
+
+def test_derived_months_are_live_formulas_and_inputs_are_values(book, layout):
+    sheet = book[SHEET]
+    assert sheet[layout.month_cell("M3", 0)].value.startswith("=IF(")
+    assert sheet[layout.month_cell("M1", 0)].value == 1343
+
+
+def test_dot_column_shows_the_polarity_marker(book, layout):
+    sheet = book[SHEET]
+    assert sheet[layout.cell("M8-QL", Field.DOT)].value == "▲"
+    assert sheet[layout.cell("EH2", Field.DOT)].value == "▼"
+    assert sheet[layout.cell("M1", Field.DOT)].value is None
+
+
+def test_change_columns_carry_arrow_icons_at_the_threshold(book, layout):
+    sheet = book[SHEET]
+    rules = {str(rng.sqref): list(rng.rules) for rng in sheet.conditional_formatting}
+    column = layout.column(Field.CHANGE_PREVIOUS)
+    from xlscorecard.layout import span
+
+    block = span(min(layout.rows.values()), column, layout.last_row, column)
+    icon = [r for r in rules[block] if r.type == "iconSet"][0]
+    assert icon.iconSet.iconSet == "3ArrowsGray"
+    cfvo = icon.iconSet.cfvo
+    assert [(c.type, float(c.val)) for c in cfvo] == [("num", 0), ("num", -0.1), ("num", 0.1)]
+    assert cfvo[1].gte is False and cfvo[2].gte in (True, None)
+    expressions = [r for r in rules[block] if r.type == "expression"]
+    assert len(expressions) == 2 and all(r.dxf.fill is not None for r in expressions)
+
+
+def test_panes_freeze_headers_and_indicator_columns(book):
+    assert book[SHEET].freeze_panes == "C6"
+
+
+def test_print_setup_is_a3_landscape_one_page_wide_with_repeated_header(book):
+    sheet = book[SHEET]
+    assert sheet.page_setup.orientation == "landscape"
+    assert str(sheet.page_setup.paperSize) == "8"
+    assert sheet.page_setup.fitToWidth == 1 and sheet.page_setup.fitToHeight == 0
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert sheet.print_title_rows == f"${HEADER_ROW}:${HEADER_ROW}"
+
+
+def test_text_columns_wrap(book, layout):
+    sheet = book[SHEET]
+    for name in (Field.NAME, Field.OUTCOME, Field.COMMENTARY):
+        assert sheet[layout.cell("M1", name)].alignment.wrap_text
+
+
+def test_supporting_sheets_carry_the_workbooks_own_data(book, sample):
+    assert book.sheetnames == sheets.ORDER
+    history = list(book[sheets.HISTORY].iter_rows(min_row=2, values_only=True))
+    assert len(history) == len(sample.values)
+    assert history[0][:2] == ("M1", min(m for r, m in sample.values if r == "M1").iso)
+    settings = dict(book[sheets.SETTINGS].iter_rows(min_row=2, values_only=True))
+    assert settings["report_month"] == "2020-08"
+    assert settings[sheets.FORMAT_KEY] == sheets.FORMAT_VERSION
+
+
+def test_percent_benchmarks_are_fractions(book, layout):
+    cell = book[SHEET][layout.cell("M6-QL", Field.SN)]
+    assert cell.value == pytest.approx(0.25) and cell.number_format == "0%"
+
+
+def test_units_map_to_number_formats():
+    from xlscorecard.styles import NUMBER_FORMATS
+
+    assert NUMBER_FORMATS[Unit.PERCENT] == "0%" and NUMBER_FORMATS[Unit.COUNT] == "#,##0"
