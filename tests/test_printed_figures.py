@@ -10,7 +10,8 @@ import pytest
 from conftest import SAMPLE
 from editions import EDITIONS, Printed, edition, printed_months
 
-from xlscorecard.calc import figure, pct_change, report_row
+from xlscorecard import calc
+from xlscorecard.calc import pct_change, report_row
 from xlscorecard.datadir import load_data_dir
 from xlscorecard.model import Unit
 from xlscorecard.months import Month
@@ -82,7 +83,7 @@ DERIVED_CASES = [
 )
 def test_derived_monthly_figures_match_the_edition(sample, month, ref, when):
     printed = Printed(edition(month)[ref][when])
-    value = figure(sample, ref, Month.parse(when))
+    value = calc.figure(sample, ref, Month.parse(when))
     assert agrees(printed, value if isinstance(value, float) else None, False), (
         f"{ref} {when}: printed {printed.text}, calculated {value!r}"
     )

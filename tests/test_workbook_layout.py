@@ -127,7 +127,7 @@ def test_change_columns_carry_arrow_icons_at_the_threshold(book, layout):
     from xlscorecard.layout import span
 
     block = span(min(layout.rows.values()), column, layout.last_row, column)
-    icon = [r for r in rules[block] if r.type == "iconSet"][0]
+    icon = next(r for r in rules[block] if r.type == "iconSet")
     assert icon.iconSet.iconSet == "3ArrowsGray"
     cfvo = icon.iconSet.cfvo
     assert [(c.type, float(c.val)) for c in cfvo] == [("num", 0), ("num", -0.1), ("num", 0.1)]
