@@ -1,0 +1,246 @@
+"""What every cell of the workbook holds for a report month: values, formulas and style names.
+
+Pure Python: the openpyxl writer and the xlwings writer both apply the same image, so a file
+built on Linux and a book refreshed in Excel hold the same contents.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+
+from . import sheet_formulas, sheets
+from .calc import HISTORY_MONTHS, polarity_marker
+from .layout import (
+    HEADER_ROW,
+    NOTE_ROW,
+    POPULATION_ROW,
+    SUBTITLE_ROW,
+    TITLE_ROW,
+    WIDTHS,
+    DatasetLayout,
+    Field,
+)
+from .model import Dataset, Indicator, Value
+from .months import Month
+from .styles import UNIT_STYLE
+
+HEADERS = {
+    Field.REF: "Ref.",
+    Field.NAME: "Indicator",
+    Field.OWNER: "Owner",
+    Field.REPORTER: "Reporter",
+    Field.OUTCOME: (
+        "Outcome (what impact will monitoring these measures have on the experiences of "
+        "our children)"
+    ),
+    Field.DOT: "DoT",
+    Field.AVERAGE: "12-mnth avg",
+    Field.MAXIMUM: "12-mnth max.",
+    Field.SN: "SN",
+    Field.ENG: "ENG",
+    Field.SE: "SE region",
+}
+KEY_TEXT = (
+    "Key to direction of travel:  ▲ higher is better   ▼ lower is better   "
+    "↑ / ↓ change of {threshold:.0%} or more   → smaller change   "
+    "shading: green = good news, red = bad news"
+)
+POPULATION_LABEL = "0-17 population (for rates per 10,000)"
+LINE_HEIGHT = 12.0
+
+
+@dataclass(frozen=True)
+class Cell:
+    value: object
+    style: str
+    number_format: str | None = None
+
+
+@dataclass
+class SheetImage:
+    """Cells by (row, column), 1-based, with the row heights the text needs."""
+
+    cells: dict[tuple[int, int], Cell] = field(default_factory=dict)
+    heights: dict[int, float] = field(default_factory=dict)
+
+    def put(self, row: int, column: int, value: object, style: str, number_format=None) -> None:
+        self.cells[(row, column)] = Cell(value, style, number_format)
+
+    def values(self, first_row: int, first_col: int, last_row: int, last_col: int) -> list[list]:
+        """A 2-D block of cell values (None where nothing is written), for bulk writes."""
+        return [
+            [
+                self.cells[(r, c)].value if (r, c) in self.cells else None
+                for c in range(first_col, last_col + 1)
+            ]
+            for r in range(first_row, last_row + 1)
+        ]
+
+
+def header_text(layout: DatasetLayout, month: Month) -> dict[int, str | dt.date]:
+    """The header row's texts (and month dates) by column, for report ``month``."""
+    texts: dict[int, str | dt.date] = {layout.column(name): text for name, text in HEADERS.items()}
+    for offset in range(HISTORY_MONTHS):
+        texts[layout.month_column(offset)] = (month - offset).first_day
+    texts[layout.column(Field.CHANGE_PREVIOUS)] = f"% change from {(month - 1).label}"
+    texts[layout.column(Field.CHANGE_YEAR)] = f"% change from {(month - 12).label}"
+    for period in layout.target_periods:
+        texts[layout.target_column(period)] = f"Target {period[2:]}"
+    texts[layout.column(Field.COMMENTARY)] = f"Commentary ({month.label})"
+    return texts
+
+
+def subtitle(dataset: Dataset, month: Month) -> str:
+    return f"{month.label} {dataset.settings.report_name}"
+
+
+def dataset_image(dataset: Dataset, month: Month, layout: DatasetLayout) -> SheetImage:
+    """Title block, population row, header, section bands and one row per indicator."""
+    settings = dataset.settings
+    image = SheetImage()
+    image.put(TITLE_ROW, 1, settings.title, "title")
+    image.put(SUBTITLE_ROW, 1, subtitle(dataset, month), "subtitle")
+    image.put(NOTE_ROW, 1, settings.council, "note")
+    key = KEY_TEXT.format(threshold=settings.arrow_threshold)
+    image.put(TITLE_ROW, layout.month_column(layout.visible_months - 1), key, "note")
+    if settings.benchmark_note:
+        image.put(NOTE_ROW, layout.column(Field.SN), settings.benchmark_note, "note")
+    image.put(POPULATION_ROW, layout.column(Field.NAME), POPULATION_LABEL, "note")
+    for offset in range(HISTORY_MONTHS):
+        population = settings.population(month - offset)
+        image.put(POPULATION_ROW, layout.month_column(offset), cell_value(population), "population")
+    for column, text in header_text(layout, month).items():
+        number_format = "mmm-yy" if isinstance(text, dt.date) else None
+        image.put(HEADER_ROW, column, text, "header", number_format)
+    image.heights[HEADER_ROW] = 48
+    for band in layout.bands:
+        for column in range(1, layout.last_column + 1):
+            image.put(band.row, column, band.title if column == 1 else None, "band")
+    for indicator in dataset.indicators:
+        _indicator_row(image, dataset, month, layout, indicator)
+    return image
+
+
+def _indicator_row(
+    image: SheetImage, dataset: Dataset, month: Month, layout: DatasetLayout, indicator: Indicator
+) -> None:
+    row = layout.row(indicator.ref)
+    unit_style = UNIT_STYLE[indicator.unit]
+    image.put(row, layout.column(Field.REF), indicator.ref, "ref")
+    for name, text in (
+        (Field.NAME, indicator.name),
+        (Field.OWNER, indicator.owner),
+        (Field.REPORTER, indicator.reporter),
+        (Field.OUTCOME, indicator.outcome),
+    ):
+        image.put(row, layout.column(name), text or None, "text")
+    formulas = sheet_formulas.row_formulas(layout, indicator)
+    for offset in range(HISTORY_MONTHS):
+        column = layout.month_column(offset)
+        stored = cell_value(dataset.values.get((indicator.ref, month - offset)))
+        image.put(row, column, formulas.get(column, stored), unit_style)
+    for name in (Field.CHANGE_PREVIOUS, Field.CHANGE_YEAR):
+        image.put(row, layout.column(name), formulas[layout.column(name)], "change")
+    marker = polarity_marker(indicator.polarity) or None
+    image.put(row, layout.column(Field.DOT), marker, "marker")
+    for name in (Field.AVERAGE, Field.MAXIMUM):
+        image.put(row, layout.column(name), formulas[layout.column(name)], unit_style)
+    benchmark = dataset.benchmarks.get(indicator.ref)
+    for name, attribute in ((Field.SN, "sn"), (Field.ENG, "eng"), (Field.SE, "se")):
+        value = getattr(benchmark, attribute) if benchmark else None
+        image.put(row, layout.column(name), cell_value(value), unit_style)
+    for period in layout.target_periods:
+        value = dataset.targets.get((indicator.ref, period))
+        image.put(row, layout.target_column(period), cell_value(value), unit_style)
+    comment = dataset.commentary.get((indicator.ref, month))
+    text = comment.text if comment else ""
+    image.put(row, layout.column(Field.COMMENTARY), text or None, "text")
+    image.heights[row] = row_height(indicator, text)
+
+
+def cell_value(value: Value | str) -> float | int | str | None:
+    """A model value as a cell holds it: numbers as numbers, ``-`` and words as text."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def row_height(indicator: Indicator, commentary: str) -> float:
+    """Enough height for the wrapped name, outcome and commentary (estimated from widths)."""
+    lines = 1
+    for text, name in (
+        (indicator.name, Field.NAME),
+        (indicator.outcome, Field.OUTCOME),
+        (commentary, Field.COMMENTARY),
+    ):
+        per_line = WIDTHS[name] * 1.2
+        lines = max(lines, math.ceil(len(text) / per_line))
+    return max(2, lines) * LINE_HEIGHT + 3
+
+
+def table_rows(dataset: Dataset, month: Month) -> dict[str, list[list[object]]]:
+    """The supporting sheets' rows (below their header), by sheet name."""
+    order = {ref: index for index, ref in enumerate(dataset.refs)}
+    return {
+        sheets.INDICATORS: [
+            [
+                item.ref,
+                item.name,
+                item.section,
+                item.unit.value,
+                item.polarity.value,
+                item.owner,
+                item.reporter,
+                item.outcome,
+                " + ".join(item.numerator),
+                item.denominator or "",
+            ]
+            for item in dataset.indicators
+        ],
+        sheets.HISTORY: [
+            [ref, when.iso, cell_value(value), dataset.sources.get((ref, when), "")]
+            for (ref, when), value in sorted(
+                dataset.values.items(), key=lambda item: (order[item[0][0]], item[0][1])
+            )
+        ],
+        sheets.COMMENTARY: [
+            [ref, when.iso, comment.text, comment.author]
+            for (ref, when), comment in sorted(
+                dataset.commentary.items(), key=lambda item: (item[0][1], order[item[0][0]])
+            )
+        ],
+        sheets.BENCHMARKS: [
+            [ref, cell_value(b.sn), cell_value(b.eng), cell_value(b.se), b.period]
+            for ref, b in sorted(dataset.benchmarks.items(), key=lambda item: order[item[0]])
+        ],
+        sheets.TARGETS: [
+            [ref, period, cell_value(value)]
+            for (ref, period), value in sorted(
+                dataset.targets.items(), key=lambda item: (order[item[0][0]], item[0][1])
+            )
+        ],
+        sheets.SETTINGS: settings_rows(dataset, month),
+    }
+
+
+def settings_rows(dataset: Dataset, month: Month) -> list[list[object]]:
+    settings = dataset.settings
+    rows: list[list[object]] = [
+        [sheets.FORMAT_KEY, sheets.FORMAT_VERSION],
+        ["report_month", month.iso],
+        ["council", settings.council],
+        ["title", settings.title],
+        ["report_name", settings.report_name],
+        ["arrow_threshold", settings.arrow_threshold],
+        ["visible_months", settings.visible_months],
+        ["year_start_month", settings.year_start_month],
+        ["benchmark_note", settings.benchmark_note],
+    ]
+    rows += [
+        [f"population.{period}", cell_value(number)]
+        for period, number in sorted(settings.populations.items())
+    ]
+    rows += [[key, value] for key, value in sorted(settings.extra.items())]
+    return rows
