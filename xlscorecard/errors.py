@@ -10,18 +10,29 @@ class ScorecardError(Exception):
 
 
 class DataFileError(ScorecardError):
-    """A value in a data file that cannot be read, located by file, line and column."""
+    """A value that cannot be read, located by file, line and column (or sheet and cell)."""
 
-    def __init__(self, path: Path | str, line: int | None, column: str | None, message: str):
+    def __init__(
+        self,
+        path: Path | str,
+        line: int | None,
+        column: str | None,
+        message: str,
+        cell: str | None = None,
+    ):
         self.path = Path(path)
         self.line = line
         self.column = column
+        self.cell = cell
         self.message = message
-        where = str(self.path)
-        if line is not None:
-            where += f", line {line}"
-        if column:
-            where += f", column '{column}'"
+        if cell:
+            where = f"{path}!{cell}"
+        else:
+            where = str(path)
+            if line is not None:
+                where += f", line {line}"
+            if column:
+                where += f", column '{column}'"
         super().__init__(f"{where}: {message}")
 
 

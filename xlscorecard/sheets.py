@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from .datadir import BENCHMARK_COLUMNS, COMMENTARY_COLUMNS, INDICATOR_COLUMNS, TARGET_COLUMNS
 from .layout import SHEET as DATASET
+from .tables import BENCHMARK_COLUMNS, COMMENTARY_COLUMNS, INDICATOR_COLUMNS, TARGET_COLUMNS
 
 INDICATORS = "Indicators"
 HISTORY = "History"
