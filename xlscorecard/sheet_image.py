@@ -7,15 +7,18 @@ built on Linux and a book refreshed in Excel hold the same contents.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 from dataclasses import dataclass, field
 
 from . import sheet_formulas, sheets
+from .book import BookContents
 from .calc import HISTORY_MONTHS, polarity_marker
 from .layout import (
     HEADER_ROW,
     NOTE_ROW,
     POPULATION_ROW,
+    SHEET,
     SUBTITLE_ROW,
     TITLE_ROW,
     WIDTHS,
@@ -242,5 +245,27 @@ def settings_rows(dataset: Dataset, month: Month) -> list[list[object]]:
         [f"population.{period}", cell_value(number)]
         for period, number in sorted(settings.populations.items())
     ]
-    rows += [[key, value] for key, value in sorted(settings.extra.items())]
+    rows += [
+        [key, value if isinstance(value, str | int | float) else json.dumps(value)]
+        for key, value in sorted(settings.extra.items())
+    ]
     return rows
+
+
+def book_contents(dataset: Dataset, month: Month, name: str = "workbook") -> BookContents:
+    """The cells a freshly built workbook holds, as plain grids (no file needed)."""
+    layout = DatasetLayout.for_catalogue(
+        dataset.indicators, dataset.target_periods, dataset.settings.visible_months
+    )
+    image = dataset_image(dataset, month, layout)
+    grids = {SHEET: image.values(1, 1, max(r for r, _ in image.cells), layout.last_column)}
+    for sheet_name, rows in table_rows(dataset, month).items():
+        grids[sheet_name] = [list(sheets.COLUMNS[sheet_name]), *(list(row) for row in rows)]
+    for sheet_name in (sheets.CHECKS, sheets.AUDIT):
+        grids[sheet_name] = [list(sheets.COLUMNS[sheet_name])]
+    for grid in grids.values():
+        for row in grid:
+            for index, value in enumerate(row):
+                if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+                    row[index] = dt.datetime(value.year, value.month, value.day)
+    return BookContents(name=name, sheets=grids, formulas_known=True)

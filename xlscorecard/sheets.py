@@ -11,6 +11,14 @@ COMMENTARY = "Commentary"
 BENCHMARKS = "Benchmarks"
 TARGETS = "Targets"
 SETTINGS = "Settings"
+CHECKS = "Checks"
+AUDIT = "Audit"
+
+CHECK_COLUMNS = [
+    "severity", "code", "cell", "ref", "indicator", "month", "found", "expected", "message",
+    "reason", "key",
+]  # fmt: skip
+AUDIT_COLUMNS = ["when", "who", "action", "ref", "month", "old", "new", "note"]
 
 COLUMNS: dict[str, list[str]] = {
     INDICATORS: INDICATOR_COLUMNS,
@@ -19,6 +27,8 @@ COLUMNS: dict[str, list[str]] = {
     BENCHMARKS: BENCHMARK_COLUMNS,
     TARGETS: TARGET_COLUMNS,
     SETTINGS: ["key", "value"],
+    CHECKS: CHECK_COLUMNS,
+    AUDIT: AUDIT_COLUMNS,
 }
 WIDTHS: dict[str, list[int]] = {
     INDICATORS: [12, 50, 30, 14, 10, 12, 18, 60, 24, 14],
@@ -27,8 +37,10 @@ WIDTHS: dict[str, list[int]] = {
     BENCHMARKS: [14, 10, 10, 10, 12],
     TARGETS: [14, 10, 10],
     SETTINGS: [24, 60],
+    CHECKS: [9, 7, 12, 12, 40, 9, 16, 22, 70, 40, 30],
+    AUDIT: [20, 16, 16, 12, 9, 12, 12, 60],
 }
-ORDER = [DATASET, INDICATORS, HISTORY, COMMENTARY, BENCHMARKS, TARGETS, SETTINGS]
+ORDER = [DATASET, CHECKS, INDICATORS, HISTORY, COMMENTARY, BENCHMARKS, TARGETS, SETTINGS, AUDIT]
 
 FORMAT_KEY = "xlscorecard_format"
 FORMAT_VERSION = "1"
