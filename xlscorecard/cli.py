@@ -6,9 +6,10 @@ from pathlib import Path
 
 import click
 
-from . import __version__
+from . import __version__, xlsx_cycle
 from .build import build as build_workbook_file
 from .build import write_template
+from .cycle import Outcome
 from .errors import ScorecardError
 from .months import Month
 
@@ -68,6 +69,79 @@ def template(output: Path) -> None:
     except ScorecardError as error:
         raise _fail(error) from None
     click.echo(f"Wrote {output}.")
+
+
+WORKBOOK = click.Path(dir_okay=False, path_type=Path)
+NO_BACKUP = click.option(
+    "--no-backup", is_flag=True, help="Do not keep the previous version as '<name> (previous)'."
+)
+
+
+def _report(outcome: Outcome) -> None:
+    for finding in outcome.findings:
+        click.echo(str(finding))
+    click.echo(outcome.summary)
+
+
+@cli.command()
+@click.argument("workbook", type=WORKBOOK)
+@NO_BACKUP
+def validate(workbook: Path, no_backup: bool) -> None:
+    """Check WORKBOOK's figures; write the findings to its Checks sheet.
+
+    Exits 0 when there are no errors (queries alone do not fail), 1 when there are errors,
+    2 when the file cannot be used.
+    """
+    try:
+        outcome = xlsx_cycle.validate_file(workbook, backup=not no_backup)
+    except ScorecardError as error:
+        click.echo(f"Error: {error}", err=True)
+        raise SystemExit(2) from None
+    _report(outcome)
+    raise SystemExit(1 if outcome.errors else 0)
+
+
+@cli.command(name="import")
+@click.argument("workbook", type=WORKBOOK)
+@click.argument("extract", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@NO_BACKUP
+def import_(workbook: Path, extract: Path, no_backup: bool) -> None:
+    """Type the figures of EXTRACT (ref,month,value) into WORKBOOK's input cells, then check."""
+    try:
+        outcome = xlsx_cycle.import_file(workbook, extract, backup=not no_backup)
+    except ScorecardError as error:
+        raise _fail(error) from None
+    _report(outcome)
+
+
+@cli.command()
+@click.argument("workbook", type=WORKBOOK)
+@click.option("--to", "target", type=MonthType(), help="Roll on to this month, one at a time.")
+@click.option(
+    "--extract",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="Fill the new month's input cells from this extract (ref,month,value).",
+)
+@NO_BACKUP
+def refresh(workbook: Path, target: Month | None, extract: Path | None, no_backup: bool) -> None:
+    """Roll WORKBOOK forward one month (or --to a month), keeping every figure and comment."""
+    try:
+        outcome = xlsx_cycle.refresh_file(workbook, target, extract, backup=not no_backup)
+    except ScorecardError as error:
+        raise _fail(error) from None
+    _report(outcome)
+
+
+@cli.command()
+@click.argument("workbook", type=WORKBOOK)
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+def export(workbook: Path, directory: Path) -> None:
+    """Write WORKBOOK's data back out as a data directory (the files build reads)."""
+    try:
+        written = xlsx_cycle.export_file(workbook, directory)
+    except ScorecardError as error:
+        raise _fail(error) from None
+    click.echo(f"Wrote {len(written)} files to {directory}.")
 
 
 def main() -> None:

@@ -6,8 +6,11 @@ import csv
 import tomllib
 from pathlib import Path
 
+import tomli_w
+
 from .errors import DataFileError
 from .model import Dataset
+from .safe_write import atomic_write
 from .tables import (
     BENCHMARK_COLUMNS,
     COMMENTARY_COLUMNS,
@@ -25,7 +28,7 @@ from .tables import (
 
 __all__ = [
     "BENCHMARK_COLUMNS", "COMMENTARY_COLUMNS", "INDICATOR_COLUMNS", "TARGET_COLUMNS",
-    "VALUE_COLUMNS", "load_data_dir", "read_csv",
+    "VALUE_COLUMNS", "load_data_dir", "read_csv", "write_data_dir",
 ]  # fmt: skip
 
 
@@ -79,3 +82,64 @@ def read_csv(path: Path) -> Table:
     except UnicodeDecodeError as exc:
         raise DataFileError(path, None, None, f"not UTF-8 text ({exc.reason})") from None
     return Table(path.name, rows, columns, origin=str(path))
+
+
+def write_data_dir(dataset: Dataset, directory: Path) -> list[Path]:
+    """Write ``dataset`` as a data directory that :func:`load_data_dir` reads back unchanged."""
+    from .sheet_image import cell_value, table_rows
+
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    tables = table_rows(dataset, dataset.months[-1] if dataset.months else None)  # type: ignore[arg-type]
+    written = []
+    for name, sheet_name, columns in (
+        ("indicators.csv", "Indicators", INDICATOR_COLUMNS),
+        ("values.csv", "History", VALUE_COLUMNS),
+        ("commentary.csv", "Commentary", COMMENTARY_COLUMNS),
+        ("benchmarks.csv", "Benchmarks", BENCHMARK_COLUMNS),
+        ("targets.csv", "Targets", TARGET_COLUMNS),
+    ):
+        path = directory / name
+        rows = [[_text(cell_value(value)) for value in row] for row in tables[sheet_name]]
+        atomic_write(
+            path, lambda target, rows=rows, columns=columns: _write_csv(target, columns, rows)
+        )
+        written.append(path)
+    toml_path = directory / "council.toml"
+    atomic_write(toml_path, lambda target: target.write_text(settings_toml(dataset), "utf-8"))
+    written.append(toml_path)
+    return written
+
+
+def settings_toml(dataset: Dataset) -> str:
+    settings = dataset.settings
+    data: dict[str, object] = {
+        "council": settings.council,
+        "title": settings.title,
+        "report_name": settings.report_name,
+        "benchmark_note": settings.benchmark_note,
+        "arrow_threshold": settings.arrow_threshold,
+        "visible_months": settings.visible_months,
+        "year_start_month": settings.year_start_month,
+    }
+    data.update(settings.extra)
+    data["population"] = {
+        period: int(n) if float(n).is_integer() else n
+        for period, n in sorted(settings.populations.items())
+    }
+    return tomli_w.dumps(data)
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return repr(value)
+    return str(value)
+
+
+def _write_csv(path: Path, columns: list[str], rows: list[list[str]]) -> None:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows(rows)

@@ -269,3 +269,19 @@ def book_contents(dataset: Dataset, month: Month, name: str = "workbook") -> Boo
                 if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
                     row[index] = dt.datetime(value.year, value.month, value.day)
     return BookContents(name=name, sheets=grids, formulas_known=True)
+
+
+def checks_rows(findings: list, answers: dict[str, str]) -> list[list[object]]:
+    """The Checks sheet's rows: each finding with a link to its cell and any reason given."""
+    rows = []
+    for finding in findings:
+        sheet, _, cell = finding.cell.partition("!")
+        link = f'=HYPERLINK("#\'{sheet}\'!{cell}","{finding.cell}")' if cell else finding.cell
+        rows.append(
+            [
+                finding.severity.value, finding.code, link, finding.ref, finding.indicator,
+                finding.month.label if finding.month else "", finding.found, finding.expected,
+                finding.message, answers.get(finding.key, ""), finding.key,
+            ]
+        )  # fmt: skip
+    return rows

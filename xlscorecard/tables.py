@@ -40,6 +40,8 @@ SETTING_KEYS = {
     "council", "title", "report_name", "population", "arrow_threshold", "visible_months",
     "benchmark_note", "year_start_month",
 }  # fmt: skip
+BOOK_KEYS = {"report_month", "xlscorecard_format"}
+"""Settings-sheet keys that describe the workbook, not the council: never kept as settings."""
 
 
 @dataclass
@@ -287,5 +289,5 @@ def parse_settings(data: Mapping[str, object], where: str) -> Settings:
         visible_months=visible,
         benchmark_note=str(data.get("benchmark_note", "")),
         year_start_month=start,
-        extra={key: value for key, value in data.items() if key not in SETTING_KEYS},
+        extra={key: value for key, value in data.items() if key not in SETTING_KEYS | BOOK_KEYS},
     )

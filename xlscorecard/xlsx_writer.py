@@ -121,8 +121,11 @@ def _add_conditional_formats(sheet: Worksheet, dataset: Dataset, layout: Dataset
         sheet.conditional_formatting.add(block, arrows.icon_rule())
 
 
-def write_table(sheet: Worksheet, rows: list[list[object]]) -> None:
+def write_table(sheet: Worksheet, rows: list[list[object]], clear: bool = False) -> None:
     """Rows below the header of a supporting sheet, with a filter over them."""
+    if clear and sheet.max_row > 1:
+        sheet.delete_rows(2, sheet.max_row - 1)
+    sheet.auto_filter.ref = None
     for row_index, row in enumerate(rows, start=2):
         for column_index, value in enumerate(row, start=1):
             sheet.cell(row_index, column_index, value)

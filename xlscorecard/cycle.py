@@ -1,0 +1,314 @@
+"""The monthly cycle as pure functions on a :class:`LiveBook`: validate, import, roll forward.
+
+No file or Excel here: adapters read a book, call these, and write what they return.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+from dataclasses import dataclass, field
+
+from . import calc
+from .book import LiveBook
+from .calc import HISTORY_MONTHS
+from .errors import DataFileError, ScorecardError
+from .model import Comment, Dataset, Unit, Value
+from .months import Month
+from .parsing import parse_value
+from .rules import Finding, Severity, Stage, run_rules
+from .tables import Table
+
+RESTORED = "I501"
+"""Overwritten formulas are restored by a refresh, so they do not block one."""
+
+
+class Refused(ScorecardError):
+    """A command that would not run: nothing was changed. ``findings`` says why, if checks did."""
+
+    def __init__(self, message: str, findings: list[Finding] | None = None):
+        self.findings = findings or []
+        lines = [message, *(f"  {finding}" for finding in self.findings)]
+        super().__init__("\n".join(lines))
+
+
+@dataclass
+class Outcome:
+    """What a command did: the state to write, the findings and a one-line summary."""
+
+    dataset: Dataset
+    month: Month
+    findings: list[Finding]
+    answers: dict[str, str]
+    audit: list[list[object]] = field(default_factory=list)
+    summary: str = ""
+    inputs: dict[tuple[str, Month], Value] = field(default_factory=dict)
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity is Severity.ERROR]
+
+    @property
+    def open_queries(self) -> list[Finding]:
+        return [
+            f for f in self.findings if f.severity is Severity.QUERY and f.key not in self.answers
+        ]
+
+
+def who() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in some services
+        return "unknown"
+
+
+def now() -> str:
+    return dt.datetime.now().replace(microsecond=0).isoformat(sep=" ")
+
+
+def tally(findings: list[Finding], answers: dict[str, str]) -> str:
+    errors = sum(f.severity is Severity.ERROR for f in findings)
+    queries = sum(f.severity is Severity.QUERY and f.key not in answers for f in findings)
+    parts = []
+    if errors:
+        parts.append(f"{errors} error{'s' if errors != 1 else ''} to fix")
+    if queries:
+        parts.append(f"{queries} quer{'ies' if queries != 1 else 'y'} to answer")
+    return (", ".join(parts) + " on Checks.") if parts else "No errors or open queries."
+
+
+def validate(book: LiveBook, stage: Stage = Stage.VALIDATE) -> Outcome:
+    """Run every check; the book itself is unchanged."""
+    findings = run_rules(book, stage)
+    return Outcome(
+        book.dataset, book.month, findings, book.answers,
+        summary=f"{book.month.label}: {tally(findings, book.answers)}",
+    )  # fmt: skip
+
+
+# -- import -------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ExtractRow:
+    line: int
+    ref: str
+    month: Month
+    value: Value
+
+
+def read_extract(table: Table, book: LiveBook, through: Month | None = None) -> list[ExtractRow]:
+    """Parse an extract (``ref,month,value``) against the book's catalogue and window
+    (or, for a refresh, the months up to ``through``).
+
+    Unknown refs, months outside the window and bad figures raise a :class:`DataFileError`.
+    """
+    table.require("ref", "month", "value")
+    first = book.month - (HISTORY_MONTHS - 1)
+    last = max(book.month, through or book.month)
+    rows: list[ExtractRow] = []
+    seen: dict[tuple[str, Month], int] = {}
+    for line, row in table.rows:
+        ref = table.text(row, "ref")
+        try:
+            indicator = book.dataset.indicator(ref)
+        except KeyError:
+            raise table.error(line, "ref", f"unknown indicator ref {ref!r}") from None
+        try:
+            month = Month.parse(table.text(row, "month"))
+        except ValueError as exc:
+            raise table.error(line, "month", str(exc)) from None
+        if not first <= month <= last:
+            raise table.error(
+                line, "month",
+                f"{ref} {month.label} is outside the workbook's months "
+                f"({first.label} to {last.label})",
+            )  # fmt: skip
+        if (ref, month) in seen:
+            raise table.error(
+                line, "month", f"{ref} {month.label} is also on line {seen[ref, month]}"
+            )
+        seen[(ref, month)] = line
+        try:
+            value = parse_value(table.text(row, "value"), indicator.unit)
+        except ValueError as exc:
+            raise table.error(line, "value", f"{ref} {month.label}: {exc}") from None
+        rows.append(ExtractRow(line, ref, month, value))
+    return rows
+
+
+def _close(a: Value, b: Value, unit: Unit) -> bool:
+    if not (calc.is_number(a) and calc.is_number(b)):
+        return a == b
+    tolerance = {Unit.PERCENT: 0.005, Unit.RATE: 0.5, Unit.COUNT: 0.5}[unit]
+    return abs(a - b) <= tolerance  # type: ignore[operator]
+
+
+def import_extract(book: LiveBook, rows: list[ExtractRow], origin: str) -> Outcome:
+    """Put an extract's figures in the input cells; derived ones are compared, never written."""
+    inputs: dict[tuple[str, Month], Value] = {}
+    for row in rows:
+        if not book.dataset.indicator(row.ref).is_derived:
+            inputs[(row.ref, row.month)] = row.value
+    apply_inputs(book, inputs)
+    findings = run_rules(book, Stage.VALIDATE)
+    for row in rows:
+        indicator = book.dataset.indicator(row.ref)
+        if not indicator.is_derived:
+            continue
+        formula = calc.figure(book.dataset, row.ref, row.month)
+        if not _close(row.value, formula, indicator.unit):
+            findings.append(
+                Finding(
+                    "M701", Severity.QUERY, book.cell_of(row.ref, row.month), row.ref,
+                    indicator.name, row.month, f"{_show(row.value, indicator.unit)} in {origin}",
+                    f"{_show(formula, indicator.unit)} (what the workbook's formula gives)",
+                    "The extract's figure for a calculated indicator differs from the "
+                    "workbook's calculation; the formula was kept.",
+                )
+            )  # fmt: skip
+    return Outcome(
+        book.dataset, book.month, findings, book.answers, inputs=inputs,
+        summary=f"Imported {len(inputs)} figures into {book.month.label}. "
+        + tally(findings, book.answers),
+    )  # fmt: skip
+
+
+def apply_inputs(book: LiveBook, inputs: dict[tuple[str, Month], Value]) -> None:
+    """Set figures as if typed into the window (the book's entries and dataset follow)."""
+    from .book import Entry
+
+    for (ref, month), value in inputs.items():
+        old = book.entries[(ref, month)]
+        book.entries[(ref, month)] = Entry(ref, month, old.cell, value, value)
+        if value is None:
+            book.dataset.values.pop((ref, month), None)
+        else:
+            if book.dataset.values.get((ref, month)) != value:
+                book.dataset.sources[(ref, month)] = "imported"
+            book.dataset.values[(ref, month)] = value
+
+
+def _show(value: Value, unit: Unit) -> str:
+    if not calc.is_number(value):
+        return "blank" if value is None else str(value)
+    if unit is Unit.PERCENT:
+        return f"{value:.1%}"
+    return f"{value:,.1f}".rstrip("0").rstrip(".")
+
+
+# -- roll forward -------------------------------------------------------------------------
+def roll_forward(
+    book: LiveBook,
+    target: Month | None = None,
+    extract: list[ExtractRow] | None = None,
+    user: str | None = None,
+    when: str | None = None,
+) -> Outcome:
+    """Move the book on to ``target`` (default: next month), one month at a time.
+
+    Each step refuses (raising :class:`Refused`, nothing changed) while the current month has
+    errors; before moving, the window's figures are kept in History and the month's commentary
+    in the Commentary archive. Returns the state to write.
+    """
+    target = target or book.month + 1
+    if target == book.month:
+        raise Refused(f"The workbook is already at {target.label}: nothing to do.")
+    if target < book.month:
+        raise Refused(
+            f"The workbook is at {book.month.label}; it cannot go back to {target.label}."
+        )
+    user, when = user or who(), when or now()
+    audit: list[list[object]] = []
+    current = book
+    while current.month < target:
+        findings = run_rules(current, Stage.REFRESH)
+        blocking = [f for f in findings if f.severity is Severity.ERROR and f.code != RESTORED]
+        if blocking:
+            raise Refused(
+                f"Cannot move on from {current.month.label}: fix these errors first "
+                "(nothing was changed).",
+                blocking,
+            )
+        audit += _sync_audit(current, findings, user, when)
+        current = _step(current, user, when, extract or [])
+        audit.append(
+            [
+                when,
+                user,
+                "refresh",
+                "",
+                current.month.iso,
+                "",
+                "",
+                f"rolled forward to {current.month.label}",
+            ]
+        )
+    findings = run_rules(current, Stage.VALIDATE)
+    return Outcome(
+        current.dataset, current.month, findings, current.answers, audit=audit,
+        summary=f"Rolled forward to {current.month.label}. {tally(findings, current.answers)}",
+    )  # fmt: skip
+
+
+def _sync_audit(
+    book: LiveBook, findings: list[Finding], user: str, when: str
+) -> list[list[object]]:
+    """Audit rows for corrections kept in History and formulas restored."""
+    rows: list[list[object]] = []
+    for finding in findings:
+        month = finding.month.iso if finding.month else ""
+        if finding.code in {"A601", "A602"}:
+            old, _, new = finding.found.partition(" -> ")
+            rows.append([when, user, "correction", finding.ref, month, old, new, finding.cell])
+        elif finding.code == RESTORED:
+            rows.append(
+                [when, user, "formula restored", finding.ref, month, finding.found, "formula",
+                 finding.cell]
+            )  # fmt: skip
+    return rows
+
+
+def _step(book: LiveBook, user: str, when: str, extract: list[ExtractRow]) -> LiveBook:
+    """The book one month on: same dataset (History keeps everything), new report month."""
+    from .book import Entry
+
+    dataset = book.dataset
+    month = book.month + 1
+    for ref, text in book.commentary_cells.items():
+        if text:
+            old = dataset.commentary.get((ref, book.month))
+            author = old.author if old else dataset.indicator(ref).reporter
+            dataset.commentary[(ref, book.month)] = Comment(text, author)
+    layout = book.layout
+    entries: dict[tuple[str, Month], Entry] = {}
+    for indicator in dataset.indicators:
+        if indicator.is_derived:
+            continue
+        for offset in range(HISTORY_MONTHS):
+            when_month = month - offset
+            value = dataset.values.get((indicator.ref, when_month))
+            cell = layout.month_cell(indicator.ref, offset)
+            entries[(indicator.ref, when_month)] = Entry(
+                indicator.ref, when_month, cell, value, value
+            )
+    moved = LiveBook(
+        name=book.name,
+        dataset=dataset,
+        month=month,
+        layout=layout,
+        entries=entries,
+        history=dict(dataset.values),
+        commentary_cells={ref: "" for ref in book.commentary_cells},
+        answers=dict(book.answers),
+        audit=book.audit,
+        formulas_known=True,
+    )
+    figures = {(row.ref, row.month): row.value for row in extract if row.month == month}
+    derived = [r for r in figures if dataset.indicator(r[0]).is_derived]
+    apply_inputs(moved, {key: value for key, value in figures.items() if key not in derived})
+    return moved
+
+
+__all__ = [
+    "DataFileError", "ExtractRow", "Outcome", "Refused", "import_extract", "read_extract",
+    "roll_forward", "validate",
+]  # fmt: skip

@@ -1,0 +1,101 @@
+"""The monthly cycle on a workbook file (openpyxl): open, call :mod:`cycle`, write, save safely."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from openpyxl.workbook.workbook import Workbook
+
+from . import cycle, sheets
+from .book import LiveBook, read_book
+from .datadir import read_csv
+from .layout import SHEET
+from .months import Month
+from .rules import Stage
+from .safe_write import save_workbook
+from .sheet_image import checks_rows, dataset_image, table_rows
+from .xlsx_reader import contents_of, open_workbook
+from .xlsx_writer import apply_image, write_table
+
+
+def open_book(path: Path) -> tuple[Workbook, LiveBook]:
+    workbook = open_workbook(path)
+    return workbook, read_book(contents_of(workbook, Path(path).name))
+
+
+def write_checks(workbook: Workbook, outcome: cycle.Outcome) -> None:
+    write_table(workbook[sheets.CHECKS], checks_rows(outcome.findings, outcome.answers), clear=True)
+
+
+def write_audit(workbook: Workbook, book: LiveBook, rows: list[list[object]]) -> None:
+    if rows:
+        write_table(workbook[sheets.AUDIT], [*book.audit, *rows], clear=True)
+
+
+def validate_file(path: Path, stage: Stage = Stage.VALIDATE, backup: bool = True) -> cycle.Outcome:
+    """Check the workbook and write the findings to its Checks sheet."""
+    workbook, book = open_book(path)
+    outcome = cycle.validate(book, stage)
+    write_checks(workbook, outcome)
+    save_workbook(workbook, path, backup=backup)
+    return outcome
+
+
+def import_file(path: Path, extract: Path, backup: bool = True) -> cycle.Outcome:
+    """Write an extract's figures into the workbook's input cells, then check it."""
+    workbook, book = open_book(path)
+    rows = cycle.read_extract(read_csv(extract), book)
+    outcome = cycle.import_extract(book, rows, extract.name)
+    sheet = workbook[SHEET]
+    for (ref, month), value in outcome.inputs.items():
+        sheet[book.entries[(ref, month)].cell].value = _cell(value)
+    write_checks(workbook, outcome)
+    save_workbook(workbook, path, backup=backup)
+    return outcome
+
+
+def refresh_file(
+    path: Path, target: Month | None = None, extract: Path | None = None, backup: bool = True
+) -> cycle.Outcome:
+    """Roll the workbook forward (to ``target``, one month at a time), keeping everything."""
+    workbook, book = open_book(path)
+    rows = cycle.read_extract(read_csv(extract), book, target or book.month + 1) if extract else []
+    outcome = cycle.roll_forward(book, target, rows)
+    write_state(workbook, outcome)
+    write_audit(workbook, book, outcome.audit)
+    save_workbook(workbook, path, backup=backup)
+    return outcome
+
+
+def write_state(workbook: Workbook, outcome: cycle.Outcome) -> None:
+    """The whole workbook for the outcome's month: Dataset cells, tidy tables and Checks."""
+    from .xlsx_writer import layout_for
+
+    layout = layout_for(outcome.dataset)
+    apply_image(workbook[SHEET], dataset_image(outcome.dataset, outcome.month, layout))
+    for name, rows in table_rows(outcome.dataset, outcome.month).items():
+        write_table(workbook[name], rows, clear=True)
+    write_checks(workbook, outcome)
+
+
+def _cell(value: object) -> object:
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def export_file(path: Path, directory: Path) -> list[Path]:
+    """Write the workbook's data (History with the window's figures) as a data directory."""
+    from .datadir import write_data_dir
+    from .errors import WorkbookError
+
+    _, book = open_book(path)
+    unreadable = [entry for entry in book.entries.values() if entry.problem]
+    if unreadable:
+        first = unreadable[0]
+        raise WorkbookError(
+            f"{len(unreadable)} figure(s) cannot be read, e.g. {SHEET}!{first.cell} "
+            f"({first.ref} {first.month.label}): {first.problem}. Fix them (xlscorecard validate "
+            "lists them all) before exporting, so that nothing is lost."
+        )
+    return write_data_dir(book.dataset, directory)
