@@ -25,9 +25,9 @@ from .layout import (
     DatasetLayout,
     Field,
 )
-from .model import Dataset, Indicator, Value
+from .model import Dataset, Indicator, Unit, Value
 from .months import Month
-from .styles import UNIT_STYLE
+from .styles import INPUT_STYLE, UNIT_STYLE
 
 HEADERS = {
     Field.REF: "Ref.",
@@ -143,7 +143,9 @@ def _indicator_row(
     for offset in range(HISTORY_MONTHS):
         column = layout.month_column(offset)
         stored = cell_value(dataset.values.get((indicator.ref, month - offset)))
-        image.put(row, column, formulas.get(column, stored), unit_style)
+        typed_here = offset == 0 and not indicator.is_derived
+        style = INPUT_STYLE[indicator.unit] if typed_here else unit_style
+        image.put(row, column, formulas.get(column, stored), style)
     for name in (Field.CHANGE_PREVIOUS, Field.CHANGE_YEAR):
         image.put(row, layout.column(name), formulas[layout.column(name)], "change")
     marker = polarity_marker(indicator.polarity) or None
@@ -159,7 +161,7 @@ def _indicator_row(
         image.put(row, layout.target_column(period), cell_value(value), unit_style)
     comment = dataset.commentary.get((indicator.ref, month))
     text = comment.text if comment else ""
-    image.put(row, layout.column(Field.COMMENTARY), text or None, "text")
+    image.put(row, layout.column(Field.COMMENTARY), text or None, "input text")
     image.heights[row] = row_height(indicator, text)
 
 
@@ -285,3 +287,51 @@ def checks_rows(findings: list, answers: dict[str, str]) -> list[list[object]]:
             ]
         )  # fmt: skip
     return rows
+
+
+@dataclass(frozen=True)
+class InputRule:
+    """In-cell data validation for one input cell: what Excel lets a person type there."""
+
+    cell: str
+    formula: str | None
+    prompt_title: str
+    prompt: str
+    error: str
+
+
+_ALLOWED = {
+    Unit.COUNT: ("AND(ISNUMBER({c}),{c}>=0,{c}=INT({c}))", "a whole number of 0 or more"),
+    Unit.PERCENT: ("AND(ISNUMBER({c}),{c}>=0,{c}<=1)", "a percentage from 0% to 100%"),
+    Unit.RATE: ("AND(ISNUMBER({c}),{c}>=0)", "a rate of 0 or more"),
+}
+
+
+def input_rules(dataset: Dataset, month: Month, layout: DatasetLayout) -> list[InputRule]:
+    """Validation for the report month's figure of every input indicator, and its commentary."""
+    rules = []
+    for indicator in dataset.indicators:
+        title = indicator.ref[:32]
+        if not indicator.is_derived:
+            cell = layout.month_cell(indicator.ref, 0)
+            check, words = _ALLOWED[indicator.unit]
+            rules.append(
+                InputRule(
+                    cell=cell,
+                    formula=f'OR({cell}="-",{check.format(c=cell)})',
+                    prompt_title=title,
+                    prompt=f"{indicator.name[:150]}, {month.label}: type {words}, or - if it "
+                    "does not apply.",
+                    error=f"{indicator.ref} needs {words}, or - if it does not apply.",
+                )
+            )
+        rules.append(
+            InputRule(
+                cell=layout.cell(indicator.ref, Field.COMMENTARY),
+                formula=None,
+                prompt_title=title,
+                prompt=f"Commentary on {indicator.ref} for {month.label}.",
+                error="",
+            )
+        )
+    return rules

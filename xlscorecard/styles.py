@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from openpyxl.formatting.rule import FormatObject, IconSet, Rule
-from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Protection, Side
 from openpyxl.styles.differential import DifferentialStyle
 
 from .model import Unit
@@ -46,6 +46,8 @@ def _style(name: str, **parts: object) -> NamedStyle:
         style.fill = parts["fill"]
     if "number_format" in parts:
         style.number_format = parts["number_format"]
+    if parts.get("unlocked"):
+        style.protection = Protection(locked=False)
     return style
 
 
@@ -92,8 +94,22 @@ NAMED_STYLES: dict[str, NamedStyle] = {
     ),
     "cell": _style("Scorecard cell", border=_NONE),
 }
+_INPUT = PatternFill("solid", fgColor=INPUT_FILL)
+for _unit, _friendly in ((Unit.COUNT, "count"), (Unit.PERCENT, "percent"), (Unit.RATE, "rate")):
+    NAMED_STYLES[f"input {_friendly}"] = _style(
+        f"Scorecard input {_friendly}",
+        number_format=NUMBER_FORMATS[_unit],
+        alignment=_CENTRE,
+        fill=_INPUT,
+        unlocked=True,
+    )
+NAMED_STYLES["input text"] = _style(
+    "Scorecard input text", alignment=_WRAP, fill=_INPUT, unlocked=True
+)
+NAMED_STYLES["answer"] = _style("Scorecard answer", alignment=_WRAP, fill=_INPUT, unlocked=True)
 
 UNIT_STYLE = {Unit.COUNT: "count", Unit.PERCENT: "percent", Unit.RATE: "rate"}
+INPUT_STYLE = {unit: f"input {name}" for unit, name in UNIT_STYLE.items()}
 
 
 def style_name(friendly: str) -> str:

@@ -13,9 +13,9 @@ from .layout import SHEET
 from .months import Month
 from .rules import Stage
 from .safe_write import save_workbook
-from .sheet_image import checks_rows, dataset_image, table_rows
+from .sheet_image import checks_rows, dataset_image, input_rules, table_rows
 from .xlsx_reader import contents_of, open_workbook
-from .xlsx_writer import apply_image, write_table
+from .xlsx_writer import add_input_validation, apply_image, write_table
 
 
 def open_book(path: Path) -> tuple[Workbook, LiveBook]:
@@ -72,7 +72,10 @@ def write_state(workbook: Workbook, outcome: cycle.Outcome) -> None:
     from .xlsx_writer import layout_for
 
     layout = layout_for(outcome.dataset)
-    apply_image(workbook[SHEET], dataset_image(outcome.dataset, outcome.month, layout))
+    sheet = workbook[SHEET]
+    apply_image(sheet, dataset_image(outcome.dataset, outcome.month, layout))
+    sheet.data_validations.dataValidation = []
+    add_input_validation(sheet, input_rules(outcome.dataset, outcome.month, layout))
     for name, rows in table_rows(outcome.dataset, outcome.month).items():
         write_table(workbook[name], rows, clear=True)
     write_checks(workbook, outcome)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment
+from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from . import sheets
@@ -30,7 +31,7 @@ from .layout import (
 )
 from .model import Dataset, Polarity
 from .months import Month
-from .sheet_image import SheetImage, dataset_image, subtitle, table_rows
+from .sheet_image import InputRule, SheetImage, dataset_image, input_rules, subtitle, table_rows
 from .styles import ArrowFormat, style_name
 from .template import PACKAGE_TEMPLATE
 
@@ -72,6 +73,8 @@ def write_dataset_sheet(
         sheet.cell(NOTE_ROW, first).alignment = Alignment(horizontal="center", wrap_text=True)
     _set_widths(sheet, layout)
     _add_conditional_formats(sheet, dataset, layout)
+    add_input_validation(sheet, input_rules(dataset, month, layout))
+    protect(sheet, dataset)
     sheet.freeze_panes = address(HEADER_ROW + 1, layout.column(Field.NAME) + 1)
     sheet.print_area = span(1, 1, layout.last_row, layout.last_column)
     sheet.sheet_view.zoomScale = 90
@@ -131,3 +134,43 @@ def write_table(sheet: Worksheet, rows: list[list[object]], clear: bool = False)
             sheet.cell(row_index, column_index, value)
     if rows:
         sheet.auto_filter.ref = span(1, 1, len(rows) + 1, len(rows[0]))
+
+
+def add_input_validation(sheet: Worksheet, rules: list[InputRule]) -> None:
+    """Excel refuses a wrong entry in an input cell (openpyxl's default would accept it)."""
+    for rule in rules:
+        validation = DataValidation(
+            type="custom" if rule.formula else None,
+            formula1=rule.formula,
+            allow_blank=True,
+            showInputMessage=True,
+            showErrorMessage=bool(rule.formula),
+            errorStyle="stop",
+            promptTitle=rule.prompt_title,
+            prompt=rule.prompt,
+            errorTitle=rule.prompt_title if rule.formula else None,
+            error=rule.error or None,
+        )
+        validation.add(rule.cell)
+        sheet.add_data_validation(validation)
+
+
+PASSWORD_KEY = "protection_password"
+
+
+def protect(sheet: Worksheet, dataset: Dataset) -> None:
+    """Lock formulas, labels and history; input cells (unlocked styles) stay typable.
+
+    No password unless Settings has ``protection_password``. Columns and rows may still be
+    formatted, so the grouped older months can be shown.
+    """
+    protection = sheet.protection
+    protection.sheet = True
+    protection.formatColumns = False
+    protection.formatRows = False
+    protection.autoFilter = False
+    protection.selectLockedCells = False
+    protection.selectUnlockedCells = False
+    password = dataset.settings.extra.get(PASSWORD_KEY)
+    if password:
+        protection.password = str(password)
