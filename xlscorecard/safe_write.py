@@ -30,7 +30,7 @@ def atomic_write(path: Path, write: Callable[[Path], None], backup: bool = False
     directory = path.parent if str(path.parent) else Path(".")
     if not directory.is_dir():
         raise ScorecardError(f"cannot write {path}: folder {directory} does not exist")
-    if path.exists() and not os.access(path, os.W_OK):
+    if path.exists() and is_read_only(path):
         raise WorkbookError(f"cannot write {path}: the file is read-only")
     handle, name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix, dir=directory)
     os.close(handle)
@@ -58,6 +58,11 @@ def atomic_write(path: Path, write: Callable[[Path], None], backup: bool = False
         if copy is not None:
             copy.unlink(missing_ok=True)
         raise
+
+
+def is_read_only(path: Path) -> bool:
+    """Marked read-only (no write permission bit), or not writable by this user."""
+    return not (path.stat().st_mode & 0o222) or not os.access(path, os.W_OK)
 
 
 def save_workbook(workbook: Workbook, path: Path, backup: bool = True) -> None:
