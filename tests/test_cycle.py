@@ -1,4 +1,4 @@
-"""The monthly cycle on files: refresh, import, validate, export; nothing lost, nothing half-done."""
+"""The monthly cycle on files: refresh, import, validate, export; nothing lost or half-done."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import SAMPLE
 from openpyxl import load_workbook
 
-from conftest import SAMPLE
 from xlscorecard import sheets, xlsx_cycle
 from xlscorecard.cli import cli
 from xlscorecard.cycle import Refused
@@ -151,7 +151,7 @@ def test_refresh_logs_a_correction_to_an_earlier_month_in_audit(workbook, layout
     type_cells(workbook, {layout.month_cell("M1", 1): 1500})
     xlsx_cycle.refresh_file(workbook)
     audit = list(load_workbook(workbook)[sheets.AUDIT].iter_rows(min_row=2, values_only=True))
-    assert ("correction", "M1", "2020-07") == audit[0][2:5]
+    assert audit[0][2:5] == ("correction", "M1", "2020-07")
     assert (audit[0][5], audit[0][6]) == ("1,493", "1,500")
 
 
