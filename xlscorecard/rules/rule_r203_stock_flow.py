@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from itertools import pairwise
 
 from ..calc import HISTORY_MONTHS, figure, is_number
 from ..months import window
@@ -23,7 +24,7 @@ def stock_follows_flows(context: Context) -> Iterator[Problem]:
     book = context.book
     months = window(book.month, HISTORY_MONTHS)
     for item in context.config.stock_flow:
-        for before, month in zip(months, months[1:], strict=False):
+        for before, month in pairwise(months):
             last = figure(book.dataset, item.stock, before)
             inflow = figure(book.dataset, item.inflow, month)
             outflow = figure(book.dataset, item.outflow, month)
