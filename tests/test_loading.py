@@ -146,3 +146,11 @@ def test_a_bad_population_is_an_error(data_dir):
 def test_the_sample_loads_every_indicator_and_month(sample):
     assert len(sample.indicators) == 55
     assert Month(2019, 10) in sample.months and Month(2020, 8) in sample.months
+
+
+def test_a_check_naming_an_unknown_ref_is_an_error(data_dir):
+    path = data_dir / "council.toml"
+    path.write_text(path.read_text(encoding="utf-8").replace('stock = "LAC1"', 'stock = "LAC99"'))
+    error = load_error(data_dir)
+    assert error.column == "checks"
+    assert "checks.stock_flow names 'LAC99', which is not an indicator" in str(error)

@@ -19,6 +19,7 @@ from .layout import HEADER_ROW, SHEET, DatasetLayout, Field, address
 from .model import Comment, Dataset, Indicator, Value
 from .months import Month
 from .parsing import parse_value
+from .rules.config import check_config_refs
 from .sheet_formulas import row_formulas
 from .tables import (
     Table,
@@ -72,6 +73,15 @@ class Overwrite:
 
 
 @dataclass(frozen=True)
+class HeaderProblem:
+    """A month heading that is not the month its column holds."""
+
+    cell: str
+    expected: Month
+    found: object
+
+
+@dataclass(frozen=True)
 class RowProblem:
     row: int
     expected: str
@@ -91,7 +101,7 @@ class LiveBook:
     commentary_cells: dict[str, str] = field(default_factory=dict)
     overwritten: list[Overwrite] = field(default_factory=list)
     row_problems: list[RowProblem] = field(default_factory=list)
-    header_problems: list[str] = field(default_factory=list)
+    header_problems: list[HeaderProblem] = field(default_factory=list)
     answers: dict[str, str] = field(default_factory=dict)
     audit: list[list[object]] = field(default_factory=list)
     formulas_known: bool = True
@@ -166,6 +176,9 @@ def read_book(contents: BookContents) -> LiveBook:
     dataset = Dataset(
         settings=settings, indicators=parse_indicators(table(contents, sheets.INDICATORS))
     )
+    problem = check_config_refs(settings, set(dataset.refs))
+    if problem:
+        raise WorkbookError(f"{contents.name} {sheets.SETTINGS}: {problem}")
     parse_values(table(contents, sheets.HISTORY), dataset)
     parse_commentary(table(contents, sheets.COMMENTARY), dataset)
     parse_benchmarks(table(contents, sheets.BENCHMARKS), dataset)
@@ -203,10 +216,8 @@ def _read_header(book: LiveBook, contents: BookContents) -> None:
         else:
             found_month = None
         if found_month != expected:
-            book.header_problems.append(
-                f"{SHEET}!{address(HEADER_ROW, column)} should be the month {expected.label}, "
-                f"found {found!r}"
-            )
+            cell = f"{SHEET}!{address(HEADER_ROW, column)}"
+            book.header_problems.append(HeaderProblem(cell, expected, found))
 
 
 def _read_window(book: LiveBook, contents: BookContents) -> None:

@@ -10,6 +10,7 @@ import tomli_w
 
 from .errors import DataFileError
 from .model import Dataset
+from .rules.config import check_config_refs
 from .safe_write import atomic_write
 from .tables import (
     BENCHMARK_COLUMNS,
@@ -44,6 +45,9 @@ def load_data_dir(directory: Path | str) -> Dataset:
     dataset = Dataset(
         settings=settings, indicators=parse_indicators(read_csv(directory / "indicators.csv"))
     )
+    problem = check_config_refs(settings, set(dataset.refs))
+    if problem:
+        raise DataFileError(directory / "council.toml", None, "checks", problem)
     parse_values(read_csv(directory / "values.csv"), dataset)
     for name, parse in (
         ("commentary.csv", parse_commentary),

@@ -65,3 +65,24 @@ class CheckConfig:
             ),
             at_most=tuple(AtMost(item["part"], item["whole"]) for item in data.get("at_most", [])),
         )
+
+
+def check_config_refs(settings: Settings, refs: set[str]) -> str | None:
+    """A message naming the first check setting that refers to an unknown ref, or None."""
+    try:
+        config = CheckConfig.from_settings(settings)
+    except (KeyError, TypeError, ValueError) as exc:
+        return f"the [checks] settings cannot be read: {exc}"
+    named = [
+        *(("sum_to_100", ref) for group in config.sum_to_100 for ref in group.refs),
+        *(
+            ("stock_flow", ref)
+            for item in config.stock_flow
+            for ref in (item.stock, item.inflow, item.outflow)
+        ),
+        *(("at_most", ref) for item in config.at_most for ref in (item.part, item.whole)),
+    ]
+    for group, ref in named:
+        if ref not in refs:
+            return f"checks.{group} names {ref!r}, which is not an indicator in the catalogue"
+    return None

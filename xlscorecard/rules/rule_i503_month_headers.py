@@ -2,30 +2,24 @@
 
 from __future__ import annotations
 
-import re
+import datetime as dt
 from collections.abc import Iterator
 
-from ..layout import SHEET
+from ..book import HeaderProblem
 from ..months import Month
 from . import Context, Problem, Severity, rule
 from .testing import check, codes, sample_book
 
-_PROBLEM = re.compile(
-    r"^(?P<cell>\S+!\S+) should be the month (?P<month>\S+), found (?P<found>.*)$"
-)
-_DATE = re.compile(r"^datetime\.(?:date|datetime)\((?P<year>\d+), (?P<month>\d+)\b")
 
-
-def _found(text: str) -> str:
-    """What ``repr`` showed, in words: a month for a date, quoted text, an empty cell."""
-    date = _DATE.match(text)
-    if date:
-        return f"the month {Month(int(date['year']), int(date['month'])).label}"
-    if text == "None":
+def _found(value: object) -> str:
+    """What the heading cell holds, in words: a month for a date, quoted text, an empty cell."""
+    if isinstance(value, dt.date):
+        return f"the month {Month(value.year, value.month).label}"
+    if value is None or (isinstance(value, str) and not value.strip()):
         return "an empty cell"
-    if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
-        return f'"{text[1:-1]}"'
-    return text
+    if isinstance(value, str):
+        return f'"{value}"'
+    return str(value)
 
 
 @rule(
@@ -38,17 +32,12 @@ def _found(text: str) -> str:
     fields=("header",),
 )
 def month_headers_in_place(context: Context) -> Iterator[Problem]:
-    for text in context.book.header_problems:
-        match = _PROBLEM.match(text)
-        if match is None:  # a form this rule does not know: pass it on whole
-            yield Problem("", None, found=text, expected="the month headings as built",
-                          cell=f"{SHEET}!A1")  # fmt: skip
-            continue
+    for problem in context.book.header_problems:
         yield Problem(
             "", None,
-            found=_found(match["found"]),
-            expected=f"the month {match['month']} (a date)",
-            cell=match["cell"],
+            found=_found(problem.found),
+            expected=f"the month {problem.expected.label} (a date)",
+            cell=problem.cell,
         )  # fmt: skip
 
 
@@ -58,7 +47,7 @@ def test_month_headings_as_built_pass():
 
 def test_a_heading_typed_as_text_fails():
     book = sample_book()
-    book.header_problems.append("Dataset!R5 should be the month Aug-20, found 'August'")
+    book.header_problems.append(HeaderProblem("Dataset!R5", Month(2020, 8), "August"))
     findings = check(book, "I503")
     assert codes(findings) == ["I503"]
     assert (findings[0].cell, findings[0].found, findings[0].expected) == (
@@ -71,8 +60,8 @@ def test_a_heading_typed_as_text_fails():
 def test_each_wrong_heading_is_a_finding():
     book = sample_book()
     book.header_problems += [
-        "Dataset!Q5 should be the month Jul-20, found datetime.datetime(2020, 6, 1, 0, 0)",
-        "Dataset!R5 should be the month Aug-20, found None",
+        HeaderProblem("Dataset!Q5", Month(2020, 7), dt.datetime(2020, 6, 1)),
+        HeaderProblem("Dataset!R5", Month(2020, 8), None),
     ]
     findings = check(book, "I503")
     assert [f.found for f in findings] == ["the month Jun-20", "an empty cell"]

@@ -40,6 +40,8 @@ def within_usual_range(context: Context) -> Iterator[Problem]:
         if not is_number(value) or len(numbers) < MINIMUM_HISTORY:
             continue
         new, high, low = float(value), max(numbers), min(numbers)  # type: ignore[arg-type]
+        if unit is Unit.COUNT and max(new, high) < context.config.big_change_minimum:
+            continue  # small counts (adoptions, orders) swing widely: not worth a query
         if new > high * factor:
             limit = high * factor
             limit = math.floor(limit) if unit is Unit.COUNT else limit
@@ -88,3 +90,8 @@ def test_too_little_history_is_not_queried():
         type_into(book, "M1", month, None)
     book = type_into(book, "M1", "2020-04", 9000)
     assert [f for f in check(book, "P301") if f.ref == "M1"] == []
+
+
+def test_small_counts_swinging_are_not_queried():
+    # LAC12 (val) went 0 -> 6 in Aug-20: below the big-change minimum of 20, so no query
+    assert check(type_into(sample_book(), "LAC12 (val)", "2020-08", 7), "P301") == []
