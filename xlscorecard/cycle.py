@@ -19,6 +19,8 @@ from .parsing import parse_value
 from .rules import Finding, Severity, Stage, run_rules
 from .tables import Table
 
+DERIVED_MISMATCH = "M701"
+"""An extract's figure for a calculated indicator that differs from the formula."""
 RESTORED = "I501"
 """Overwritten formulas are restored by a refresh, so they do not block one."""
 
@@ -158,7 +160,7 @@ def import_extract(book: LiveBook, rows: list[ExtractRow], origin: str) -> Outco
         if not _close(row.value, formula, indicator.unit):
             findings.append(
                 Finding(
-                    "M701", Severity.QUERY, book.cell_of(row.ref, row.month), row.ref,
+                    DERIVED_MISMATCH, Severity.QUERY, book.cell_of(row.ref, row.month), row.ref,
                     indicator.name, row.month, f"{_show(row.value, indicator.unit)} in {origin}",
                     f"{_show(formula, indicator.unit)} (what the workbook's formula gives)",
                     "The extract's figure for a calculated indicator differs from the "
