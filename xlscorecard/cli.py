@@ -144,5 +144,52 @@ def export(workbook: Path, directory: Path) -> None:
     click.echo(f"Wrote {len(written)} files to {directory}.")
 
 
+@cli.group()
+def addin() -> None:
+    """Build and install the Excel add-in (the Scorecard ribbon tab)."""
+
+
+@addin.command(name="build")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("macros/xlscorecard.xlam"),
+    show_default=True,
+    help="Where to write the add-in; the file must be named xlscorecard.xlam.",
+)
+def addin_build(output: Path) -> None:
+    """Build the add-in, xlscorecard.xlam, from xlwings' one and macros/."""
+    from .addin import build_addin
+
+    try:
+        built = build_addin(output)
+    except ScorecardError as error:
+        raise _fail(error) from None
+    click.echo(f"Wrote {output}: ribbon and VBA for xlwings {built.xlwings_version}.")
+
+
+@addin.command(name="install")
+@click.option(
+    "--file",
+    "-f",
+    "source",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The add-in to install [default: macros/xlscorecard.xlam of this repository].",
+)
+def addin_install(source: Path | None) -> None:
+    """Copy the add-in into Excel's start-up folder (Windows and macOS)."""
+    from .addin import install_addin
+
+    try:
+        installed = install_addin(source)
+    except ScorecardError as error:
+        raise _fail(error) from None
+    click.echo(f"Installed {installed.addin}.")
+    if installed.applescript:
+        click.echo(f"Copied {installed.applescript} so that the add-in can start Python.")
+    click.echo("Quit Excel completely and start it again to load the Scorecard tab.")
+
+
 def main() -> None:
     cli()
