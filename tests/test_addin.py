@@ -494,6 +494,12 @@ def test_install_on_windows_copies_into_xlstart(built, tmp_path, monkeypatch, no
     assert target.read_bytes() == built.read_bytes()
 
 
+def test_install_takes_the_checked_in_add_in_by_default(tmp_path, monkeypatch, no_excel_to_ask):
+    monkeypatch.setenv("APPDATA", str(tmp_path))
+    installed = install_addin(platform="win32")
+    assert installed.addin.read_bytes() == CHECKED_IN.read_bytes()
+
+
 def test_install_on_a_mac_also_enables_runpython(built, tmp_path, monkeypatch, no_excel_to_ask):
     import xlwings
 

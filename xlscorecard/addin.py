@@ -326,9 +326,12 @@ def install_addin(source: Path | None = None, platform: str = sys.platform) -> I
             f"there is no Excel on {system}: copy macros/{ADDIN_NAME} to a Windows or Mac "
             "computer and install it there (see docs/excel-addin.md)"
         )
-    source = Path(source) if source else MACROS / ADDIN_NAME
+    source = Path(source) if source else _checked_in_addin()
     if not source.is_file():
-        raise AddinError(f"{source} not found: build it first with 'xlscorecard addin build'")
+        raise AddinError(
+            f"{source} not found: give the add-in's path with --file, or build it with "
+            "'xlscorecard addin build'"
+        )
     if source.name != ADDIN_NAME:
         raise AddinError(
             f"the add-in must be named {ADDIN_NAME}, not {source.name}: its Refresh month "
@@ -370,6 +373,15 @@ def install_addin(source: Path | None = None, platform: str = sys.platform) -> I
                 "Run 'xlwings runpython install' instead"
             ) from None
     return Installed(target, applescript)
+
+
+def _checked_in_addin() -> Path:
+    """macros/xlscorecard.xlam of the repository this package runs from (an editable install),
+    else of the current folder (a repository copy, with the package installed from it)."""
+    for candidate in (MACROS / ADDIN_NAME, Path.cwd() / "macros" / ADDIN_NAME):
+        if candidate.is_file():
+            return candidate
+    return MACROS / ADDIN_NAME
 
 
 def _close_in_excel(name: str) -> None:
