@@ -1,21 +1,35 @@
-"""Reconstruct Apr-19..Sep-19 for samples/southampton/values.csv from the printed figures.
+"""Reconstruct Apr-19..Sep-19 in samples/southampton/values.csv from the printed figures.
 
 Neither edition prints these months, but the Apr-20 edition's 12-month average and maximum
 cover May-19..Apr-20 and its % change from a year earlier needs Apr-19; the Aug-20 edition's
-need Sep-19..Aug-20 and Aug-19. This script finds, for every non-derived indicator, values for
-the six months that meet every printed average (within half a printed unit), maximum (equal
-after rounding) and year-on-year change (within half a percentage point) at once, for the
-indicator itself and for the derived indicators computed from it. Where no values meet them
-all, it says which printed figure gives way.
+need Sep-19..Aug-20 and Aug-19. This script finds values for every non-derived indicator in
+those six months that meet, at once, every printed 12-month average (within half a printed
+unit), maximum (equal after rounding) and % change from a year earlier (within half a
+percentage point), for the indicator itself and for the derived indicators computed from it
+(M3 = M2 / M1, rates = count / population x 10,000, ...). Where no values meet them all, it
+says which printed figure gives way.
 
-How: indicators tied together by a derived indicator (M3 = M2 / M1, ...) or by a known
-relationship (LAC1 stock and flow, CP2b % over CP2b, CP5-QL ~ CP5-QL (val) / CP4 (val)) are
-solved together as a group. Apr-19, Aug-19 and Sep-19 are each pinned by figures that touch
-only that month (the two % changes from a year earlier; the Aug-20 12-month average and
-maximum), so every combination of candidate values is tried for them exhaustively. May-19 ..
-Jul-19 are then set by a deterministic descent from a smooth path between Apr-19 and Aug-19
-(shifted to meet the Apr-20 12-month average), trading printed-figure misses first, then the
-relationships, then distance from that path.
+Method (plain Python, deterministic; about a minute and a half):
+- Candidates: whole numbers for counts; percentages in 0.1-point steps (0.01 point only where
+  no 0.1-point value fits); "-" only where print allows it (a zero or missing base behind an
+  "n/a", or a percentage that prints "-"). Each input's own figures that read one unknown month
+  alone (its % change from a year earlier pins Apr-19 or Aug-19, Aug-20's average and maximum
+  pin Sep-19, every maximum caps every month in its window) cut that month's candidates to the
+  values that meet them.
+- Inputs tied by a derived indicator, or by a relationship from the domain notes (LAC1 stock
+  and flow within 5, EH3a-e% adding to 100% within a point, CP2b % a whole share of CP2b and
+  "-" when it is 0, CP5-QL close to CP5-QL (val) / CP4 (val)), are solved together. For Apr-19,
+  Aug-19 and Sep-19 every combination of the tied inputs' candidates is tried against the
+  figures that read that month alone, so a miss there is proven, not just not found.
+- May-19..Jul-19 start on a straight line from Apr-19 to Aug-19, shifted to meet the Apr-20
+  average. A descent (single values, transfers between months, swaps, a maximum moved to
+  another month, other picks for the exhaustively searched months) then minimises, in order:
+  inputs' own printed figures missed, derived figures missed, how far they are missed,
+  relationships broken, and implausibility (distance from the line or from the middle of what
+  print allows; finer percentages; CP5-QL away from its ratio).
+- Figures still missed are set aside and the search rerun, so that a figure that cannot be met
+  does not pull the others towards it; each is then tried again on its own and kept if it can
+  be met. The figures left are reported as giving way.
 
 Run from the repo root, after tools/samples_from_editions.py:
     python tools/reconstruct_history.py            # rewrite the reconstructed rows
@@ -30,17 +44,17 @@ import csv
 import itertools
 import math
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from xlscorecard.datadir import load_indicators, load_settings  # noqa: E402
-from xlscorecard.model import NOT_APPLICABLE, POPULATION, Indicator, Unit  # noqa: E402
+from xlscorecard.calc import is_number, pct_change  # noqa: E402
+from xlscorecard.datadir import load_data_dir  # noqa: E402
+from xlscorecard.model import NOT_APPLICABLE, POPULATION, Indicator, Settings, Unit  # noqa: E402
 from xlscorecard.months import Month, window  # noqa: E402
-from xlscorecard.parsing import parse_value  # noqa: E402
 
 SAMPLE = ROOT / "samples" / "southampton"
 EDITIONS = ROOT / "tests" / "fixtures" / "editions"
@@ -48,18 +62,38 @@ SOURCE = "reconstructed"
 
 APR19, MAY19, JUN19, JUL19, AUG19, SEP19 = (Month(2019, m) for m in range(4, 10))
 UNKNOWN = [APR19, MAY19, JUN19, JUL19, AUG19, SEP19]
+PINNED = [APR19, AUG19, SEP19]
+"""Months some printed figure touches alone (a % change from a year earlier, Aug-20's window)."""
 MIDDLE = [MAY19, JUN19, JUL19]
-"""Months touched only by the Apr-20 edition's 12-month average and maximum."""
+"""Months only the Apr-20 edition's 12-month average and maximum touch."""
 REPORTS = {"2020-04": Month(2020, 4), "2020-08": Month(2020, 8)}
 
 STOCK_FLOW_SLACK = 5
 """LAC1(t) = LAC1(t-1) + LAC2(t) - LAC3(t) holds within 5 in every printed month."""
-EH3_PARTS = ["EH3a%", "EH3b%", "EH3c%", "EH3d%", "EH3e%"]
+EH3_PARTS = ("EH3a%", "EH3b%", "EH3c%", "EH3d%", "EH3e%")
 EH3_SUM_SLACK = 0.01
 """EH3a% .. EH3e% add up to 100% within a point (99-101% after rounding)."""
+SHARES = {"CP2b %": "CP2b"}
+"""A percentage of a handful of cases: a whole share of them, "-" when there are none."""
+NEAR_RATIO = {"CP5-QL": ("CP5-QL (val)", "CP4 (val)")}
+"""An input percentage that is (nearly always) numerator / denominator in print."""
+FIXED = {
+    ("LAC14", month): (0.0, "the Apr-20 commentary: only 4 new UASC since May 2019, all printed")
+    for month in [MAY19, JUN19, JUL19, AUG19, SEP19]
+}
+"""Values the editions state in words, which override the printed figures' arithmetic."""
+NOT_AVAILABLE_PENALTY = 9.0
+"""Plausibility cost of "-" where a number could stand (3 typical monthly moves)."""
+NOT_A_NUMBER_MISS = 1000.0
+"""How far off a figure is when print and data disagree on whether it is a number at all."""
+
+ROUNDED_CHANGES = ("M6-QL", "CP1-NI", "CP6B-NI", "LAC1-NI")
+"""Rows whose printed % changes were evidently worked out on the rounded printed figures (the
+domain notes): where they can, the reconstructed months reproduce them that way too."""
 
 Value = float | str | None
 Assignment = dict[tuple[str, Month], Value]
+Key = tuple[str, str, str]  # (ref, edition, kind) of a printed figure
 
 
 # --- Printed figures -----------------------------------------------------------------------
@@ -67,7 +101,7 @@ Assignment = dict[tuple[str, Month], Value]
 
 @dataclass(frozen=True)
 class Printed:
-    """A printed % change, 12-month average or maximum of one indicator in one edition."""
+    """A printed % change from a year earlier, 12-month average or maximum."""
 
     ref: str
     edition: str
@@ -76,9 +110,13 @@ class Printed:
     unit: Unit
 
     @property
+    def key(self) -> Key:
+        return (self.ref, self.edition, self.kind)
+
+    @property
     def expected(self) -> float | None:
         """The printed number in stored units (31% -> 0.31); None for "n/a"."""
-        if self.text == "n/a":
+        if self.text in {"n/a", "-", ""}:
             return None
         number = float(self.text.replace(",", "").rstrip("%"))
         return number / 100 if self.text.endswith("%") else number
@@ -93,8 +131,17 @@ class Printed:
         return self.text not in {"-", ""}
 
     @property
+    def months(self) -> list[Month]:
+        end = REPORTS[self.edition]
+        return [end - 12, end] if self.kind == "yoy" else window(end, 12)
+
+    @property
     def label(self) -> str:
-        names = {"yoy": "% change from a year earlier", "avg": "12-mnth avg", "max": "12-mnth max"}
+        names = {
+            "yoy": "% change from a year earlier",
+            "avg": "12-month average",
+            "max": "12-month maximum",
+        }
         return names[self.kind]
 
 
@@ -112,15 +159,18 @@ def read_editions() -> dict[str, dict[str, dict[str, str]]]:
 @dataclass
 class Data:
     indicators: dict[str, Indicator]
-    population: float
+    settings: Settings
     known: Assignment  # printed values of non-derived indicators
     printed: list[Printed]
 
     def is_input(self, ref: str) -> bool:
         return not self.indicators[ref].is_derived
 
+    def unit(self, ref: str) -> Unit:
+        return self.indicators[ref].unit
+
     def parts(self, ref: str) -> list[str]:
-        """The non-derived indicators a figure of ``ref`` is computed from (itself if input)."""
+        """The inputs a figure of ``ref`` is computed from (itself for an input)."""
         item = self.indicators[ref]
         if not item.is_derived:
             return [ref]
@@ -130,14 +180,14 @@ class Data:
         return sorted({part for each in refs for part in self.parts(each)})
 
     def value(self, ref: str, month: Month, assign: Assignment) -> Value:
-        """A figure as calc.figure gives it: stored for an input, derived otherwise."""
+        """A month's figure as xlscorecard.calc.figure gives it: stored, or derived."""
         item = self.indicators[ref]
         if not item.is_derived:
             key = (ref, month)
             return assign[key] if key in assign else self.known.get(key)
         parts = [self.value(each, month, assign) for each in item.numerator]
         if item.denominator == POPULATION:
-            base: Value = self.population
+            base: Value = self.settings.population(month)
             scale = 10_000.0
         else:
             base = self.value(item.denominator or "", month, assign)
@@ -148,29 +198,12 @@ class Data:
             return NOT_APPLICABLE
         return sum(parts) / base * scale  # type: ignore[arg-type, operator]
 
-
-def is_number(value: Value) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
-
-
-def load() -> Data:
-    settings = load_settings(SAMPLE / "council.toml")
-    indicators = {item.ref: item for item in load_indicators(SAMPLE / "indicators.csv")}
-    population = settings.population(APR19)
-    if population is None or any(settings.population(m) != population for m in UNKNOWN):
-        raise SystemExit("council.toml needs one 0-17 population for Apr-19..Sep-19")
-    known: Assignment = {}
-    for row in read_values():
-        if row["source"] != SOURCE and not indicators[row["ref"]].is_derived:
-            unit = indicators[row["ref"]].unit
-            known[(row["ref"], Month.parse(row["month"]))] = parse_value(row["value"], unit)
-    printed = []
-    for edition, rows in read_editions().items():
-        for ref, row in rows.items():
-            for kind, column in (("yoy", "pct_yoy"), ("avg", "avg12"), ("max", "max12")):
-                text = row[column].strip()
-                printed.append(Printed(ref, edition, kind, text, indicators[ref].unit))
-    return Data(indicators, population, known, printed)
+    def printed_numbers(self, ref: str) -> list[float]:
+        return [
+            value
+            for (each, _), value in sorted(self.known.items(), key=lambda kv: kv[0][1])
+            if each == ref and is_number(value)
+        ]  # type: ignore[misc]
 
 
 def read_values() -> list[dict[str, str]]:
@@ -178,46 +211,81 @@ def read_values() -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
-# --- Checks: printed figures and relationships, each a distance (0 = met) --------------------
+def load() -> Data:
+    dataset = load_data_dir(SAMPLE)
+    indicators = {item.ref: item for item in dataset.indicators}
+    known: Assignment = {
+        key: value
+        for key, value in dataset.values.items()
+        if dataset.sources.get(key) != SOURCE and not indicators[key[0]].is_derived
+    }
+    printed = []
+    for edition, rows in read_editions().items():
+        for ref, row in rows.items():
+            for kind, column in (("yoy", "pct_yoy"), ("avg", "avg12"), ("max", "max12")):
+                printed.append(
+                    Printed(ref, edition, kind, row[column].strip(), indicators[ref].unit)
+                )
+    return Data(indicators, dataset.settings, known, printed)
 
 
-def rolling(values: list[Value]) -> list[float]:
-    return [value for value in values if is_number(value)]  # type: ignore[misc]
-
-
-def pct_change(new: Value, old: Value) -> float | None:
-    if not (is_number(new) and is_number(old)) or old == 0:
-        return None
-    return round((new - old) / old, 6)  # type: ignore[operator]
+# --- What the data gives for a printed figure, and how far off print that is ---------------
 
 
 def computed(data: Data, figure: Printed, assign: Assignment) -> float | None:
-    """What the data gives for a printed figure (as calc.report_row computes it)."""
+    """The figure as xlscorecard.calc.report_row computes it from the data."""
     end = REPORTS[figure.edition]
-    months = window(end, 12)
     if figure.kind == "yoy":
-        return pct_change(data.value(figure.ref, end, assign), data.value(figure.ref, end - 12, assign))
-    numbers = rolling([data.value(figure.ref, month, assign) for month in months])
+        return pct_change(
+            data.value(figure.ref, end, assign), data.value(figure.ref, end - 12, assign)
+        )
+    values = [data.value(figure.ref, month, assign) for month in window(end, 12)]
+    numbers = [value for value in values if is_number(value)]
     if not numbers:
         return None
-    return sum(numbers) / len(numbers) if figure.kind == "avg" else max(numbers)
+    return sum(numbers) / len(numbers) if figure.kind == "avg" else max(numbers)  # type: ignore
+
+
+def as_units(number: float, figure: Printed) -> float:
+    """A stored number in the printed figure's units: % points for percentages and changes."""
+    percent = figure.kind == "yoy" or figure.unit is Unit.PERCENT
+    return round(number * 100 if percent else number, 6)
+
+
+def round_half_away(number: float) -> float:
+    """Excel's rounding: halves away from zero (137.5 -> 138, -62.5 -> -63)."""
+    return math.copysign(math.floor(abs(number) + 0.5), number)
 
 
 def miss(figure: Printed, got: float | None) -> float:
-    """How far ``got`` is outside the printed figure's rounding, in tolerances (0 = met)."""
+    """0 if ``got`` prints as the figure (rounded as Excel rounds), else how far off it is in
+    half printed units (always more than 0)."""
     expected = figure.expected
     if expected is None or got is None:
-        return 0.0 if expected is got else 1.0
-    return max(0.0, abs(got - expected) - figure.tolerance - 1e-9) / figure.tolerance
+        return 0.0 if expected is got else NOT_A_NUMBER_MISS
+    shown, wanted = as_units(got, figure), as_units(expected, figure)
+    if round_half_away(shown) == wanted:
+        return 0.0
+    return max(abs(shown - wanted) - 0.5, 1e-6) / 0.5
+
+
+# --- Checks: each reads some unknown (ref, month) cells and returns a distance -------------
 
 
 @dataclass
 class Check:
     name: str
-    months: frozenset[Month]  # unknown months it depends on
-    refs: frozenset[str]  # non-derived indicators it depends on
+    cells: frozenset[tuple[str, Month]]
     distance: Callable[[Assignment], float]
-    figure: Printed | None = None  # None for a relationship (weaker than a printed figure)
+    figure: Printed | None = None  # None: a relationship, weaker than any printed figure
+
+    @property
+    def months(self) -> set[Month]:
+        return {month for _, month in self.cells}
+
+    @property
+    def refs(self) -> set[str]:
+        return {ref for ref, _ in self.cells}
 
 
 def figure_checks(data: Data) -> list[Check]:
@@ -225,36 +293,65 @@ def figure_checks(data: Data) -> list[Check]:
     for figure in data.printed:
         if not figure.constrains:
             continue
-        end = REPORTS[figure.edition]
-        months = [end - 12] if figure.kind == "yoy" else window(end, 12)
-        unknown = frozenset(months) & frozenset(UNKNOWN)
+        parts = data.parts(figure.ref)
+        unknown = [m for m in figure.months if m in UNKNOWN]
+        known = [m for m in figure.months if m not in UNKNOWN]
+        fixed = [data.value(figure.ref, m, {}) for m in known]
+        cells = frozenset((ref, m) for ref in parts for m in unknown)
 
-        def distance(assign: Assignment, figure: Printed = figure) -> float:
-            return miss(figure, computed(data, figure, assign))
+        def distance(
+            assign: Assignment, figure: Printed = figure, fixed=fixed, unknown=unknown
+        ) -> float:
+            # computed(data, figure, assign), with the printed months worked out once
+            if figure.kind == "yoy":
+                got = pct_change(fixed[0], data.value(figure.ref, unknown[0], assign))
+            else:
+                values = [*fixed, *(data.value(figure.ref, m, assign) for m in unknown)]
+                numbers = [value for value in values if is_number(value)]
+                if not numbers:
+                    got = None
+                elif figure.kind == "avg":
+                    got = sum(numbers) / len(numbers)  # type: ignore[arg-type]
+                else:
+                    got = max(numbers)  # type: ignore[type-var]
+            return miss(figure, got)
 
-        name = f"{figure.ref} {figure.edition} {figure.kind}"
-        refs = frozenset(data.parts(figure.ref))
-        checks.append(Check(name, unknown, refs, distance, figure))
+        checks.append(
+            Check(f"{figure.ref} {figure.edition} {figure.kind}", cells, distance, figure)
+        )
         if figure.kind == "max" and figure.expected is not None:
-            # The same maximum read month by month: no unknown month may exceed it. This
-            # lets the exhaustive single-month stages see it.
-            for month in sorted(unknown):
+            # The same maximum read month by month (no month may exceed it), so that the
+            # single-month searches can use it.
+            for month in unknown:
 
                 def above(assign: Assignment, figure: Printed = figure, month: Month = month):
                     got = data.value(figure.ref, month, assign)
                     if not is_number(got):
                         return 0.0
-                    over = got - figure.expected - figure.tolerance - 1e-9  # type: ignore[operator]
-                    return max(0.0, over) / figure.tolerance
+                    if round_half_away(as_units(got, figure)) <= as_units(figure.expected, figure):
+                        return 0.0
+                    return miss(figure, got)
 
-                checks.append(Check(f"{name} <= ({month})", frozenset([month]), refs, above))
+                cells = frozenset((ref, month) for ref in parts)
+                checks.append(
+                    Check(f"{figure.ref} {figure.edition} max cap {month}", cells, above, figure)
+                )
     return checks
+
+
+def as_printed(data: Data, ref: str, month: Month, assign: Assignment) -> Value:
+    """The figure rounded as the edition prints it: whole rates and counts, whole percents."""
+    value = data.value(ref, month, assign)
+    if not is_number(value):
+        return value
+    if data.unit(ref) is Unit.PERCENT:
+        return math.floor(value * 100 + 0.5) / 100  # type: ignore[operator]
+    return float(math.floor(value + 0.5))  # type: ignore[operator]
 
 
 def relationship_checks(data: Data) -> list[Check]:
     checks = []
-    lac = {"LAC1", "LAC2", "LAC3"}
-    if lac <= set(data.indicators):
+    if {"LAC1", "LAC2", "LAC3"} <= set(data.indicators):
         for month in [*UNKNOWN[1:], Month(2019, 10)]:
 
             def flow(assign: Assignment, month: Month = month) -> float:
@@ -265,8 +362,25 @@ def relationship_checks(data: Data) -> list[Check]:
                 gap = abs(now - (before + new - ceased))  # type: ignore[operator]
                 return max(0.0, gap - STOCK_FLOW_SLACK) / STOCK_FLOW_SLACK
 
-            unknown = frozenset({month, month - 1}) & frozenset(UNKNOWN)
-            checks.append(Check(f"LAC1 stock and flow {month}", unknown, frozenset(lac), flow))
+            cells = frozenset(
+                (ref, m)
+                for ref in ("LAC1", "LAC2", "LAC3")
+                for m in (month, month - 1)
+                if m in UNKNOWN and (ref == "LAC1" or m == month)
+            )
+            checks.append(Check(f"LAC1 stock and flow {month}", cells, flow))
+    for figure in data.printed:
+        if figure.ref not in ROUNDED_CHANGES or figure.kind != "yoy" or figure.expected is None:
+            continue
+        end = REPORTS[figure.edition]
+
+        def on_rounded(assign: Assignment, figure: Printed = figure, end: Month = end) -> float:
+            new, old = (as_printed(data, figure.ref, m, assign) for m in (end, end - 12))
+            return miss(figure, pct_change(new, old))
+
+        cells = frozenset((ref, end - 12) for ref in data.parts(figure.ref))
+        name = f"{figure.ref} {figure.edition} yoy on rounded figures"
+        checks.append(Check(name, cells, on_rounded))
     if set(EH3_PARTS) <= set(data.indicators):
         for month in UNKNOWN:
 
@@ -277,138 +391,151 @@ def relationship_checks(data: Data) -> list[Check]:
                 gap = abs(sum(values) - 1.0)  # type: ignore[arg-type]
                 return max(0.0, gap - EH3_SUM_SLACK - 1e-9) / EH3_SUM_SLACK
 
-            checks.append(
-                Check(f"EH3a-e% sum {month}", frozenset([month]), frozenset(EH3_PARTS), total)
-            )
+            cells = frozenset((ref, month) for ref in EH3_PARTS)
+            checks.append(Check(f"EH3a-e% add up to 100% {month}", cells, total))
     return checks
 
 
-# --- Candidate values and their plausibility -----------------------------------------------
+# --- Candidates and their plausibility -----------------------------------------------------
 
 
 def precision_penalty(value: float) -> float:
-    """Percentages: whole points are the printed precision; finer ones cost a little more."""
+    """Whole points are the printed precision; finer percentages cost a little more."""
     for step, cost in ((0.01, 0.0), (0.005, 0.3), (0.001, 1.0)):
         if abs(value / step - round(value / step)) < 1e-6:
             return cost
     return 3.0
 
 
-def grid(unit: Unit, low: float, high: float, fine: bool = False) -> list[float]:
-    """Whole numbers (counts) or percentages at 0.1 point (0.01 point if ``fine``)."""
-    if unit is Unit.PERCENT:
-        step = 0.0001 if fine else 0.001
-        low, high = max(0.0, low), min(1.0, high)
-        first, last = math.ceil(low / step - 1e-9), math.floor(high / step + 1e-9)
-        return [round(i * step, 4) for i in range(first, last + 1)]
-    return [float(i) for i in range(max(0, math.ceil(low - 1e-9)), math.floor(high + 1e-9) + 1)]
-
-
 @dataclass
-class Series:
-    """One input indicator: its printed months and what its own printed figures allow."""
+class Unknowns:
+    """One input's unknown months: candidates, and what a plausible value is."""
 
     ref: str
     unit: Unit
-    printed: list[float]
-    scale: float
+    scale: float  # a typical month-to-month move in print
+    level: float  # the printed months' mean
     targets: dict[Month, float] = field(default_factory=dict)
-    domains: dict[Month, list[Value]] = field(default_factory=dict)
+    candidates: dict[Month, list[Value]] = field(default_factory=dict)
+    precise: bool = True  # percentages: prefer whole points
 
     def cost(self, month: Month, value: Value, target: float | None = None) -> float:
-        if not is_number(value):
+        if value is None:
             return 0.0
-        aim = self.targets.get(month) if target is None else target
-        cost = 0.0 if aim is None else ((value - aim) / self.scale) ** 2  # type: ignore[operator]
-        if self.unit is Unit.PERCENT:
+        if not is_number(value):
+            return NOT_AVAILABLE_PENALTY
+        aim = self.targets.get(month, self.level) if target is None else target
+        cost = ((value - aim) / self.scale) ** 2  # type: ignore[operator]
+        if self.unit is Unit.PERCENT and self.precise:
             cost += precision_penalty(value)  # type: ignore[arg-type]
         return cost
 
 
-def own_interval(figure: Printed, data: Data, month: Month) -> tuple[float, float] | None:
-    """The values of ``month`` that meet ``figure`` alone (for an input's own figure)."""
-    expected, tol = figure.expected, figure.tolerance
-    if expected is None:
-        return None
-    end = REPORTS[figure.edition]
-    if figure.kind == "yoy":
-        new = data.value(figure.ref, end, {})
-        if not is_number(new):
-            return None
-        factors = (1 + expected + tol, 1 + expected - tol)
-        if new == 0 or min(factors) <= 0:
-            return None
-        return new / factors[0], new / factors[1]  # type: ignore[operator]
-    others = [data.value(figure.ref, m, {}) for m in window(end, 12) if m != month]
-    if any(value is None for value in others):
-        return None  # another unknown month is in the window
-    numbers = rolling(others)
-    if figure.kind == "avg":
-        count = len(numbers) + 1
-        return (expected - tol) * count - sum(numbers), (expected + tol) * count - sum(numbers)
-    if max(numbers) >= expected - tol:
-        return -math.inf, expected + tol
-    return expected - tol, expected + tol
-
-
-def build_series(data: Data, ref: str) -> Series:
-    item = data.indicators[ref]
-    printed = sorted((m, v) for (r, m), v in data.known.items() if r == ref)
-    numbers = [v for _, v in printed if is_number(v)]
-    steps = [abs(b - a) for a, b in itertools.pairwise(numbers)]
-    floor = 0.01 if item.unit is Unit.PERCENT else 1.0
-    scale = max(floor, sum(steps) / len(steps) if steps else floor)
-    series = Series(ref, item.unit, numbers, scale)
+def raw_candidates(data: Data, ref: str, month: Month) -> list[Value]:
+    """Every value worth trying: whole numbers up to well past anything printed for a count,
+    0.1-point steps for a percentage; "-" where print allows it."""
+    unit = data.unit(ref)
+    if (ref, month) in FIXED:
+        return [FIXED[(ref, month)][0]]
     figures = [f for f in data.printed if f.ref == ref and f.constrains]
-    level = sum(numbers) / len(numbers)
-    ceiling = 1.0 if item.unit is Unit.PERCENT else max(numbers) * 1.5
-    for month in UNKNOWN:
-        low, high = 0.0, ceiling
-        pinned = False
-        zero_base = False
+    if unit is Unit.PERCENT:
+        values: list[Value] = [round(i * 0.001, 3) for i in range(1001)]
+    else:
+        ceiling = 2 * max(data.printed_numbers(ref)) + 10
         for figure in figures:
-            end = REPORTS[figure.edition]
-            if figure.kind == "yoy" and end - 12 != month:
-                continue
-            if figure.kind != "yoy" and month not in window(end, 12):
-                continue
-            if figure.kind == "yoy" and figure.expected is None:
-                zero_base = True
-                continue
-            if figure.kind == "max" and figure.expected is not None:
-                high = min(high, figure.expected + figure.tolerance)
-            interval = own_interval(figure, data, month)
-            if interval is None:
-                continue
-            low, high = max(low, interval[0]), min(high, interval[1])
-            pinned = True
-        if zero_base:
-            # "n/a" from a year earlier: the base was zero, or not a number.
-            domain: list[Value] = [0.0] if item.unit is not Unit.PERCENT else [NOT_APPLICABLE]
-            if item.unit is Unit.PERCENT:
-                domain.append(0.0)
-            series.domains[month] = domain
-            series.targets[month] = 0.0
-            continue
-        values = grid(item.unit, low, high)
-        if not values and item.unit is Unit.PERCENT:
-            values = grid(item.unit, low, high, fine=True)
-        if not values:
-            # The indicator's own figures contradict each other: fall back to nearby values
-            # and let the search report which figure gives way.
-            middle = (low + high) / 2
-            values = grid(item.unit, middle - 3 * scale, middle + 3 * scale)
-        series.domains[month] = list(values)
-        series.targets[month] = (low + high) / 2 if pinned else level
-    return series
+            if figure.kind == "yoy" and figure.expected is not None:
+                new = data.value(ref, REPORTS[figure.edition], {})
+                factor = 1 + figure.expected - figure.tolerance
+                if is_number(new) and factor > 0:
+                    ceiling = max(ceiling, new / factor + 2)  # type: ignore[operator]
+            elif figure.expected is not None:
+                ceiling = max(ceiling, 2 * figure.expected + 10)
+        values = [float(i) for i in range(int(ceiling) + 1)]
+    zero_base = any(
+        f.kind == "yoy" and f.expected is None and REPORTS[f.edition] - 12 == month for f in figures
+    )
+    printed_dash = any(v == NOT_APPLICABLE for (r, _), v in data.known.items() if r == ref)
+    if zero_base or printed_dash:
+        values.append(NOT_APPLICABLE)
+    return values
 
 
-# --- Groups --------------------------------------------------------------------------------
+def own_checks(checks: list[Check], ref: str, month: Month) -> list[Check]:
+    """The input's own printed figures that read only this month of it."""
+    return [
+        c
+        for c in checks
+        if c.figure is not None and c.figure.ref == ref and c.cells == {(ref, month)}
+    ]
 
 
-def groups(data: Data) -> list[list[str]]:
-    """Input indicators that must be solved together, in catalogue order."""
-    parent = {ref: ref for ref in data.indicators if data.is_input(ref)}
+def filter_candidates(checks: list[Check], ref: str, month: Month, values: list[Value]):
+    """The values meeting the input's own single-month figures (the least-missing if none)."""
+    mine = own_checks(checks, ref, month)
+    if not mine:
+        return values
+    scored = []
+    for value in values:
+        gaps = [c.distance({(ref, month): value}) for c in mine]
+        scored.append(((sum(gap > 0 for gap in gaps), sum(gaps)), value))
+    best = min(score for score, _ in scored)
+    return [value for score, value in scored if score == best]
+
+
+def build_unknowns(data: Data, checks: list[Check], ref: str) -> Unknowns:
+    unit = data.unit(ref)
+    numbers = data.printed_numbers(ref)
+    steps = [abs(b - a) for a, b in itertools.pairwise(numbers)]
+    floor = 0.01 if unit is Unit.PERCENT else 1.0
+    scale = max(floor, sum(steps) / len(steps) if steps else floor)
+    level = sum(numbers) / len(numbers)
+    result = Unknowns(ref, unit, scale, level, precise=ref not in NEAR_RATIO)
+    for month in UNKNOWN:
+        values = filter_candidates(checks, ref, month, raw_candidates(data, ref, month))
+        if unit is Unit.PERCENT and (ref, month) not in FIXED:
+            values = refine_percentages(data, checks, ref, month, values)
+        result.candidates[month] = values
+        numeric = [v for v in values if is_number(v)]
+        raw = [v for v in raw_candidates(data, ref, month) if is_number(v)]
+        if month in PINNED and numeric and len(numeric) < len(raw) and numeric != [0.0]:
+            low, high = min(numeric), max(numeric)  # type: ignore[type-var]
+            if high - low <= 4 * scale:  # pinned: aim for the middle of what print allows
+                result.targets[month] = (low + high) / 2  # type: ignore[operator]
+            else:  # only bounded (say "more than 0"): aim for the usual level within it
+                result.targets[month] = min(max(level, low), high)  # type: ignore
+        else:
+            result.targets[month] = level
+    return result
+
+
+def refine_percentages(
+    data: Data, checks: list[Check], ref: str, month: Month, values: list[Value]
+) -> list[Value]:
+    """Where no 0.1-point value meets the input's own figures, try 0.01 points near them."""
+    mine = own_checks(checks, ref, month)
+
+    def gap(value: Value) -> float:
+        return sum(c.distance({(ref, month): value}) for c in mine)
+
+    numeric = [v for v in values if is_number(v)]
+    if not mine or not numeric or gap(values[0]) == 0:
+        return values
+    low, high = min(numeric) - 0.002, max(numeric) + 0.002  # type: ignore[operator]
+    fine = [
+        round(i * 0.0001, 4)
+        for i in range(max(0, int(low * 10000)), min(10000, int(high * 10000)) + 1)
+    ]
+    return [v for v in fine if gap(v) == 0] or values
+
+
+# --- Groups: inputs solved together ---------------------------------------------------------
+
+
+def groups(data: Data) -> list[list[tuple[str, ...]]]:
+    """Inputs that derived figures or relationships tie together, as lists of units (a unit
+    is one input, or an input percentage with the count it is a share of)."""
+    inputs = [ref for ref in data.indicators if data.is_input(ref)]
+    parent = {ref: ref for ref in inputs}
 
     def root(ref: str) -> str:
         while parent[ref] != ref:
@@ -423,236 +550,382 @@ def groups(data: Data) -> list[list[str]]:
     for ref in data.indicators:
         join(data.parts(ref))
     join(["LAC1", "LAC2", "LAC3"])
-    join(["CP2b", "CP2b %"])
-    join(["CP5-QL", "CP5-QL (val)", "CP4 (val)"])
     join(EH3_PARTS)
-    found: dict[str, list[str]] = {}
-    for ref in parent:
-        found.setdefault(root(ref), []).append(ref)
+    for share, count in SHARES.items():
+        join([count, share])
+    for share, (top, bottom) in NEAR_RATIO.items():
+        join([share, top, bottom])
+    found: dict[str, list[tuple[str, ...]]] = {}
+    for ref in inputs:
+        if ref in SHARES:
+            continue
+        unit = (ref, *[share for share, count in SHARES.items() if count == ref])
+        found.setdefault(root(ref), []).append(unit)
     return list(found.values())
-
-
-def coupling_cost(data: Data, group: list[str], month: Month, assign: Assignment) -> float:
-    """Plausibility that ties values of one month together (not printed figures)."""
-    cost = 0.0
-    if "CP2b %" in group:
-        count, share = assign.get(("CP2b", month)), assign.get(("CP2b %", month))
-        if count == 0:
-            cost += 0.0 if share == NOT_APPLICABLE else 25.0
-        elif is_number(count) and is_number(share):
-            # A share of a handful of transfer-ins is a whole number of them.
-            cost += 25.0 * min(abs(share - k / count) for k in range(int(count) + 1))  # type: ignore[operator]
-            cost -= precision_penalty(share)  # type: ignore[arg-type]
-        elif share == NOT_APPLICABLE:
-            cost += 25.0
-    if "CP5-QL" in group:
-        repeat, plans = assign.get(("CP5-QL (val)", month)), assign.get(("CP4 (val)", month))
-        share = assign.get(("CP5-QL", month))
-        if is_number(repeat) and is_number(plans) and plans and is_number(share):
-            cost += ((share - repeat / plans) / 0.02) ** 2  # type: ignore[operator]
-            cost -= precision_penalty(share)  # type: ignore[arg-type]
-    return cost
 
 
 # --- The search ----------------------------------------------------------------------------
 
 
-@dataclass
-class Problem:
-    data: Data
-    group: list[str]
-    series: dict[str, Series]
-    checks: list[Check]
-
-    def score(self, assign: Assignment, months: Iterable[Month] | None = None):
-        """(printed-figure miss, relationship miss, implausibility) over ``months``' checks."""
-        months = frozenset(UNKNOWN if months is None else months)
-        figure_miss = relation_miss = 0.0
-        for check in self.checks:
-            if check.months and check.months <= months:
-                distance = check.distance(assign)
-                if check.figure is None and check.name.startswith(("LAC1", "EH3")):
-                    relation_miss += distance
-                else:
-                    figure_miss += distance
-        cost = 0.0
-        for month in months:
-            targets = self.middle_targets(assign) if month in MIDDLE else {}
-            for ref in self.group:
-                value = assign.get((ref, month))
-                cost += self.series[ref].cost(month, value, targets.get(ref))
-            cost += coupling_cost(self.data, self.group, month, assign)
-        return round(figure_miss, 9), round(relation_miss, 9), round(cost, 9)
-
-    def middle_targets(self, assign: Assignment) -> dict[str, float]:
-        """Per indicator, for the month being costed: a straight path Apr-19 -> Aug-19
-        shifted so May-19..Sep-19 meet the Apr-20 12-month average."""
-        cache_key = tuple(assign.get((ref, m)) for ref in self.group for m in (APR19, AUG19, SEP19))
-        if getattr(self, "_key", None) == cache_key:
-            return self._targets  # type: ignore[has-type]
-        result: dict[str, dict[Month, float]] = {}
-        for ref in self.group:
-            series = self.series[ref]
-            start, end, last = (assign.get((ref, m)) for m in (APR19, AUG19, SEP19))
-            level = sum(series.printed) / len(series.printed)
-            start = start if is_number(start) else level
-            end = end if is_number(end) else level
-            path = {m: start + (end - start) * (i + 1) / 4 for i, m in enumerate(MIDDLE)}  # type: ignore[operator]
-            figure = next(
-                (f for f in self.data.printed if f.ref == ref and f.edition == "2020-04"
-                 and f.kind == "avg" and f.constrains and f.expected is not None),
-                None,
-            )
-            if figure is not None and is_number(end) and is_number(last):
-                printed = rolling(
-                    [self.data.known.get((ref, m)) for m in window(Month(2020, 4), 12)]
-                )
-                needed = figure.expected * (len(printed) + 5) - sum(printed) - end - last  # type: ignore[operator]
-                shift = (needed - sum(path.values())) / 3
-                path = {m: v + shift for m, v in path.items()}
-            ceiling = 1.0 if series.unit is Unit.PERCENT else math.inf
-            result[ref] = {m: min(max(v, 0.0), ceiling) for m, v in path.items()}
-        self._key, self._targets = cache_key, result  # type: ignore[attr-defined]
-        return result
-
-    def cost_targets(self, assign: Assignment, month: Month) -> dict[str, float]:
-        return {ref: targets[month] for ref, targets in self.middle_targets(assign).items()}
+Score = tuple[int, int, float, float, float]
 
 
-def problem_score(problem: Problem, assign: Assignment, months=None):
-    """Score with the middle months costed against their (assignment-dependent) path."""
-    months = frozenset(UNKNOWN if months is None else months)
-    figure_miss = relation_miss = 0.0
-    for check in problem.checks:
-        if check.months and check.months <= months:
-            distance = check.distance(assign)
-            if check.figure is None and check.name.startswith(("LAC1 stock", "EH3a-e%")):
-                relation_miss += distance
-            else:
-                figure_miss += distance
-    cost = 0.0
-    targets = problem.middle_targets(assign) if months & set(MIDDLE) else {}
-    for month in months:
-        for ref in problem.group:
-            aim = targets[ref][month] if month in MIDDLE else None
-            cost += problem.series[ref].cost(month, assign.get((ref, month)), aim)
-        cost += coupling_cost(problem.data, problem.group, month, assign)
-    return round(figure_miss, 9), round(relation_miss, 9), round(cost, 9)
+class Search:
+    """A group's unknown cells, their candidates, and the checks and costs that score them."""
 
-
-def exhaustive(problem: Problem, month: Month, keep: int) -> list[tuple[tuple, Assignment]]:
-    """Every combination of candidate values for one month, best ``keep`` first."""
-    refs = problem.group
-    domains = [problem.series[ref].domains[month] for ref in refs]
-    size = math.prod(len(d) for d in domains)
-    limit = 400_000
-    if size > limit:
-        # Too many: keep each indicator's most plausible candidates.
-        per = max(2, int(limit ** (1 / len(refs))))
-        series = [problem.series[ref] for ref in refs]
-        domains = [
-            sorted(d, key=lambda v, s=s: s.cost(month, v))[:per]
-            for d, s in zip(domains, series, strict=True)
+    def __init__(
+        self, data: Data, group: list[tuple[str, ...]], checks: list[Check], ignored: set[Key]
+    ):
+        self.data = data
+        self.units = group
+        self.refs = [ref for unit in group for ref in unit]
+        cells = {(ref, m) for ref in self.refs for m in UNKNOWN}
+        self.checks = [
+            c
+            for c in checks
+            if c.cells and c.cells <= cells and (c.figure is None or c.figure.key not in ignored)
         ]
-    scored = []
-    for values in itertools.product(*domains):
-        assign = {(ref, month): value for ref, value in zip(refs, values, strict=True)}
-        scored.append((problem_score(problem, assign, [month]), assign))
-    scored.sort(key=lambda item: item[0])
-    return scored[:keep]
+        self.unknowns = {ref: build_unknowns(data, self.checks, ref) for ref in self.refs}
+        self.domains: dict[tuple[tuple[str, ...], Month], list[tuple[Value, ...]]] = {}
+        for unit in group:
+            for month in UNKNOWN:
+                self.domains[(unit, month)] = self.unit_domain(unit, month)
+        self.by_cell: dict[tuple[str, Month], list[int]] = {}
+        for index, check in enumerate(self.checks):
+            for cell in check.cells:
+                self.by_cell.setdefault(cell, []).append(index)
+        self.avg_needed = {ref: self.apr_average(ref) for ref in self.refs}
 
+    # -- candidates for a unit (one input, or a count and its share)
 
-def search(problem: Problem, keep: int = 40) -> Assignment:
-    """Exhaustive for Apr-19, Aug-19, Sep-19; then descent for May-19..Jul-19."""
-    choices = {month: exhaustive(problem, month, keep) for month in (APR19, AUG19, SEP19)}
-    pick = dict.fromkeys(choices, 0)
-
-    def assemble(middle: Assignment) -> Assignment:
-        assign: Assignment = {}
-        for month, index in pick.items():
-            assign.update(choices[month][index][1])
-        assign.update(middle)
-        return assign
-
-    middle: Assignment = {}
-    base = assemble({})
-    targets = problem.middle_targets(base)
-    for ref in problem.group:
-        series = problem.series[ref]
-        for month in MIDDLE:
-            domain = series.domains[month]
-            numbers = [v for v in domain if is_number(v)]
-            if not numbers:
-                middle[(ref, month)] = domain[0]
+    def unit_domain(self, unit: tuple[str, ...], month: Month) -> list[tuple[Value, ...]]:
+        first = self.unknowns[unit[0]].candidates[month]
+        if len(unit) == 1:
+            return [(value,) for value in first]
+        share = unit[1]
+        allowed = self.unknowns[share].candidates[month]
+        pairs: list[tuple[Value, ...]] = []
+        for count in first:
+            if not is_number(count):
                 continue
-            aim = targets[ref][month]
-            middle[(ref, month)] = min(numbers, key=lambda v, aim=aim: abs(v - aim))
-    current = assemble(middle)
-    best = problem_score(problem, current)
-    while True:
-        improved = False
-        for move in moves(problem, middle, choices, pick):
-            trial_middle, trial_pick = move
-            saved = dict(pick)
-            pick.update(trial_pick)
-            trial = assemble(trial_middle)
-            score = problem_score(problem, trial)
-            if score < best:
-                best, middle, current, improved = score, trial_middle, trial, True
+            if count == 0:
+                options: list[Value] = [NOT_APPLICABLE]
             else:
-                pick.clear()
-                pick.update(saved)
-        if not improved:
-            return current
+                options = [round(k / count, 3) for k in range(int(count) + 1)]  # type: ignore
+            pairs += [(count, option) for option in options if option in allowed]
+        if not pairs:  # the share's own figures rule out whole shares: keep any candidate
+            pairs = [(count, option) for count in first for option in allowed]
+        return pairs
 
+    # -- plausibility
 
-def moves(problem: Problem, middle: Assignment, choices, pick):
-    """Single changes, transfers between two middle months, and other single-month picks."""
-    steps = (1, 2, 3, 5, 10, 20, 50, 100)
-    for ref in problem.group:
-        series = problem.series[ref]
-        unit = 0.01 if series.unit is Unit.PERCENT else 1.0
-        allowed = {m: set(series.domains[m]) for m in MIDDLE}
-        for month in MIDDLE:
-            value = middle[(ref, month)]
-            if not is_number(value):
+    def apr_average(self, ref: str) -> tuple[float, float] | None:
+        """(needed total of May-19..Sep-19, printed numbers) for the Apr-20 average."""
+        for check in self.checks:
+            figure = check.figure
+            if figure and figure.key == (ref, "2020-04", "avg") and "cap" not in check.name:
+                known = [self.data.known.get((ref, m)) for m in window(REPORTS["2020-04"], 12)]
+                numbers = [v for v in known if is_number(v)]
+                return figure.expected * (len(numbers) + 5) - sum(numbers), len(numbers)  # type: ignore
+        return None
+
+    def path(self, ref: str, assign: Assignment) -> dict[Month, float]:
+        """A straight line Apr-19 -> Aug-19 through May..Jul, shifted to meet the Apr-20
+        average with the chosen Aug-19 and Sep-19."""
+        unknowns = self.unknowns[ref]
+        start, end, last = (assign.get((ref, m)) for m in (APR19, AUG19, SEP19))
+        start = start if is_number(start) else unknowns.level
+        end = end if is_number(end) else unknowns.level
+        line = {m: start + (end - start) * (i + 1) / 4 for i, m in enumerate(MIDDLE)}  # type: ignore
+        needed = self.avg_needed[ref]
+        if needed is not None and is_number(assign.get((ref, AUG19))) and is_number(last):
+            shift = (needed[0] - end - last - sum(line.values())) / 3  # type: ignore
+            line = {m: v + shift for m, v in line.items()}
+        ceiling = 1.0 if unknowns.unit is Unit.PERCENT else math.inf
+        return {m: min(max(v, 0.0), ceiling) for m, v in line.items()}
+
+    def cell_costs(self, ref: str, assign: Assignment, months: Iterable[Month]) -> float:
+        unknowns = self.unknowns[ref]
+        path = self.path(ref, assign) if set(months) & set(MIDDLE) else {}
+        total = 0.0
+        for month in months:
+            value = assign.get((ref, month))
+            if ref in SHARES:
+                continue  # a whole share of the count, or "-" for none: set by the count
+            total += unknowns.cost(month, value, path.get(month))
+        return total
+
+    def coupling_cost(self, assign: Assignment, month: Month) -> float:
+        cost = 0.0
+        for share, (top, bottom) in NEAR_RATIO.items():
+            if share not in self.refs:
                 continue
-            specials = [v for v in series.domains[month] if not is_number(v)]
-            maxima = [
-                f.expected for f in problem.data.printed
-                if f.kind == "max" and f.ref == ref and f.constrains and f.expected is not None
+            value, a, b = (assign.get((r, month)) for r in (share, top, bottom))
+            if is_number(value) and is_number(a) and is_number(b) and b:
+                cost += ((value - a / b) / 0.01) ** 2  # type: ignore[operator]
+        return cost
+
+    # -- scoring
+
+    def score(
+        self,
+        assign: Assignment,
+        months: Iterable[Month] = UNKNOWN,
+        distances: list[float] | None = None,
+        refs: set[str] | None = None,
+    ) -> tuple[Score, list[float]]:
+        """(inputs' printed figures missed, derived figures missed, how far, relationship
+        misses, implausibility) over the checks that read only ``months``."""
+        months = set(months)
+        if distances is None:
+            distances = [
+                c.distance(assign)
+                if c.months <= months and (refs is None or c.refs <= refs)
+                else 0.0
+                for c in self.checks
             ]
-            for new in [*(value + s * unit * d for s in steps for d in (1, -1)), *maxima, *specials]:
-                if is_number(new):
-                    new = round(new, 4)
-                if new in allowed[month] and new != value:
-                    yield {**middle, (ref, month): new}, {}
-        for first, second in itertools.permutations(MIDDLE, 2):
-            a, b = middle[(ref, first)], middle[(ref, second)]
-            if not (is_number(a) and is_number(b)):
+        missed_inputs: set[Key] = set()
+        missed_derived: set[Key] = set()
+        figure_gap = relation_gap = 0.0
+        for check, gap in zip(self.checks, distances, strict=True):
+            if gap <= 0:
                 continue
-            for s in steps:
-                new_a, new_b = round(a + s * unit, 4), round(b - s * unit, 4)  # type: ignore[operator]
-                if new_a in allowed[first] and new_b in allowed[second]:
-                    yield {**middle, (ref, first): new_a, (ref, second): new_b}, {}
-    for month, options in choices.items():
-        for index in range(len(options)):
-            if index != pick[month]:
-                yield middle, {month: index}
+            if check.figure is None:
+                relation_gap += gap
+                continue
+            figure_gap += gap
+            key = check.figure.key
+            (missed_inputs if self.data.is_input(key[0]) else missed_derived).add(key)
+        cost = sum(self.cell_costs(ref, assign, months) for ref in self.refs)
+        cost += sum(self.coupling_cost(assign, month) for month in months)
+        score = (
+            len(missed_inputs),
+            len(missed_derived),
+            round(figure_gap, 9),
+            round(relation_gap, 9),
+            round(cost, 9),
+        )
+        return score, distances
+
+    def rescore(
+        self, assign: Assignment, distances: list[float], changed: Iterable[tuple[str, Month]]
+    ) -> tuple[Score, list[float]]:
+        """score(assign) when only the ``changed`` cells differ from what ``distances`` saw."""
+        fresh = list(distances)
+        for index in {i for cell in changed for i in self.by_cell.get(cell, [])}:
+            fresh[index] = self.checks[index].distance(assign)
+        return self.score(assign, UNKNOWN, fresh)
+
+    # -- the months some figure touches alone: exhaustive
+
+    def components(self, month: Month) -> list[list[tuple[str, ...]]]:
+        """Units tied by a printed figure that touches this month alone."""
+        unit_of = {ref: unit for unit in self.units for ref in unit}
+        parent = {unit: unit for unit in self.units}
+
+        def root(unit):
+            while parent[unit] != unit:
+                unit = parent[unit]
+            return unit
+
+        for check in self.checks:
+            if check.figure is not None and check.months == {month}:
+                units = sorted({unit_of[ref] for ref in check.refs})
+                for other in units[1:]:
+                    parent[root(other)] = root(units[0])
+        found: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
+        for unit in self.units:
+            found.setdefault(root(unit), []).append(unit)
+        return list(found.values())
+
+    def exhaustive(self, units: list[tuple[str, ...]], month: Month, keep: int):
+        """Every combination of the units' candidates for one month; the best ``keep``."""
+        domains = [self.domains[(unit, month)] for unit in units]
+        size = math.prod(len(d) for d in domains)
+        if size > 2_000_000:
+            raise SystemExit(f"{units} {month}: {size} combinations is too many to try")
+        refs = [ref for unit in units for ref in unit]
+        scored = []
+        for combo in itertools.product(*domains):
+            values = [value for part in combo for value in part]
+            assign = {(ref, month): value for ref, value in zip(refs, values, strict=True)}
+            scored.append((self.score(assign, [month], refs=set(refs))[0], assign))
+        scored.sort(key=lambda item: item[0])
+        return scored[:keep]
+
+    # -- the descent
+
+    def solve(self, keep: int = 25) -> tuple[Assignment, list[str]]:
+        proofs = []
+        choices: list[tuple[Month, list[tuple[Score, Assignment]]]] = []
+        for month in PINNED:
+            for units in self.components(month):
+                options = self.exhaustive(units, month, keep)
+                choices.append((month, options))
+                best = options[0][0]
+                if best[0] or best[1]:
+                    refs = {ref for unit in units for ref in unit}
+                    missed = [
+                        c.name
+                        for c in self.checks
+                        if c.figure
+                        and c.months == {month}
+                        and c.refs <= refs
+                        and c.distance(options[0][1]) > 0
+                    ]
+                    proofs.append(
+                        f"{month}: no values of {', '.join(r for u in units for r in u)}"
+                        f" meet all of them; best misses {', '.join(missed)}"
+                    )
+        assign: Assignment = {}
+        for _, options in choices:
+            assign.update(options[0][1])
+        for unit in self.units:
+            path = self.path(unit[0], assign)
+            for month in MIDDLE:
+                domain = self.domains[(unit, month)]
+                numeric = [option for option in domain if is_number(option[0])] or domain
+                best = min(
+                    numeric,
+                    key=lambda option, aim=path[month]: (
+                        abs(option[0] - aim) if is_number(option[0]) else 0
+                    ),
+                )  # type: ignore[operator]
+                assign.update(
+                    {(part, month): value for part, value in zip(unit, best, strict=True)}
+                )
+        current, distances = self.score(assign)
+        while True:
+            improved = False
+            for changes in self.moves(assign, choices):
+                trial = {**assign, **changes}
+                score, fresh = self.rescore(trial, distances, changes)
+                if score < current:
+                    assign, current, distances, improved = trial, score, fresh, True
+            if not improved:
+                return assign, proofs
+
+    def moves(self, assign: Assignment, choices) -> Iterator[Assignment]:
+        """Other picks for the exhaustively searched months; steps of one value; transfers
+        between two middle months (same total); a middle month set to a printed maximum."""
+        for _, options in choices:
+            for _, option in options:
+                if any(assign.get(cell) != value for cell, value in option.items()):
+                    yield option
+        steps = (1, 2, 3, 4, 5, 7, 10, 15, 20, 30, 50, 100)
+        for unit in self.units:
+            ref = unit[0]
+            grain = 0.01 if self.data.unit(ref) is Unit.PERCENT else 1.0
+            for month in UNKNOWN:
+                domain = self.domains[(unit, month)]
+                current = tuple(assign.get((part, month)) for part in unit)
+                if len(unit) > 1 or not is_number(current[0]) or len(domain) < 60:
+                    near = domain
+                else:
+                    wanted = {
+                        round(current[0] + s * d * grain, 4)  # type: ignore[operator]
+                        for s in steps
+                        for d in (1, -1)
+                    }
+                    if grain < 1:
+                        wanted |= {round(current[0] + d * 0.001, 3) for d in (1, -1, 5, -5)}  # type: ignore
+                    near = [option for option in domain if option[0] in wanted]
+                for option in near:
+                    if option != current:
+                        yield {
+                            (part, month): value for part, value in zip(unit, option, strict=True)
+                        }
+            if len(unit) > 1:
+                continue
+            allowed = {m: {option[0] for option in self.domains[(unit, m)]} for m in UNKNOWN}
+            for first, second in itertools.permutations(UNKNOWN[1:], 2):
+                a, b = assign.get((ref, first)), assign.get((ref, second))
+                if not (is_number(a) and is_number(b)):
+                    continue
+                for s in steps:
+                    new_a, new_b = round(a + s * grain, 4), round(b - s * grain, 4)  # type: ignore
+                    if new_a in allowed[first] and new_b in allowed[second]:
+                        yield {(ref, first): new_a, (ref, second): new_b}
+                if first < second and a != b and b in allowed[first] and a in allowed[second]:
+                    yield {(ref, first): b, (ref, second): a}  # swap: move a maximum along
+            for figure in self.data.printed:
+                if figure.key != (ref, "2020-04", "max") or not figure.constrains:
+                    continue
+                for month in MIDDLE:
+                    others = [m for m in MIDDLE if m != month]
+                    old = assign.get((ref, month))
+                    if not is_number(old) or figure.expected not in allowed[month]:
+                        continue
+                    if figure.expected == old:
+                        continue
+                    spread = (figure.expected - old) / len(others)  # type: ignore[operator]
+                    change = {(ref, month): figure.expected}
+                    for other in others:
+                        value = assign.get((ref, other))
+                        if is_number(value):
+                            new = max(0.0, round(value - spread, 0 if grain == 1 else 3))  # type: ignore
+                            change[(ref, other)] = new
+                    yield change
 
 
 # --- Driver --------------------------------------------------------------------------------
 
 
-def solve(data: Data) -> tuple[Assignment, list[Check]]:
+@dataclass
+class Result:
+    values: Assignment
+    given_way: list[tuple[Printed, float | None]]
+    relationships_missed: list[str]
+    proofs: list[str]
+
+
+def solve_group(
+    data: Data, group: list[tuple[str, ...]], checks: list[Check]
+) -> tuple[Assignment, set[Key], list[str]]:
+    """Solve; set aside the printed figures missed and solve again (until nothing more is
+    missed); then put each set-aside figure back in turn and keep it if it can be met."""
+
+    def attempt(ignored: set[Key]) -> tuple[Assignment, set[Key], list[str]]:
+        search = Search(data, group, checks, ignored)
+        assign, found = search.solve()
+        missed = {
+            c.figure.key for c in search.checks if c.figure is not None and c.distance(assign) > 0
+        }
+        return assign, missed, found
+
+    ignored: set[Key] = set()
+    assign, missed, proofs = attempt(ignored)
+    while missed:
+        ignored |= missed
+        assign, missed, _ = attempt(ignored)
+    for key in sorted(ignored):
+        trial, missed, _ = attempt(ignored - {key})
+        if not missed:
+            ignored.discard(key)
+            assign = trial
+    return assign, ignored, proofs
+
+
+def reconstruct(data: Data) -> Result:
     checks = figure_checks(data) + relationship_checks(data)
-    result: Assignment = {}
+    values: Assignment = {}
+    given_way: list[tuple[Printed, float | None]] = []
+    relationships: list[str] = []
+    proofs: list[str] = []
     for group in groups(data):
-        series = {ref: build_series(data, ref) for ref in group}
-        mine = [c for c in checks if c.refs <= set(group) and c.months]
-        problem = Problem(data, group, series, mine)
-        result.update(search(problem))
-    return result, checks
+        assign, _, found = solve_group(data, group, checks)
+        proofs += found
+        values.update(assign)
+        refs = {ref for unit in group for ref in unit}
+        for figure in data.printed:
+            if figure.constrains and set(data.parts(figure.ref)) <= refs:
+                got = computed(data, figure, assign)
+                if miss(figure, got) > 0:
+                    given_way.append((figure, got))
+        relationships += [
+            c.name for c in checks if c.figure is None and c.refs <= refs and c.distance(assign) > 0
+        ]
+    return Result(values, given_way, relationships, proofs)
 
 
 def fmt(value: Value, unit: Unit) -> str:
@@ -670,28 +943,21 @@ def show(figure: Printed, got: float | None) -> str:
         return f"{got * 100:.1f}%"
     if figure.unit is Unit.PERCENT:
         return f"{got * 100:.2f}%"
-    return f"{got:,.2f}".rstrip("0").rstrip(".")
+    return f"{got:.2f}"
 
 
-def report(data: Data, assign: Assignment, checks: list[Check]) -> list[tuple[Printed, float | None]]:
-    """Printed figures the reconstructed months cannot meet."""
-    missed = []
-    for figure in data.printed:
-        if figure.constrains and miss(figure, computed(data, figure, assign)) > 0:
-            missed.append((figure, computed(data, figure, assign)))
-    for check in checks:
-        if check.figure is None and check.distance(assign) > 0 and "<=" not in check.name:
-            print(f"relationship not met: {check.name}")
-    return missed
-
-
-def write(data: Data, assign: Assignment) -> None:
+def write(data: Data, values: Assignment) -> None:
     rows = [row for row in read_values() if row["source"] != SOURCE]
     order = list(data.indicators)
-    for ref, month in sorted(assign, key=lambda key: (order.index(key[0]), key[1])):
-        unit = data.indicators[ref].unit
-        rows.append({"ref": ref, "month": month.iso, "value": fmt(assign[(ref, month)], unit),
-                     "source": SOURCE})
+    for ref, month in sorted(values, key=lambda key: (order.index(key[0]), key[1])):
+        rows.append(
+            {
+                "ref": ref,
+                "month": month.iso,
+                "value": fmt(values[(ref, month)], data.unit(ref)),
+                "source": SOURCE,
+            }
+        )
     with (SAMPLE / "values.csv").open("w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, ["ref", "month", "value", "source"], lineterminator="\n")
         writer.writeheader()
@@ -699,22 +965,28 @@ def write(data: Data, assign: Assignment) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--check", action="store_true", help="report only; write nothing")
     args = parser.parse_args(argv)
     data = load()
-    assign, checks = solve(data)
+    result = reconstruct(data)
     order = list(data.indicators)
-    for ref in sorted({ref for ref, _ in assign}, key=order.index):
-        unit = data.indicators[ref].unit
-        print(f"{ref:14}", " ".join(f"{fmt(assign[(ref, m)], unit):>7}" for m in UNKNOWN))
-    missed = report(data, assign, checks)
-    print(f"\n{len(missed)} printed figure(s) give way:")
-    for figure, got in missed:
-        print(f"  {figure.ref:14} {figure.edition} {figure.label:28} printed {figure.text:>6}"
-              f"  data gives {show(figure, got)}")
+    print(f"{'':14}", " ".join(f"{m.label:>7}" for m in UNKNOWN))
+    for ref in sorted({ref for ref, _ in result.values}, key=order.index):
+        cells = [fmt(result.values[(ref, m)], data.unit(ref)) for m in UNKNOWN]
+        print(f"{ref:14}", " ".join(f"{cell:>7}" for cell in cells))
+    for proof in result.proofs:
+        print(f"exhaustive search, {proof}")
+    for name in result.relationships_missed:
+        print(f"relationship not met: {name}")
+    print(f"\n{len(result.given_way)} printed figure(s) give way:")
+    for figure, got in result.given_way:
+        print(
+            f"  {figure.ref:14} {figure.edition} {figure.label:29} printed {figure.text:>6}"
+            f"   data gives {show(figure, got)}"
+        )
     if not args.check:
-        write(data, assign)
+        write(data, result.values)
     return 0
 
 
