@@ -313,13 +313,15 @@ def run_entry_point(data: dict, button: str | None = None) -> tuple[list[dict], 
 
 def press(path: Path, button: str | None = None, *, formula_values: bool = False) -> Pressed:
     """Press a button on the workbook file at ``path`` (None: the stock RunMain button) and
-    save what Excel would have made of it. Raises :class:`ExcelError` where Excel would fail
-    (the file is then left as it was)."""
+    save what Excel would have made of it (a press that only shows a message leaves the file
+    byte for byte as it was). Raises :class:`ExcelError` where Excel would fail; the file is
+    then left as it was, although Excel would keep the actions applied before the failure."""
     path = Path(path)
     workbook = load_workbook(path)
     computed = recalculated_values(path) if formula_values else None
     actions, returned, seconds = run_entry_point(payload(workbook, path.name, computed), button)
     excel = Excel(workbook)
     excel.apply(actions)
-    workbook.save(path)
+    if any(action["func"] != "alert" for action in actions):
+        workbook.save(path)
     return Pressed(actions, excel.alerts, excel.macros, returned, seconds)

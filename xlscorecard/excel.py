@@ -45,8 +45,9 @@ HELP = (
     "Validate: checks the month's figures and lists what to fix or explain on the Checks "
     "sheet (give a reason in its 'reason' column to answer a query).\n"
     "Save return: not available yet.\n\n"
-    "The guide is the xlscorecard README and its docs folder: docs/cli.md for the "
-    "commands, docs/checks.md for what each check means. Ask the performance team for a copy."
+    "The guide is in the xlscorecard README and its docs folder: docs/excel-addin.md "
+    "(installing and setting up the Scorecard tab), docs/checks.md (what each check means) "
+    "and docs/cli.md (the same jobs from the command line)."
 )
 HALF_WRITTEN = (
     "Excel stopped xlscorecard part-way through writing: {error}\n\n"

@@ -157,7 +157,9 @@ def table_block(contents: BookContents, name: str, rows: list[list[object]]) -> 
 
 
 def _old_rows(contents: BookContents, name: str, height: int, width: int) -> list[list[object]]:
-    return [[contents.cell(name, 2 + r, 1 + c) for c in range(width)] for r in range(height)]
+    rows = contents.sheets.get(name, [])[1 : 1 + height]
+    rows = [[*row[:width], *([None] * (width - len(row)))] for row in rows]
+    return rows + [[None] * width for _ in range(height - len(rows))]
 
 
 def _same(new: list[list[object]], old: list[list[object]]) -> bool:
