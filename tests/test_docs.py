@@ -53,7 +53,7 @@ def test_example_output_is_what_the_command_prints(block, tmp_path, monkeypatch)
     for command, expected in block:
         result = CliRunner().invoke(cli, shlex.split(command)[1:])
         assert result.output.strip() == expected, command
-        failed = expected.startswith("Error:") or result.exit_code == 1 and "ERROR" in expected
+        failed = expected.startswith("Error:") or (result.exit_code == 1 and "ERROR" in expected)
         assert (result.exit_code == 0) == (not failed), command
 
 
