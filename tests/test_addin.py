@@ -38,7 +38,7 @@ from xlscorecard.addin import (
 )
 from xlscorecard.cfb import read_compound_file, write_compound_file
 from xlscorecard.libreoffice import find_soffice
-from xlscorecard.ovba import VbaProject, compress, decompress
+from xlscorecard.ovba import VbaProject, VbaProjectError, compress, decompress
 
 MACROS = ROOT / "macros"
 CHECKED_IN = MACROS / ADDIN_NAME
@@ -243,6 +243,30 @@ def test_the_stock_vba_project_survives_a_rewrite_unchanged():
 def test_the_same_streams_give_the_same_bytes():
     streams = {"PROJECT": b"x" * 100, "VBA/dir": b"y" * 5000}
     assert write_compound_file(streams) == write_compound_file(dict(reversed(streams.items())))
+
+
+def test_setting_a_module_twice_replaces_its_source(tmp_path):
+    streams, clsids = read_compound_file(zipped(stock_addin(), "xl/vbaProject.bin"))
+    project = VbaProject(streams)
+    project.set_standard_module("Extra", "Sub One()\nEnd Sub\n")
+    project.set_standard_module("Extra", "Sub Two()\nEnd Sub\n")
+    project.set_standard_module(
+        "RibbonMyAddin", "Sub RunMain(control As IRibbonControl)\nEnd Sub\n"
+    )
+    path = tmp_path / "vbaProject.bin"
+    path.write_bytes(write_compound_file(project.stream_bytes(), clsids))
+    modules = olevba_modules(path)
+    assert normalised(modules["Extra"]) == "Sub Two()\nEnd Sub\n"
+    assert (
+        normalised(modules["RibbonMyAddin"]) == "Sub RunMain(control As IRibbonControl)\nEnd Sub\n"
+    )
+    assert [m.name for m in VbaProject(read_compound_file(path.read_bytes())[0]).modules].count(
+        "Extra"
+    ) == 1
+    with pytest.raises(VbaProjectError):
+        project.set_standard_module("Dictionary", "")  # a class module
+    with pytest.raises(VbaProjectError):
+        project.set_standard_module("not a name", "")
 
 
 # --- The built add-in --------------------------------------------------------------------------
@@ -454,9 +478,10 @@ def test_a_button_calling_a_missing_sub_fails_the_build(tmp_path):
     )
     (macros / "customUI.xml").write_text(ui, "utf-8")
     out = tmp_path / ADDIN_NAME
+    out.write_bytes(b"the previous add-in")
     with pytest.raises(AddinError, match=r"Validate -> ScorecardRibbon\.OnClick"):
         build_addin(out, macros)
-    assert not out.exists()
+    assert out.read_bytes() == b"the previous add-in"  # left as it was
 
 
 def test_a_malformed_ribbon_fails_the_build(tmp_path):

@@ -206,11 +206,18 @@ def build_addin(out: Path, macros: Path = MACROS, stock: Path | None = None) -> 
             f"cannot add {DISPATCHER_SOURCE} to xlwings' VBA project: {error}"
         ) from None
 
-    replaced = {
-        CUSTOM_UI_PART: custom_ui.encode("utf-8"),
-        VBA_PART: vba,
-        ROOT_RELS: _with_ribbon_relationship(contents.get(ROOT_RELS, b"")),
-    }
+    rels = _with_ribbon_relationship(contents.get(ROOT_RELS, b""))
+    planned = AddinContents(
+        custom_ui,
+        {module.name: project.module_source(module.name) for module in project.modules},
+        _relationships(rels),
+    )
+    missing = missing_callbacks(planned)
+    if missing:
+        listed = ", ".join(f"{control} -> {action}" for control, action in missing.items())
+        raise AddinError(f"the ribbon calls macros the add-in does not have: {listed}")
+
+    replaced = {CUSTOM_UI_PART: custom_ui.encode("utf-8"), VBA_PART: vba, ROOT_RELS: rels}
     names = [name for name, _ in parts] + [n for n in replaced if n not in contents]
 
     def write(path: Path) -> None:
@@ -223,13 +230,7 @@ def build_addin(out: Path, macros: Path = MACROS, stock: Path | None = None) -> 
 
     out.parent.mkdir(parents=True, exist_ok=True)
     atomic_write(out, write)
-    built = read_addin(out)
-    missing = missing_callbacks(built)
-    if missing:
-        out.unlink()
-        listed = ", ".join(f"{control} -> {action}" for control, action in missing.items())
-        raise AddinError(f"the ribbon calls macros the add-in does not have: {listed}")
-    return built
+    return read_addin(out)
 
 
 def _read_source(path: Path) -> str:
