@@ -6,8 +6,9 @@ compressed ``dir`` stream (the project's records) and one stream per module. A m
 may start with compiled "performance cache" data; MODULEOFFSET in ``dir`` says where its
 compressed source begins. Writing a module with MODULEOFFSET 0 (the stream is only compressed
 source) and ``_VBA_PROJECT`` version 0xFFFF makes Office ignore every cache and compile the
-project from source when it opens the file ([MS-OVBA] 2.3.4.1, 3.3.6): that is how xlwings
-ships its own add-in, and how this module writes one on a machine without Office.
+project from source when it opens the file ([MS-OVBA] 2.3.4.1, the _VBA_PROJECT stream): that
+is how xlwings ships the module of its own add-in, and how this module writes one on a machine
+without Office. Modules that are not rewritten keep their streams as they are.
 
 The compression is [MS-OVBA] 2.4.1, implemented from the specification.
 """
@@ -96,9 +97,10 @@ def decompress(container: bytes) -> bytes:
 
 def _compress_chunk(data: bytes, start: int, end: int) -> bytes:
     """[MS-OVBA] 2.4.1.3.7: one chunk of ``data[start:end]`` (at most 4096 bytes), header
-    included. Matches are the longest earlier ones in the chunk, the nearest on a tie, as in the
-    specification's matching procedure; candidates come from an index of 3-byte prefixes (a
-    match shorter than 3 is never used) so the search is not quadratic."""
+    included. Each match is the longest earlier one in the chunk, the nearest on a tie, as in
+    the specification's matching procedure (2.4.1.3.19.4), except that the search stops at the
+    first candidate as long as a copy token can hold. Candidates come from an index of 3-byte
+    prefixes (a shorter match is never used), so the search is not quadratic."""
     out = bytearray(b"\0\0")
     chains: dict[bytes, list[int]] = {}
     current = start
@@ -294,9 +296,9 @@ def _module_records(name: str, encoding: str) -> list[Record]:
 
 # --- The whole project -------------------------------------------------------------------------
 
-# [MS-OVBA] 2.3.4.1: Reserved1 0x61CC, Version 0xFFFF ("so that performance caches are
-# ignored"), Reserved2 0x00, Reserved3 0x0003 is what Office writes; xlwings ships 0x0001.
-# Reserved3 is "undefined" and MUST be ignored on read: keep what the source project has.
+# [MS-OVBA] 2.3.4.1: Reserved1 0x61CC, Version 0xFFFF (so that performance caches are ignored),
+# Reserved2 0x00, Reserved3. The specification says to write 0x0003 there and to ignore it on
+# read; xlwings' add-in, which Excel opens, has 0x0001. We keep the source project's bytes.
 _VBA_PROJECT_VERSION = 0xFFFF
 
 _MODULE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,30}")
