@@ -77,9 +77,10 @@ NO_BACKUP = click.option(
 )
 
 
-def _report(outcome: Outcome) -> None:
-    for finding in outcome.findings:
-        click.echo(str(finding))
+def _report(outcome: Outcome, details: bool = True) -> None:
+    if details:
+        for finding in outcome.findings:
+            click.echo(str(finding))
     click.echo(outcome.summary)
 
 
@@ -129,7 +130,7 @@ def refresh(workbook: Path, target: Month | None, extract: Path | None, no_backu
         outcome = xlsx_cycle.refresh_file(workbook, target, extract, backup=not no_backup)
     except ScorecardError as error:
         raise _fail(error) from None
-    _report(outcome)
+    _report(outcome, details=False)
 
 
 @cli.command()
