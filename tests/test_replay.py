@@ -60,10 +60,7 @@ def test_replayed_row_shows_the_aug_20_editions_figures(replayed, layout, ref):
         value = sheet.cell(row, layout.month_column(AUG.months_since(month))).value
         expected = Printed(printed[month.iso])
         got = value if isinstance(value, int | float) else None
-        if expected.text == "-":
-            ok = value == "-"
-        else:
-            ok = agrees(expected, got)
+        ok = value == "-" if expected.text == "-" else agrees(expected, got)
         if not ok:
             wrong.append(f"{month.label}: printed {expected.text}, sheet {value!r}")
     for figure, name in (
