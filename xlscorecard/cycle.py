@@ -69,20 +69,30 @@ def now() -> str:
 
 
 MISSING = "C401"
+UNEXPLAINED = "C402"
 
 
 def tally(findings: list[Finding], answers: dict[str, str]) -> str:
-    """``3 figures to enter, 1 error to fix, 2 queries to answer on Checks.``"""
-    missing = sum(f.code == MISSING for f in findings)
-    errors = sum(f.severity is Severity.ERROR and f.code != MISSING for f in findings)
-    queries = sum(f.severity is Severity.QUERY and f.key not in answers for f in findings)
+    """``3 figures to enter, 2 comments to write, 1 error to fix, 2 queries to answer ...``"""
+
+    def plural(count: int, word: str, words: str) -> str:
+        return f"{count} {word if count == 1 else words}"
+
+    open_ = [f for f in findings if f.key not in answers or f.severity is Severity.ERROR]
+    missing = sum(f.code == MISSING for f in open_)
+    comments = sum(f.code == UNEXPLAINED for f in open_)
+    rest = [f for f in open_ if f.code not in {MISSING, UNEXPLAINED}]
+    errors = sum(f.severity is Severity.ERROR for f in rest)
+    queries = sum(f.severity is Severity.QUERY for f in rest)
     parts = []
     if missing:
-        parts.append(f"{missing} figure{'s' if missing != 1 else ''} to enter")
+        parts.append(plural(missing, "figure", "figures") + " to enter")
+    if comments:
+        parts.append(plural(comments, "comment", "comments") + " to write")
     if errors:
-        parts.append(f"{errors} error{'s' if errors != 1 else ''} to fix")
+        parts.append(plural(errors, "error", "errors") + " to fix")
     if queries:
-        parts.append(f"{queries} quer{'ies' if queries != 1 else 'y'} to answer")
+        parts.append(plural(queries, "query", "queries") + " to answer")
     return (", ".join(parts) + " on Checks.") if parts else "No errors or open queries."
 
 
