@@ -71,3 +71,20 @@ def convert(source: Path, target_format: str, out_dir: Path) -> Path:
             f"{(result.stderr or result.stdout).strip() or 'no output'}"
         )
     return produced
+
+
+def sheet_pdf(workbook: Path, sheet: str, out_dir: Path) -> Path:
+    """Render one sheet of ``workbook`` to PDF (a scratch copy holding only that sheet)."""
+    from openpyxl import load_workbook
+
+    with tempfile.TemporaryDirectory(prefix="xlscorecard-pdf-") as scratch:
+        book = load_workbook(workbook)
+        for other in [name for name in book.sheetnames if name != sheet]:
+            del book[other]
+        copy = Path(scratch) / f"{Path(workbook).stem}.xlsx"
+        book.save(copy)
+        pdf = convert(copy, "pdf", Path(scratch) / "pdf")
+        out_dir.mkdir(parents=True, exist_ok=True)
+        target = out_dir / pdf.name
+        shutil.move(pdf, target)
+    return target
