@@ -138,7 +138,7 @@ def test_a_derived_indicator_naming_an_unknown_ref_is_an_error(data_dir):
 
 def test_a_bad_population_is_an_error(data_dir):
     path = data_dir / "council.toml"
-    path.write_text(path.read_text(encoding="utf-8").replace("= 50850", "= -1", 1), "utf-8")
+    path.write_text(path.read_text(encoding="utf-8").replace("= 50832", "= -1", 1), "utf-8")
     error = load_error(data_dir)
     assert error.column == "population.2019-20"
 

@@ -82,3 +82,22 @@ def test_a_rule_that_crashes_is_reported_and_the_others_still_run():
     finally:
         REGISTRY.pop("X999", None)
     assert "X999" not in load_rules()
+
+
+def test_each_rule_gets_its_own_copy_of_the_book():
+    @rule(code="X998", severity=Severity.INFO, message="Scribbles on its book.")
+    def scribbles(context):
+        context.book.dataset.values.clear()
+        context.book.entries.clear()
+        context.book.dataset.settings.populations.clear()
+        return []
+
+    book = sample_book()
+    values, entries = dict(book.dataset.values), dict(book.entries)
+    try:
+        findings = run_rules(book, Stage.VALIDATE)
+    finally:
+        REGISTRY.pop("X998", None)
+    assert book.dataset.values == values and book.entries == entries
+    assert book.dataset.settings.populations
+    assert not [f for f in findings if f.severity is Severity.ERROR]

@@ -8,6 +8,7 @@ the checks need to point at a cell (raw entries, overwritten formulas, moved row
 from __future__ import annotations
 
 import contextlib
+import copy
 import datetime as dt
 import json
 from dataclasses import dataclass, field
@@ -19,7 +20,6 @@ from .layout import HEADER_ROW, SHEET, DatasetLayout, Field, address
 from .model import Comment, Dataset, Indicator, Value
 from .months import Month
 from .parsing import parse_value
-from .rules.config import check_config_refs
 from .sheet_formulas import row_formulas
 from .tables import (
     Table,
@@ -106,6 +106,34 @@ class LiveBook:
     audit: list[list[object]] = field(default_factory=list)
     formulas_known: bool = True
 
+    def copy(self) -> LiveBook:
+        """An independent copy (containers copied; their items are immutable), much cheaper
+        than ``copy.deepcopy``: each check gets one."""
+        dataset = self.dataset
+        return LiveBook(
+            name=self.name,
+            dataset=Dataset(
+                settings=copy.deepcopy(dataset.settings),
+                indicators=list(dataset.indicators),
+                values=dict(dataset.values),
+                sources=dict(dataset.sources),
+                commentary=dict(dataset.commentary),
+                benchmarks=dict(dataset.benchmarks),
+                targets=dict(dataset.targets),
+            ),
+            month=self.month,
+            layout=self.layout,
+            entries=dict(self.entries),
+            history=dict(self.history),
+            commentary_cells=dict(self.commentary_cells),
+            overwritten=list(self.overwritten),
+            row_problems=list(self.row_problems),
+            header_problems=list(self.header_problems),
+            answers=dict(self.answers),
+            audit=[list(row) for row in self.audit],
+            formulas_known=self.formulas_known,
+        )
+
     @property
     def returned_months(self) -> set[Month]:
         months = set()
@@ -176,6 +204,8 @@ def read_book(contents: BookContents) -> LiveBook:
     dataset = Dataset(
         settings=settings, indicators=parse_indicators(table(contents, sheets.INDICATORS))
     )
+    from .rules.config import check_config_refs  # here: rules imports this module
+
     problem = check_config_refs(settings, set(dataset.refs))
     if problem:
         raise WorkbookError(f"{contents.name} {sheets.SETTINGS}: {problem}")

@@ -8,7 +8,6 @@ crashes as an error finding instead of stopping.
 
 from __future__ import annotations
 
-import copy
 import importlib
 import pkgutil
 from collections.abc import Callable, Iterable
@@ -140,7 +139,7 @@ def run_rules(book: LiveBook, stage: Stage, codes: Iterable[str] | None = None) 
     for item in selected:
         if stage not in item.stages:
             continue
-        context = Context(copy.deepcopy(book), stage, config)
+        context = Context(book.copy(), stage, config)
         try:
             problems = list(item.check(context))
         except Exception as exc:  # a broken rule must not hide the others' findings

@@ -66,7 +66,9 @@ def test_a_big_change_without_a_comment_is_a_query_then_an_error_at_return():
     book.commentary_cells["LAC16"] = ""
     queries = [f for f in check(book, "C402") if f.ref == "LAC16"]
     assert codes(queries) == ["C402"] and queries[0].severity is Severity.QUERY
-    assert queries[0].found == "no comment, with a rise of 21% from Jul-20"
+    assert queries[0].found == (
+        "no comment, with a rise of 21% from Jul-20 and a rise of 18% from Aug-19"
+    )
     assert queries[0].cell == f"{SHEET}!{book.layout.cell('LAC16', Field.COMMENTARY)}"
     errors = [f for f in check(book, "C402", Stage.RETURN) if f.ref == "LAC16"]
     assert [f.severity for f in errors] == [Severity.ERROR]
