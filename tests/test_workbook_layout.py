@@ -174,3 +174,42 @@ def test_units_map_to_number_formats():
     from xlscorecard.styles import NUMBER_FORMATS
 
     assert NUMBER_FORMATS[Unit.PERCENT] == "0%" and NUMBER_FORMATS[Unit.COUNT] == "#,##0"
+
+
+def validation_for(sheet, cell: str):
+    return [dv for dv in sheet.data_validations.dataValidation if cell in dv.sqref]
+
+
+def test_input_cells_stop_a_wrong_entry_and_name_the_indicator(book, layout):
+    sheet = book[SHEET]
+    (count,) = validation_for(sheet, layout.month_cell("M1", 0))
+    assert count.type == "custom" and count.showErrorMessage and count.errorStyle == "stop"
+    assert "INT(" in count.formula1 and '="-"' in count.formula1
+    assert count.promptTitle == "M1" and "Number of contacts received" in count.prompt
+    (percent,) = validation_for(sheet, layout.month_cell("NI147", 0))
+    assert "<=1" in percent.formula1
+
+
+def test_derived_cells_have_no_input_validation(book, layout):
+    assert validation_for(book[SHEET], layout.month_cell("M3", 0)) == []
+
+
+def test_only_input_cells_are_unlocked_on_a_protected_sheet(book, layout):
+    sheet = book[SHEET]
+    assert sheet.protection.sheet
+    assert not sheet[layout.month_cell("M1", 0)].protection.locked
+    assert not sheet[layout.cell("M1", Field.COMMENTARY)].protection.locked
+    for locked in (
+        layout.month_cell("M1", 1),
+        layout.month_cell("M3", 0),
+        layout.cell("M1", Field.AVERAGE),
+        layout.cell("M1", Field.NAME),
+    ):
+        assert sheet[locked].protection.locked, locked
+
+
+def test_input_cells_are_shaded(book, layout):
+    sheet = book[SHEET]
+    typed = sheet[layout.month_cell("M1", 0)].fill.fgColor.rgb
+    assert typed.endswith("FFF2CC")
+    assert sheet[layout.month_cell("M1", 1)].fill.fgColor.rgb != typed

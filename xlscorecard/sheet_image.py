@@ -307,8 +307,10 @@ _ALLOWED = {
 }
 
 
-def input_rules(dataset: Dataset, month: Month, layout: DatasetLayout) -> list[InputRule]:
-    """Validation for the report month's figure of every input indicator, and its commentary."""
+def input_rules(dataset: Dataset, layout: DatasetLayout) -> list[InputRule]:
+    """Validation for the report month's figure of every input indicator, and its commentary.
+
+    The texts say "this month", not a month's name, so they stay true after a refresh."""
     rules = []
     for indicator in dataset.indicators:
         title = indicator.ref[:32]
@@ -320,8 +322,8 @@ def input_rules(dataset: Dataset, month: Month, layout: DatasetLayout) -> list[I
                     cell=cell,
                     formula=f'OR({cell}="-",{check.format(c=cell)})',
                     prompt_title=title,
-                    prompt=f"{indicator.name[:150]}, {month.label}: type {words}, or - if it "
-                    "does not apply.",
+                    prompt=f"{indicator.name[:150]}: type this month's figure, {words}, or - if "
+                    "it does not apply.",
                     error=f"{indicator.ref} needs {words}, or - if it does not apply.",
                 )
             )
@@ -330,7 +332,7 @@ def input_rules(dataset: Dataset, month: Month, layout: DatasetLayout) -> list[I
                 cell=layout.cell(indicator.ref, Field.COMMENTARY),
                 formula=None,
                 prompt_title=title,
-                prompt=f"Commentary on {indicator.ref} for {month.label}.",
+                prompt=f"Commentary on {indicator.ref} for this month.",
                 error="",
             )
         )

@@ -75,7 +75,7 @@ def write_state(workbook: Workbook, outcome: cycle.Outcome) -> None:
     sheet = workbook[SHEET]
     apply_image(sheet, dataset_image(outcome.dataset, outcome.month, layout))
     sheet.data_validations.dataValidation = []
-    add_input_validation(sheet, input_rules(outcome.dataset, outcome.month, layout))
+    add_input_validation(sheet, input_rules(outcome.dataset, layout))
     for name, rows in table_rows(outcome.dataset, outcome.month).items():
         write_table(workbook[name], rows, clear=True)
     write_checks(workbook, outcome)

@@ -73,7 +73,7 @@ def write_dataset_sheet(
         sheet.cell(NOTE_ROW, first).alignment = Alignment(horizontal="center", wrap_text=True)
     _set_widths(sheet, layout)
     _add_conditional_formats(sheet, dataset, layout)
-    add_input_validation(sheet, input_rules(dataset, month, layout))
+    add_input_validation(sheet, input_rules(dataset, layout))
     protect(sheet, dataset)
     sheet.freeze_panes = address(HEADER_ROW + 1, layout.column(Field.NAME) + 1)
     sheet.print_area = span(1, 1, layout.last_row, layout.last_column)
