@@ -10,7 +10,7 @@ import getpass
 from dataclasses import dataclass, field
 
 from . import calc
-from .book import LiveBook
+from .book import Entry, LiveBook
 from .calc import HISTORY_MONTHS
 from .errors import DataFileError, ScorecardError
 from .model import Comment, Dataset, Unit, Value
@@ -193,8 +193,6 @@ def import_extract(book: LiveBook, rows: list[ExtractRow], origin: str) -> Outco
 
 def apply_inputs(book: LiveBook, inputs: dict[tuple[str, Month], Value]) -> None:
     """Set figures as if typed into the window (the book's entries and dataset follow)."""
-    from .book import Entry
-
     for (ref, month), value in inputs.items():
         old = book.entries[(ref, month)]
         book.entries[(ref, month)] = Entry(ref, month, old.cell, value, value)
@@ -288,8 +286,6 @@ def _sync_audit(
 
 def _step(book: LiveBook, user: str, when: str, extract: list[ExtractRow]) -> LiveBook:
     """The book one month on: same dataset (History keeps everything), new report month."""
-    from .book import Entry
-
     dataset = book.dataset
     month = book.month + 1
     for ref, text in book.commentary_cells.items():

@@ -90,11 +90,11 @@ def read_csv(path: Path) -> Table:
 
 def write_data_dir(dataset: Dataset, directory: Path) -> list[Path]:
     """Write ``dataset`` as a data directory that :func:`load_data_dir` reads back unchanged."""
-    from .sheet_image import cell_value, table_rows
+    from .sheet_image import cell_value, data_tables
 
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
-    tables = table_rows(dataset, dataset.months[-1] if dataset.months else None)  # type: ignore[arg-type]
+    tables = data_tables(dataset)
     written = []
     for name, sheet_name, columns in (
         ("indicators.csv", "Indicators", INDICATOR_COLUMNS),

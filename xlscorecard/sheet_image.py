@@ -187,6 +187,11 @@ def row_height(indicator: Indicator, commentary: str) -> float:
 
 def table_rows(dataset: Dataset, month: Month) -> dict[str, list[list[object]]]:
     """The supporting sheets' rows (below their header), by sheet name."""
+    return {**data_tables(dataset), sheets.SETTINGS: settings_rows(dataset, month)}
+
+
+def data_tables(dataset: Dataset) -> dict[str, list[list[object]]]:
+    """The tidy data sheets' rows: Indicators, History, Commentary, Benchmarks, Targets."""
     order = {ref: index for index, ref in enumerate(dataset.refs)}
     return {
         sheets.INDICATORS: [
@@ -226,7 +231,6 @@ def table_rows(dataset: Dataset, month: Month) -> dict[str, list[list[object]]]:
                 dataset.targets.items(), key=lambda item: (order[item[0][0]], item[0][1])
             )
         ],
-        sheets.SETTINGS: settings_rows(dataset, month),
     }
 
 
