@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,8 @@ from openpyxl import load_workbook
 
 from xlscorecard.build import build
 from xlscorecard.datadir import load_data_dir
-from xlscorecard.libreoffice import convert, find_soffice
+from xlscorecard.layout import SHEET
+from xlscorecard.libreoffice import convert, find_soffice, sheet_pdf
 from xlscorecard.months import Month
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -58,3 +60,29 @@ def recalc(tmp_path_factory):
 def recalculated(built, recalc):
     """The sample workbook for a report month, as LibreOffice recalculates it."""
     return lambda month: recalc(built(month))
+
+
+@pytest.fixture(scope="session")
+def refreshed(built, tmp_path_factory) -> Path:
+    """The Aug-20 sample workbook rolled on to Sep-20 by refresh_file (no extract)."""
+    from xlscorecard.xlsx_cycle import refresh_file
+
+    path = tmp_path_factory.mktemp("refreshed") / "dataset-2020-09.xlsx"
+    shutil.copy(built("2020-08"), path)
+    refresh_file(path, backup=False)
+    return path
+
+
+@pytest.fixture(scope="session")
+def dataset_pdf(tmp_path_factory):
+    """The Dataset sheet of a workbook as LibreOffice prints it to PDF (cached)."""
+    if shutil.which("pdfinfo") is None:
+        pytest.fail("poppler-utils is required: apt-get install poppler-utils")
+    cache: dict[Path, Path] = {}
+
+    def render(path: Path) -> Path:
+        if path not in cache:
+            cache[path] = sheet_pdf(path, SHEET, tmp_path_factory.mktemp("pdf"))
+        return cache[path]
+
+    return render
