@@ -192,5 +192,29 @@ def addin_install(source: Path | None) -> None:
     click.echo("Quit Excel completely and start it again to load the Scorecard tab.")
 
 
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+def lint(files: tuple[Path, ...]) -> None:
+    """Check FILES for what makes Excel offer to repair a workbook but schema validation misses:
+    table headers, defined names, sheet names, style indexes, icon sets, merges, formulas, data
+    validation, the ribbon's relationship. Exits 1 when it finds any."""
+    from .lint import lint_file
+
+    found = False
+    for path in files:
+        try:
+            problems = lint_file(path)
+        except ScorecardError as error:
+            click.echo(f"Error: {error}", err=True)
+            found = True
+            continue
+        for problem in problems:
+            click.echo(f"{path}: {problem}")
+        if not problems:
+            click.echo(f"{path}: nothing Excel would repair.")
+        found = found or bool(problems)
+    raise SystemExit(1 if found else 0)
+
+
 def main() -> None:
     cli()
