@@ -69,9 +69,10 @@ def refresh_file(
 
 def write_state(workbook: Workbook, outcome: cycle.Outcome) -> None:
     """The whole workbook for the outcome's month: Dataset cells, tidy tables and Checks."""
-    from .xlsx_writer import layout_for
+    from .xlsx_writer import layout_for, set_properties
 
     layout = layout_for(outcome.dataset)
+    set_properties(workbook, outcome.dataset, outcome.month)
     sheet = workbook[SHEET]
     apply_image(sheet, dataset_image(outcome.dataset, outcome.month, layout))
     sheet.data_validations.dataValidation = []

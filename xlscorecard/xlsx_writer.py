@@ -49,11 +49,16 @@ def build_workbook(dataset: Dataset, month: Month, template: Path | None = None)
     write_dataset_sheet(book[SHEET], dataset, month, layout)
     for name, rows in table_rows(dataset, month).items():
         write_table(book[name], rows)
+    set_properties(book, dataset, month)
+    book.active = 0
+    return book
+
+
+def set_properties(book: Workbook, dataset: Dataset, month: Month) -> None:
+    """Title and subject name the report month (a PDF printed from the file carries them)."""
     book.properties.title = f"{dataset.settings.title} {subtitle(dataset, month)}"
     book.properties.subject = f"{dataset.settings.council}: {subtitle(dataset, month)}"
     book.properties.modified = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
-    book.active = 0
-    return book
 
 
 def layout_for(dataset: Dataset) -> DatasetLayout:

@@ -1,0 +1,188 @@
+"""The published workbook is accessible: colour is never the only carrier of meaning (arrows,
+markers and words carry it too), header cells are real headers, sheets have descriptive names,
+and the file and its PDF carry the title and the month in their metadata.
+
+These tests read what the files say. How Excel's accessibility checker and a screen reader
+announce them (icon sets, print titles, frozen headers) only Excel itself can show.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from xlscorecard import sheets
+from xlscorecard.calc import polarity_marker
+from xlscorecard.layout import HEADER_ROW, SHEET, Field, letter
+from xlscorecard.model import Polarity
+from xlscorecard.styles import style_name
+from xlscorecard.xlsx_writer import layout_for
+
+# The published files, with the report month they show. A new one is one line.
+PUBLISHED: dict[str, tuple[str, Callable[[pytest.FixtureRequest], Path]]] = {
+    "built Aug-20": ("Aug-20", lambda request: request.getfixturevalue("built")("2020-08")),
+    "refreshed Sep-20": ("Sep-20", lambda request: request.getfixturevalue("refreshed")),
+}
+
+
+@pytest.fixture(scope="module", params=list(PUBLISHED))
+def published(request):
+    """(report month label, path, openpyxl workbook)."""
+    month, make = PUBLISHED[request.param]
+    path = make(request)
+    return month, path, load_workbook(path)
+
+
+@pytest.fixture(scope="module")
+def layout(sample):
+    return layout_for(sample)
+
+
+def rules_on(sheet, column: int) -> list[tuple[str, object]]:
+    """(range, rule) for every conditional format rule whose range covers ``column``."""
+    found = []
+    for formatting, rules in sheet.conditional_formatting._cf_rules.items():
+        for cell_range in formatting.sqref.ranges:
+            if cell_range.min_col <= column <= cell_range.max_col:
+                found += [(cell_range.coord, rule) for rule in rules]
+    return found
+
+
+CHANGE_COLUMNS = (Field.CHANGE_PREVIOUS, Field.CHANGE_YEAR)
+
+
+# --- colour is never the only carrier of meaning --------------------------------------------------
+
+
+def test_the_change_columns_carry_arrow_icons(published, layout):
+    _, _, book = published
+    for name in CHANGE_COLUMNS:
+        icons = [rule for _, rule in rules_on(book[SHEET], layout.column(name)) if rule.iconSet]
+        assert [rule.iconSet.iconSet for rule in icons] == ["3ArrowsGray"], name
+        assert icons[0].iconSet.showValue is not False, "the figure shows beside its arrow"
+
+
+def test_every_coloured_change_has_an_arrow_in_the_same_cells(published, layout):
+    _, _, book = published
+    for name in CHANGE_COLUMNS:
+        found = rules_on(book[SHEET], layout.column(name))
+        coloured = {where for where, rule in found if rule.dxf is not None}
+        arrowed = {where for where, rule in found if rule.iconSet is not None}
+        assert coloured and coloured <= arrowed, name
+
+
+def test_colour_shows_only_where_the_arrow_points_up_or_down(published, layout):
+    """Green or red needs a change of at least the threshold: just where the icon set turns
+    from the sideways arrow to an up or down one."""
+    _, _, book = published
+    for name in CHANGE_COLUMNS:
+        found = rules_on(book[SHEET], layout.column(name))
+        icons = next(rule.iconSet for _, rule in found if rule.iconSet)
+        _, down, up = icons.cfvo
+        threshold = float(up.val)
+        assert (float(down.val), down.gte, up.gte) == (-threshold, False, True)
+        for _, rule in found:
+            if rule.dxf is not None:
+                (formula,) = rule.formula
+                limits = {float(x) for x in re.findall(r"[<>]=(-?[\d.]+)", formula)}
+                assert limits == {threshold, -threshold}, formula
+
+
+def test_colour_follows_the_dot_marker_that_is_printed_as_text(published, layout):
+    """The good/bad colour is worked out from the row's DoT marker (▲/▼, text on the sheet)
+    and the direction of the change (the arrow): a reader without colour has both."""
+    _, _, book = published
+    dot = letter(layout.column(Field.DOT))
+    for name in CHANGE_COLUMNS:
+        for _, rule in rules_on(book[SHEET], layout.column(name)):
+            if rule.dxf is not None:
+                (formula,) = rule.formula
+                assert f"${dot}" in formula and '"▲"' in formula and '"▼"' in formula, formula
+
+
+def test_the_dot_column_marks_each_indicators_polarity_in_text(published, layout, sample):
+    _, _, book = published
+    sheet, column = book[SHEET], layout.column(Field.DOT)
+    for indicator in sample.indicators:
+        value = sheet.cell(layout.row(indicator.ref), column).value or ""
+        assert value == polarity_marker(indicator.polarity), indicator.ref
+    polarities = {indicator.polarity for indicator in sample.indicators}
+    assert {Polarity.UP, Polarity.DOWN} <= polarities
+
+
+def test_the_key_says_in_words_what_markers_arrows_and_colours_mean(published):
+    _, _, book = published
+    texts = [cell.value for row in book[SHEET].iter_rows(max_row=HEADER_ROW) for cell in row]
+    key = next(text for text in texts if isinstance(text, str) and text.startswith("Key"))
+    for words in ("▲ higher is better", "▼ lower is better", "↑ / ↓", "→", "green", "red"):
+        assert words in key
+
+
+# --- headers and names ----------------------------------------------------------------------------
+
+
+def test_sheet_names_are_descriptive(published):
+    _, _, book = published
+    assert book.sheetnames == sheets.ORDER
+    for name in book.sheetnames:
+        assert not re.fullmatch(r"(?i)sheet\s*\d*", name) and len(name) <= 31, name
+
+
+def test_the_dataset_header_row_is_a_print_title(published):
+    _, _, book = published
+    assert book[SHEET].print_title_rows == f"${HEADER_ROW}:${HEADER_ROW}"
+
+
+def test_the_dataset_header_cells_are_styled_and_filled_as_headers(published, layout):
+    _, _, book = published
+    row = book[SHEET][HEADER_ROW][: layout.last_column]
+    assert all(cell.value not in (None, "") for cell in row)
+    assert {cell.style for cell in row} == {style_name("header")}
+    assert all(cell.font.b for cell in row)
+
+
+def test_the_dataset_header_row_stays_in_view(published):
+    _, _, book = published
+    assert book[SHEET].freeze_panes.endswith(str(HEADER_ROW + 1))
+
+
+def test_the_supporting_sheets_freeze_a_styled_header_row(published):
+    _, _, book = published
+    for name in sheets.ORDER[1:]:
+        sheet = book[name]
+        assert sheet.freeze_panes == "A2", name
+        header = [cell.value for cell in sheet[1]]
+        assert header == sheets.COLUMNS[name], name
+        assert {cell.style for cell in sheet[1]} == {style_name("table header")}, name
+
+
+def test_every_excel_table_has_one_header_row(published):
+    """Screen readers announce a table's header row (none in the built workbook yet)."""
+    _, _, book = published
+    for sheet in book.worksheets:
+        for table in sheet.tables.values():
+            assert table.headerRowCount == 1, (sheet.title, table.displayName)
+
+
+# --- metadata -------------------------------------------------------------------------------------
+
+
+def test_the_document_title_names_the_month(published):
+    month, _, book = published
+    assert book.properties.title == f"Children and Families {month} Monthly dataset"
+    assert book.properties.subject == f"Southampton City Council: {month} Monthly dataset"
+
+
+def test_the_pdf_title_names_the_month(published, dataset_pdf):
+    month, path, _ = published
+    output = subprocess.run(
+        ["pdfinfo", str(dataset_pdf(path))], capture_output=True, text=True, check=True
+    ).stdout
+    info = dict(line.split(":", 1) for line in output.splitlines() if ":" in line)
+    assert info["Title"].strip() == f"Children and Families {month} Monthly dataset"
+    assert month in info["Subject"]
