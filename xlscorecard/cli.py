@@ -145,6 +145,62 @@ def export(workbook: Path, directory: Path) -> None:
     click.echo(f"Wrote {len(written)} files to {directory}.")
 
 
+@cli.command(name="save-return")
+@click.argument("workbook", type=WORKBOOK)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for the return [default: Settings return_folder, else the workbook's folder].",
+)
+@click.option(
+    "--force",
+    is_flag=False,
+    flag_value="",
+    default=None,
+    metavar="REASON",
+    help="Save although checks block it; the reason is recorded in Audit with who and when.",
+)
+@click.option("--reason", help="The reason for --force (or give it as --force REASON).")
+@NO_BACKUP
+def save_return(
+    workbook: Path, out_dir: Path | None, force: str | None, reason: str | None, no_backup: bool
+) -> None:
+    """Save WORKBOOK's month as the official return: a macro-free, checksummed .xlsx of values
+    and a PDF of its Dataset sheet, recorded in the workbook's Audit."""
+    from .xlsx_return import save_return_file
+
+    if reason is not None and force is None:
+        raise click.UsageError("--reason goes with --force")
+    if force is not None:
+        force = " ".join(part for part in (force, reason or "") if part.strip())
+    try:
+        saved = save_return_file(workbook, out_dir, force, backup=not no_backup)
+    except ScorecardError as error:
+        raise _fail(error) from None
+    click.echo(saved.summary)
+
+
+@cli.command()
+@click.argument("return_file", metavar="RETURN", type=WORKBOOK)
+def verify(return_file: Path) -> None:
+    """Recompute the SHA-256 of an official return and say whether it is intact.
+
+    Exits 0 when it is, 1 when it has been changed, 2 when the file cannot be checked.
+    """
+    from .xlsx_return import verify_file
+
+    try:
+        result = verify_file(return_file)
+    except ScorecardError as error:
+        click.echo(f"Error: {error}", err=True)
+        raise SystemExit(2) from None
+    if not result.intact:
+        click.echo(f"Error: {result.message}", err=True)
+        raise SystemExit(1)
+    click.echo(result.message)
+
+
 @cli.group()
 def addin() -> None:
     """Build and install the Excel add-in (the Scorecard ribbon tab)."""

@@ -27,9 +27,13 @@ def show(value: Value, unit: Unit) -> str:
 
 
 def corrections(book: LiveBook) -> Iterator[tuple[Entry, Value]]:
-    """Entries for months before the report month whose figure differs from History's."""
+    """Entries for months before the report month whose figure differs from History's, and
+    for the report month once it has been returned (saving the return keeps its figures in
+    History)."""
+    returned = book.month in book.returned_months
     for key, entry in book.entries.items():
-        if entry.month >= book.month or entry.problem is not None:
+        later = entry.month > book.month or (entry.month == book.month and not returned)
+        if later or entry.problem is not None:
             continue
         old = book.history.get(key)
         if not is_number(old):

@@ -50,3 +50,11 @@ def test_a_change_to_a_returned_month_is_queried():
     assert codes(findings) == ["A602"] and findings[0].found == "1,493 -> 1,500"
     assert findings[0].expected.startswith("the figure returned for Jul-20 (1,493)")
     assert check(book, "A601") == []  # asked once, as a query, not also reported as info
+
+
+def test_a_change_to_the_report_month_after_its_return_is_queried():
+    book = _returned(type_into(sample_book(), "M1", "2020-08", 1400), "2020-08")
+    findings = check(book, "A602")
+    assert codes(findings) == ["A602"] and findings[0].month == book.month
+    assert findings[0].found == "1,343 -> 1,400"
+    assert check(_returned(sample_book(), "2020-08"), "A602") == []
