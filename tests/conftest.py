@@ -86,3 +86,17 @@ def dataset_pdf(tmp_path_factory):
         return cache[path]
 
     return render
+
+
+@pytest.fixture(scope="session")
+def official_return(built, tmp_path_factory) -> Path:
+    """The official return of the Aug-20 sample, saved by save_return_file once the workbook is
+    ready (its PDF, from LibreOffice, is beside it with the same name)."""
+    from test_save_return import make_ready
+
+    from xlscorecard.xlsx_return import save_return_file
+
+    folder = tmp_path_factory.mktemp("return")
+    ready = make_ready(built("2020-08"), folder / "dataset.xlsx")
+    saved = save_return_file(ready, folder / "returns", backup=False)
+    return saved.placed.xlsx

@@ -50,6 +50,7 @@ PRODUCED: dict[str, Callable[[pytest.FixtureRequest], Path]] = {
     "built other council": lambda request: request.getfixturevalue("other_council"),
     "refreshed Aug-20 to Sep-20": lambda request: request.getfixturevalue("refreshed"),
     "add-in": lambda request: ADDIN,
+    "official return Aug-20": lambda request: request.getfixturevalue("official_return"),
 }
 WORKBOOKS = [name for name in PRODUCED if name != "add-in"]
 
