@@ -19,9 +19,10 @@ import pytest
 from conftest import ROOT, SAMPLE
 from editions import Printed, edition
 from openpyxl import load_workbook
+from test_save_return import make_ready
 from xlwings_harness import Excel, ExcelError, payload, press, run_entry_point, typed
 
-from xlscorecard import cycle, excel, sheets, xlsx_cycle, xlwings_book
+from xlscorecard import cycle, excel, official_return, sheets, xlsx_cycle, xlsx_return, xlwings_book
 from xlscorecard.build import build
 from xlscorecard.calc import report_row
 from xlscorecard.datadir import load_data_dir
@@ -315,16 +316,77 @@ def test_validate_keeps_the_reasons_given_on_checks(pair, layout):
     assert any(r[9] == "Confirmed with MASH: a data cleanse." for r in again.values)
 
 
-def test_save_return_says_plainly_that_it_is_not_available_yet(pair):
+def set_return_folder(path: Path, folder: Path) -> None:
+    """The remote engine cannot say which folder a workbook is in: Settings says where
+    returns go (as it may for any workbook)."""
+    book = load_workbook(path)
+    book[sheets.SETTINGS].append([official_return.FOLDER_KEY, str(folder)])
+    book.save(path)
+
+
+def test_save_return_refuses_with_the_list_and_writes_nothing(pair, tmp_path):
     excel_copy, _ = pair
+    set_return_folder(excel_copy, tmp_path / "returns")
     before = excel_copy.read_bytes()
     pressed = press(excel_copy, "SaveReturn")
-    assert pressed.calls == 1
+    assert [action["func"] for action in pressed.actions] == ["alert"]
+    assert pressed.alerts[0].mode == "critical"
     assert pressed.message.startswith(
-        "Saving the official return is not available yet in this version of xlscorecard"
+        "Cannot save the Aug-20 return until these are resolved (nothing was saved): "
+        "3 comments to write, 5 queries to answer on Checks."
     )
-    assert "nothing was saved or changed" in pressed.message
+    assert pressed.message.count("ERROR C402") == 3 and pressed.message.count("QUERY P302") == 5
     assert excel_copy.read_bytes() == before
+    assert not (tmp_path / "returns").exists()
+
+
+def test_save_return_saves_the_same_return_as_the_command_line(pair, tmp_path, monkeypatch):
+    """One press: the return and its PDF in Settings' folder (the remote engine has no PDF
+    export, so LibreOffice stands in for Excel's), one write to Audit, one message."""
+    monkeypatch.setattr(official_return, "now", lambda: WHEN)
+    monkeypatch.setattr(official_return, "who", lambda: "a.officer")
+    excel_copy, cli_copy = pair
+    for path in pair:
+        make_ready(path, path)
+    set_return_folder(excel_copy, tmp_path / "excel returns")
+    pressed = press(excel_copy, "SaveReturn")
+    assert [action["func"] for action in pressed.actions] == ["setValues", "alert"]
+    saved = xlsx_return.save_return_file(
+        cli_copy, tmp_path / "cli returns", backup=False, user="a.officer", when=WHEN
+    )
+    name = "Children and Families Aug-20"
+    made = tmp_path / "excel returns" / f"{name}.xlsx"
+    assert sorted(p.name for p in made.parent.iterdir()) == [f"{name}.pdf", f"{name}.xlsx"]
+    assert differences(made, saved.placed.xlsx) == []
+    assert xlsx_return.verify_file(made).found == saved.placed.digest
+    assert [d for d in differences(excel_copy, cli_copy) if not d.startswith("Settings!")] == []
+    assert pressed.message.startswith(f"Saved the Aug-20 return in {made.parent}:")
+    assert f"{name}.xlsx\n{name}.pdf" in pressed.message
+    audit = list(load_workbook(excel_copy)[sheets.AUDIT].iter_rows(min_row=2, values_only=True))
+    assert [row[2:7] for row in audit] == [("return saved", None, "2020-08", None, f"{name}.xlsx")]
+
+
+def test_save_return_without_a_folder_says_where_to_give_one(pair):
+    excel_copy, _ = pair
+    make_ready(excel_copy, excel_copy)
+    pressed = press(excel_copy, "SaveReturn")
+    assert pressed.calls == 1 and pressed.alerts[0].mode == "critical"
+    assert "give the folder for returns as return_folder on the Settings sheet" in pressed.message
+
+
+def test_save_return_takes_the_files_back_if_excel_fails_to_write(pair, tmp_path, monkeypatch):
+    excel_copy, _ = pair
+    make_ready(excel_copy, excel_copy)
+    set_return_folder(excel_copy, tmp_path / "returns")
+    monkeypatch.setattr(xlsx_return, "libreoffice_pdf", lambda xlsx, pdf: pdf.write_bytes(b"%PDF"))
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("Run-time error '1004'")
+
+    monkeypatch.setattr(excel, "write_blocks", fail)
+    with pytest.raises(RuntimeError, match="1004"):
+        press(excel_copy, "SaveReturn")
+    assert list((tmp_path / "returns").iterdir()) == []
 
 
 def test_help_says_where_the_guide_is(pair):

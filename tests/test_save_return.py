@@ -35,7 +35,8 @@ STEM = "Children and Families Aug-20"
 def make_ready(source: Path, target: Path) -> Path:
     """The Aug-20 workbook with everything that blocks a return done by hand: commentary typed
     for the big changes, and a reason given for each query on Checks."""
-    shutil.copy(source, target)
+    if Path(source) != Path(target):
+        shutil.copy(source, target)
     _, book = xlsx_cycle.open_book(target)
     workbook = load_workbook(target)
     for ref, text in COMMENTED.items():

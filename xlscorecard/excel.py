@@ -12,6 +12,7 @@ dispatcher calls ``xlscorecard.on_button("<control id>")`` for every button.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import xlwings as xw
 
@@ -26,17 +27,13 @@ from .xlwings_book import (
     prepare,
     protection_password,
     refresh_blocks,
+    return_blocks,
     write_blocks,
 )
 
 MAX_LISTED = 10
 """Findings listed in a message box; the rest are counted (Validate lists them all)."""
 
-NOT_YET = (
-    "Saving the official return is not available yet in this version of xlscorecard "
-    f"({__version__}): nothing was saved or changed.\n\n"
-    "Until it is, press Validate to check the month's figures, then save the workbook as usual."
-)
 HELP = (
     f"xlscorecard {__version__}\n\n"
     "Refresh month: keeps this month's figures and commentary (History and Commentary "
@@ -44,7 +41,10 @@ HELP = (
     "errors.\n"
     "Validate: checks the month's figures and lists what to fix or explain on the Checks "
     "sheet (give a reason in its 'reason' column to answer a query).\n"
-    "Save return: not available yet.\n\n"
+    "Save return: saves the month as the official return (values, not formulas, with a "
+    "checksum) and its PDF in the workbook's folder (or Settings return_folder), and records "
+    "it in Audit. It refuses while the month has errors, unanswered queries or big changes "
+    "without commentary.\n\n"
     "The guide is in the xlscorecard README and its docs folder: docs/excel-addin.md "
     "(installing and setting up the Scorecard tab), docs/checks.md (what each check means) "
     "and docs/cli.md (the same jobs from the command line)."
@@ -85,9 +85,68 @@ def validate(book: xw.Book) -> str:
 
 
 def save_return(book: xw.Book) -> str:
-    """The official return arrives in a later version: say so plainly."""
-    alert(book, NOT_YET)
-    return NOT_YET
+    """Save the month as the official return beside the workbook and record it in Audit.
+
+    The return and its PDF are written (and checked) before the one write to this workbook;
+    if that write fails they are removed again.
+    """
+    from .official_return import plan_return, return_folder
+    from .xlsx_return import write_return
+
+    try:
+        contents = contents_from_xlwings(book)
+        live = read_book(contents)
+        plan = plan_return(live)
+        folder = return_folder(plan.dataset, _folder_of(book))
+        placed = write_return(plan, folder, _pdf_maker(book))
+    except ScorecardError as error:
+        message = explain(error)
+        alert(book, message, critical=True)
+        return message
+    try:
+        blocks = prepare(return_blocks(contents, live, plan, placed))
+        write_blocks(book, blocks)
+    except Exception as error:
+        placed.remove()
+        alert(book, HALF_WRITTEN.format(error=error), critical=True)
+        raise
+    message = (
+        f"Saved the {plan.month.label} return in {folder}:\n\n{placed.xlsx.name}\n"
+        + (f"{placed.pdf.name}" if placed.pdf else f"(no PDF: {placed.note})")
+        + f"\n\n{plan.month.label} is recorded as returned in Audit: save this workbook to keep "
+        "that record. A later change to its figures will be queried."
+    )
+    alert(book, message)
+    return message
+
+
+def _folder_of(book: xw.Book) -> Path | None:
+    """The folder of the workbook's file, if it is a file on this computer (not a new book,
+    not on the remote engine, not a OneDrive/SharePoint address)."""
+    try:
+        path = Path(book.fullname)
+    except Exception:
+        return None
+    return path.parent if path.is_absolute() and path.parent.is_dir() else None
+
+
+def _pdf_maker(book: xw.Book):
+    """Excel prints the return's Dataset sheet (``to_pdf``); on the remote engine, which has
+    no PDF export, LibreOffice does (or the message says there is no PDF)."""
+    from .layout import SHEET
+    from .xlsx_return import libreoffice_pdf
+
+    if book.app.engine.name == "remote":
+        return libreoffice_pdf
+
+    def excel_pdf(xlsx: Path, pdf: Path) -> None:
+        opened = book.app.books.open(str(xlsx), read_only=True)
+        try:
+            opened.sheets[SHEET].to_pdf(str(pdf))
+        finally:
+            opened.close()
+
+    return excel_pdf
 
 
 def show_help(book: xw.Book) -> str:

@@ -47,9 +47,10 @@ FILE_NAME_FIELDS = {
 FOLDER_KEY = "return_folder"
 """Settings key: the folder returns are saved in (relative to the workbook's folder)."""
 PASSWORD_KEY = "protection_password"
-LEFT_OUT_SETTINGS = {sheets.FORMAT_KEY, PASSWORD_KEY}
+LEFT_OUT_SETTINGS = {sheets.FORMAT_KEY, PASSWORD_KEY, FOLDER_KEY}
 """Settings rows a return does not repeat: without the format key xlscorecard's commands
-refuse to treat a return as a working workbook, and the password stays private."""
+refuse to treat a return as a working workbook, the password stays private, and the folder is
+a path on one computer."""
 
 SAVED = "return saved"
 """The Audit action that marks a month as returned (:attr:`LiveBook.returned_months`)."""

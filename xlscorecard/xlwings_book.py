@@ -27,10 +27,13 @@ from . import sheets
 from .book import BookContents, Grid, LiveBook
 from .cycle import Outcome
 from .layout import SHEET, DatasetLayout
+from .official_return import ReturnPlan, history_with_month, saved_row
 from .sheet_image import checks_rows, dataset_image, table_rows
 
 if TYPE_CHECKING:  # the library itself never imports xlwings
     import xlwings as xw
+
+    from .xlsx_return import Placed
 
 ADDIN = "xlscorecard.xlam"
 """The add-in's file name: xlwings' RunMain runs ``import <file stem>; <stem>.main()``."""
@@ -136,6 +139,21 @@ def refresh_blocks(contents: BookContents, book: LiveBook, outcome: Outcome) -> 
     blocks += checks_blocks(contents, outcome)
     if outcome.audit:
         blocks.append(table_block(contents, sheets.AUDIT, [*book.audit, *outcome.audit]))
+    return blocks
+
+
+def return_blocks(
+    contents: BookContents, book: LiveBook, plan: ReturnPlan, placed: Placed
+) -> list[Block]:
+    """What saving the return writes to the workbook, as :func:`xlsx_return.save_return_file`
+    does: the month's figures in History when they are not there yet, and the Audit rows."""
+    blocks = []
+    history = history_with_month(contents.sheets.get(sheets.HISTORY, [])[1:], book)
+    if history is not None:
+        blocks.append(table_block(contents, sheets.HISTORY, history))
+    pdf = placed.pdf.name if placed.pdf else None
+    saved = saved_row(plan.stamp, placed.xlsx.name, placed.digest, pdf, placed.note)
+    blocks.append(table_block(contents, sheets.AUDIT, [*book.audit, *plan.audit, saved]))
     return blocks
 
 
