@@ -547,6 +547,29 @@ def test_a_second_save_gets_a_version_suffix_and_the_first_is_untouched(ready, t
     ]
 
 
+def test_a_name_taken_while_saving_moves_the_pair_to_the_next_version(ready, tmp_path, monkeypatch):
+    folder = tmp_path / "returns"
+    move = xlsx_return._move_new
+
+    def racing(source: Path, target: Path) -> bool:
+        if target.name == f"{STEM}.pdf":  # another save got there between check and move
+            target.write_bytes(b"the other PDF")
+        return move(source, target)
+
+    monkeypatch.setattr(xlsx_return, "_move_new", racing)
+    result = xlsx_return.save_return_file(ready, folder, pdf_maker=fake_pdf)
+    assert (result.placed.xlsx.name, result.placed.pdf.name) == (
+        f"{STEM} v2.xlsx",
+        f"{STEM} v2.pdf",
+    )
+    assert sorted(p.name for p in folder.iterdir()) == [
+        f"{STEM} v2.pdf",
+        f"{STEM} v2.xlsx",
+        f"{STEM}.pdf",
+    ]
+    assert xlsx_return.verify_file(result.placed.xlsx).intact
+
+
 def test_a_failed_pdf_leaves_nothing_behind(ready, tmp_path):
     before = ready.read_bytes()
 

@@ -140,11 +140,17 @@ def _pdf_maker(book: xw.Book):
         return libreoffice_pdf
 
     def excel_pdf(xlsx: Path, pdf: Path) -> None:
-        opened = book.app.books.open(str(xlsx), read_only=True)
         try:
-            opened.sheets[SHEET].to_pdf(str(pdf))
-        finally:
-            opened.close()
+            opened = book.app.books.open(str(xlsx), read_only=True)
+            try:
+                opened.sheets[SHEET].to_pdf(str(pdf))
+            finally:
+                opened.close()
+        except Exception as error:  # e.g. an earlier return of the same name is open
+            raise ScorecardError(
+                f"Excel could not print the return to PDF ({error}). Close any earlier return "
+                "of this month that is open in Excel and try again."
+            ) from None
 
     return excel_pdf
 

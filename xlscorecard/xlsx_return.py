@@ -206,6 +206,8 @@ def write_return(plan: ReturnPlan, folder: Path, pdf_maker: PdfMaker = libreoffi
         except LibreOfficeMissing:
             pdf, note = None, NO_LIBREOFFICE
         return _place(plan.stem, folder, xlsx, pdf, note, check.found)
+    except OSError as error:  # a full disk, a folder that went away: nothing is placed
+        raise ScorecardError(f"cannot write the return in {folder}: {error}") from None
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
@@ -219,8 +221,13 @@ def _place(stem: str, folder: Path, xlsx: Path, pdf: Path | None, note: str, dig
             continue
         if not _move_new(xlsx, target):
             continue
-        if target_pdf is not None and not _move_new(pdf, target_pdf):  # type: ignore[arg-type]
-            target.unlink()
+        try:
+            placed_pdf = target_pdf is None or _move_new(pdf, target_pdf)  # type: ignore[arg-type]
+        except BaseException:
+            target.unlink(missing_ok=True)  # never a return without the PDF it was made with
+            raise
+        if not placed_pdf:  # someone else's PDF took the name meanwhile: try the next one
+            os.replace(target, xlsx)
             continue
         for path in (target, target_pdf):
             if path is not None:
