@@ -15,7 +15,7 @@ from .calc import HISTORY_MONTHS
 from .errors import DataFileError, ScorecardError
 from .model import Comment, Dataset, Unit, Value
 from .months import Month
-from .parsing import parse_value
+from .parsing import parse_value, show_value
 from .rules import Finding, Severity, Stage, run_rules
 from .tables import Table
 
@@ -175,11 +175,15 @@ def import_extract(book: LiveBook, rows: list[ExtractRow], origin: str) -> Outco
             continue
         formula = calc.figure(book.dataset, row.ref, row.month)
         if not _close(row.value, formula, indicator.unit):
+            typed, calculated = (
+                show_value(row.value, indicator.unit),
+                show_value(formula, indicator.unit),
+            )
             findings.append(
                 Finding(
                     DERIVED_MISMATCH, Severity.QUERY, book.cell_of(row.ref, row.month), row.ref,
-                    indicator.name, row.month, f"{_show(row.value, indicator.unit)} in {origin}",
-                    f"{_show(formula, indicator.unit)} (what the workbook's formula gives)",
+                    indicator.name, row.month, f"{typed} in {origin}",
+                    f"{calculated} (what the workbook's formula gives)",
                     "The extract's figure for a calculated indicator differs from the "
                     "workbook's calculation; the formula was kept.",
                 )
@@ -202,14 +206,6 @@ def apply_inputs(book: LiveBook, inputs: dict[tuple[str, Month], Value]) -> None
             if book.dataset.values.get((ref, month)) != value:
                 book.dataset.sources[(ref, month)] = "imported"
             book.dataset.values[(ref, month)] = value
-
-
-def _show(value: Value, unit: Unit) -> str:
-    if not calc.is_number(value):
-        return "blank" if value is None else str(value)
-    if unit is Unit.PERCENT:
-        return f"{value:.1%}"
-    return f"{value:,.1f}".rstrip("0").rstrip(".")
 
 
 # -- roll forward -------------------------------------------------------------------------

@@ -82,3 +82,17 @@ def parse_comparator(text: str, unit: Unit) -> Value | str:
 
 def _show(number: float) -> str:
     return f"{number:g}"
+
+
+def show_value(value: Value | str, unit: Unit) -> str:
+    """A figure as the sheet shows it, for messages: 45%, 1,234, 52.3; blank; -."""
+    if value is None:
+        return "blank"
+    if isinstance(value, str | bool):
+        return str(value)
+    number = float(value)
+    if unit is Unit.PERCENT:
+        return f"{round(number * 100, 1):g}%"
+    if unit is Unit.COUNT:
+        return f"{number:,.0f}"
+    return f"{round(number, 1):,g}"

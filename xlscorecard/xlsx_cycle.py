@@ -13,7 +13,7 @@ from .layout import SHEET
 from .months import Month
 from .rules import Stage
 from .safe_write import save_workbook
-from .sheet_image import checks_rows, dataset_image, input_rules, table_rows
+from .sheet_image import cell_value, checks_rows, dataset_image, input_rules, table_rows
 from .xlsx_reader import contents_of, open_workbook
 from .xlsx_writer import add_input_validation, apply_image, write_table
 
@@ -48,7 +48,7 @@ def import_file(path: Path, extract: Path, backup: bool = True) -> cycle.Outcome
     outcome = cycle.import_extract(book, rows, extract.name)
     sheet = workbook[SHEET]
     for (ref, month), value in outcome.inputs.items():
-        sheet[book.entries[(ref, month)].cell].value = _cell(value)
+        sheet[book.entries[(ref, month)].cell].value = cell_value(value)
     write_checks(workbook, outcome)
     save_workbook(workbook, path, backup=backup)
     return outcome
@@ -80,12 +80,6 @@ def write_state(workbook: Workbook, outcome: cycle.Outcome) -> None:
     for name, rows in table_rows(outcome.dataset, outcome.month).items():
         write_table(workbook[name], rows, clear=True)
     write_checks(workbook, outcome)
-
-
-def _cell(value: object) -> object:
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value
 
 
 def export_file(path: Path, directory: Path) -> list[Path]:

@@ -7,23 +7,12 @@ from collections.abc import Iterator
 
 from ..book import Entry, LiveBook
 from ..calc import is_number
-from ..model import Unit, Value
+from ..model import Value
+from ..parsing import show_value
 from . import Context, Problem, Severity, rule
 from .testing import check, codes, sample_book, type_into
 
-
-def show(value: Value, unit: Unit) -> str:
-    """A figure as the sheet shows it: 45%, 1,234, 52.3; blank; -."""
-    if value is None:
-        return "blank"
-    if not is_number(value):
-        return str(value)
-    number = float(value)
-    if unit is Unit.PERCENT:
-        return f"{round(number * 100, 1):g}%"
-    if unit is Unit.COUNT:
-        return f"{number:,.0f}"
-    return f"{round(number, 1):,g}"
+show = show_value
 
 
 def corrections(book: LiveBook) -> Iterator[tuple[Entry, Value]]:

@@ -8,15 +8,12 @@ from collections.abc import Iterator
 from ..calc import ROLLING_MONTHS, figure, is_number
 from ..model import Unit
 from ..months import Month
+from ..parsing import show_value
 from . import Context, Problem, Severity, rule
 from .testing import check, codes, sample_book, type_into
 
 MINIMUM_HISTORY = 3
 """Fewer previous figures than this say too little about the usual range."""
-
-
-def _show(value: float, unit: Unit) -> str:
-    return f"{value:,.0f}" if unit is Unit.COUNT else f"{value:,.1f}"
 
 
 @rule(
@@ -48,18 +45,18 @@ def within_usual_range(context: Context) -> Iterator[Problem]:
             limit = math.floor(limit) if unit is Unit.COUNT else limit
             expected = (
                 f"no more than {factor:g} x the highest of the previous 12 months "
-                f"({_show(high, unit)}), that is {_show(limit, unit)}"
+                f"({show_value(high, unit)}), that is {show_value(limit, unit)}"
             )
         elif low > 0 and new < low / factor:
             limit = low / factor
             limit = math.ceil(limit) if unit is Unit.COUNT else limit
             expected = (
-                f"no less than the lowest of the previous 12 months ({_show(low, unit)}) "
-                f"divided by {factor:g}, that is {_show(limit, unit)}"
+                f"no less than the lowest of the previous 12 months ({show_value(low, unit)}) "
+                f"divided by {factor:g}, that is {show_value(limit, unit)}"
             )
         else:
             continue
-        yield Problem(indicator.ref, book.month, found=_show(new, unit), expected=expected)
+        yield Problem(indicator.ref, book.month, found=show_value(new, unit), expected=expected)
 
 
 def test_a_figure_within_its_range_passes():

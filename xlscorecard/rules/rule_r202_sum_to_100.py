@@ -5,13 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..calc import HISTORY_MONTHS, figure, is_number
+from ..model import Unit
 from ..months import window
+from ..parsing import show_value
 from . import Context, Problem, Severity, rule
 from .testing import check, codes, sample_book, type_into
-
-
-def _percent(value: float) -> str:
-    return f"{round(value * 100, 1):g}%"
 
 
 @rule(
@@ -33,10 +31,10 @@ def shares_add_up(context: Context) -> Iterator[Problem]:
             first = group.refs[0]
             yield Problem(
                 first, month,
-                found=f"{' + '.join(group.refs)} = {_percent(total)}",
+                found=f"{' + '.join(group.refs)} = {show_value(total, Unit.PERCENT)}",
                 expected=(
-                    f"100% (from {_percent(1 - group.tolerance)} to "
-                    f"{_percent(1 + group.tolerance)} allowing for rounding)"
+                    f"100% (from {show_value(1 - group.tolerance, Unit.PERCENT)} to "
+                    f"{show_value(1 + group.tolerance, Unit.PERCENT)} allowing for rounding)"
                 ),
                 cell=book.cell_of(first, month) if first in book.layout.rows else None,
             )  # fmt: skip
