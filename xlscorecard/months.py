@@ -29,10 +29,6 @@ class Month:
             raise ValueError(f"expected a month written YYYY-MM, like 2020-08, found {text!r}")
         return cls(int(match.group(1)), int(match.group(2)))
 
-    @classmethod
-    def from_date(cls, value: dt.date) -> Month:
-        return cls(value.year, value.month)
-
     @property
     def iso(self) -> str:
         return f"{self.year:04d}-{self.month:02d}"
