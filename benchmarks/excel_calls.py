@@ -1,9 +1,9 @@
 """How many Excel calls, and how much Python time, one press of "Refresh month" costs.
 
-Run it from the repository root: ``python benchmarks/excel_calls.py``. It builds the Aug-20
+Run it from the repository root: ``python -m benchmarks.excel_calls``. It builds the Aug-20
 workbook from the bundled sample and from a generated catalogue ten times larger (550
 indicators, in a temporary folder), presses Refresh month on each through xlwings' remote
-engine (``tests/xlwings_harness.py``: the entry point runs unchanged; every action it queues
+engine (``tests/support/harness.py``: the entry point runs unchanged; every action it queues
 is one Excel call in production), and prints a table. Before the press it types what a month
 brings besides its figures (a comment, a correction to last month), so that History,
 Commentary and Audit are written too. The target: at most 12 calls, the same number at ten
@@ -12,68 +12,17 @@ times the size.
 
 from __future__ import annotations
 
-import csv
-import shutil
 import sys
 import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-SAMPLE = ROOT / "samples" / "southampton"
-sys.path.insert(0, str(ROOT / "tests"))
+from tests.support.catalogue import generate_catalogue
+from tests.support.harness import MAX_CALLS, press
+from tests.support.paths import SAMPLE
 
-MAX_CALLS = 12
 REPORT_MONTH = "2020-08"
-TABLES = ["values.csv", "commentary.csv", "benchmarks.csv", "targets.csv"]
-
-
-def generate_catalogue(source: Path, target: Path, copies: int) -> Path:
-    """A data directory with ``copies`` copies of ``source``'s catalogue (refs suffixed -x2,
-    -x3...; each copy in its own sections), every figure, comment, benchmark and target copied."""
-    target.mkdir(parents=True, exist_ok=True)
-    shutil.copy(source / "council.toml", target / "council.toml")
-
-    def renamed(ref: str, copy: int) -> str:
-        return ref if copy == 1 or not ref or ref == "population" else f"{ref}-x{copy}"
-
-    rows, header = _read(source / "indicators.csv")
-    out = []
-    for copy in range(1, copies + 1):
-        for row in rows:
-            item = dict(row)
-            item["ref"] = renamed(row["ref"], copy)
-            if copy > 1:
-                item["section"] = f"{row['section']} ({copy})"
-            parts = [part.strip() for part in row["numerator"].split("+") if part.strip()]
-            item["numerator"] = " + ".join(renamed(part, copy) for part in parts)
-            item["denominator"] = renamed(row["denominator"], copy)
-            out.append(item)
-    _write(target / "indicators.csv", header, out)
-    for name in TABLES:
-        if (source / name).exists():
-            rows, header = _read(source / name)
-            out = [
-                {**row, "ref": renamed(row["ref"], copy)}
-                for copy in range(1, copies + 1)
-                for row in rows
-            ]
-            _write(target / name, header, out)
-    return target
-
-
-def _read(path: Path) -> tuple[list[dict[str, str]], list[str]]:
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.DictReader(handle)
-        return list(reader), list(reader.fieldnames or [])
-
-
-def _write(path: Path, header: list[str], rows: list[dict[str, str]]) -> None:
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=header)
-        writer.writeheader()
-        writer.writerows(rows)
 
 
 @dataclass
@@ -89,11 +38,9 @@ class Measure:
 
 def measure(name: str, data_dir: Path, folder: Path) -> Measure:
     """Build the workbook for REPORT_MONTH and press Refresh month on it once."""
-    from xlwings_harness import press
-
-    from xlscorecard import cycle
-    from xlscorecard.build import build
-    from xlscorecard.months import Month
+    from xlscorecard.files.workbook_file import build_file as build
+    from xlscorecard.jobs import cycle
+    from xlscorecard.model.months import Month
 
     path = folder / f"{name}.xlsx"
     count = build(data_dir, Month.parse(REPORT_MONTH), path)
@@ -125,10 +72,10 @@ def type_a_months_edits(path: Path) -> None:
     too: a comment typed on the first indicator, its previous month's figure corrected."""
     from openpyxl import load_workbook
 
-    from xlscorecard.book import read_book
-    from xlscorecard.layout import SHEET, Field
-    from xlscorecard.xlsx_reader import contents_of
-    from xlscorecard.xlsx_writer import layout_for
+    from xlscorecard.files.reader import contents_of
+    from xlscorecard.files.writer import layout_for
+    from xlscorecard.workbook.layout import SHEET, Field
+    from xlscorecard.workbook.reading import read_book
 
     book = load_workbook(path)
     live = read_book(contents_of(book, path.name))

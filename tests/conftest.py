@@ -8,15 +8,12 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from xlscorecard.build import build
-from xlscorecard.datadir import load_data_dir
-from xlscorecard.layout import SHEET
-from xlscorecard.libreoffice import convert, find_soffice, sheet_pdf
-from xlscorecard.months import Month
-
-ROOT = Path(__file__).resolve().parents[1]
-SAMPLE = ROOT / "samples" / "southampton"
-OTHER_COUNCIL = Path(__file__).parent / "fixtures" / "other_council"
+from tests.support.paths import SAMPLE
+from xlscorecard.files.datadir import load_data_dir
+from xlscorecard.files.libreoffice import convert, find_soffice, sheet_pdf
+from xlscorecard.files.workbook_file import build_file as build
+from xlscorecard.model.months import Month
+from xlscorecard.workbook.layout import SHEET
 
 
 @pytest.fixture(scope="session")
@@ -65,7 +62,7 @@ def recalculated(built, recalc):
 @pytest.fixture(scope="session")
 def refreshed(built, tmp_path_factory) -> Path:
     """The Aug-20 sample workbook rolled on to Sep-20 by refresh_file (no extract)."""
-    from xlscorecard.xlsx_cycle import refresh_file
+    from xlscorecard.files.workbook_file import refresh_file
 
     path = tmp_path_factory.mktemp("refreshed") / "dataset-2020-09.xlsx"
     shutil.copy(built("2020-08"), path)
@@ -92,9 +89,8 @@ def dataset_pdf(tmp_path_factory):
 def official_return(built, tmp_path_factory) -> Path:
     """The official return of the Aug-20 sample, saved by save_return_file once the workbook is
     ready (its PDF, from LibreOffice, is beside it with the same name)."""
-    from test_save_return import make_ready
-
-    from xlscorecard.xlsx_return import save_return_file
+    from tests.support.returns import make_ready
+    from xlscorecard.files.return_file import save_return_file
 
     folder = tmp_path_factory.mktemp("return")
     ready = make_ready(built("2020-08"), folder / "dataset.xlsx")

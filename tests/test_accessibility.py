@@ -16,12 +16,12 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from xlscorecard import sheets
-from xlscorecard.calc import polarity_marker
-from xlscorecard.layout import HEADER_ROW, SHEET, Field, letter
+from xlscorecard.calc.figures import polarity_marker
+from xlscorecard.files.styles import style_name
+from xlscorecard.files.writer import layout_for
 from xlscorecard.model import Polarity
-from xlscorecard.styles import style_name
-from xlscorecard.xlsx_writer import layout_for
+from xlscorecard.workbook import schema as sheets
+from xlscorecard.workbook.layout import HEADER_ROW, SHEET, Field, letter
 
 # The published files, with the report month they show. A new one is one line.
 PUBLISHED: dict[str, tuple[str, Callable[[pytest.FixtureRequest], Path]]] = {

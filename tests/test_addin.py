@@ -3,7 +3,7 @@
 Excel is not here, so the add-in is checked by what can read it independently: olevba
 (oletools) decodes its VBA, LibreOffice imports its VBA project, openxml-audit validates its
 ribbon XML against the Office schema, olefile reads the compound file. What only Excel can tell
-(the ribbon appears, the buttons run Python) is in macros/SMOKE_TEST.md.
+(the ribbon appears, the buttons run Python) is in docs/excel-smoke-test.md.
 """
 
 from __future__ import annotations
@@ -19,13 +19,13 @@ from pathlib import Path
 
 import olefile
 import pytest
-from conftest import ROOT
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from oletools.olevba import VBA_Parser, decompress_stream
 
-from xlscorecard import addin as addin_module
-from xlscorecard.addin import (
+from tests.support.paths import ROOT
+from xlscorecard.addin import build as addin_module
+from xlscorecard.addin.build import (
     ADDIN_NAME,
     AddinError,
     build_addin,
@@ -36,11 +36,11 @@ from xlscorecard.addin import (
     stock_addin,
     subs,
 )
-from xlscorecard.cfb import read_compound_file, write_compound_file
-from xlscorecard.libreoffice import find_soffice
-from xlscorecard.ovba import VbaProject, VbaProjectError, compress, decompress
+from xlscorecard.addin.cfb import read_compound_file, write_compound_file
+from xlscorecard.addin.ovba import VbaProject, VbaProjectError, compress, decompress
+from xlscorecard.files.libreoffice import find_soffice
 
-MACROS = ROOT / "macros"
+MACROS = ROOT / "xlscorecard" / "addin"
 CHECKED_IN = MACROS / ADDIN_NAME
 DISPATCHER = MACROS / "ScorecardRibbon.bas"
 CUSTOM_UI = MACROS / "customUI.xml"
@@ -347,7 +347,7 @@ def test_every_on_action_names_a_sub_of_the_add_in(built):
 
 def test_every_macro_python_runs_is_a_sub_of_the_add_in(built):
     """xlwings_book runs the add-in's UnprotectSheet / ProtectSheet around its writes."""
-    from xlscorecard import xlwings_book
+    from xlscorecard.excel import blocks as xlwings_book
 
     modules = olevba_modules(built)
     for macro in (xlwings_book.UNPROTECT_MACRO, xlwings_book.PROTECT_MACRO):
@@ -440,9 +440,10 @@ def libreoffice_to_ods(soffice: str, source: Path, out_dir: Path) -> Path:
 
 
 def test_the_checked_in_add_in_is_up_to_date(built):
-    """macros/xlscorecard.xlam is what `xlscorecard addin build` makes from macros/ now."""
+    """xlscorecard/addin/xlscorecard.xlam is what `xlscorecard addin build` makes from its
+    sources now."""
     checked_in, fresh = read_addin(CHECKED_IN), read_addin(built)
-    message = "macros/ changed (or xlwings did): run `xlscorecard addin build` and commit"
+    message = "xlscorecard/addin/ changed (or xlwings did): run `xlscorecard addin build`, commit"
     assert checked_in.custom_ui == fresh.custom_ui, message
     assert checked_in.modules == fresh.modules, message
     assert olevba_modules(CHECKED_IN) == olevba_modules(built), message

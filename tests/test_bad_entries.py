@@ -6,14 +6,13 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from conftest import SAMPLE
 from openpyxl import load_workbook
 
-from xlscorecard import xlsx_cycle
-from xlscorecard.cycle import Refused
-from xlscorecard.datadir import load_data_dir
-from xlscorecard.errors import DataFileError
-from xlscorecard.layout import HEADER_ROW, SHEET, DatasetLayout, Field, address
+from tests.support.paths import SAMPLE
+from xlscorecard.errors import DataFileError, Refused
+from xlscorecard.files import workbook_file as xlsx_cycle
+from xlscorecard.files.datadir import load_data_dir
+from xlscorecard.workbook.layout import HEADER_ROW, SHEET, DatasetLayout, Field, address
 
 DATASET = load_data_dir(SAMPLE)
 LAYOUT = DatasetLayout.for_catalogue(DATASET.indicators, DATASET.target_periods, 7)

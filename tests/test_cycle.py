@@ -8,17 +8,17 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import SAMPLE
 from openpyxl import load_workbook
 
-from xlscorecard import sheets, xlsx_cycle
+from tests.support.paths import SAMPLE
 from xlscorecard.cli import cli
-from xlscorecard.cycle import Refused
-from xlscorecard.datadir import load_data_dir
-from xlscorecard.errors import DataFileError, WorkbookError
-from xlscorecard.layout import HEADER_ROW, SHEET, DatasetLayout, Field
-from xlscorecard.months import Month
-from xlscorecard.safe_write import backup_path
+from xlscorecard.errors import DataFileError, Refused, WorkbookError
+from xlscorecard.files import workbook_file as xlsx_cycle
+from xlscorecard.files.datadir import load_data_dir
+from xlscorecard.files.safe_write import backup_path
+from xlscorecard.model.months import Month
+from xlscorecard.workbook import schema as sheets
+from xlscorecard.workbook.layout import HEADER_ROW, SHEET, DatasetLayout, Field
 
 
 @pytest.fixture

@@ -8,8 +8,8 @@ import shutil
 
 import pytest
 from click.testing import CliRunner
-from conftest import ROOT
 
+from tests.support.paths import ROOT
 from xlscorecard.cli import cli
 
 DOCS = ROOT / "docs" / "cli.md"
@@ -61,8 +61,8 @@ CHECKS = ROOT / "docs" / "checks.md"
 
 
 def test_every_check_code_is_documented():
-    from xlscorecard.cycle import DERIVED_MISMATCH
-    from xlscorecard.rules import CRASH_CODE, load_rules
+    from xlscorecard.checks import CRASH_CODE, load_rules
+    from xlscorecard.jobs.cycle import DERIVED_MISMATCH
 
     documented = set(re.findall(r"^\| ([A-Z]\d{3}) \|", CHECKS.read_text("utf-8"), re.M))
     assert {*load_rules(), DERIVED_MISMATCH, CRASH_CODE} == documented

@@ -16,23 +16,34 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SAMPLE
-from editions import Printed, edition
 from openpyxl import load_workbook
-from test_save_return import make_ready
-from xlwings_harness import Excel, ExcelError, payload, press, run_entry_point, typed
 
-from xlscorecard import cycle, excel, official_return, sheets, xlsx_cycle, xlsx_return, xlwings_book
-from xlscorecard.build import build
-from xlscorecard.calc import report_row
-from xlscorecard.datadir import load_data_dir
-from xlscorecard.layout import SHEET, DatasetLayout, Field
-from xlscorecard.months import Month
-from xlscorecard.parsing import parse_value
-from xlscorecard.sheet_formulas import NOT_AVAILABLE
-
-sys.path.insert(0, str(ROOT / "benchmarks"))
-from excel_calls import MAX_CALLS, generate_catalogue
+from tests.support.catalogue import generate_catalogue
+from tests.support.editions import Printed, edition
+from tests.support.harness import (
+    MAX_CALLS,
+    Excel,
+    ExcelError,
+    payload,
+    press,
+    run_entry_point,
+    typed,
+)
+from tests.support.paths import ROOT, SAMPLE
+from tests.support.returns import make_ready
+from xlscorecard.calc.figures import report_row
+from xlscorecard.excel import blocks as xlwings_book
+from xlscorecard.excel import buttons as excel
+from xlscorecard.files import return_file as xlsx_return
+from xlscorecard.files import workbook_file as xlsx_cycle
+from xlscorecard.files.datadir import load_data_dir
+from xlscorecard.files.workbook_file import build_file as build
+from xlscorecard.jobs import official_return
+from xlscorecard.model.months import Month
+from xlscorecard.model.values import parse_value
+from xlscorecard.workbook import schema as sheets
+from xlscorecard.workbook.formulas import NOT_AVAILABLE
+from xlscorecard.workbook.layout import SHEET, DatasetLayout, Field
 
 WHEN = "2020-09-30 17:00:00"
 AUDIT_STAMPS = {"A", "B"}
@@ -134,7 +145,7 @@ def test_refresh_month_writes_in_a_few_bulk_calls(pair):
 
 
 def test_on_button_refresh_is_the_same_as_the_stock_button(pair, monkeypatch):
-    monkeypatch.setattr(cycle, "now", lambda: WHEN)
+    monkeypatch.setattr(excel, "now", lambda: WHEN)
     first, second = pair
     by_id = press(first, "RefreshMonth")
     stock = press(second)
@@ -144,7 +155,7 @@ def test_on_button_refresh_is_the_same_as_the_stock_button(pair, monkeypatch):
 def test_excels_calculated_values_do_not_change_what_is_written(pair, monkeypatch):
     """The payload carries blanks for formula cells by default; with the values LibreOffice
     calculates (what Excel would send) every action is the same."""
-    monkeypatch.setattr(cycle, "now", lambda: WHEN)
+    monkeypatch.setattr(excel, "now", lambda: WHEN)
     first, second = pair
     blank = press(first)
     calculated = press(second, formula_values=True)
@@ -343,8 +354,8 @@ def test_save_return_refuses_with_the_list_and_writes_nothing(pair, tmp_path):
 def test_save_return_saves_the_same_return_as_the_command_line(pair, tmp_path, monkeypatch):
     """One press: the return and its PDF in Settings' folder (the remote engine has no PDF
     export, so LibreOffice stands in for Excel's), one write to Audit, one message."""
-    monkeypatch.setattr(official_return, "now", lambda: WHEN)
-    monkeypatch.setattr(official_return, "who", lambda: "a.officer")
+    monkeypatch.setattr(excel, "now", lambda: WHEN)
+    monkeypatch.setattr(excel, "os_user", lambda: "a.officer")
     excel_copy, cli_copy = pair
     for path in pair:
         make_ready(path, path)

@@ -19,7 +19,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import OTHER_COUNCIL, ROOT
 from openpyxl import Workbook
 from openpyxl.formatting.rule import CellIsRule, IconSetRule
 from openpyxl.styles import Font
@@ -27,12 +26,13 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import Table
 
-from xlscorecard.build import build
+from tests.support.paths import OTHER_COUNCIL, ROOT
+from xlscorecard.files.template import PACKAGE_TEMPLATE
+from xlscorecard.files.workbook_file import build_file as build
 from xlscorecard.lint import audit_file, lint_file
-from xlscorecard.months import Month
-from xlscorecard.template import PACKAGE_TEMPLATE
+from xlscorecard.model.months import Month
 
-ADDIN = ROOT / "macros" / "xlscorecard.xlam"
+ADDIN = ROOT / "xlscorecard" / "addin" / "xlscorecard.xlam"
 
 
 @pytest.fixture(scope="session")

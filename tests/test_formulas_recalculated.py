@@ -5,15 +5,15 @@ from __future__ import annotations
 import math
 
 import pytest
-from conftest import OTHER_COUNCIL
 
-from xlscorecard.build import build
-from xlscorecard.calc import report_row
-from xlscorecard.datadir import load_data_dir
-from xlscorecard.layout import SHEET, DatasetLayout, Field
+from tests.support.paths import OTHER_COUNCIL
+from xlscorecard.calc.figures import report_row
+from xlscorecard.files.datadir import load_data_dir
+from xlscorecard.files.workbook_file import build_file as build
 from xlscorecard.model import NOT_APPLICABLE
-from xlscorecard.months import Month
-from xlscorecard.sheet_formulas import NOT_AVAILABLE
+from xlscorecard.model.months import Month
+from xlscorecard.workbook.formulas import NOT_AVAILABLE
+from xlscorecard.workbook.layout import SHEET, DatasetLayout, Field
 
 MONTHS = ["2020-04", "2020-08"]
 

@@ -6,13 +6,13 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLE
 
-from xlscorecard.datadir import load_data_dir
+from tests.support.paths import SAMPLE
 from xlscorecard.errors import DataFileError
+from xlscorecard.files.datadir import load_data_dir
 from xlscorecard.model import NOT_APPLICABLE, Unit
-from xlscorecard.months import Month
-from xlscorecard.parsing import parse_value
+from xlscorecard.model.months import Month
+from xlscorecard.model.values import parse_value
 
 
 @pytest.fixture

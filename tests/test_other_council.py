@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from conftest import OTHER_COUNCIL
 from openpyxl import load_workbook
 
-from xlscorecard.build import build
-from xlscorecard.datadir import load_data_dir
-from xlscorecard.layout import HEADER_ROW, SHEET, DatasetLayout, Field
-from xlscorecard.months import Month
+from tests.support.paths import OTHER_COUNCIL
+from xlscorecard.files.datadir import load_data_dir
+from xlscorecard.files.workbook_file import build_file as build
+from xlscorecard.model.months import Month
+from xlscorecard.workbook.layout import HEADER_ROW, SHEET, DatasetLayout, Field
 
 
 @pytest.fixture(scope="module")

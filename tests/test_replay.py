@@ -7,15 +7,15 @@ import csv
 import shutil
 
 import pytest
-from conftest import SAMPLE
-from editions import Printed, edition, printed_months
-from test_printed_figures import KNOWN, agrees
 
-from xlscorecard import xlsx_cycle
-from xlscorecard.build import build
-from xlscorecard.datadir import load_data_dir
-from xlscorecard.layout import SHEET, DatasetLayout, Field
-from xlscorecard.months import Month
+from tests.support.editions import Printed, edition, printed_months
+from tests.support.paths import SAMPLE
+from tests.support.quirks import KNOWN, agrees
+from xlscorecard.files import workbook_file as xlsx_cycle
+from xlscorecard.files.datadir import load_data_dir
+from xlscorecard.files.workbook_file import build_file as build
+from xlscorecard.model.months import Month
+from xlscorecard.workbook.layout import SHEET, DatasetLayout, Field
 
 AUG = Month(2020, 8)
 

@@ -6,15 +6,15 @@ import csv
 import random
 import shutil
 
-from conftest import OTHER_COUNCIL
 from openpyxl import load_workbook
 
-from xlscorecard import xlsx_cycle
-from xlscorecard.build import build
-from xlscorecard.datadir import load_data_dir
-from xlscorecard.layout import SHEET, DatasetLayout, Field
+from tests.support.paths import OTHER_COUNCIL
+from xlscorecard.files import workbook_file as xlsx_cycle
+from xlscorecard.files.datadir import load_data_dir
+from xlscorecard.files.workbook_file import build_file as build
 from xlscorecard.model import Comment
-from xlscorecard.months import Month
+from xlscorecard.model.months import Month
+from xlscorecard.workbook.layout import SHEET, DatasetLayout, Field
 
 ROLLS = 24
 

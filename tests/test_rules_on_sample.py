@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from xlscorecard.rules import CRASH_CODE, REGISTRY, Severity, Stage, load_rules, rule, run_rules
-from xlscorecard.rules.testing import codes, sample_book, type_into
+from xlscorecard.checks import CRASH_CODE, REGISTRY, Severity, Stage, load_rules, rule, run_rules
+from xlscorecard.checks.testing import codes, sample_book, type_into
 
 RULES = load_rules()
 

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from xlscorecard.calc import is_number, report_row
-from xlscorecard.datadir import load_data_dir
+from xlscorecard.calc.figures import is_number, report_row
+from xlscorecard.files.datadir import load_data_dir
 from xlscorecard.model import NOT_APPLICABLE, Unit
-from xlscorecard.months import Month
+from xlscorecard.model.months import Month
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "samples" / "southampton"

@@ -16,43 +16,22 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from xlscorecard import __version__, calc, official_return, sheets, xlsx_cycle, xlsx_return
+from tests.support.returns import fake_pdf, make_ready
+from xlscorecard import __version__
+from xlscorecard.calc import figures as calc
 from xlscorecard.cli import cli
-from xlscorecard.cycle import Refused
-from xlscorecard.errors import ScorecardError
-from xlscorecard.layout import SHEET, Field
+from xlscorecard.errors import Refused, ScorecardError
+from xlscorecard.files import return_file as xlsx_return
+from xlscorecard.files import workbook_file as xlsx_cycle
+from xlscorecard.jobs import official_return
 from xlscorecard.model import NOT_APPLICABLE
-from xlscorecard.months import Month
-from xlscorecard.sheet_formulas import NOT_AVAILABLE
+from xlscorecard.model.months import Month
+from xlscorecard.workbook import schema as sheets
+from xlscorecard.workbook.formulas import NOT_AVAILABLE
+from xlscorecard.workbook.layout import SHEET, Field
 
 USER, WHEN = "a.officer", "2020-09-10 09:30:00"
-COMMENTED = {"LAC2": "Fewer new episodes in August.", "LAC3": "Several planned moves to SGO.",
-             "LAC13": "Two young people turned 18."}  # fmt: skip
-ANSWER = "Checked with the team: right."
 STEM = "Children and Families Aug-20"
-
-
-def make_ready(source: Path, target: Path) -> Path:
-    """The Aug-20 workbook with everything that blocks a return done by hand: commentary typed
-    for the big changes, and a reason given for each query on Checks."""
-    if Path(source) != Path(target):
-        shutil.copy(source, target)
-    _, book = xlsx_cycle.open_book(target)
-    workbook = load_workbook(target)
-    for ref, text in COMMENTED.items():
-        workbook[SHEET][book.layout.cell(ref, Field.COMMENTARY)] = text
-    workbook.save(target)
-    xlsx_cycle.validate_file(target, backup=False)
-    workbook = load_workbook(target)
-    for row in workbook[sheets.CHECKS].iter_rows(min_row=2):
-        if row[0].value == "query":
-            row[9].value = ANSWER
-    workbook.save(target)
-    return target
-
-
-def fake_pdf(xlsx: Path, pdf: Path) -> None:
-    pdf.write_bytes(b"%PDF-1.4\n% stands in for LibreOffice in fast tests\n")
 
 
 def audit(path: Path) -> list[tuple]:
@@ -132,7 +111,7 @@ def test_force_needs_a_reason(workbook, tmp_path, monkeypatch, arguments):
     monkeypatch.chdir(tmp_path)
     before = workbook.read_bytes()
     result = CliRunner().invoke(cli, ["save-return", "dataset.xlsx", *arguments])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert result.output.startswith("Error: --force needs a reason")
     assert workbook.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["dataset.xlsx"]

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import ROOT
 from openpyxl import load_workbook
 
-from xlscorecard import sheets
-from xlscorecard.styles import NAMED_STYLES
-from xlscorecard.template import PACKAGE_TEMPLATE, save_template
+from tests.support.paths import ROOT
+from xlscorecard.files.styles import NAMED_STYLES
+from xlscorecard.files.template import PACKAGE_TEMPLATE, save_template
+from xlscorecard.workbook import schema as sheets
 
 CHECKED_IN = ROOT / "workbook_template.xlsx"
 

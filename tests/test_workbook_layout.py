@@ -7,9 +7,9 @@ import datetime as dt
 import pytest
 from openpyxl import load_workbook
 
-from xlscorecard import sheets
-from xlscorecard.layout import HEADER_ROW, SHEET, DatasetLayout, Field
 from xlscorecard.model import Unit
+from xlscorecard.workbook import schema as sheets
+from xlscorecard.workbook.layout import HEADER_ROW, SHEET, DatasetLayout, Field
 
 AUG_HEADERS = [
     "Ref.",
@@ -71,7 +71,7 @@ def test_title_block_names_the_dataset_and_month(book):
 
 def test_six_oldest_months_are_grouped_and_collapsed(book, layout):
     sheet = book[SHEET]
-    from xlscorecard.layout import letter
+    from xlscorecard.workbook.layout import letter
 
     hidden = [letter(c) for c in layout.hidden_month_columns]
     assert len(hidden) == 6
@@ -124,7 +124,7 @@ def test_change_columns_carry_arrow_icons_at_the_threshold(book, layout):
     sheet = book[SHEET]
     rules = {str(rng.sqref): list(rng.rules) for rng in sheet.conditional_formatting}
     column = layout.column(Field.CHANGE_PREVIOUS)
-    from xlscorecard.layout import span
+    from xlscorecard.workbook.layout import span
 
     block = span(min(layout.rows.values()), column, layout.last_row, column)
     icon = next(r for r in rules[block] if r.type == "iconSet")
@@ -171,7 +171,7 @@ def test_percent_benchmarks_are_fractions(book, layout):
 
 
 def test_units_map_to_number_formats():
-    from xlscorecard.styles import NUMBER_FORMATS
+    from xlscorecard.files.styles import NUMBER_FORMATS
 
     assert NUMBER_FORMATS[Unit.PERCENT] == "0%" and NUMBER_FORMATS[Unit.COUNT] == "#,##0"
 

@@ -51,10 +51,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from xlscorecard.calc import is_number, pct_change  # noqa: E402
-from xlscorecard.datadir import load_data_dir  # noqa: E402
+from xlscorecard.calc.figures import is_number, pct_change  # noqa: E402
+from xlscorecard.files.datadir import load_data_dir  # noqa: E402
 from xlscorecard.model import NOT_APPLICABLE, POPULATION, Indicator, Settings, Unit  # noqa: E402
-from xlscorecard.months import Month, window  # noqa: E402
+from xlscorecard.model.months import Month, window  # noqa: E402
 
 SAMPLE = ROOT / "samples" / "southampton"
 EDITIONS = ROOT / "tests" / "fixtures" / "editions"

@@ -1,4 +1,6 @@
-"""The ``xlscorecard`` command: each command calls one library function and reports its errors."""
+"""The ``xlscorecard`` command: each command calls one library function; one handler turns a
+:class:`ScorecardError` into ``Error: ...`` and its exit code (0 done, 1 refused or findings,
+2 input that cannot be used)."""
 
 from __future__ import annotations
 
@@ -6,12 +8,15 @@ from pathlib import Path
 
 import click
 
-from . import __version__, xlsx_cycle
-from .build import build as build_workbook_file
-from .build import write_template
-from .cycle import Outcome
+from .addin.build import build_addin, install_addin
 from .errors import ScorecardError
-from .months import Month
+from .files import workbook_file
+from .files.return_file import save_return_file, verify_file
+from .files.template import save_template
+from .jobs.cycle import Outcome
+from .lint import lint_file
+from .model import Month
+from .version import __version__
 
 
 class MonthType(click.ParamType):
@@ -26,11 +31,19 @@ class MonthType(click.ParamType):
             self.fail(str(exc), param, ctx)
 
 
-def _fail(error: ScorecardError) -> click.ClickException:
-    return click.ClickException(str(error))
+class Commands(click.Group):
+    """Reports a :class:`ScorecardError` from any command as ``Error: ...`` on stderr and
+    exits with its ``exit_code``."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except ScorecardError as error:
+            click.echo(f"Error: {error}", err=True)
+            ctx.exit(error.exit_code)
 
 
-@click.group()
+@click.group(cls=Commands)
 @click.version_option(__version__, prog_name="xlscorecard")
 def cli() -> None:
     """Build, check, roll forward and publish the monthly children's services dataset."""
@@ -47,10 +60,7 @@ def cli() -> None:
 )
 def build(data_dir: Path, month: Month, output: Path, template: Path | None) -> None:
     """Build the formatted dataset workbook for MONTH from the files in DATA_DIR."""
-    try:
-        count = build_workbook_file(data_dir, month, output, template)
-    except ScorecardError as error:
-        raise _fail(error) from None
+    count = workbook_file.build_file(data_dir, month, output, template)
     click.echo(f"Wrote {output}: {count} indicators, {month.label}.")
 
 
@@ -64,10 +74,7 @@ def build(data_dir: Path, month: Month, output: Path, template: Path | None) -> 
 )
 def template(output: Path) -> None:
     """Regenerate the styled, empty workbook template from code."""
-    try:
-        write_template(output)
-    except ScorecardError as error:
-        raise _fail(error) from None
+    save_template(output)
     click.echo(f"Wrote {output}.")
 
 
@@ -93,11 +100,7 @@ def validate(workbook: Path, no_backup: bool) -> None:
     Exits 0 when there are no errors (queries alone do not fail), 1 when there are errors,
     2 when the file cannot be used.
     """
-    try:
-        outcome = xlsx_cycle.validate_file(workbook, backup=not no_backup)
-    except ScorecardError as error:
-        click.echo(f"Error: {error}", err=True)
-        raise SystemExit(2) from None
+    outcome = workbook_file.validate_file(workbook, backup=not no_backup)
     _report(outcome)
     raise SystemExit(1 if outcome.errors else 0)
 
@@ -108,10 +111,7 @@ def validate(workbook: Path, no_backup: bool) -> None:
 @NO_BACKUP
 def import_(workbook: Path, extract: Path, no_backup: bool) -> None:
     """Type the figures of EXTRACT (ref,month,value) into WORKBOOK's input cells, then check."""
-    try:
-        outcome = xlsx_cycle.import_file(workbook, extract, backup=not no_backup)
-    except ScorecardError as error:
-        raise _fail(error) from None
+    outcome = workbook_file.import_file(workbook, extract, backup=not no_backup)
     _report(outcome)
 
 
@@ -126,10 +126,7 @@ def import_(workbook: Path, extract: Path, no_backup: bool) -> None:
 @NO_BACKUP
 def refresh(workbook: Path, target: Month | None, extract: Path | None, no_backup: bool) -> None:
     """Roll WORKBOOK forward one month (or --to a month), keeping every figure and comment."""
-    try:
-        outcome = xlsx_cycle.refresh_file(workbook, target, extract, backup=not no_backup)
-    except ScorecardError as error:
-        raise _fail(error) from None
+    outcome = workbook_file.refresh_file(workbook, target, extract, backup=not no_backup)
     _report(outcome, details=False)
 
 
@@ -138,10 +135,7 @@ def refresh(workbook: Path, target: Month | None, extract: Path | None, no_backu
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 def export(workbook: Path, directory: Path) -> None:
     """Write WORKBOOK's data back out as a data directory (the files build reads)."""
-    try:
-        written = xlsx_cycle.export_file(workbook, directory)
-    except ScorecardError as error:
-        raise _fail(error) from None
+    written = workbook_file.export_file(workbook, directory)
     click.echo(f"Wrote {len(written)} files to {directory}.")
 
 
@@ -168,16 +162,11 @@ def save_return(
 ) -> None:
     """Save WORKBOOK's month as the official return: a macro-free, checksummed .xlsx of values
     and a PDF of its Dataset sheet, recorded in the workbook's Audit."""
-    from .xlsx_return import save_return_file
-
     if reason is not None and force is None:
         raise click.UsageError("--reason goes with --force")
     if force is not None:
         force = " ".join(part for part in (force, reason or "") if part.strip())
-    try:
-        saved = save_return_file(workbook, out_dir, force, backup=not no_backup)
-    except ScorecardError as error:
-        raise _fail(error) from None
+    saved = save_return_file(workbook, out_dir, force, backup=not no_backup)
     click.echo(saved.summary)
 
 
@@ -188,13 +177,7 @@ def verify(return_file: Path) -> None:
 
     Exits 0 when it is, 1 when it has been changed, 2 when the file cannot be checked.
     """
-    from .xlsx_return import verify_file
-
-    try:
-        result = verify_file(return_file)
-    except ScorecardError as error:
-        click.echo(f"Error: {error}", err=True)
-        raise SystemExit(2) from None
+    result = verify_file(return_file)
     if not result.intact:
         click.echo(f"Error: {result.message}", err=True)
         raise SystemExit(1)
@@ -211,18 +194,13 @@ def addin() -> None:
     "--output",
     "-o",
     type=click.Path(dir_okay=False, path_type=Path),
-    default=Path("macros/xlscorecard.xlam"),
+    default=Path("xlscorecard/addin/xlscorecard.xlam"),
     show_default=True,
     help="Where to write the add-in; the file must be named xlscorecard.xlam.",
 )
 def addin_build(output: Path) -> None:
-    """Build the add-in, xlscorecard.xlam, from xlwings' one and macros/."""
-    from .addin import build_addin
-
-    try:
-        built = build_addin(output)
-    except ScorecardError as error:
-        raise _fail(error) from None
+    """Build the add-in, xlscorecard.xlam, from xlwings' one and xlscorecard/addin/."""
+    built = build_addin(output)
     click.echo(f"Wrote {output}: ribbon and VBA for xlwings {built.xlwings_version}.")
 
 
@@ -232,16 +210,11 @@ def addin_build(output: Path) -> None:
     "-f",
     "source",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="The add-in to install [default: macros/xlscorecard.xlam of this repository].",
+    help="The add-in to install [default: the one shipped with this package].",
 )
 def addin_install(source: Path | None) -> None:
     """Copy the add-in into Excel's start-up folder (Windows and macOS)."""
-    from .addin import install_addin
-
-    try:
-        installed = install_addin(source)
-    except ScorecardError as error:
-        raise _fail(error) from None
+    installed = install_addin(source)
     click.echo(f"Installed {installed.addin}.")
     if installed.applescript:
         click.echo(f"Copied {installed.applescript} so that the add-in can start Python.")
@@ -254,8 +227,6 @@ def lint(files: tuple[Path, ...]) -> None:
     """Check FILES for what makes Excel offer to repair a workbook but schema validation misses:
     table headers, defined names, sheet names, style indexes, icon sets, merges, formulas, data
     validation, the ribbon's relationship. Exits 1 when it finds any."""
-    from .lint import lint_file
-
     found = False
     for path in files:
         try:

@@ -6,7 +6,12 @@ from pathlib import Path
 
 
 class ScorecardError(Exception):
-    """A problem the user can fix; ``str(error)`` is the whole message."""
+    """A problem the user can fix; ``str(error)`` is the whole message.
+
+    ``exit_code`` is what the command line exits with: 2, the input cannot be used.
+    """
+
+    exit_code = 2
 
 
 class DataFileError(ScorecardError):
@@ -38,3 +43,15 @@ class DataFileError(ScorecardError):
 
 class WorkbookError(ScorecardError):
     """A workbook that is not what xlscorecard expects (missing sheet, moved cells, locked file)."""
+
+
+class Refused(ScorecardError):
+    """A command that would not run on a usable workbook (checks block it, or it has been
+    done already): nothing was changed. ``findings`` says why, if checks did. Exits 1."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, findings: list | None = None):
+        self.findings = list(findings or [])
+        lines = [message, *(f"  {finding}" for finding in self.findings)]
+        super().__init__("\n".join(lines))

@@ -1,0 +1,164 @@
+"""The published editions' own inconsistencies, each with the explanation that must hold.
+
+Where our figure differs from the printed one, :data:`KNOWN` names the case and a check that
+the stated reason really explains the printed figure.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+from xlscorecard.calc import figures as calc
+from xlscorecard.calc.figures import ROLLING_MONTHS, pct_change, report_row
+from xlscorecard.model import Dataset, Unit
+from xlscorecard.model.months import Month, window
+
+from .editions import Printed, edition, printed_months
+
+FIGURES = ["pct_prev", "pct_yoy", "avg12", "max12"]
+
+
+def computed(sample: Dataset, ref: str, month: Month) -> dict[str, float | None]:
+    row = report_row(sample, sample.indicator(ref), month)
+    return {
+        "pct_prev": row.from_previous.value,
+        "pct_yoy": row.from_last_year.value,
+        "avg12": row.average,
+        "max12": row.maximum,
+    }
+
+
+def agrees(printed: Printed, value: float | None) -> bool:
+    if printed.text in {"n/a", "-"}:
+        return value is None
+    if value is None or printed.number is None:
+        return False
+    return abs(value - printed.number) <= printed.half_step + 1e-9
+
+
+# -- the explanations -----------------------------------------------------------------------
+def shown(sample: Dataset, ref: str, month: Month) -> float | None:
+    """The figure as the edition shows it: rounded to whole numbers (percent: whole %)."""
+    value = calc.figure(sample, ref, month)
+    if not calc.is_number(value):
+        return None
+    step = 0.01 if sample.indicator(ref).unit is Unit.PERCENT else 1.0
+    return math.floor(value / step + 0.5) * step  # type: ignore[operator]
+
+
+def base_offset(figure: str) -> int:
+    return 1 if figure == "pct_prev" else ROLLING_MONTHS
+
+
+def on_rounded_figures(sample: Dataset, ref: str, month: Month, figure: str) -> float | None:
+    """The figure computed as some source rows evidently were: on the rounded, shown figures."""
+    if figure.startswith("pct"):
+        return pct_change(
+            shown(sample, ref, month), shown(sample, ref, month - base_offset(figure))
+        )
+    shown_months = [shown(sample, ref, m) for m in window(month, ROLLING_MONTHS)]
+    numbers = [v for v in shown_months if v is not None]
+    return (sum(numbers) / len(numbers)) if figure == "avg12" else max(numbers)
+
+
+def rounded_basis(sample: Dataset, ref: str, month: Month, figure: str, printed: Printed) -> bool:
+    return agrees(printed, on_rounded_figures(sample, ref, month, figure))
+
+
+def within_rounding_of_inputs(
+    sample: Dataset, ref: str, month: Month, figure: str, printed: Printed
+) -> bool:
+    """An input percentage is stored as printed (whole %); the source computed the change on
+    its unrounded figures. The printed change must lie in the range the rounding allows."""
+    new = calc.figure(sample, ref, month)
+    old = calc.figure(sample, ref, month - base_offset(figure))
+    half = 0.005
+    low = (new - half) / (old + half) - 1  # type: ignore[operator]
+    high = (new + half) / (old - half) - 1  # type: ignore[operator]
+    return low - printed.half_step <= printed.number <= high + printed.half_step  # type: ignore[operator]
+
+
+def older_denominator(
+    sample: Dataset, ref: str, month: Month, figure: str, printed: Printed
+) -> bool:
+    """The source's rates for months before Oct-19 used a smaller 0-17 population than the one
+    that reproduces every rate printed from Oct-19 on: the printed figure is higher than ours."""
+    ours = computed(sample, ref, month)[figure]
+    if figure == "pct_yoy":  # a higher year-ago rate gives a bigger fall
+        return printed.number < ours  # type: ignore[operator]
+    return printed.number > ours  # type: ignore[operator]
+
+
+def printed_as_dash(sample: Dataset, ref: str, month: Month, figure: str, printed: Printed) -> bool:
+    """The edition prints "-" although all 12 months are shown with figures."""
+    return printed.text == "-" and all(
+        calc.is_number(calc.figure(sample, ref, m)) for m in printed_months(month.iso)
+    )
+
+
+def impossible_average(
+    sample: Dataset, ref: str, month: Month, figure: str, printed: Printed
+) -> bool:
+    """The edition's own commentary says 4 arrivals in 12 months: an average of 1 cannot be."""
+    numbers = [calc.figure(sample, ref, m) for m in window(month, ROLLING_MONTHS)]
+    return sum(n for n in numbers if calc.is_number(n)) <= 6 and printed.number == 1  # type: ignore[misc]
+
+
+def contradicts_its_parts(
+    sample: Dataset, ref: str, month: Month, figure: str, printed: Printed
+) -> bool:
+    """Our numerator and denominator reproduce their own printed figures, so the derived
+    figure follows from them; the printed derived figure does not (the source disagrees
+    with itself)."""
+    indicator = sample.indicator(ref)
+    parts = [*indicator.numerator]
+    if indicator.denominator in sample.refs:
+        parts.append(indicator.denominator)
+    return all(
+        agrees(Printed(edition(month.iso)[part][figure]), computed(sample, part, month)[figure])
+        for part in parts
+    )
+
+
+Explanation = Callable[[Dataset, str, Month, str, Printed], bool]
+
+ROUNDED = (rounded_basis, "computed by the source on the rounded figures it prints")
+UNROUNDED = (within_rounding_of_inputs, "computed by the source on unrounded percentages")
+OLDER = (older_denominator, "months before Oct-19 used an older, smaller 0-17 population")
+PARTS = (contradicts_its_parts, "the source's figure disagrees with its own parts' figures")
+
+KNOWN: dict[tuple[str, str, str], tuple[Explanation, str]] = {
+    ("M6-QL", "2020-04", "pct_prev"): ROUNDED,
+    ("M6-QL", "2020-04", "pct_yoy"): PARTS,
+    ("M6-QL", "2020-08", "pct_prev"): ROUNDED,
+    ("M6-QL", "2020-08", "pct_yoy"): ROUNDED,
+    ("CP1-NI", "2020-04", "pct_prev"): ROUNDED,
+    ("CP1-NI", "2020-04", "pct_yoy"): ROUNDED,
+    ("CP6B-NI", "2020-04", "pct_prev"): ROUNDED,
+    ("CP6B-NI", "2020-04", "pct_yoy"): ROUNDED,
+    ("CP6B-NI", "2020-04", "avg12"): PARTS,
+    ("CP6B-NI", "2020-08", "pct_prev"): ROUNDED,
+    ("LAC1-NI", "2020-04", "pct_prev"): ROUNDED,
+    ("EH3a%", "2020-04", "pct_prev"): UNROUNDED,
+    ("EH3b%", "2020-04", "pct_prev"): UNROUNDED,
+    ("EH3c%", "2020-04", "pct_prev"): UNROUNDED,
+    ("EH3d%", "2020-04", "pct_prev"): UNROUNDED,
+    ("EH3e%", "2020-04", "pct_prev"): UNROUNDED,
+    ("NI147", "2020-04", "pct_prev"): UNROUNDED,
+    ("EH3a%", "2020-08", "pct_prev"): UNROUNDED,
+    ("EH3d%", "2020-08", "pct_prev"): UNROUNDED,
+    ("EH3e%", "2020-08", "pct_prev"): UNROUNDED,
+    ("CP5-QL", "2020-08", "pct_prev"): UNROUNDED,
+    ("NI147", "2020-08", "pct_prev"): UNROUNDED,
+    ("M2-NI", "2020-04", "pct_yoy"): OLDER,
+    ("M2-NI", "2020-04", "avg12"): OLDER,
+    ("M2-NI", "2020-04", "max12"): OLDER,
+    ("M2-NI", "2020-08", "pct_yoy"): OLDER,
+    ("M2-NI", "2020-08", "avg12"): OLDER,
+    ("M2-NI", "2020-08", "max12"): OLDER,
+    ("LAC16", "2020-04", "avg12"): (printed_as_dash, "the source printed '-' with 12 months shown"),
+    ("LAC16", "2020-04", "max12"): (printed_as_dash, "the source printed '-' with 12 months shown"),
+    ("LAC14", "2020-04", "avg12"): (impossible_average, "the source printed an impossible average"),
+    ("CP2-NI", "2020-04", "pct_yoy"): PARTS,
+}

@@ -1,0 +1,194 @@
+"""The check engine: small registered rules, each in its own ``rule_*.py`` with its tests.
+
+A rule is a generator decorated with :func:`rule`; it looks at a
+:class:`~xlscorecard.workbook.reading.LiveBook` and yields :class:`Problem` s. The engine gives
+each rule its own copy of the book, turns problems into :class:`Finding` s that name sheet,
+cell, indicator and month, and reports a rule that crashes as an error finding instead of
+stopping.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from ..model import Month
+from ..model.check_config import CheckConfig
+from ..workbook.layout import SHEET
+from ..workbook.reading import LiveBook
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    """Blocks a refresh and a return until fixed."""
+    QUERY = "query"
+    """Must be confirmed or given a reason (in the Checks sheet's reason column)."""
+    INFO = "info"
+    """Reported and recorded, nothing to do (a correction to an earlier month)."""
+
+
+class Stage(StrEnum):
+    VALIDATE = "validate"
+    REFRESH = "refresh"
+    RETURN = "return"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """What a rule found: where, what was found, what was expected."""
+
+    ref: str
+    month: Month | None
+    found: str
+    expected: str
+    cell: str | None = None
+    """``Dataset!L14``; defaults to the indicator's cell for ``month``."""
+    detail: str | None = None
+    """A message for this case, when the rule's own message does not say enough."""
+    severity: Severity | None = None
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    severity: Severity
+    cell: str
+    ref: str
+    indicator: str
+    month: Month | None
+    found: str
+    expected: str
+    message: str
+
+    @property
+    def key(self) -> str:
+        """Stable across runs, so an answered query stays answered."""
+        return "|".join([self.code, self.ref, self.month.iso if self.month else "", self.cell])
+
+    def __str__(self) -> str:
+        month = f", {self.month.label}" if self.month else ""
+        name = f" {self.indicator}" if self.indicator else ""
+        return (
+            f"{self.severity.value.upper()} {self.code} {self.cell}: {self.ref}{name}{month}: "
+            f"{self.message} Found {self.found}; expected {self.expected}."
+        )
+
+
+@dataclass
+class Context:
+    """What a rule sees: its own copy of the book, the stage and the check settings."""
+
+    book: LiveBook
+    stage: Stage
+    config: CheckConfig
+
+
+Check = Callable[[Context], Iterable[Problem]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    severity: Severity
+    message: str
+    fields: tuple[str, ...]
+    check: Check
+    stages: frozenset[Stage] = field(default_factory=lambda: frozenset(Stage))
+
+
+REGISTRY: dict[str, Rule] = {}
+
+
+def rule(
+    code: str,
+    severity: Severity,
+    message: str,
+    fields: Iterable[str] = ("value",),
+    stages: Iterable[Stage] = tuple(Stage),
+) -> Callable[[Check], Check]:
+    """Register a check under ``code``, with the plain-English ``message`` its findings carry."""
+
+    def register(check: Check) -> Check:
+        if code in REGISTRY and REGISTRY[code].check.__qualname__ != check.__qualname__:
+            raise ValueError(f"rule code {code} is used twice")
+        REGISTRY[code] = Rule(code, severity, message, tuple(fields), check, frozenset(stages))
+        return check
+
+    return register
+
+
+def load_rules() -> dict[str, Rule]:
+    """Import every ``rule_*`` module in this package so that it registers itself."""
+    for info in pkgutil.iter_modules(__path__):
+        if info.name.startswith("rule_"):
+            importlib.import_module(f"{__name__}.{info.name}")
+    return dict(sorted(REGISTRY.items()))
+
+
+CRASH_CODE = "X000"
+
+
+def run_rules(book: LiveBook, stage: Stage, codes: Iterable[str] | None = None) -> list[Finding]:
+    """Run the rules that apply at ``stage`` (or just ``codes``) and return their findings."""
+    rules = load_rules()
+    selected = [rules[code] for code in codes] if codes is not None else list(rules.values())
+    config = CheckConfig.from_settings(book.dataset.settings)
+    findings: list[Finding] = []
+    for item in selected:
+        if stage not in item.stages:
+            continue
+        context = Context(book.copy(), stage, config)
+        try:
+            problems = list(item.check(context))
+        except Exception as exc:  # a broken rule must not hide the others' findings
+            findings.append(
+                Finding(
+                    CRASH_CODE, Severity.ERROR, f"{SHEET}!A1", "", "", None,
+                    f"{type(exc).__name__}: {exc}", "the check to run",
+                    f"The check {item.code} ({item.message}) could not run: please report this.",
+                )
+            )  # fmt: skip
+            continue
+        findings.extend(_finding(book, item, problem) for problem in problems)
+    return sorted(findings, key=_order(book))
+
+
+def _finding(book: LiveBook, item: Rule, problem: Problem) -> Finding:
+    indicator = ""
+    if problem.ref:
+        try:
+            indicator = book.dataset.indicator(problem.ref).name
+        except KeyError:
+            indicator = ""
+    cell = problem.cell
+    if cell is None and problem.month is not None and problem.ref in book.layout.rows:
+        cell = book.cell_of(problem.ref, problem.month)
+    return Finding(
+        code=item.code,
+        severity=problem.severity or item.severity,
+        cell=cell or f"{SHEET}!A1",
+        ref=problem.ref,
+        indicator=indicator,
+        month=problem.month,
+        found=problem.found,
+        expected=problem.expected,
+        message=problem.detail or item.message,
+    )
+
+
+def _order(book: LiveBook) -> Callable[[Finding], tuple]:
+    rank = {severity: index for index, severity in enumerate(Severity)}
+    rows = book.layout.rows
+
+    def key(finding: Finding) -> tuple:
+        return (
+            rank[finding.severity],
+            rows.get(finding.ref, 0),
+            finding.month or Month(1, 1),
+            finding.code,
+        )
+
+    return key

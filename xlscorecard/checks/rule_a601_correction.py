@@ -1,0 +1,82 @@
+"""A601: a figure for an earlier month has been corrected."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+
+from ..calc.figures import is_number
+from ..model import Value
+from ..model.values import show_value
+from ..workbook.reading import Entry, LiveBook
+from . import Context, Problem, Severity, rule
+from .testing import check, codes, sample_book, type_into
+
+show = show_value
+
+
+def corrections(book: LiveBook) -> Iterator[tuple[Entry, Value]]:
+    """Entries for months before the report month whose figure differs from History's, and
+    for the report month once it has been returned (saving the return keeps its figures in
+    History)."""
+    returned = book.month in book.returned_months
+    for key, entry in book.entries.items():
+        later = entry.month > book.month or (entry.month == book.month and not returned)
+        if later or entry.problem is not None:
+            continue
+        old = book.history.get(key)
+        if not is_number(old):
+            continue
+        new = entry.value
+        if is_number(new) and math.isclose(float(new), float(old), abs_tol=1e-9):  # type: ignore[arg-type]
+            continue
+        yield entry, old
+
+
+def found(book: LiveBook, entry: Entry, old: Value) -> str:
+    unit = book.dataset.indicator(entry.ref).unit
+    return f"{show(old, unit)} -> {show(entry.value, unit)}"
+
+
+@rule(
+    code="A601",
+    severity=Severity.INFO,
+    message="A figure for an earlier month has been corrected.",
+    fields=("value",),
+)
+def earlier_months_corrected(context: Context) -> Iterator[Problem]:
+    book = context.book
+    returned = book.returned_months
+    for entry, old in corrections(book):
+        if entry.month in returned:
+            continue  # A602 asks about these
+        yield Problem(
+            entry.ref, entry.month, found=found(book, entry, old),
+            expected="a correction is recorded in Audit when the month is refreshed",
+        )  # fmt: skip
+
+
+def test_unchanged_earlier_months_pass():
+    assert check(sample_book(), "A601") == []
+
+
+def test_a_corrected_count_is_reported():
+    findings = check(type_into(sample_book(), "M1", "2020-07", 1500), "A601")
+    assert codes(findings) == ["A601"] and findings[0].severity is Severity.INFO
+    assert findings[0].found == "1,493 -> 1,500" and findings[0].cell == "Dataset!Q7"
+
+
+def test_a_corrected_percentage_shows_percentages():
+    book = sample_book()
+    book.history[("NI147", book.month - 1)] = 0.8
+    findings = check(book, "A601")
+    assert [f.found for f in findings] == ["80% -> 86%"]
+
+
+def test_a_cleared_earlier_month_is_reported():
+    findings = check(type_into(sample_book(), "LAC2", "2020-06", None), "A601")
+    assert [f.found for f in findings] == ["10 -> blank"]
+
+
+def test_a_change_to_the_report_month_is_not_a_correction():
+    assert check(type_into(sample_book(), "M1", "2020-08", 1400), "A601") == []

@@ -1,0 +1,77 @@
+"""I501: a calculated cell's formula has been typed over."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+from ..calc.figures import HISTORY_MONTHS
+from ..model.months import Month
+from ..workbook.layout import SHEET
+from ..workbook.reading import LiveBook, Overwrite
+from . import Context, Problem, Severity, rule
+from .testing import check, codes, sample_book
+
+
+def _month_of(book: LiveBook, what: str) -> Month | None:
+    """The window month labelled ``what`` (``Aug-20``), or None for a non-month column."""
+    for offset in range(HISTORY_MONTHS):
+        if (book.month - offset).label == what:
+            return book.month - offset
+    return None
+
+
+def _typed(typed: object) -> str:
+    if typed is None or (isinstance(typed, str) and not typed.strip()):
+        return "an empty cell"
+    if isinstance(typed, bool):
+        return str(typed).upper()
+    if isinstance(typed, int | float):
+        return f"{typed:g}"
+    if isinstance(typed, dt.datetime | dt.date):
+        return f"a date ({typed:%d/%m/%Y})"
+    return f'"{typed}"'
+
+
+@rule(
+    code="I501",
+    severity=Severity.ERROR,
+    message="A calculated cell has been typed over or cleared, so its formula is gone.",
+    fields=("formula",),
+)
+def formulas_intact(context: Context) -> Iterator[Problem]:
+    book = context.book
+    for item in book.overwritten:
+        month = _month_of(book, item.what)
+        if month is not None:
+            where = f"{item.ref}'s figure for {month.label}"
+        else:
+            where = f"the {item.what} of {item.ref}"
+        yield Problem(
+            item.ref, month,
+            found=_typed(item.typed),
+            expected="the formula (it is restored when the month is refreshed)",
+            cell=f"{SHEET}!{item.cell}",
+            detail=f"{where[0].upper()}{where[1:]} is calculated, but its formula has been "
+            "typed over or cleared.",
+        )  # fmt: skip
+
+
+def test_a_freshly_built_book_has_its_formulas():
+    assert check(sample_book(), "I501") == []
+
+
+def test_a_typed_over_change_column_fails():
+    book = sample_book()
+    book.overwritten.append(Overwrite("M1", "AD7", "% change from Jul-20", 0.1))
+    findings = check(book, "I501")
+    assert codes(findings) == ["I501"]
+    assert (findings[0].cell, findings[0].month, findings[0].found) == ("Dataset!AD7", None, "0.1")
+    assert findings[0].message.startswith("The % change from Jul-20 of M1 is calculated")
+
+
+def test_a_typed_over_derived_month_names_its_month():
+    book = sample_book()
+    book.overwritten.append(Overwrite("M3", "Q9", "Jul-20", "26%"))
+    findings = check(book, "I501")
+    assert findings[0].month == Month(2020, 7) and findings[0].found == '"26%"'

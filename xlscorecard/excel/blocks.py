@@ -1,0 +1,266 @@
+"""An open workbook in Excel, through xlwings: a few bulk reads in, a few bulk writes out.
+
+The only module that touches an ``xw.Book``. It reads each xlscorecard sheet as one 2-D array
+(:func:`contents_from_xlwings`), works out every block to write from a :class:`cycle.Outcome`
+before anything is written (:func:`refresh_blocks`, :func:`checks_blocks`), and then writes
+those blocks (:func:`write_blocks`), one Excel call each. Nothing here calculates: the cycle,
+the checks and the sheet image are the same functions the command line uses.
+
+Two Excel rules shape the writes:
+
+- Text is written with a leading apostrophe. Excel parses text written into a cell as if it
+  were typed: ``2020-08`` and ``Aug-20`` would become dates, ``1,493`` a number, the Settings
+  format ``1`` a number. The apostrophe keeps text as text and is not part of the cell's value.
+- The Dataset sheet is protected (only the month's input cells are unlocked), and writing a
+  locked cell there fails with run-time error 1004. xlwings has no protection API, so the
+  add-in's VBA unprotects the sheet for the write and protects it again afterwards
+  (:data:`UNPROTECT_MACRO`, :data:`PROTECT_MACRO`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from ..jobs.cycle import Outcome
+from ..jobs.official_return import ReturnPlan, history_with_month, saved_row
+from ..workbook import schema as sheets
+from ..workbook.contents import BookContents, Grid
+from ..workbook.image import checks_rows, dataset_image, table_rows
+from ..workbook.layout import SHEET, DatasetLayout
+from ..workbook.reading import LiveBook
+
+if TYPE_CHECKING:  # the library itself never imports xlwings
+    import xlwings as xw
+
+    from ..files.return_file import Placed
+
+ADDIN = "xlscorecard.xlam"
+"""The add-in's file name: xlwings' RunMain runs ``import <file stem>; <stem>.main()``."""
+MACRO_MODULE = "ScorecardRibbon"
+UNPROTECT_MACRO = f"'{ADDIN}'!{MACRO_MODULE}.UnprotectSheet"
+PROTECT_MACRO = f"'{ADDIN}'!{MACRO_MODULE}.ProtectSheet"
+PROTECTED_SHEETS = frozenset({SHEET})
+"""Sheets the workbook protects (see :func:`xlsx_writer.protect`); the others are open."""
+
+
+@dataclass(frozen=True)
+class Block:
+    """A rectangle of cells to write in one call: top-left corner (1-based) and its rows."""
+
+    sheet: str
+    row: int
+    column: int
+    values: list[list[object]]
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return len(self.values), len(self.values[0]) if self.values else 0
+
+
+# -- reading --------------------------------------------------------------------------------
+def contents_from_xlwings(book: xw.Book) -> BookContents:
+    """Every xlscorecard sheet of ``book`` as a grid from A1: one read per sheet, plus the
+    Dataset sheet's formulas where the engine can give them (Excel on the desktop can; the
+    remote engine sends values only, and then ``formulas_known`` is False)."""
+    present = [sheet.name for sheet in book.sheets]
+    grids: dict[str, Grid] = {}
+    formulas_known = True
+    for name in sheets.ORDER:
+        if name not in present:
+            continue
+        sheet = book.sheets[name]
+        last = sheet.used_range.last_cell
+        cells = sheet.range((1, 1), (last.row, last.column))
+        grid = [[_from_excel(value) for value in row] for row in cells.options(ndim=2).value]
+        if name == SHEET:
+            formulas = _formulas(cells)
+            if formulas is None:
+                formulas_known = False
+            else:
+                grid = _with_formulas(grid, formulas)
+        grids[name] = grid
+    return BookContents(name=book.name, sheets=grids, formulas_known=formulas_known)
+
+
+def _formulas(cells: Any) -> list[list[object]] | None:
+    """The block's formulas as a 2-D list, or None where the engine cannot read them."""
+    try:
+        formulas = cells.formula
+    except NotImplementedError:
+        return None
+    if not isinstance(formulas, list | tuple):
+        return [[formulas]]
+    if formulas and not isinstance(formulas[0], list | tuple):
+        return [list(formulas)]
+    return [list(row) for row in formulas]
+
+
+def _with_formulas(grid: Grid, formulas: list[list[object]]) -> Grid:
+    return [
+        [
+            formula
+            if isinstance(formula := _at(formulas, r, c), str) and formula.startswith("=")
+            else value
+            for c, value in enumerate(row)
+        ]
+        for r, row in enumerate(grid)
+    ]
+
+
+def _at(grid: list[list[object]], row: int, column: int) -> object:
+    return grid[row][column] if row < len(grid) and column < len(grid[row]) else None
+
+
+def _from_excel(value: object) -> object:
+    """Whole numbers as int whatever the engine (COM gives floats, the remote engine ints)."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+# -- what to write ----------------------------------------------------------------------------
+def refresh_blocks(contents: BookContents, book: LiveBook, outcome: Outcome) -> list[Block]:
+    """Everything a roll forward writes, as :func:`xlsx_cycle.refresh_file` writes it: the
+    Dataset sheet, the supporting sheets that changed, Checks, and Audit when it has rows."""
+    dataset = outcome.dataset
+    layout = DatasetLayout.for_catalogue(
+        dataset.indicators, dataset.target_periods, dataset.settings.visible_months
+    )
+    image = dataset_image(dataset, outcome.month, layout)
+    last_row = max(row for row, _ in image.cells)
+    blocks = [Block(SHEET, 1, 1, image.values(1, 1, last_row, layout.last_column))]
+    for name, rows in table_rows(dataset, outcome.month).items():
+        block = table_block(contents, name, rows)
+        if not _same(block.values, _old_rows(contents, name, *block.shape)):
+            blocks.append(block)
+    blocks += checks_blocks(contents, outcome)
+    if outcome.audit:
+        blocks.append(table_block(contents, sheets.AUDIT, [*book.audit, *outcome.audit]))
+    return blocks
+
+
+def return_blocks(
+    contents: BookContents, book: LiveBook, plan: ReturnPlan, placed: Placed
+) -> list[Block]:
+    """What saving the return writes to the workbook, as :func:`xlsx_return.save_return_file`
+    does: the month's figures in History when they are not there yet, and the Audit rows."""
+    blocks = []
+    history = history_with_month(contents.sheets.get(sheets.HISTORY, [])[1:], book)
+    if history is not None:
+        blocks.append(table_block(contents, sheets.HISTORY, history))
+    pdf = placed.pdf.name if placed.pdf else None
+    saved = saved_row(plan.stamp, placed.xlsx.name, placed.digest, pdf, placed.note)
+    blocks.append(table_block(contents, sheets.AUDIT, [*book.audit, *plan.audit, saved]))
+    return blocks
+
+
+def checks_blocks(contents: BookContents, outcome: Outcome) -> list[Block]:
+    """The Checks sheet's rows for the outcome's findings (old rows below cleared)."""
+    return [table_block(contents, sheets.CHECKS, checks_rows(outcome.findings, outcome.answers))]
+
+
+def table_block(contents: BookContents, name: str, rows: list[list[object]]) -> Block:
+    """A supporting sheet's rows below its header, padded with blanks over any older rows,
+    so one write replaces the whole table (as deleting the old rows would)."""
+    old = contents.sheets.get(name, [])[1:]
+    width = max([len(sheets.COLUMNS[name]), *(len(row) for row in rows), *map(len, old)])
+    height = max(len(rows), len(old), 1)
+    values = [
+        [*row, *([None] * (width - len(row)))] for row in [*rows, *([[]] * (height - len(rows)))]
+    ]
+    return Block(name, 2, 1, values)
+
+
+def _old_rows(contents: BookContents, name: str, height: int, width: int) -> list[list[object]]:
+    rows = contents.sheets.get(name, [])[1 : 1 + height]
+    rows = [[*row[:width], *([None] * (width - len(row)))] for row in rows]
+    return rows + [[None] * width for _ in range(height - len(rows))]
+
+
+def _same(new: list[list[object]], old: list[list[object]]) -> bool:
+    def norm(value: object) -> object:
+        if value == "":
+            return None
+        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+            return dt.datetime(value.year, value.month, value.day)
+        return value
+
+    return all(
+        norm(a) == norm(b) for new_row, old_row in zip(new, old, strict=True)
+        for a, b in zip(new_row, old_row, strict=True)
+    )  # fmt: skip
+
+
+def protection_password(book: LiveBook) -> str | None:
+    password = book.dataset.settings.extra.get(sheets.PASSWORD_KEY)
+    return str(password) if password else None
+
+
+# -- writing ----------------------------------------------------------------------------------
+def for_excel(value: object) -> object:
+    """A cell's content as written through xlwings: text kept as text, formulas as ``=...``."""
+    if isinstance(value, str):
+        if value == "":
+            return None
+        return value if value.startswith("=") else "'" + value
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return dt.datetime(value.year, value.month, value.day)
+    return value
+
+
+def prepare(blocks: list[Block]) -> list[Block]:
+    """The blocks exactly as they will be sent: rectangular, every value converted."""
+    prepared = []
+    for block in blocks:
+        height, width = block.shape
+        if height == 0 or width == 0 or any(len(row) != width for row in block.values):
+            raise ValueError(f"block for {block.sheet} at row {block.row} is not rectangular")
+        values = [[for_excel(value) for value in row] for row in block.values]
+        prepared.append(Block(block.sheet, block.row, block.column, values))
+    return prepared
+
+
+def write_blocks(book: xw.Book, blocks: list[Block], password: str | None = None) -> int:
+    """Write each block in one call, unprotecting a protected sheet around its blocks.
+
+    ``blocks`` must come from :func:`prepare`. Returns the number of Excel calls made.
+    """
+    calls = 0
+    order = sorted(blocks, key=lambda block: block.sheet not in PROTECTED_SHEETS)
+    for name in dict.fromkeys(block.sheet for block in order):
+        sheet = book.sheets[name]
+        mine = [block for block in order if block.sheet == name]
+        guarded = name in PROTECTED_SHEETS
+        if guarded:
+            run_macro(book, UNPROTECT_MACRO, name, password)
+            calls += 1
+        try:
+            for block in mine:
+                height, width = block.shape
+                last = (block.row + height - 1, block.column + width - 1)
+                sheet.range((block.row, block.column), last).value = block.values
+                calls += 1
+        finally:
+            if guarded:
+                run_macro(book, PROTECT_MACRO, name, password)
+                calls += 1
+    return calls
+
+
+def run_macro(book: xw.Book, macro: str, sheet_name: str, password: str | None) -> None:
+    """Run one of the add-in's VBA Subs ``(wb As Workbook, sheetName, [password])``.
+
+    xlwings' remote client passes the calling workbook as the first argument itself; on the
+    desktop (COM) the book is passed explicitly, so the Sub has one signature on both.
+    """
+    args: list[object] = [sheet_name] + ([password] if password else [])
+    if book.app.engine.name == "remote":
+        book.app.macro(macro)(*args)
+    else:
+        book.app.macro(macro)(book, *args)
+
+
+def alert(book: xw.Book, message: str, critical: bool = False) -> None:
+    book.app.alert(message, title="xlscorecard", mode="critical" if critical else "info")

@@ -1,0 +1,179 @@
+"""Named cell styles, number formats and conditional formats, each from one table.
+
+Friendly names (``"count"``, ``"good"``) map to OOXML here and nowhere else. The template
+carries the named styles, so a council can restyle its template and every build follows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from openpyxl.formatting.rule import FormatObject, IconSet, Rule
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Protection, Side
+from openpyxl.styles.differential import DifferentialStyle
+
+from ..model import Unit
+from ..workbook.style_names import INPUT_STYLE, INPUT_TEXT, UNIT_STYLE
+
+FONT = "Arial"
+SIZE = 9
+INK = "1F1F1F"
+HEADER_FILL = "1F3864"
+BAND_FILL = "D9E1F2"
+INPUT_FILL = "FFF2CC"
+RULE = Side(style="thin", color="A6A6A6")
+GRID = Border(left=RULE, right=RULE, top=RULE, bottom=RULE)
+
+NUMBER_FORMATS = {
+    Unit.COUNT: "#,##0",
+    Unit.PERCENT: "0%",
+    Unit.RATE: "#,##0",
+    "change": "0%",
+    "month": "mmm-yy",
+    "population": "#,##0",
+}
+
+
+def _font(**kwargs: object) -> Font:
+    return Font(name=FONT, size=kwargs.pop("size", SIZE), color=kwargs.pop("color", INK), **kwargs)
+
+
+def _style(name: str, **parts: object) -> NamedStyle:
+    style = NamedStyle(name=name)
+    style.font = parts.get("font", _font())
+    style.alignment = parts.get("alignment", Alignment(vertical="top"))
+    style.border = parts.get("border", GRID)
+    if "fill" in parts:
+        style.fill = parts["fill"]
+    if "number_format" in parts:
+        style.number_format = parts["number_format"]
+    if parts.get("unlocked"):
+        style.protection = Protection(locked=False)
+    return style
+
+
+_CENTRE = Alignment(horizontal="center", vertical="center")
+_WRAP = Alignment(vertical="top", wrap_text=True)
+_NONE = Border()
+
+NAMED_STYLES: dict[str, NamedStyle] = {
+    "title": _style("Scorecard title", font=_font(size=16, bold=True), border=_NONE),
+    "subtitle": _style("Scorecard subtitle", font=_font(size=13, bold=True), border=_NONE),
+    "note": _style("Scorecard note", font=_font(size=8, italic=True, color="595959"), border=_NONE),
+    "header": _style(
+        "Scorecard header",
+        font=_font(bold=True, color="FFFFFF"),
+        fill=PatternFill("solid", fgColor=HEADER_FILL),
+        alignment=Alignment(horizontal="center", vertical="center", wrap_text=True),
+    ),
+    "band": _style(
+        "Scorecard band",
+        font=_font(size=10, bold=True),
+        fill=PatternFill("solid", fgColor=BAND_FILL),
+    ),
+    "ref": _style("Scorecard ref", font=_font(bold=True)),
+    "text": _style("Scorecard text", alignment=_WRAP),
+    "centre": _style("Scorecard centre", alignment=_CENTRE),
+    "count": _style("Scorecard count", number_format=NUMBER_FORMATS[Unit.COUNT], alignment=_CENTRE),
+    "percent": _style(
+        "Scorecard percent", number_format=NUMBER_FORMATS[Unit.PERCENT], alignment=_CENTRE
+    ),
+    "rate": _style("Scorecard rate", number_format=NUMBER_FORMATS[Unit.RATE], alignment=_CENTRE),
+    "change": _style("Scorecard change", number_format=NUMBER_FORMATS["change"], alignment=_CENTRE),
+    "marker": _style("Scorecard marker", font=_font(size=11), alignment=_CENTRE),
+    "population": _style(
+        "Scorecard population",
+        font=_font(size=8, italic=True, color="595959"),
+        number_format=NUMBER_FORMATS["population"],
+        alignment=_CENTRE,
+        border=_NONE,
+    ),
+    "table header": _style(
+        "Scorecard table header",
+        font=_font(bold=True),
+        fill=PatternFill("solid", fgColor=BAND_FILL),
+    ),
+    "cell": _style("Scorecard cell", border=_NONE),
+}
+_INPUT = PatternFill("solid", fgColor=INPUT_FILL)
+for _unit, _friendly in UNIT_STYLE.items():
+    NAMED_STYLES[INPUT_STYLE[_unit]] = _style(
+        f"Scorecard input {_friendly}",
+        number_format=NUMBER_FORMATS[_unit],
+        alignment=_CENTRE,
+        fill=_INPUT,
+        unlocked=True,
+    )
+NAMED_STYLES[INPUT_TEXT] = _style(
+    "Scorecard input text", alignment=_WRAP, fill=_INPUT, unlocked=True
+)
+NAMED_STYLES["answer"] = _style("Scorecard answer", alignment=_WRAP, fill=_INPUT, unlocked=True)
+
+
+def style_name(friendly: str) -> str:
+    """The workbook's name of a style, from its friendly name."""
+    return NAMED_STYLES[friendly].name
+
+
+# -- conditional formats ------------------------------------------------------------------
+SENSE_FORMATS = {
+    "good": DifferentialStyle(
+        font=Font(color="006100", bold=True), fill=PatternFill(bgColor="C6EFCE")
+    ),
+    "bad": DifferentialStyle(
+        font=Font(color="9C0006", bold=True), fill=PatternFill(bgColor="FFC7CE")
+    ),
+}
+ICON_SETS = {"arrows": "3ArrowsGray", "coloured arrows": "3Arrows"}
+
+
+@dataclass(frozen=True)
+class ArrowFormat:
+    """Arrows on the % change cells: up at +threshold or more, down at -threshold or less."""
+
+    threshold: float
+    icons: str = "arrows"
+
+    def check(self) -> None:
+        """Raise ValueError for a spec Excel would reject or misread; nothing is written first."""
+        if self.icons not in ICON_SETS:
+            raise ValueError(f"unknown icon set {self.icons!r}; choose from {sorted(ICON_SETS)}")
+        if not 0 < self.threshold < 1:
+            raise ValueError(
+                f"the arrow threshold must be a fraction in (0, 1), not {self.threshold}"
+            )
+
+    def icon_rule(self) -> Rule:
+        self.check()
+        values = [
+            FormatObject(type="num", val=0),
+            # a fall of exactly the threshold counts as down: sideways starts strictly above it
+            FormatObject(type="num", val=-self.threshold, gte=False),
+            FormatObject(type="num", val=self.threshold, gte=True),
+        ]
+        return Rule(type="iconSet", iconSet=IconSet(iconSet=ICON_SETS[self.icons], cfvo=values))
+
+    def sense_rules(self, value_cell: str, marker_cell: str, up: str, down: str) -> list[Rule]:
+        """Good/bad colour rules for the top-left cell of a range, by the row's DoT marker."""
+        self.check()
+        t = f"{self.threshold:g}"
+        rise = f"AND(ISNUMBER({value_cell}),{value_cell}>={t})"
+        fall = f"AND(ISNUMBER({value_cell}),{value_cell}<=-{t})"
+        good = f'OR(AND({marker_cell}="{up}",{rise}),AND({marker_cell}="{down}",{fall}))'
+        bad = f'OR(AND({marker_cell}="{up}",{fall}),AND({marker_cell}="{down}",{rise}))'
+        return [
+            Rule(type="expression", formula=[good], dxf=SENSE_FORMATS["good"]),
+            Rule(type="expression", formula=[bad], dxf=SENSE_FORMATS["bad"]),
+        ]
+
+
+__all__ = [
+    "GRID",
+    "ICON_SETS",
+    "INPUT_FILL",
+    "NAMED_STYLES",
+    "NUMBER_FORMATS",
+    "SENSE_FORMATS",
+    "ArrowFormat",
+    "style_name",
+]

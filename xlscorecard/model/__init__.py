@@ -1,0 +1,33 @@
+"""The plain data model: indicators, months, values and the tables they are kept in.
+
+Pure Python: nothing here imports a spreadsheet, file-format or command-line library.
+"""
+
+from .dataset import (
+    NOT_APPLICABLE,
+    POPULATION,
+    Benchmark,
+    Comment,
+    Dataset,
+    Indicator,
+    Polarity,
+    Settings,
+    Unit,
+    Value,
+)
+from .months import Month, window
+
+__all__ = [
+    "NOT_APPLICABLE",
+    "POPULATION",
+    "Benchmark",
+    "Comment",
+    "Dataset",
+    "Indicator",
+    "Month",
+    "Polarity",
+    "Settings",
+    "Unit",
+    "Value",
+    "window",
+]

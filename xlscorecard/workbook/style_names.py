@@ -1,0 +1,16 @@
+"""Friendly names of the workbook's cell styles, by what a cell holds.
+
+What each name looks like in a file (font, fill, number format, locking) is defined once, in
+:mod:`xlscorecard.files.styles`; the template carries them as named styles.
+"""
+
+from __future__ import annotations
+
+from ..model import Unit
+
+UNIT_STYLE = {Unit.COUNT: "count", Unit.PERCENT: "percent", Unit.RATE: "rate"}
+"""A figure's style, by its unit."""
+INPUT_STYLE = {unit: f"input {name}" for unit, name in UNIT_STYLE.items()}
+"""The style of a cell a person types a figure into (shaded, unlocked), by unit."""
+INPUT_TEXT = "input text"
+"""A cell a person types words into (the month's commentary)."""
