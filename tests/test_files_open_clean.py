@@ -19,7 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 from openpyxl.formatting.rule import CellIsRule, IconSetRule
 from openpyxl.styles import Font
 from openpyxl.workbook.defined_name import DefinedName
@@ -364,6 +364,33 @@ def test_lint_reports_two_data_validations_on_one_cell(small, tmp_path):
         "xl/worksheets/sheet1.xml Figures!B3:B4 data validation: "
         "overlaps the data validation of B2:B3"
     ]
+
+
+def test_lint_reports_a_sheet_whose_part_is_missing(small, tmp_path):
+    rels = "xl/_rels/workbook.xml.rels"
+    found = lint_after(
+        small,
+        tmp_path,
+        rels,
+        'Target="/xl/worksheets/sheet1.xml"',
+        'Target="/xl/worksheets/sheet9.xml"',
+    )
+    assert found == ["xl/workbook.xml sheet 'Figures': no part"]
+
+
+def test_lint_reports_a_package_without_a_workbook(small, tmp_path):
+    found = lint_after(
+        small, tmp_path, "_rels/.rels", "relationships/officeDocument", "relationships/other"
+    )
+    assert found[0] == "_rels/.rels relationships: no officeDocument (workbook) part"
+
+
+def test_lint_reports_two_sheets_whose_names_differ_only_in_case(small, tmp_path):
+    book = load_workbook(small)
+    book.create_sheet("Notes")
+    book.save(tmp_path / "two.xlsx")
+    found = lint_after(tmp_path / "two.xlsx", tmp_path, WORKBOOK, 'name="Notes"', 'name="FIGURES"')
+    assert found == ["xl/workbook.xml sheet 'FIGURES': another sheet has the same name"]
 
 
 def test_lint_refuses_a_file_that_is_not_a_workbook(tmp_path):

@@ -86,7 +86,8 @@ def test_replay_keeps_every_figure_and_comment_of_the_sample(replayed, tmp_path)
     inputs = {i.ref for i in sample.indicators if not i.is_derived}
     for (ref, month), value in sample.values.items():
         if ref in inputs:
-            assert exported.values[(ref, month)] == pytest.approx(value) if value != "-" else "-"
+            expected = value if value == "-" else pytest.approx(value)
+            assert exported.values[(ref, month)] == expected, (ref, month.iso)
     for key, comment in sample.commentary.items():
         if key[1] <= Month(2020, 4):
             assert exported.commentary[key].text == comment.text

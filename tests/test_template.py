@@ -8,7 +8,7 @@ from openpyxl import load_workbook
 
 from tests.support.paths import ROOT
 from xlscorecard.files.styles import NAMED_STYLES
-from xlscorecard.files.template import PACKAGE_TEMPLATE, save_template
+from xlscorecard.files.template import save_template
 from xlscorecard.workbook import schema as sheets
 
 CHECKED_IN = ROOT / "workbook_template.xlsx"
@@ -50,10 +50,6 @@ def test_checked_in_template_matches_the_code(tmp_path):
     assert describe(CHECKED_IN) == describe(fresh), (
         "workbook_template.xlsx is out of date: run `xlscorecard template`"
     )
-
-
-def test_package_ships_the_same_template():
-    assert PACKAGE_TEMPLATE.read_bytes() == CHECKED_IN.read_bytes()
 
 
 def test_template_is_empty_but_styled():
