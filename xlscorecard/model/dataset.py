@@ -105,11 +105,18 @@ class Dataset:
     benchmarks: dict[str, Benchmark] = field(default_factory=dict)
     targets: dict[tuple[str, str], Value | str] = field(default_factory=dict)
 
+    _by_ref: tuple[list[Indicator], int, dict[str, Indicator]] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
+
     def indicator(self, ref: str) -> Indicator:
-        for item in self.indicators:
-            if item.ref == ref:
-                return item
-        raise KeyError(ref)
+        """The indicator with ``ref`` (KeyError if none), found through an index that is made
+        again whenever ``indicators`` is replaced or changes length."""
+        index = self._by_ref
+        if index is None or index[0] is not self.indicators or index[1] != len(self.indicators):
+            index = (self.indicators, len(self.indicators), {i.ref: i for i in self.indicators})
+            self._by_ref = index
+        return index[2][ref]
 
     @property
     def refs(self) -> list[str]:

@@ -280,6 +280,8 @@ def _copied(item):
     """``item`` with each container field copied one level down (settings in full)."""
     changes = {}
     for each in fields(item):
+        if not each.init:
+            continue  # derived state (an index), made again by the copy
         value = getattr(item, each.name)
         if isinstance(value, Dataset):
             value = _copied(value)
