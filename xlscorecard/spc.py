@@ -135,7 +135,9 @@ def xmr(
     direction = _check_improvement(improvement)
     xs = _check_values(values)
     run_length = _check_count("run_length", run_length, 2)
-    trend_length = run_length if trend_length is None else _check_count("trend_length", trend_length, 2)
+    trend_length = (
+        run_length if trend_length is None else _check_count("trend_length", trend_length, 2)
+    )
     minimum_points = _check_count("minimum_points", minimum_points, 1)
     starts = _check_starts(recalculate_at, len(xs))
     bounds = list(zip(starts, [*starts[1:], len(xs)], strict=True))
@@ -417,9 +419,7 @@ def _check_starts(recalculate_at: Iterable[int], n: int) -> list[int]:
     return sorted(starts)
 
 
-def _check_baseline(
-    baseline: int | Sequence[int | None] | None, segments: int
-) -> list[int | None]:
+def _check_baseline(baseline: int | Sequence[int | None] | None, segments: int) -> list[int | None]:
     if baseline is None:
         return [None] * segments
     if isinstance(baseline, int) and not isinstance(baseline, bool):
@@ -427,9 +427,7 @@ def _check_baseline(
     if isinstance(baseline, (str, bytes)) or not isinstance(baseline, Sequence):
         raise ValueError("baseline must be a number of points, a sequence of them, or None")
     if len(baseline) != segments:
-        raise ValueError(
-            f"baseline has {len(baseline)} entries but there are {segments} segments"
-        )
+        raise ValueError(f"baseline has {len(baseline)} entries but there are {segments} segments")
     return [None if b is None else _check_count("baseline", b, 2) for b in baseline]
 
 
