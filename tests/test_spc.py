@@ -598,6 +598,12 @@ def test_screen_outliers_is_off_by_default_as_in_mdcs_excel_tools():
     assert round(xmr(dev, "up", screen_outliers=True).upper, 2) == 4.6
 
 
+def test_screening_keeps_a_moving_range_under_3_267_mean_moving_ranges():
+    # Fourteen moving ranges of 1 and one of 3.5: the mean is 17.5 / 15, and 3.5 is 3.0 of it.
+    values = [10, 11] * 7 + [10, 13.5]
+    assert xmr(values, "up", screen_outliers=True).upper == xmr(values, "up").upper
+
+
 def test_the_exact_api_works_unchanged():
     chart = xmr(
         STEADY,
