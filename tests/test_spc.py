@@ -287,7 +287,7 @@ def test_three_of_three_points_beyond_two_sigma_flag_all_three():
     assert flagged(chart, "two_of_three") == [0, 1, 2]
 
 
-def test_two_of_three_needs_all_three_points_on_the_same_side_of_the_mean():
+def test_two_of_three_needs_all_three_on_one_side_of_the_mean_as_mdc_and_nhsr_not_powerbi_spc():
     chart = after_steady([14, 9, 14, 10])
     assert variations(chart) == ["common"] * 4
 
@@ -326,7 +326,7 @@ def test_two_of_three_counts_beyond_limits_option_follows_mdc_announced_2023_cha
 HIGH_BUT_FALLING = [15, 14.5, 14, 13, 12, 11]
 
 
-def test_a_point_both_improvement_and_concern_shows_improvement_when_up_is_better():
+def test_both_improvement_and_concern_shows_improvement_as_mdc_not_by_nhsr_rule_order_when_up():
     chart = after_steady(HIGH_BUT_FALLING, "up")
     assert flagged(chart, "shift") == flagged(chart, "trend", "low") == list(range(6))
     assert variations(chart) == ["improvement"] * 6
