@@ -247,6 +247,10 @@ def _limits(
 # Rules ----------------------------------------------------------------------------------
 
 
+_BIT = {LIMIT: 1, TREND: 2, TWO_OF_THREE: 4, SHIFT: 8}
+_NAMES = tuple(tuple(r for r in RULES if mask & _BIT[r]) for mask in range(16))
+
+
 def _judge(
     xs: list[float | None],
     segment: Segment,
@@ -257,92 +261,95 @@ def _judge(
     beyond_counts: bool,
 ) -> list[Point]:
     """Every month of one segment, flagged by the four rules against its own lines."""
-    start, stop = segment.start, segment.stop
+    seg = xs[segment.start : segment.stop]
     mean, lower, upper, sigma = segment.mean, segment.lower, segment.upper, segment.sigma
     if mean is None or lower is None or upper is None or sigma is None:
-        return [
-            Point(xs[i], None, None, None, None, None, (), (), number) for i in range(start, stop)
-        ]
+        return [Point(x, None, None, None, None, None, (), (), number) for x in seg]
 
-    span = range(start, stop)
-    scale = max((abs(xs[i]) for i in span if xs[i] is not None), default=0.0)  # type: ignore[arg-type]
+    n = len(seg)
+    scale = max((abs(x) for x in seg if x is not None), default=0.0)
     tol = REL_TOL * max(scale, abs(mean), abs(upper), abs(lower))
-    up2, low2 = mean + 2 * sigma, mean - 2 * sigma
-    high: dict[int, set[str]] = {i: set() for i in span}
-    low: dict[int, set[str]] = {i: set() for i in span}
+    above, below = mean + tol, mean - tol
+    beyond_upper, beyond_lower = upper + tol, lower - tol
+    # Bit masks (see _BIT) of the rules flagging each month upwards and downwards.
+    high, low = [0] * n, [0] * n
 
-    # Which side of the mean each month is: +1 above, -1 below, 0 on it or missing.
-    side = {}
-    for i in span:
-        x = xs[i]
-        side[i] = 0 if x is None else (1 if x > mean + tol else (-1 if x < mean - tol else 0))
-
-    # A point beyond a process limit.
-    for i in span:
-        x = xs[i]
+    # Which side of the mean each month is (+1 above, -1 below, 0 on it or missing), and a
+    # point beyond a process limit.
+    side = [0] * n
+    for k, x in enumerate(seg):
         if x is None:
             continue
-        if x > upper + tol:
-            high[i].add(LIMIT)
-        elif x < lower - tol:
-            low[i].add(LIMIT)
+        if x > above:
+            side[k] = 1
+            if x > beyond_upper:
+                high[k] |= _BIT[LIMIT]
+        elif x < below:
+            side[k] = -1
+            if x < beyond_lower:
+                low[k] |= _BIT[LIMIT]
 
     # A shift: run_length or more months in a row on one side of the mean.
-    run: list[int] = []
-    for i in [*span, None]:
-        s = 0 if i is None else side[i]
-        if run and s == side[run[-1]]:
-            run.append(i)  # type: ignore[arg-type]
-            continue
-        if len(run) >= run_length:
-            flags = high if side[run[0]] > 0 else low
-            for j in run:
-                flags[j].add(SHIFT)
-        run = [i] if s else []  # type: ignore[list-item]
+    k = 0
+    while k < n:
+        s = side[k]
+        j = k
+        while s and j + 1 < n and side[j + 1] == s:
+            j += 1
+        if s and j - k + 1 >= run_length:
+            flags = high if s > 0 else low
+            for m in range(k, j + 1):
+                flags[m] |= _BIT[SHIFT]
+        k = j + 1
 
-    # A trend: trend_length or more months in a row, each above (below) the one before.
-    run, heading = [], 0
-    for i in [*span, None]:
-        step = 0
-        if i is not None and i > start:
-            a, b = xs[i - 1], xs[i]
-            if a is not None and b is not None:
-                step = 1 if b > a + tol else (-1 if b < a - tol else 0)
-        if step and step == heading:
-            run.append(i)  # type: ignore[arg-type]
-            continue
-        if len(run) >= trend_length:
-            flags = high if heading > 0 else low
-            for j in run:
-                flags[j].add(TREND)
-        run, heading = ([i - 1, i], step) if step else ([], 0)  # type: ignore[operator]
+    # A trend: trend_length or more months in a row, each above (below) the one before;
+    # step[k] is +1 (-1) when month k is above (below) month k - 1, 0 for equal or missing.
+    step = [0] * n
+    for k in range(1, n):
+        a, b = seg[k - 1], seg[k]
+        if a is not None and b is not None:
+            step[k] = 1 if b > a + tol else (-1 if b < a - tol else 0)
+    k = 1
+    while k < n:
+        d = step[k]
+        j = k
+        while d and j + 1 < n and step[j + 1] == d:
+            j += 1
+        if d and j - k + 2 >= trend_length:  # months k - 1 to j
+            flags = high if d > 0 else low
+            for m in range(k - 1, j + 1):
+                flags[m] |= _BIT[TREND]
+        k = j + 1
 
     # Two of three months in a row beyond two sigma, all three on the same side of the mean.
-    def near(i: int, s: int) -> bool:
-        x = xs[i]
-        if s > 0:
-            return x > up2 + tol and (beyond_counts or not x > upper + tol)  # type: ignore[operator]
-        return x < low2 - tol and (beyond_counts or not x < lower - tol)  # type: ignore[operator]
-
-    for i in range(start, stop - 2):
-        s = side[i]
-        if not s or side[i + 1] != s or side[i + 2] != s:
+    two_up, two_down = mean + 2 * sigma + tol, mean - 2 * sigma - tol
+    near = [False] * n
+    for k, x in enumerate(seg):
+        if side[k] > 0:
+            near[k] = x > two_up and (beyond_counts or not x > beyond_upper)
+        elif side[k] < 0:
+            near[k] = x < two_down and (beyond_counts or not x < beyond_lower)
+    for k in range(n - 2):
+        s = side[k]
+        if not s or side[k + 1] != s or side[k + 2] != s:
             continue
-        close = [j for j in (i, i + 1, i + 2) if near(j, s)]
+        close = [m for m in (k, k + 1, k + 2) if near[m]]
         if len(close) >= 2:
             flags = high if s > 0 else low
-            for j in close:
-                flags[j].add(TWO_OF_THREE)
+            for m in close:
+                flags[m] |= _BIT[TWO_OF_THREE]
 
     points = []
-    for i in span:
-        x = xs[i]
+    seen: dict[tuple[int, int, int], tuple[str, str, tuple[str, ...], tuple[str, ...]]] = {}
+    for k, x in enumerate(seg):
         if x is None:
             points.append(Point(None, None, mean, lower, upper, None, (), (), number))
             continue
-        h = tuple(r for r in RULES if r in high[i])
-        lo = tuple(r for r in RULES if r in low[i])
-        variation, icon = _classify(direction, h, lo, side[i])
+        key = (high[k], low[k], side[k])
+        if key not in seen:
+            h, lo = _NAMES[high[k]], _NAMES[low[k]]
+            seen[key] = (*_classify(direction, h, lo, side[k]), h, lo)
+        variation, icon, h, lo = seen[key]
         points.append(Point(x, variation, mean, lower, upper, icon, h, lo, number))
     return points
 
