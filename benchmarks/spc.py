@@ -1,6 +1,6 @@
 """How long SPC takes for a catalogue ten times the sample's: 550 indicators x 120 months.
 
-Run it from the repository root: ``python benchmarks/spc.py``. It makes 550 monthly series
+Run it from the repository root: ``python -m benchmarks.spc``. It makes 550 monthly series
 of 120 months (a fixed random seed; some with a step change, a drift, a missing month, an
 outlier; a third of them with a target), runs :func:`xlscorecard.spc.xmr` on every one,
 and prints the best of five timings. The target: under one second.
@@ -9,14 +9,9 @@ and prints the best of five timings. The target: under one second.
 from __future__ import annotations
 
 import random
-import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from xlscorecard.spc import xmr  # noqa: E402
+from xlscorecard.spc import xmr
 
 INDICATORS = 550
 MONTHS = 120
