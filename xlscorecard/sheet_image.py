@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from . import sheet_formulas, sheets
 from .book import BookContents
 from .calc import HISTORY_MONTHS, polarity_marker
+from .dfe_benchmarks import benchmark_note
 from .layout import (
     HEADER_ROW,
     NOTE_ROW,
@@ -108,8 +109,9 @@ def dataset_image(dataset: Dataset, month: Month, layout: DatasetLayout) -> Shee
     image.put(NOTE_ROW, 1, settings.council, "note")
     key = KEY_TEXT.format(threshold=settings.arrow_threshold)
     image.put(TITLE_ROW, layout.month_column(layout.visible_months - 1), key, "note")
-    if settings.benchmark_note:
-        image.put(NOTE_ROW, layout.column(Field.SN), settings.benchmark_note, "note")
+    note = benchmark_note(dataset.benchmarks, settings.benchmark_note)
+    if note:
+        image.put(NOTE_ROW, layout.column(Field.SN), note, "note")
     image.put(POPULATION_ROW, layout.column(Field.NAME), POPULATION_LABEL, "note")
     for offset in range(HISTORY_MONTHS):
         population = settings.population(month - offset)
@@ -222,7 +224,7 @@ def data_tables(dataset: Dataset) -> dict[str, list[list[object]]]:
             )
         ],
         sheets.BENCHMARKS: [
-            [ref, cell_value(b.sn), cell_value(b.eng), cell_value(b.se), b.period]
+            [ref, cell_value(b.sn), cell_value(b.eng), cell_value(b.se), b.period, b.source]
             for ref, b in sorted(dataset.benchmarks.items(), key=lambda item: order[item[0]])
         ],
         sheets.TARGETS: [
