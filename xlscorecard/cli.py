@@ -209,10 +209,10 @@ def benchmarks(
     except ScorecardError as error:
         raise _fail(error) from None
     group = update.neighbours
-    sn = f"and SN as the {average} of the 10 in {group.file}" if group else "SN kept as entered"
+    sn = f" and SN, the {average} of the 10 in {group.file}" if group else "; SN kept as entered"
     click.echo(
         f"Wrote {update.path}: {len(update.updated)} indicators from DfE {year.label} (England, "
-        f"{update.region} {sn}); {update.kept} kept as they were."
+        f"{update.region}{sn}); {update.kept} kept as they were."
     )
     for ref in update.updated:
         new, unit = update.benchmarks[ref], update.units[ref]

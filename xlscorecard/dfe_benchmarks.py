@@ -163,9 +163,12 @@ class Measure:
     filters: tuple[tuple[str, str], ...] = ()
     where: str = "benchmarks.toml"
     line: int | None = None
+    key_lines: tuple[tuple[str, int], ...] = ()
+    """The line of each key of the entry, where known (``line`` is its table's header)."""
 
     def error(self, key: str, message: str) -> DataFileError:
-        return DataFileError(self.where, self.line, key, f"{self.ref}: {message}")
+        line = dict(self.key_lines).get(key, self.line)
+        return DataFileError(self.where, line, key, f"{self.ref}: {message}")
 
 
 @dataclass(frozen=True)

@@ -239,7 +239,8 @@ def _measure(
         kind=Kind(kind) if kind else None,
         filters=tuple((str(name), str(value)) for name, value in filters.items()),
         where=str(path),
-        line=keys.get("file", header),
+        line=header,
+        key_lines=tuple(keys.items()),
     )
 
 
