@@ -373,6 +373,17 @@ def test_a_missing_dfe_file_names_the_mapping_line_and_folder(data_dir, dfe):
     )
 
 
+def test_a_missing_neighbour_file_is_named(data_dir, dfe):
+    (dfe / SN_2025).unlink()
+    assert fails(data_dir, dfe, sn=SN_2025).startswith(f"{dfe / SN_2025}: file not found")
+
+
+def test_average_needs_neighbours(data_dir, dfe):
+    result = run(data_dir, dfe, "--average", "median", sn=None)
+    assert result.exit_code == 2
+    assert "--average goes with --neighbours" in result.output
+
+
 def test_a_missing_column_names_the_mapping_and_the_file_s_columns(data_dir, dfe):
     replace(data_dir / "benchmarks.toml", '"referral_count"', '"referrals"')
     message = fails(data_dir, dfe)
