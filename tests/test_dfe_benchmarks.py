@@ -470,6 +470,7 @@ def test_rows_a_filter_must_tell_apart_are_named(data_dir, dfe):
     )
     message = fails(data_dir, dfe, year="2020-21")
     assert message.startswith(f"{data_dir / 'benchmarks.toml'}, line 1, column 'filter': LAC1: ")
+    assert "has 3 2020-21 rows for England (geographic_level National) (lines 2, 3, 4)" in message
     assert message.endswith(
         "add a filter to say which, e.g. filter = { population_type = 'Children ceasing to be "
         "looked after each year' }"

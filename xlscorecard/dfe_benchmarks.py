@@ -11,11 +11,12 @@ the printed editions' conventions:
 - a percentage is as published (SN: the mean or median of the neighbours' percentages);
 - a rate per 10,000 is as published for a stock, and a twelfth of it for a flow.
 
-Precision: counts are whole numbers (as the sheet shows them; a count benchmark must be whole
-to load), percentages are kept to 0.01 of a point and rates to 0.01, which is exact for a
-published figure and for the mean or median of ten of them (DfE publishes one decimal).
-Halves round up. A suppressed figure (``c``, ``x``, ``z``, ``:``, ``low``) makes its cell the
-word :data:`SUPPRESSED`. Standard library only: files are read by :mod:`xlscorecard.dfe_files`.
+Precision: counts are rounded to whole numbers (the sheet shows them so, and a count benchmark
+must be whole to load); percentages are kept to 0.01 of a point and rates to 0.01, which holds
+a published figure, and the mean or median of ten of them, exactly (DfE publishes at most one
+decimal). Halves round up. A suppressed figure (``c``, ``x``, ``z``, ``:``, ``low``) makes its
+cell the word :data:`SUPPRESSED`. Standard library only: :mod:`xlscorecard.dfe_files` reads
+the files.
 """
 
 from __future__ import annotations
