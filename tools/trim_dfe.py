@@ -30,9 +30,11 @@ TRIMS = {
 def trim(source: Path, target: Path, years: tuple[str, ...] | None) -> int:
     """Copy ``source`` to ``target`` keeping the header and the rows of ``years`` (all if None)."""
     lines = source.read_bytes().splitlines(keepends=True)
-    kept = lines if years is None else [lines[0]] + [
-        line for line in lines[1:] if line.split(b",", 1)[0].decode() in years
-    ]
+    kept = (
+        lines
+        if years is None
+        else [lines[0]] + [line for line in lines[1:] if line.split(b",", 1)[0].decode() in years]
+    )
     target.write_bytes(b"".join(kept))
     return len(kept) - 1
 
