@@ -9,13 +9,16 @@ from pathlib import Path
 import click
 
 from .addin.build import build_addin, install_addin
+from .calc.dfe_benchmarks import Average, Year
 from .errors import ScorecardError
 from .files import workbook_file
+from .files.dfe_tables import update_benchmarks
 from .files.return_file import save_return_file, verify_file
 from .files.template import save_template
 from .jobs.cycle import Outcome
 from .lint import lint_file
 from .model import Month
+from .model.values import show_value
 from .version import __version__
 
 
@@ -137,6 +140,75 @@ def export(workbook: Path, directory: Path) -> None:
     """Write WORKBOOK's data back out as a data directory (the files build reads)."""
     written = workbook_file.export_file(workbook, directory)
     click.echo(f"Wrote {len(written)} files to {directory}.")
+
+
+class YearType(click.ParamType):
+    name = "YYYY-YY"
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None):
+        if isinstance(value, Year):
+            return value
+        try:
+            return Year.parse(str(value))
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+@cli.command()
+@click.argument("data_dir", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--from",
+    "folder",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Folder holding DfE's published tables (EES CSV files) that benchmarks.toml names.",
+)
+@click.option("--year", type=YearType(), required=True, help="Reporting year, e.g. 2018-19.")
+@click.option(
+    "--neighbours",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="DfE statistical neighbour model file; without it the SN figures are kept.",
+)
+@click.option(
+    "--average",
+    type=click.Choice(["mean", "median"]),
+    default="mean",
+    show_default=True,
+    help="How the ten neighbours' figures are averaged.",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the benchmarks here instead of DATA_DIR/benchmarks.csv.",
+)
+def benchmarks(
+    data_dir: Path,
+    folder: Path,
+    year,
+    neighbours: Path | None,
+    average: str,
+    output: Path | None,
+) -> None:
+    """Recompute DATA_DIR's benchmarks from DfE's published tables, as its benchmarks.toml maps
+    them: England, the council's region and its statistical neighbours, with their source.
+    Indicators it does not map keep theirs."""
+    if average != "mean" and neighbours is None:
+        raise click.UsageError("--average goes with --neighbours")
+    update = update_benchmarks(data_dir, folder, year, neighbours, Average(average), output)
+    group = update.neighbours
+    sn = f" and SN, the {average} of the 10 in {group.file}" if group else "; SN kept as entered"
+    click.echo(
+        f"Wrote {update.path}: {len(update.updated)} indicators from DfE {year.label} (England, "
+        f"{update.region}{sn}); {update.kept} kept as they were."
+    )
+    for ref in update.updated:
+        new, unit = update.benchmarks[ref], update.units[ref]
+        figures = [show_value(value, unit) for value in (new.sn, new.eng, new.se)]
+        click.echo(f"  {ref}: SN {figures[0]}, ENG {figures[1]}, {update.region} {figures[2]}")
+    for suppressed in update.suppressed:
+        click.echo(f"Suppressed: {suppressed}")
+    click.echo(f"Dataset note: {update.note}")
 
 
 @cli.command(name="save-return")

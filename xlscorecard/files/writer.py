@@ -13,6 +13,7 @@ from openpyxl.styles import Alignment
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ..calc.dfe_benchmarks import benchmark_note
 from ..calc.figures import polarity_marker
 from ..errors import WorkbookError
 from ..model import Dataset, Month, Polarity
@@ -54,10 +55,20 @@ def build_workbook(dataset: Dataset, month: Month, template: Path | None = None)
     layout = layout_for(dataset)
     write_dataset_sheet(book[SHEET], dataset, month, layout)
     for name, rows in table_rows(dataset, month).items():
+        _add_missing_headers(book[name], sheets.COLUMNS[name])
         write_table(book[name], rows)
     set_properties(book, dataset, month)
     book.active = 0
     return book
+
+
+def _add_missing_headers(sheet: Worksheet, columns: list[str]) -> None:
+    """Name the columns an older template lacks (Benchmarks' ``source``), styled as its others."""
+    for index, name in enumerate(columns, start=1):
+        cell = sheet.cell(1, index)
+        if cell.value is None:
+            cell.value = name
+            cell.style = style_name("table header")
 
 
 def set_properties(book: Workbook, dataset: Dataset, month: Month) -> None:
@@ -78,7 +89,7 @@ def write_dataset_sheet(
 ) -> None:
     """Write the image, then widths, the older months' group, arrows, panes and print area."""
     apply_image(sheet, dataset_image(dataset, month, layout))
-    if dataset.settings.benchmark_note:
+    if benchmark_note(dataset.benchmarks, dataset.settings.benchmark_note):
         first, final = layout.column(Field.SN), layout.column(Field.SE)
         sheet.merge_cells(span(NOTE_ROW, first, NOTE_ROW, final))
         sheet.cell(NOTE_ROW, first).alignment = Alignment(horizontal="center", wrap_text=True)

@@ -60,12 +60,16 @@ class Indicator:
 
 @dataclass(frozen=True)
 class Benchmark:
-    """Comparators for one indicator; each a number or the text ``Local``."""
+    """Comparators for one indicator; each a number or a word (``Local``, ``suppressed``).
+
+    ``source`` says where they come from (``xlscorecard benchmarks`` writes it; blank when typed).
+    """
 
     sn: Value | str
     eng: Value | str
     se: Value | str
     period: str = ""
+    source: str = ""
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,7 @@ INDICATOR_COLUMNS = [
 ]  # fmt: skip
 VALUE_COLUMNS = ["ref", "month", "value", "source"]
 COMMENTARY_COLUMNS = ["ref", "month", "text", "author"]
-BENCHMARK_COLUMNS = ["ref", "sn", "eng", "se", "period"]
+BENCHMARK_COLUMNS = ["ref", "sn", "eng", "se", "period", "source"]
 TARGET_COLUMNS = ["ref", "period", "value"]
 NUMERATOR_SEPARATOR = "+"
 SETTING_KEYS = {
@@ -251,7 +251,9 @@ def parse_benchmarks(table: Table, dataset: Dataset) -> None:
                 raise table.error(line, column, f"{ref}: {exc}") from None
         if ref in dataset.benchmarks:
             raise table.error(line, "ref", f"{ref} is listed twice")
-        dataset.benchmarks[ref] = Benchmark(period=table.text(row, "period"), **parsed)
+        dataset.benchmarks[ref] = Benchmark(
+            period=table.text(row, "period"), source=table.text(row, "source"), **parsed
+        )
 
 
 def parse_targets(table: Table, dataset: Dataset) -> None:
@@ -370,7 +372,7 @@ def dataset_tables(dataset: Dataset) -> dict[str, list[list[object]]]:
             )
         ],
         BENCHMARKS: [
-            [ref, cell_value(b.sn), cell_value(b.eng), cell_value(b.se), b.period]
+            [ref, cell_value(b.sn), cell_value(b.eng), cell_value(b.se), b.period, b.source]
             for ref, b in sorted(dataset.benchmarks.items(), key=lambda item: order[item[0]])
         ],
         TARGETS: [

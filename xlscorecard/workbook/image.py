@@ -11,6 +11,7 @@ import json
 import math
 from dataclasses import dataclass, field
 
+from ..calc.dfe_benchmarks import benchmark_note
 from ..calc.figures import HISTORY_MONTHS, polarity_marker
 from ..model import Dataset, Indicator, Month, Unit
 from ..model.tables import dataset_tables
@@ -110,8 +111,9 @@ def dataset_image(dataset: Dataset, month: Month, layout: DatasetLayout) -> Shee
     image.put(NOTE_ROW, 1, settings.council, "note")
     key = KEY_TEXT.format(threshold=settings.arrow_threshold)
     image.put(TITLE_ROW, layout.month_column(layout.visible_months - 1), key, "note")
-    if settings.benchmark_note:
-        image.put(NOTE_ROW, layout.column(Field.SN), settings.benchmark_note, "note")
+    note = benchmark_note(dataset.benchmarks, settings.benchmark_note)
+    if note:
+        image.put(NOTE_ROW, layout.column(Field.SN), note, "note")
     image.put(POPULATION_ROW, layout.column(Field.NAME), POPULATION_LABEL, "note")
     for offset in range(HISTORY_MONTHS):
         population = settings.population(month - offset)

@@ -34,7 +34,7 @@ WIDTHS: dict[str, list[int]] = {
     INDICATORS: [12, 50, 30, 14, 10, 12, 18, 60, 24, 14],
     HISTORY: [14, 10, 12, 14],
     COMMENTARY: [14, 10, 100, 18],
-    BENCHMARKS: [14, 10, 10, 10, 12],
+    BENCHMARKS: [14, 10, 10, 10, 12, 80],
     TARGETS: [14, 10, 10],
     SETTINGS: [24, 60],
     CHECKS: [9, 7, 12, 12, 40, 9, 16, 22, 70, 40, 30],
