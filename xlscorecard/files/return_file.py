@@ -50,6 +50,7 @@ from ..jobs.official_return import (
 )
 from ..workbook import schema as sheets
 from ..workbook.layout import SHEET, span
+from .cached import write_workbook
 from .identity import now, os_user
 from .libreoffice import LibreOfficeMissing, sheet_pdf
 from .reader import contents_of
@@ -197,7 +198,7 @@ def write_return(plan: ReturnPlan, folder: Path, pdf_maker: PdfMaker = libreoffi
         raise ScorecardError(f"cannot write the return in {folder}: {error}") from None
     try:
         xlsx = scratch / f"{plan.stem}.xlsx"
-        build_return(plan).save(xlsx)
+        write_workbook(build_return(plan), xlsx)
         check = verify_file(xlsx)
         if not check.intact:  # a fault in xlscorecard: nothing is placed
             raise ScorecardError(f"the return did not verify after writing: {check.message}")

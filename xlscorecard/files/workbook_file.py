@@ -3,6 +3,7 @@ write what they return, and save it safely."""
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 from openpyxl.workbook.workbook import Workbook
@@ -16,6 +17,7 @@ from ..workbook import schema as sheets
 from ..workbook.image import checks_rows, dataset_image, input_rules, table_rows
 from ..workbook.layout import SHEET
 from ..workbook.reading import LiveBook, read_book
+from .cached import write_workbook
 from .datadir import load_data_dir, read_csv, write_data_dir
 from .identity import now, os_user
 from .reader import contents_of, open_workbook
@@ -44,7 +46,7 @@ def build_file(data_dir: Path, month: Month, out: Path, template: Path | None = 
             else f"{data_dir} has no figures at all"
         )
     book = build_workbook(dataset, month, template)
-    atomic_write(out, book.save)
+    atomic_write(out, partial(write_workbook, book))
     return len(dataset.indicators)
 
 

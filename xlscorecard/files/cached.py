@@ -1,0 +1,116 @@
+"""Save a workbook as every xlscorecard file is saved: each formula with its cached value.
+
+openpyxl writes a formula cell as ``<f>`` with an empty ``<v>``. :func:`write_workbook` saves
+with openpyxl, then puts into each formula cell's ``<v>`` the value the tested Python calculation
+gives (:func:`xlscorecard.workbook.shown.formula_values`; ``t="str"`` for text), and sets the
+workbook's calculation properties:
+
+- ``calcId`` :data:`CALC_ID`: the values were calculated by the calculation engine of Excel
+  2019, 2021, 2024 and Microsoft 365. Excel compares it with its own when it opens a file: a
+  lower one (openpyxl's default 124519 is Excel 2007's) makes it recalculate every formula and
+  mark the untouched file as changed, so that closing it asks to save;
+- no ``fullCalcOnLoad`` when every formula cell has its value, so Excel trusts them; with it
+  (``1``) when one cannot be vouched for (a typed-over formula, ``12a`` in an input cell), so
+  that Excel recalculates everything rather than show a stale figure.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from pathlib import Path
+from xml.etree import ElementTree
+from xml.sax.saxutils import escape
+
+from openpyxl.workbook.properties import CalcProperties
+from openpyxl.workbook.workbook import Workbook
+
+from ..model.cells import address
+from ..workbook.shown import Shown, formula_values
+from .reader import contents_of
+
+CALC_ID = 191029
+"""The calculation engine id Excel 2019 and later (Microsoft 365 included) write."""
+
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_RELATIONSHIPS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+_FORMULA_CELL = re.compile(
+    r'<c r="(?P<ref>[A-Z]{1,3}[0-9]+)"(?P<attrs>(?: [a-z]+="[^"]*")*)>'
+    r"(?P<f><f>[^<]*</f>)<v(?:\s*/>|></v>)</c>"
+)
+
+
+def write_workbook(workbook: Workbook, target: Path) -> Path:
+    """Save ``workbook`` at ``target`` with its formulas' cached values (see above)."""
+    shown = formula_values(contents_of(workbook, Path(target).name))
+    workbook.calculation = CalcProperties(
+        calcId=CALC_ID, fullCalcOnLoad=True if not shown.complete else None
+    )
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    Path(target).write_bytes(with_cached_values(buffer.getvalue(), shown))
+    return Path(target)
+
+
+def with_cached_values(package: bytes, shown: Shown) -> bytes:
+    """The package with each value of ``shown`` in its formula cell's ``<v>``. Raises
+    AssertionError if a cell to fill is not an openpyxl formula cell (a fault in xlscorecard)."""
+    parts = sheet_parts(package)
+    with zipfile.ZipFile(io.BytesIO(package)) as source:
+        entries = [(info, source.read(info)) for info in source.infolist()]
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info, data in entries:
+            sheet = parts.get(info.filename)
+            if sheet is not None and shown.values.get(sheet):
+                data = _fill(data, sheet, shown.values[sheet])
+            target.writestr(info, data)
+    return out.getvalue()
+
+
+def sheet_parts(package: bytes) -> dict[str, str]:
+    """{zip entry of a worksheet: its sheet's name}, from the workbook part and its links."""
+    with zipfile.ZipFile(io.BytesIO(package)) as source:
+        workbook = ElementTree.fromstring(source.read("xl/workbook.xml"))
+        links = ElementTree.fromstring(source.read("xl/_rels/workbook.xml.rels"))
+    relationships = links.iter(f"{_RELATIONSHIPS}Relationship")
+    targets = {link.get("Id"): link.get("Target", "") for link in relationships}
+    parts = {}
+    for sheet in workbook.iter(f"{_MAIN}sheet"):
+        target = targets.get(sheet.get(_R_ID), "")
+        part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+        parts[part] = sheet.get("name", "")
+    return parts
+
+
+def _fill(xml: bytes, sheet: str, values: dict[tuple[int, int], object]) -> bytes:
+    wanted = {address(row, column): value for (row, column), value in values.items()}
+    done: set[str] = set()
+
+    def fill(match: re.Match) -> str:
+        ref = match.group("ref")
+        if ref not in wanted:
+            return match.group(0)
+        done.add(ref)
+        kind, text = _cached(wanted[ref])
+        attrs = match.group("attrs") + (f' t="{kind}"' if kind else "")
+        return f'<c r="{ref}"{attrs}>{match.group("f")}<v>{text}</v></c>'
+
+    filled = _FORMULA_CELL.sub(fill, xml.decode("utf-8"))
+    missing = sorted(set(wanted) - done)
+    if missing:
+        raise AssertionError(f"{sheet}: no openpyxl formula cell at {', '.join(missing[:5])}")
+    return filled.encode("utf-8")
+
+
+def _cached(value: object) -> tuple[str, str]:
+    """(the cell's ``t``, the text of its ``<v>``) for a formula result."""
+    if isinstance(value, bool):
+        return "b", "1" if value else "0"
+    if isinstance(value, int):
+        return "", str(value)
+    if isinstance(value, float):
+        return "", repr(value)
+    return "str", escape(str(value))
