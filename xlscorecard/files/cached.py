@@ -20,7 +20,6 @@ import io
 import re
 import zipfile
 from pathlib import Path
-from xml.etree import ElementTree
 from xml.sax.saxutils import escape
 
 from openpyxl.workbook.properties import CalcProperties
@@ -28,14 +27,12 @@ from openpyxl.workbook.workbook import Workbook
 
 from ..model.cells import address
 from ..workbook.shown import Shown, formula_values
+from .kept import sheet_parts
 from .reader import contents_of
 
 CALC_ID = 191029
 """The calculation engine id Excel 2019 and later (Microsoft 365 included) write."""
 
-_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-_RELATIONSHIPS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
-_R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 _FORMULA_CELL = re.compile(
     r'<c r="(?P<ref>[A-Z]{1,3}[0-9]+)"(?P<attrs>(?: [a-z]+="[^"]*")*)>'
     r"(?P<f><f>[^<]*</f>)<v(?:\s*/>|></v>)</c>"
@@ -57,8 +54,8 @@ def write_workbook(workbook: Workbook, target: Path) -> Path:
 def with_cached_values(package: bytes, shown: Shown) -> bytes:
     """The package with each value of ``shown`` in its formula cell's ``<v>``. Raises
     AssertionError if a cell to fill is not an openpyxl formula cell (a fault in xlscorecard)."""
-    parts = sheet_parts(package)
     with zipfile.ZipFile(io.BytesIO(package)) as source:
+        parts = {part: name for name, part in sheet_parts(source).items()}
         entries = [(info, source.read(info)) for info in source.infolist()]
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
@@ -68,21 +65,6 @@ def with_cached_values(package: bytes, shown: Shown) -> bytes:
                 data = _fill(data, sheet, shown.values[sheet])
             target.writestr(info, data)
     return out.getvalue()
-
-
-def sheet_parts(package: bytes) -> dict[str, str]:
-    """{zip entry of a worksheet: its sheet's name}, from the workbook part and its links."""
-    with zipfile.ZipFile(io.BytesIO(package)) as source:
-        workbook = ElementTree.fromstring(source.read("xl/workbook.xml"))
-        links = ElementTree.fromstring(source.read("xl/_rels/workbook.xml.rels"))
-    relationships = links.iter(f"{_RELATIONSHIPS}Relationship")
-    targets = {link.get("Id"): link.get("Target", "") for link in relationships}
-    parts = {}
-    for sheet in workbook.iter(f"{_MAIN}sheet"):
-        target = targets.get(sheet.get(_R_ID), "")
-        part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-        parts[part] = sheet.get("name", "")
-    return parts
 
 
 def _fill(xml: bytes, sheet: str, values: dict[tuple[int, int], object]) -> bytes:

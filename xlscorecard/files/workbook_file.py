@@ -20,6 +20,7 @@ from ..workbook.reading import LiveBook, read_book
 from .cached import write_workbook
 from .datadir import load_data_dir, read_csv, write_data_dir
 from .identity import now, os_user
+from .kept import foreign_validations, refuse_if_held
 from .reader import contents_of, open_workbook
 from .safe_write import atomic_write, save_workbook
 from .writer import (
@@ -50,9 +51,14 @@ def build_file(data_dir: Path, month: Month, out: Path, template: Path | None = 
     return len(dataset.indicators)
 
 
-def open_book(path: Path) -> tuple[Workbook, LiveBook]:
-    workbook = open_workbook(path)
-    return workbook, read_book(contents_of(workbook, Path(path).name))
+def open_book(path: Path, writing: bool = True) -> tuple[Workbook, LiveBook]:
+    """The workbook and what it holds; with ``writing``, refused (nothing written) if saving
+    it would lose anything (:mod:`kept`)."""
+    workbook = open_workbook(path, writing)
+    book = read_book(contents_of(workbook, Path(path).name))
+    if writing:
+        refuse_if_held(path, foreign_validations(path, workbook, book))
+    return workbook, book
 
 
 def write_checks(workbook: Workbook, outcome: cycle.Outcome) -> None:
@@ -119,7 +125,7 @@ def write_state(workbook: Workbook, outcome: cycle.Outcome) -> None:
 
 def export_file(path: Path, directory: Path) -> list[Path]:
     """Write the workbook's data (History with the window's figures) as a data directory."""
-    _, book = open_book(path)
+    _, book = open_book(path, writing=False)  # nothing is written to the workbook
     unreadable = [entry for entry in book.entries.values() if entry.problem]
     if unreadable:
         first = unreadable[0]

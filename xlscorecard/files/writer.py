@@ -38,6 +38,7 @@ from ..workbook.layout import (
     letter,
     span,
 )
+from .kept import held, refuse_if_held, refuse_macro_workbook
 from .styles import ArrowFormat, style_name
 from .template import PACKAGE_TEMPLATE
 
@@ -47,6 +48,8 @@ def build_workbook(dataset: Dataset, month: Month, template: Path | None = None)
     path = template or PACKAGE_TEMPLATE
     if not path.exists():
         raise WorkbookError(f"template not found: {path}")
+    refuse_macro_workbook(path)
+    refuse_if_held(path, held(path))  # a council's restyled template: nothing of it is lost
     book = load_workbook(path)
     missing = [name for name in sheets.ORDER if name not in book.sheetnames]
     if missing:
