@@ -12,6 +12,10 @@ workbook's calculation properties:
 - no ``fullCalcOnLoad`` when every formula cell has its value, so Excel trusts them; with it
   (``1``) when one cannot be vouched for (a typed-over formula, ``12a`` in an input cell), so
   that Excel recalculates everything rather than show a stale figure.
+
+It also says how deep each sheet's column groups go (``sheetFormatPr outlineLevelCol``), which
+Excel needs to draw the outline buttons: openpyxl works it out only while writing the columns,
+after it has written ``sheetFormatPr``, so a workbook it opens and saves loses it.
 """
 
 from __future__ import annotations
@@ -45,6 +49,9 @@ def write_workbook(workbook: Workbook, target: Path) -> Path:
     workbook.calculation = CalcProperties(
         calcId=CALC_ID, fullCalcOnLoad=True if not shown.complete else None
     )
+    for sheet in workbook.worksheets:
+        levels = [d.outline_level or 0 for d in sheet.column_dimensions.values()]
+        sheet.column_dimensions.max_outline = max(levels, default=0) or None
     buffer = io.BytesIO()
     workbook.save(buffer)
     Path(target).write_bytes(with_cached_values(buffer.getvalue(), shown))

@@ -117,6 +117,8 @@ def _set_widths(sheet: Worksheet, layout: DatasetLayout) -> None:
         sheet.column_dimensions.group(
             letter(hidden[0]), letter(hidden[-1]), outline_level=1, hidden=True
         )
+        # the column right of a group sums it up (summaryRight) and says it is collapsed
+        sheet.column_dimensions[letter(hidden[-1] + 1)].collapsed = True
     sheet.sheet_properties.outlinePr.summaryRight = True
 
 
