@@ -352,15 +352,22 @@ def test_save_return_refuses_with_the_list_and_writes_nothing(pair, tmp_path):
     assert not (tmp_path / "returns").exists()
 
 
-def test_save_return_saves_the_same_return_as_the_command_line(pair, tmp_path, monkeypatch):
-    """One press: the return and its PDF in Settings' folder (the remote engine has no PDF
-    export, so LibreOffice stands in for Excel's), one write to Audit, one message."""
+@pytest.fixture
+def ready_pair(pair, tmp_path, monkeypatch) -> tuple[Path, Path]:
+    """The pair made ready for their return, the Excel one saving into "excel returns", and
+    the same user and time on both sides."""
     monkeypatch.setattr(excel, "now", lambda: WHEN)
     monkeypatch.setattr(excel, "os_user", lambda: "a.officer")
-    excel_copy, cli_copy = pair
     for path in pair:
         make_ready(path, path)
-    set_return_folder(excel_copy, tmp_path / "excel returns")
+    set_return_folder(pair[0], tmp_path / "excel returns")
+    return pair
+
+
+def test_save_return_saves_the_same_return_as_the_command_line(ready_pair, tmp_path):
+    """One press: the return and its PDF in Settings' folder (the remote engine has no PDF
+    export, so LibreOffice stands in for Excel's), one write to Audit, one message."""
+    excel_copy, cli_copy = ready_pair
     pressed = press(excel_copy, "SaveReturn")
     assert [action["func"] for action in pressed.actions] == ["setValues", "alert"]
     saved = xlsx_return.save_return_file(
@@ -619,18 +626,11 @@ def pdf_text(path: Path) -> str:
     return subprocess.run(command, capture_output=True, text=True, check=True).stdout
 
 
-def test_save_return_prints_its_pdf_in_excel_with_the_structure_lock_in_force(
-    pair, tmp_path, monkeypatch
-):
+def test_save_return_prints_its_pdf_in_excel_with_the_structure_lock_in_force(ready_pair, tmp_path):
     """Save return on the desktop: Excel opens the return's print copy (its Dataset sheet
     alone, not locked) and prints it whole, hiding nothing; the return and its PDF are those
     the command line makes with LibreOffice."""
-    monkeypatch.setattr(excel, "now", lambda: WHEN)
-    monkeypatch.setattr(excel, "os_user", lambda: "a.officer")
-    excel_copy, cli_copy = pair
-    for path in pair:
-        make_ready(path, path)
-    set_return_folder(excel_copy, tmp_path / "excel returns")
+    excel_copy, cli_copy = ready_pair
     desktop = DesktopExcel()
     pressed = press(excel_copy, "SaveReturn", desktop=desktop)
     name = "Children and Families Aug-20"

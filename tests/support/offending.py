@@ -119,6 +119,16 @@ class Package:
             self.parts[extra_name] = data
         return name
 
+    def add_to_workbook(self, element: str, before: str) -> None:
+        """Put ``element`` into the workbook part before its first ``before`` element."""
+        workbook = self.text("xl/workbook.xml")
+        if before not in workbook:
+            before = "<calcPr"
+        workbook = workbook.replace(before, element + before, 1)
+        if 'xmlns:r="' not in workbook.split(">", 1)[0]:
+            workbook = workbook.replace("<workbook ", f'<workbook xmlns:r="{REL}" ', 1)
+        self.parts["xl/workbook.xml"] = workbook.encode()
+
     def save(self, path: Path | None = None) -> Path:
         target = Path(path or self.path)
         with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
@@ -223,12 +233,8 @@ def pivot_cache(path: Path) -> tuple[str, str]:
     rid = package.link(
         "xl/workbook.xml", "pivotCacheDefinition", "pivotCache/pivotCacheDefinition1.xml"
     )
-    workbook = package.text("xl/workbook.xml")
     element = f'<pivotCaches><pivotCache cacheId="1" r:id="{rid}"/></pivotCaches>'
-    workbook = workbook.replace("<calcPr", element + "<calcPr", 1)
-    if 'xmlns:r="' not in workbook.split(">", 1)[0]:
-        workbook = workbook.replace("<workbook ", f'<workbook xmlns:r="{REL}" ', 1)
-    package.parts["xl/workbook.xml"] = workbook.encode()
+    package.add_to_workbook(element, "<calcPr")
     package.save()
     return "a pivot table's data (pivot cache)", name
 
@@ -250,14 +256,8 @@ def external_link(path: Path) -> tuple[str, str]:
         "rIdX1", "rId1"
     ).encode()
     rid = package.link("xl/workbook.xml", "externalLink", "externalLinks/externalLink1.xml")
-    workbook = package.text("xl/workbook.xml")
     element = f'<externalReferences><externalReference r:id="{rid}"/></externalReferences>'
-    workbook = workbook.replace("<definedNames", element + "<definedNames", 1)
-    if "<externalReferences" not in workbook:
-        workbook = workbook.replace("<calcPr", element + "<calcPr", 1)
-    if 'xmlns:r="' not in workbook.split(">", 1)[0]:
-        workbook = workbook.replace("<workbook ", f'<workbook xmlns:r="{REL}" ', 1)
-    package.parts["xl/workbook.xml"] = workbook.encode()
+    package.add_to_workbook(element, "<definedNames")
     package.save()
     return "a link to another workbook", name
 
