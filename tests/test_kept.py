@@ -122,3 +122,27 @@ def test_a_template_with_a_picture_is_refused_before_building(tmp_path):
     CORPUS["picture"](template)
     with pytest.raises(WorkbookError, match="a picture on sheet Dataset"):
         build_workbook(load_data_dir(SAMPLE), Month(2020, 8), template)
+
+
+def test_build_never_writes_an_xlsm(tmp_path):
+    from xlscorecard.errors import ScorecardError
+
+    out = tmp_path / "dataset.xlsm"
+    with pytest.raises(ScorecardError, match=r"writes Excel Workbooks, whose name ends in \.xlsx"):
+        workbook_file.build_file(SAMPLE, Month(2020, 8), out)
+    assert not out.exists() and list(tmp_path.iterdir()) == []
+
+
+def test_a_note_on_a_cell_is_kept_and_passes(ready, tmp_path):
+    """Notes (Excel's comments before threaded ones) are what openpyxl does keep."""
+    from openpyxl.comments import Comment
+
+    from xlscorecard.workbook.layout import SHEET
+
+    path = tmp_path / "dataset.xlsx"
+    shutil.copy(ready, path)
+    book = load_workbook(path)
+    book[SHEET]["B7"].comment = Comment("Definition changed in April.", "a.officer")
+    book.save(path)
+    workbook_file.validate_file(path, backup=False)
+    assert load_workbook(path)[SHEET]["B7"].comment.text == "Definition changed in April."

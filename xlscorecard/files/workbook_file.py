@@ -38,6 +38,11 @@ def build_file(data_dir: Path, month: Month, out: Path, template: Path | None = 
 
     Returns the number of indicators written. Raises a :class:`ScorecardError` subclass.
     """
+    if Path(out).suffix.lower() != ".xlsx":
+        raise ScorecardError(
+            f"cannot build {out}: xlscorecard writes Excel Workbooks, whose name ends in .xlsx "
+            "(Excel refuses a workbook whose name says another format). Name it ....xlsx"
+        )
     dataset = load_data_dir(data_dir)
     if not any(when == month for _, when in dataset.values):
         raise ScorecardError(
