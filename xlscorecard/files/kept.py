@@ -19,9 +19,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.etree import ElementTree
 
+from openpyxl.workbook.workbook import Workbook
+
 from ..errors import WorkbookError
 from ..workbook import schema as sheets
 from ..workbook.layout import SHEET, Field
+from ..workbook.reading import LiveBook
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
@@ -190,7 +193,7 @@ def refuse_macro_workbook(path: Path) -> None:
         )
 
 
-def foreign_validations(path: Path, workbook, book) -> list[Held]:
+def foreign_validations(path: Path, workbook: Workbook, book: LiveBook) -> list[Held]:
     """Data-validation rules xlscorecard did not write: anything but one rule on each input
     cell of the report month and a prompt on each commentary cell of the Dataset sheet (the
     writers replace those; any other would be lost, or left on the wrong cells)."""
