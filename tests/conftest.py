@@ -96,3 +96,36 @@ def official_return(built, tmp_path_factory) -> Path:
     ready = make_ready(built("2020-08"), folder / "dataset.xlsx")
     saved = save_return_file(ready, folder / "returns", backup=False)
     return saved.placed.xlsx
+
+
+@pytest.fixture(scope="session")
+def imported(built, tmp_path_factory) -> Path:
+    """The Aug-20 sample workbook after import_file typed the Aug-20 extract into it."""
+    from tests.support.paths import SAMPLE
+    from xlscorecard.files.workbook_file import import_file
+
+    path = tmp_path_factory.mktemp("imported") / "dataset-2020-08.xlsx"
+    shutil.copy(built("2020-08"), path)
+    import_file(path, SAMPLE / "extracts" / "2020-08.csv", backup=False)
+    return path
+
+
+@pytest.fixture(scope="session")
+def validated(built, tmp_path_factory) -> Path:
+    """The Aug-20 sample workbook after validate_file wrote its findings to Checks."""
+    from xlscorecard.files.workbook_file import validate_file
+
+    path = tmp_path_factory.mktemp("validated") / "dataset-2020-08.xlsx"
+    shutil.copy(built("2020-08"), path)
+    validate_file(path, backup=False)
+    return path
+
+
+@pytest.fixture(scope="session")
+def other_council_built(tmp_path_factory) -> Path:
+    """The other council's sample (tests/fixtures/other_council) built for Sep-22."""
+    from tests.support.paths import OTHER_COUNCIL
+
+    path = tmp_path_factory.mktemp("other") / "other-council-2022-09.xlsx"
+    build(OTHER_COUNCIL, Month(2022, 9), path)
+    return path

@@ -279,17 +279,39 @@ def test_olevba_decodes_the_dispatcher_as_written(built):
     assert modules["ScorecardRibbon"].startswith('Attribute VB_Name = "ScorecardRibbon"\r\n')
 
 
-def test_xlwings_vba_is_still_there_unchanged(built):
+def test_xlwings_vba_is_still_there_unchanged_but_for_the_add_ins_name(built):
+    """xlwings' documented renaming of a custom add-in: PROJECT_NAME and the ribbon module."""
     import xlwings
 
     stock = olevba_modules(stock_addin())
     ours = olevba_modules(built)
-    assert set(ours) == set(stock) | {"ScorecardRibbon"}
+    assert set(ours) == set(stock) - {"RibbonMyAddin"} | {"RibbonXlscorecard", "ScorecardRibbon"}
     for name, source in stock.items():
-        assert ours[name] == source, name
+        if name == "xlwings":
+            source = source.replace(
+                'PROJECT_NAME As String = "myaddin"', 'PROJECT_NAME As String = "xlscorecard"'
+            )
+        if name == "RibbonMyAddin":
+            name, source = "RibbonXlscorecard", source.replace("RibbonMyAddin", "RibbonXlscorecard")
+        # a rewritten module is stored as Office stores one, with CRLF line ends
+        assert ours[name].replace("\r\n", "\n") == source.replace("\r\n", "\n"), name
     assert f'XLWINGS_VERSION As String = "{xlwings.__version__}"' in ours["xlwings"]
-    assert "Sub RunMain(control As IRibbonControl)" in ours["RibbonMyAddin"]
+    assert 'Public Const PROJECT_NAME As String = "xlscorecard"' in ours["xlwings"]
     assert read_addin(built).xlwings_version == xlwings.__version__
+
+
+def test_the_add_in_has_its_own_identity(built):
+    """Not xlwings' quickstart one, which every unrenamed quickstart add-in shares: its VBA
+    project, its settings' name (xlscorecard.conf) and its hidden settings sheet."""
+    streams, _ = read_compound_file(zipped(built, "xl/vbaProject.bin"))
+    project = VbaProject(streams)
+    assert b'Name="xlscorecard"\r\n' in streams["PROJECT"]
+    assert [r.data for r in project.records if r.id == 0x0004] == [b"xlscorecard"]
+    assert "MyAddin" not in streams["PROJECT"].decode("cp1252")
+    assert b"MyAddin" not in streams["PROJECTwm"] and "VBA/RibbonMyAddin" not in streams
+    assert [m.name for m in project.modules if m.name.startswith("Ribbon")] == ["RibbonXlscorecard"]
+    workbook = zipped(built, "xl/workbook.xml").decode()
+    assert re.findall(r'<sheet name="([^"]+)"', workbook) == ["_xlscorecard.conf"]
 
 
 def test_the_vba_project_makes_excel_compile_from_source(built):
@@ -308,18 +330,32 @@ def test_the_vba_project_makes_excel_compile_from_source(built):
 
 
 def test_every_other_part_is_as_xlwings_ships_it(built):
-    """Config sheet (_myaddin.conf), workbook, styles, content types: untouched."""
+    """Config sheet's contents, styles, content types, relationships: untouched (the workbook
+    part only names the config sheet for the add-in)."""
     with zipfile.ZipFile(stock_addin()) as stock, zipfile.ZipFile(built) as ours:
         assert sorted(stock.namelist()) == sorted(ours.namelist())
         changed = {
             name for name in stock.namelist() if stock.read(name) != ours.read(name)
         }  # fmt: skip
-    assert changed == {"customUI/customUI.xml", "xl/vbaProject.bin"}
+        workbook = stock.read("xl/workbook.xml").replace(b"_myaddin.conf", b"_xlscorecard.conf")
+        assert ours.read("xl/workbook.xml") == workbook
+    assert changed == {"customUI/customUI.xml", "xl/vbaProject.bin", "xl/workbook.xml"}
 
 
 def test_the_ribbon_part_is_ours_and_has_its_relationship(built):
+    """An Office 2010 (2009/07) ribbon, linked with the Office 2010 relationship type."""
     assert zipped(built, "customUI/customUI.xml") == CUSTOM_UI.read_bytes()
-    assert has_ribbon_relationship(read_addin(built).root_relationships)
+    namespace = "http://schemas.microsoft.com/office/2009/07/customui"
+    assert f'<customUI xmlns="{namespace}">' in CUSTOM_UI.read_text("utf-8")
+    relationships = read_addin(built).root_relationships
+    assert has_ribbon_relationship(relationships, namespace)
+    assert (
+        "http://schemas.microsoft.com/office/2007/relationships/ui/extensibility",
+        "customUI/customUI.xml",
+    ) in relationships
+    assert not has_ribbon_relationship(
+        relationships, "http://schemas.microsoft.com/office/2006/01/customui"
+    )
     types = zipped(built, "[Content_Types].xml").decode()
     assert "application/vnd.ms-excel.addin.macroEnabled.main+xml" in types
     assert 'Extension="xml" ContentType="application/xml"' in types  # the customUI part's type
@@ -328,7 +364,7 @@ def test_the_ribbon_part_is_ours_and_has_its_relationship(built):
 def test_the_ribbon_has_the_scorecard_buttons(built):
     actions = ribbon_actions(read_addin(built).custom_ui)
     assert actions == {
-        "RefreshMonth": "RibbonMyAddin.RunMain",
+        "RefreshMonth": "ScorecardRibbon.OnButton",
         "Validate": "ScorecardRibbon.OnButton",
         "SaveReturn": "ScorecardRibbon.OnButton",
         "Help": "ScorecardRibbon.OnButton",
@@ -358,7 +394,8 @@ def test_every_macro_python_runs_is_a_sub_of_the_add_in(built):
         signature = re.search(
             rf"Sub {sub}\((.*?)\)\s*$", modules[module].replace(" _\r\n", ""), re.M
         )
-        assert signature and "As Workbook" in signature.group(1), macro
+        # the workbook's name (Windows, Mac) or the Workbook (the remote client) comes first
+        assert signature and signature.group(1).startswith("ByVal book As Variant,"), macro
 
 
 def test_subs_finds_public_and_private_subs_but_not_functions():
@@ -473,7 +510,7 @@ def test_a_button_calling_a_missing_sub_fails_the_build(tmp_path):
     (macros / "customUI.xml").write_text(ui, "utf-8")
     out = tmp_path / ADDIN_NAME
     out.write_bytes(b"the previous add-in")
-    with pytest.raises(AddinError, match=r"Validate -> ScorecardRibbon\.OnClick"):
+    with pytest.raises(AddinError, match=r"RefreshMonth -> ScorecardRibbon\.OnClick"):
         build_addin(out, macros)
     assert out.read_bytes() == b"the previous add-in"  # left as it was
 
@@ -548,3 +585,58 @@ def test_install_refuses_a_renamed_add_in(built, tmp_path):
     renamed.write_bytes(built.read_bytes())
     with pytest.raises(AddinError, match=r"must be named xlscorecard\.xlam"):
         install_addin(renamed, platform="win32")
+
+
+def test_install_copies_the_settings_of_the_old_name_once(
+    built, tmp_path, monkeypatch, no_excel_to_ask
+):
+    """Anyone who set the interpreter in myaddin.conf (the quickstart name the add-in had)
+    keeps it: the file is copied to xlscorecard.conf; the old one stays for other add-ins."""
+    monkeypatch.setenv("APPDATA", str(tmp_path / "AppData" / "Roaming"))
+    monkeypatch.setenv("USERPROFILE", str(tmp_path))
+    old = tmp_path / ".myaddin" / "myaddin.conf"
+    old.parent.mkdir()
+    old.write_text('"INTERPRETER_WIN","C:\\Scorecard\\.venv\\Scripts\\pythonw.exe"\n', "utf-8")
+    installed = install_addin(built, platform="win32")
+    assert installed.settings == tmp_path / ".xlscorecard" / "xlscorecard.conf"
+    assert installed.settings.read_text("utf-8") == old.read_text("utf-8") and old.exists()
+    installed.settings.write_text("edited since", "utf-8")
+    assert install_addin(built, platform="win32").settings is None
+    assert installed.settings.read_text("utf-8") == "edited since"
+
+
+def test_on_a_mac_the_settings_are_copied_within_excels_container(
+    built, tmp_path, monkeypatch, no_excel_to_ask
+):
+    monkeypatch.setenv("HOME", str(tmp_path))
+    container = tmp_path / "Library/Containers/com.microsoft.Excel/Data"
+    container.mkdir(parents=True)
+    (container / "myaddin.conf").write_text('"INTERPRETER_MAC","/usr/bin/python3"\n', "utf-8")
+    installed = install_addin(built, platform="darwin")
+    assert installed.settings == container / "xlscorecard.conf"
+
+
+def test_a_ribbon_in_the_office_2007_namespace_fails_the_build(tmp_path):
+    """The package's ribbon relationship is of the Office 2010 type, which names a 2009/07
+    part: a 2006/01 part would not be the one Excel looks for."""
+    macros = tmp_path / "macros"
+    macros.mkdir()
+    (macros / "ScorecardRibbon.bas").write_text(DISPATCHER.read_text("utf-8"), "utf-8")
+    ui = CUSTOM_UI.read_text("utf-8").replace("2009/07/customui", "2006/01/customui")
+    (macros / "customUI.xml").write_text(ui, "utf-8")
+    with pytest.raises(AddinError, match=r"must be a customUI element in .*2009/07/customui"):
+        build_addin(tmp_path / ADDIN_NAME, macros)
+
+
+def test_every_button_first_says_what_to_do_when_no_workbook_is_open():
+    """RunPython with no active workbook stops at VBA run-time error 91 (with a Debug button):
+    OnButton, which every button calls, shows a plain message instead."""
+    source = DISPATCHER.read_text("utf-8")
+    body = source.split("Public Sub OnButton(control As IRibbonControl)", 1)[1]
+    body = body.split("End Sub", 1)[0]
+    guard, run = body.index("If ActiveWorkbook Is Nothing Then"), body.index("RunPython")
+    assert guard < run
+    assert "MsgBox" in body[guard:run] and "Exit Sub" in body[guard:run]
+    assert set(ribbon_actions(CUSTOM_UI.read_text("utf-8")).values()) == {
+        "ScorecardRibbon.OnButton"
+    }

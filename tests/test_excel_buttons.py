@@ -22,6 +22,7 @@ from tests.support.catalogue import generate_catalogue
 from tests.support.editions import Printed, edition
 from tests.support.harness import (
     MAX_CALLS,
+    DesktopExcel,
     Excel,
     ExcelError,
     payload,
@@ -352,15 +353,22 @@ def test_save_return_refuses_with_the_list_and_writes_nothing(pair, tmp_path):
     assert not (tmp_path / "returns").exists()
 
 
-def test_save_return_saves_the_same_return_as_the_command_line(pair, tmp_path, monkeypatch):
-    """One press: the return and its PDF in Settings' folder (the remote engine has no PDF
-    export, so LibreOffice stands in for Excel's), one write to Audit, one message."""
+@pytest.fixture
+def ready_pair(pair, tmp_path, monkeypatch) -> tuple[Path, Path]:
+    """The pair made ready for their return, the Excel one saving into "excel returns", and
+    the same user and time on both sides."""
     monkeypatch.setattr(excel, "now", lambda: WHEN)
     monkeypatch.setattr(excel, "os_user", lambda: "a.officer")
-    excel_copy, cli_copy = pair
     for path in pair:
         make_ready(path, path)
-    set_return_folder(excel_copy, tmp_path / "excel returns")
+    set_return_folder(pair[0], tmp_path / "excel returns")
+    return pair
+
+
+def test_save_return_saves_the_same_return_as_the_command_line(ready_pair, tmp_path):
+    """One press: the return and its PDF in Settings' folder (the remote engine has no PDF
+    export, so LibreOffice stands in for Excel's), one write to Audit, one message."""
+    excel_copy, cli_copy = ready_pair
     pressed = press(excel_copy, "SaveReturn")
     assert [action["func"] for action in pressed.actions] == ["setValues", "alert"]
     saved = xlsx_return.save_return_file(
@@ -588,3 +596,67 @@ def _agrees(printed: Printed, value: object) -> bool:
     if printed.number is None or not isinstance(value, int | float):
         return False
     return abs(value - printed.number) <= printed.half_step + 1e-9
+
+
+# -- Excel on the desktop: the structure lock, the return's PDF, the protection macros -----------
+def test_a_structure_change_in_a_structure_locked_book_fails_as_in_excel(official_return):
+    """A return is structure-locked: adding, deleting, hiding or moving a sheet is refused."""
+    workbook = load_workbook(official_return)
+    for func in ("addSheet", "sheetDelete", "setSheetVisibility", "setSheetPosition"):
+        with pytest.raises(ExcelError, match="Workbook is protected") as caught:
+            Excel(workbook).apply([{"func": func, "args": [0, "New"], "sheet_position": 1}])
+        assert caught.value.code == 1004
+    working = load_workbook(official_return)
+    working.security = None
+    with pytest.raises(AssertionError, match="cannot apply 'addSheet'"):  # not locked: Excel
+        Excel(working).apply([{"func": "addSheet", "args": [0, "New"]}])  # would; we do not
+
+
+def test_printing_one_sheet_of_the_return_is_refused_as_in_excel(official_return, tmp_path):
+    """xlwings prints one sheet by hiding the others (Sheet.to_pdf), which Excel refuses in a
+    structure-locked book: the way the PDF was printed before."""
+    desktop = DesktopExcel()
+    opened = desktop.app.books.open(str(official_return), read_only=True)
+    with pytest.raises(ExcelError, match="Unable to set the Visible property") as caught:
+        opened.sheets[SHEET].to_pdf(str(tmp_path / "return.pdf"))
+    assert caught.value.code == 1004 and not (tmp_path / "return.pdf").exists()
+
+
+def pdf_text(path: Path) -> str:
+    command = ["pdftotext", "-layout", str(path), "-"]
+    return subprocess.run(command, capture_output=True, text=True, check=True).stdout
+
+
+def test_save_return_prints_its_pdf_in_excel_with_the_structure_lock_in_force(ready_pair, tmp_path):
+    """Save return on the desktop: Excel opens the return's print copy (its Dataset sheet
+    alone, not locked) and prints it whole, hiding nothing; the return and its PDF are those
+    the command line makes with LibreOffice."""
+    excel_copy, cli_copy = ready_pair
+    desktop = DesktopExcel()
+    pressed = press(excel_copy, "SaveReturn", desktop=desktop)
+    name = "Children and Families Aug-20"
+    assert pressed.message.startswith(f"Saved the Aug-20 return in {tmp_path / 'excel returns'}")
+    assert desktop.printed == [(f"{name} (for printing).xlsx", [SHEET])]
+    assert desktop.app.books.impl.open_books == {}  # closed again
+    made = tmp_path / "excel returns" / f"{name}.xlsx"
+    assert sorted(p.name for p in made.parent.iterdir()) == [f"{name}.pdf", f"{name}.xlsx"]
+    assert load_workbook(made).security.lockStructure
+    saved = xlsx_return.save_return_file(
+        cli_copy, tmp_path / "cli returns", backup=False, user="a.officer", when=WHEN
+    )
+    assert differences(made, saved.placed.xlsx) == []
+    assert pdf_text(made.with_suffix(".pdf")) == pdf_text(saved.placed.pdf)
+
+
+def test_on_the_desktop_the_protection_macros_get_the_books_name(built):
+    """Windows' Application.Run and the Mac's run VB macro both pass text as it is; an xw.Book
+    would be handed over as a COM object (Windows) or an AppleScript reference (Mac)."""
+    desktop = DesktopExcel()
+    book = desktop.app.books.open(str(built("2020-08")))
+    xlwings_book.run_macro(book, xlwings_book.UNPROTECT_MACRO, SHEET, "s3cret")
+    xlwings_book.run_macro(book, xlwings_book.PROTECT_MACRO, SHEET, None)
+    assert desktop.macros == [
+        (xlwings_book.UNPROTECT_MACRO, "dataset-2020-08.xlsx", SHEET, "s3cret"),
+        (xlwings_book.PROTECT_MACRO, "dataset-2020-08.xlsx", SHEET),
+    ]
+    assert all(isinstance(arg, str) for macro in desktop.macros for arg in macro)

@@ -342,6 +342,18 @@ def test_lint_reports_a_ribbon_without_its_relationship(tmp_path):
     ]
 
 
+def test_lint_reports_a_ribbon_whose_relationship_names_the_other_namespace(tmp_path):
+    """xlwings' quickstart add-in pairs a 2006/01 ribbon with the Office 2010 relationship."""
+    from xlscorecard.addin.build import stock_addin
+
+    assert [str(p) for p in lint_file(stock_addin())] == [
+        "customUI/customUI.xml customUI: its relationship rId4 is of type "
+        "http://schemas.microsoft.com/office/2007/relationships/ui/extensibility, which names a "
+        "part in the other namespace; http://schemas.microsoft.com/office/2006/01/customui "
+        "needs http://schemas.microsoft.com/office/2006/relationships/ui/extensibility"
+    ]
+
+
 def test_lint_reports_a_data_validation_beyond_the_sheet(small, tmp_path):
     found = lint_after(small, tmp_path, SHEET1, 'sqref="B2:B3" show', 'sqref="B2:B1048577" show')
     assert found == [

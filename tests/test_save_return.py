@@ -146,11 +146,11 @@ def test_force_records_the_override_and_its_reason_in_audit(workbook, tmp_path):
 def test_force_and_reason_on_the_command_line(workbook, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
 
-    def rendered(xlsx: Path, sheet: str, out_dir: Path) -> Path:
+    def rendered(xlsx: Path, target_format: str, out_dir: Path) -> Path:
         fake_pdf(xlsx, out_dir / f"{xlsx.stem}.pdf")
         return out_dir / f"{xlsx.stem}.pdf"
 
-    monkeypatch.setattr(xlsx_return, "sheet_pdf", rendered)
+    monkeypatch.setattr(xlsx_return, "convert", rendered)
     result = CliRunner().invoke(
         cli, ["save-return", "dataset.xlsx", "--force", "--reason", "Deadline today."]
     )

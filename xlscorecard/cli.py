@@ -290,6 +290,10 @@ def addin_install(source: Path | None) -> None:
     click.echo(f"Installed {installed.addin}.")
     if installed.applescript:
         click.echo(f"Copied {installed.applescript} so that the add-in can start Python.")
+    if installed.settings:
+        click.echo(
+            f"Copied the settings of the add-in's old name (myaddin.conf) to {installed.settings}."
+        )
     click.echo("Quit Excel completely and start it again to load the Scorecard tab.")
 
 

@@ -23,8 +23,15 @@ Where the remote engine is kinder than Excel, :class:`Excel` is not:
   percentages, ISO dates and ``yyyy-mm`` months, ``mmm-yy`` labels, TRUE/FALSE) unless it starts
   with an apostrophe, which is dropped and marks the cell as quote-prefixed;
 - writing a non-blank value into the hidden part of a merged area raises 1004;
+- a structure change (adding, deleting, hiding, moving, renaming or copying a sheet) in a
+  structure-locked book (``lockStructure``) raises 1004;
 - reads never see earlier writes (the payload is built once, before the entry point runs);
 - any action this module does not know fails loudly.
+
+Where the remote engine cannot go at all (opening another file, printing it, running a macro
+with the arguments the desktop passes), :class:`DesktopExcel` stands in for Excel on the desktop
+behind xlwings' own ``App``, ``Book`` and ``Sheet`` (so xlwings' code runs unchanged, e.g. its
+``to_pdf``), with the same refusals: hiding a sheet of a structure-locked book raises 1004.
 """
 
 from __future__ import annotations
@@ -158,6 +165,8 @@ class Excel:
 
     def apply(self, actions: list[dict]) -> None:
         for action in actions:
+            if action["func"] in STRUCTURE_CHANGES and structure_locked(self.workbook):
+                raise ExcelError(1004, STRUCTURE_LOCKED, action)
             handler = getattr(self, f"_{action['func']}", None)
             if handler is None:
                 raise UnknownAction(f"the harness cannot apply {action['func']!r}: {action}")
@@ -241,6 +250,18 @@ def _locked(cell) -> bool:
     return bool(cell.protection.locked)
 
 
+STRUCTURE_CHANGES = frozenset(
+    {"addSheet", "sheetDelete", "setSheetVisibility", "setSheetPosition", "setSheetName",
+     "copySheet"}
+)  # fmt: skip
+"""Remote-engine actions that change a book's structure, which a structure lock refuses."""
+STRUCTURE_LOCKED = "Workbook is protected and cannot be changed."
+
+
+def structure_locked(workbook: Workbook) -> bool:
+    return bool(workbook.security is not None and workbook.security.lockStructure)
+
+
 _NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)?(\.\d+)?(E[+-]?\d+)?%?$", re.IGNORECASE)
 _ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2}):(\d{2})(?:\.\d+)?Z?)?$")
 _YEAR_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
@@ -297,23 +318,38 @@ class Pressed:
         return self.alerts[0].prompt
 
 
-def run_entry_point(data: dict, button: str | None = None) -> tuple[list[dict], object, float]:
+def run_entry_point(
+    data: dict, button: str | None = None, desktop: DesktopExcel | None = None
+) -> tuple[list[dict], object, float]:
     """Open ``data`` with the remote engine, mock it as the caller, run the unchanged entry
-    point (``xlscorecard.main()`` or ``xlscorecard.on_button(button)``); return its actions."""
+    point (``xlscorecard.main()`` or ``xlscorecard.on_button(button)``); return its actions.
+    With ``desktop``, the return's PDF is printed as on the desktop, by that Excel."""
+    from xlscorecard.excel import buttons
+
     book = xw.Book(json=data)
     book.set_mock_caller()
+    chooser = buttons._pdf_maker
+    if desktop is not None:
+        buttons._pdf_maker = lambda book: buttons.excel_pdf(desktop.app)
     try:
         start = time.perf_counter()
         returned = xlscorecard.main() if button is None else xlscorecard.on_button(button)
         seconds = time.perf_counter() - start
         actions = copy.deepcopy(book.json()["actions"])
     finally:
+        buttons._pdf_maker = chooser
         del xw.Book._mock_caller
         book.close()
     return actions, returned, seconds
 
 
-def press(path: Path, button: str | None = None, *, formula_values: bool = False) -> Pressed:
+def press(
+    path: Path,
+    button: str | None = None,
+    *,
+    formula_values: bool = False,
+    desktop: DesktopExcel | None = None,
+) -> Pressed:
     """Press a button on the workbook file at ``path`` (None: the stock RunMain button) and
     save what Excel would have made of it (a press that only shows a message leaves the file
     byte for byte as it was). Raises :class:`ExcelError` where Excel would fail; the file is
@@ -321,9 +357,123 @@ def press(path: Path, button: str | None = None, *, formula_values: bool = False
     path = Path(path)
     workbook = load_workbook(path)
     computed = recalculated_values(path) if formula_values else None
-    actions, returned, seconds = run_entry_point(payload(workbook, path.name, computed), button)
+    data = payload(workbook, path.name, computed)
+    actions, returned, seconds = run_entry_point(data, button, desktop)
     excel = Excel(workbook)
     excel.apply(actions)
     if any(action["func"] != "alert" for action in actions):
         workbook.save(path)
     return Pressed(actions, excel.alerts, excel.macros, returned, seconds)
+
+
+# -- 4. Excel on the desktop, where the remote engine cannot go ----------------------------------
+class DesktopExcel:
+    """Excel on Windows or the Mac as xlwings drives it, for what the remote engine cannot do:
+    open a file (read with openpyxl), print it (its visible sheets, rendered by LibreOffice, as
+    ``ExportAsFixedFormat`` prints them) and run a macro (recorded). ``app`` is a real
+    ``xw.App`` over this engine, so xlwings' own code (``Books.open``, ``Book.to_pdf``, ``Sheet.
+    to_pdf``, ``App.macro``) runs unchanged; Excel's refusals are Excel's: hiding a sheet of a
+    structure-locked book raises 1004."""
+
+    def __init__(self) -> None:
+        self.macros: list[tuple[object, ...]] = []
+        self.printed: list[tuple[str, list[str]]] = []  # (book, the sheets printed)
+        self.app = xw.App(impl=_AppImpl(self))
+
+
+class _Engine:
+    name = "excel"
+    type = "desktop"
+
+
+class _AppImpl:
+    engine = _Engine()
+    pid = -1
+
+    def __init__(self, excel: DesktopExcel):
+        self.excel = excel
+        self.books = _BooksImpl(self)
+
+    def run(self, macro: str, args: list) -> None:
+        self.excel.macros.append((macro, *args))
+
+
+class _BooksImpl:
+    def __init__(self, app: _AppImpl):
+        self.app = app
+        self.open_books: dict[str, _BookImpl] = {}
+
+    def __call__(self, name: str) -> _BookImpl:
+        return self.open_books[name]  # KeyError: not open, as xlwings' engines say
+
+    def open(self, fullname, *options) -> _BookImpl:
+        book = _BookImpl(self, Path(fullname))
+        self.open_books[book.name] = book
+        return book
+
+
+class _BookImpl:
+    def __init__(self, books: _BooksImpl, path: Path):
+        self.books, self.app = books, books.app
+        self.fullname, self.name = str(path), path.name
+        self.workbook = load_workbook(path)
+        self.api = self  # what xlwings hands to a macro for an xw.Book: a COM object, not text
+
+    @property
+    def sheets(self) -> _SheetsImpl:
+        return _SheetsImpl(self)
+
+    def to_pdf(self, path: str, quality: str = "standard") -> None:
+        """Print every visible sheet, as Workbook.ExportAsFixedFormat does."""
+        shown = [s.title for s in self.workbook.worksheets if s.sheet_state == "visible"]
+        with tempfile.TemporaryDirectory(prefix="harness-print-") as folder:
+            printed = load_workbook(self.fullname)
+            for other in [name for name in printed.sheetnames if name not in shown]:
+                del printed[other]
+            source = Path(folder) / Path(self.name).with_suffix(".xlsx").name
+            printed.save(source)
+            Path(path).write_bytes(convert(source, "pdf", Path(folder) / "pdf").read_bytes())
+        self.app.excel.printed.append((self.name, shown))
+
+    def close(self) -> None:
+        self.books.open_books.pop(self.name, None)
+
+
+class _SheetsImpl:
+    def __init__(self, book: _BookImpl):
+        self.book = book
+
+    def __iter__(self):
+        for index in range(len(self.book.workbook.worksheets)):
+            yield _SheetImpl(self.book, index + 1)
+
+    def __len__(self) -> int:
+        return len(self.book.workbook.worksheets)
+
+    def __call__(self, name_or_index):
+        names = self.book.workbook.sheetnames
+        index = name_or_index if isinstance(name_or_index, int) else names.index(name_or_index) + 1
+        return _SheetImpl(self.book, index)
+
+
+class _SheetImpl:
+    def __init__(self, book: _BookImpl, index: int):
+        self.book, self.index = book, index
+
+    @property
+    def sheet(self):
+        return self.book.workbook.worksheets[self.index - 1]
+
+    @property
+    def name(self) -> str:
+        return self.sheet.title
+
+    @property
+    def visible(self) -> bool:
+        return self.sheet.sheet_state == "visible"
+
+    @visible.setter
+    def visible(self, value: bool) -> None:
+        if structure_locked(self.book.workbook) and bool(value) != self.visible:
+            raise ExcelError(1004, "Unable to set the Visible property of the Worksheet class")
+        self.sheet.sheet_state = "visible" if value else "hidden"

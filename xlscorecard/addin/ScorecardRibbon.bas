@@ -1,15 +1,23 @@
 Attribute VB_Name = "ScorecardRibbon"
-' VBA of the xlscorecard add-in (source of truth: macros/ScorecardRibbon.bas in the xlscorecard
-' repository; rebuild the add-in with "xlscorecard addin build" after any change, then go
-' through macros/SMOKE_TEST.md in Excel).
+' VBA of the xlscorecard add-in (source of truth: xlscorecard/addin/ScorecardRibbon.bas in the
+' xlscorecard repository; rebuild the add-in with "xlscorecard addin build" after any change,
+' then go through docs/excel-smoke-test.md in Excel).
 Option Explicit
 
-' The ribbon dispatcher. Every Scorecard button but "Refresh month" calls OnButton
-' (customUI.xml: onAction="ScorecardRibbon.OnButton"), which hands the button's id to Python,
+' The ribbon dispatcher. Every Scorecard button calls OnButton (customUI.xml:
+' onAction="ScorecardRibbon.OnButton"), which hands the button's id to Python,
 ' xlscorecard.on_button(id); RunPython (the add-in's xlwings module) runs it with the active
 ' workbook as the caller. Keep it generic: a new button needs an id in customUI.xml and a
-' branch in on_button, not new VBA.
+' branch in on_button, not new VBA. With no workbook open (or only one in Protected View,
+' which is not an active workbook either) RunPython would stop at run-time error 91: say
+' what to do instead.
 Public Sub OnButton(control As IRibbonControl)
+    If ActiveWorkbook Is Nothing Then
+        MsgBox "Open the dataset workbook first, then press the button again." & vbNewLine & _
+            vbNewLine & "If it opened in Protected View, click Enable Editing first.", _
+            vbInformation, "Scorecard"
+        Exit Sub
+    End If
     On Error GoTo Failed
     RunPython "import xlscorecard; xlscorecard.on_button('" & control.Id & "')"
     Exit Sub
@@ -20,18 +28,28 @@ Failed:
         vbCritical, "Scorecard"
 End Sub
 
-' Called from Python (xlscorecard/xlwings_book.py), not from the ribbon: xlwings has no API
+' Called from Python (xlscorecard/excel/blocks.py), not from the ribbon: xlwings has no API
 ' for sheet protection. The Dataset sheet is protected with only the month's input cells
 ' unlocked; Python unprotects it around its writes, then protects it again with the options
-' the workbook was built with (xlsx_writer.protect).
-Public Sub UnprotectSheet(ByVal wb As Workbook, ByVal sheetName As String, _
+' the workbook was built with (xlscorecard/files/writer.py protect). The first argument is the
+' workbook's name (from Python on Windows and the Mac) or the Workbook itself (xlwings' remote
+' client passes it).
+Public Sub UnprotectSheet(ByVal book As Variant, ByVal sheetName As String, _
         Optional ByVal password As String = "")
-    wb.Worksheets(sheetName).Unprotect password
+    BookOf(book).Worksheets(sheetName).Unprotect password
 End Sub
 
-Public Sub ProtectSheet(ByVal wb As Workbook, ByVal sheetName As String, _
+Public Sub ProtectSheet(ByVal book As Variant, ByVal sheetName As String, _
         Optional ByVal password As String = "")
-    wb.Worksheets(sheetName).Protect Password:=password, DrawingObjects:=False, _
+    BookOf(book).Worksheets(sheetName).Protect Password:=password, DrawingObjects:=False, _
         Contents:=True, Scenarios:=False, AllowFormattingColumns:=True, _
         AllowFormattingRows:=True, AllowFiltering:=True
 End Sub
+
+Private Function BookOf(ByVal book As Variant) As Workbook
+    If IsObject(book) Then
+        Set BookOf = book
+    Else
+        Set BookOf = Workbooks(CStr(book))
+    End If
+End Function

@@ -1,17 +1,23 @@
 """The Excel add-in ``xlscorecard.xlam``: build it on any machine, install it where Excel runs.
 
 The add-in is xlwings' own ribbon add-in (what ``xlwings quickstart NAME --addin --ribbon``
-copies) with two changes, both made from the sources in this folder (``xlscorecard/addin/``):
+copies), given its own identity as xlwings documents for a custom add-in ("Renaming your add-in"
+in xlwings' Custom Add-ins guide), with our ribbon and dispatcher, all from the sources in this
+folder (``xlscorecard/addin/``):
 
-- ``customUI/customUI.xml`` is replaced by ``customUI.xml``: the "Scorecard" tab;
-- the standard module ``ScorecardRibbon.bas`` is added to ``xl/vbaProject.bin``: its
-  ``OnButton`` passes the id of the button pressed to ``xlscorecard.on_button``.
+- the VBA project is named ``xlscorecard`` (not ``MyAddin``), xlwings' ``PROJECT_NAME`` is
+  ``xlscorecard`` (so its settings are ``xlscorecard.conf``, not ``myaddin.conf``, and the user
+  file is ``~/.xlscorecard/xlscorecard.conf``), the module ``RibbonMyAddin`` is
+  ``RibbonXlscorecard`` and the hidden settings sheet ``_xlscorecard.conf``: another unrenamed
+  quickstart add-in no longer shares them;
+- ``customUI/customUI.xml`` is replaced by ``customUI.xml``: the "Scorecard" tab, in the Office
+  2010 namespace (2009/07) that the package's relationship type (xlwings' 2007 one) names;
+- the standard module ``ScorecardRibbon.bas`` is added: its ``OnButton`` passes the id of the
+  button pressed to ``xlscorecard.on_button``.
 
-Everything else stays as xlwings ships it: the xlwings VBA module (stamped with the xlwings
-version, which every user's Python xlwings must equal), ``RibbonMyAddin.RunMain`` (runs
-``import xlscorecard; xlscorecard.main()``, the module named after the add-in file, so the file
-must be called ``xlscorecard.xlam``), and the hidden ``_myaddin.conf`` settings sheet. Users'
-data workbooks stay macro-free ``.xlsx``: the ribbon lives in the add-in only.
+Everything else stays as xlwings ships it: the rest of the xlwings VBA module (stamped with the
+xlwings version, which every user's Python xlwings must equal), styles, theme. Users' data
+workbooks stay macro-free ``.xlsx``: the ribbon lives in the add-in only.
 """
 
 from __future__ import annotations
@@ -40,15 +46,30 @@ DISPATCHER_MODULE = "ScorecardRibbon"
 
 CUSTOM_UI_PART = "customUI/customUI.xml"
 VBA_PART = "xl/vbaProject.bin"
+WORKBOOK_PART = "xl/workbook.xml"
 ROOT_RELS = "_rels/.rels"
-CUSTOM_UI_NS = "http://schemas.microsoft.com/office/2006/01/customui"
-# The relationship from the package to its ribbon: xlwings ships the Office 2010 type (which Excel
-# 2010 and later, on Windows and Mac, read); Excel 2007 knew only the 2006 one. Either will do.
-RIBBON_RELATIONSHIPS = (
-    "http://schemas.microsoft.com/office/2007/relationships/ui/extensibility",
-    "http://schemas.microsoft.com/office/2006/relationships/ui/extensibility",
-)
+RIBBON_RELATIONSHIPS = {
+    "http://schemas.microsoft.com/office/2009/07/customui": (
+        "http://schemas.microsoft.com/office/2007/relationships/ui/extensibility"
+    ),
+    "http://schemas.microsoft.com/office/2006/01/customui": (
+        "http://schemas.microsoft.com/office/2006/relationships/ui/extensibility"
+    ),
+}
+"""The package relationship that makes Excel read a ribbon part, by the part's namespace: the
+Office 2010 one (2009/07, Excel 2010 and later on Windows, 2016 and later on the Mac) and the
+Office 2007 one (2006/01). A part whose relationship names the other kind is not the part Excel
+looks for (xlwings' quickstart pairs its 2006/01 part with the 2010 type)."""
+CUSTOM_UI_NS = "http://schemas.microsoft.com/office/2009/07/customui"
+"""The namespace our ribbon is written in: the relationship xlwings ships is of its type."""
 RELATIONSHIPS_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+
+PROJECT_NAME = "xlscorecard"
+"""The add-in's identity: its VBA project's name and xlwings' ``PROJECT_NAME`` (settings)."""
+STOCK_PROJECT = "MyAddin"
+RIBBON_MODULE = ("RibbonMyAddin", "RibbonXlscorecard")
+CONFIG_SHEET = ("_myaddin.conf", f"_{PROJECT_NAME}.conf")
+PROJECT_NAME_LINE = 'Public Const PROJECT_NAME As String = "{}"'
 
 # Zip entries get this fixed time stamp, so a build from the same sources gives the same bytes.
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
@@ -200,14 +221,17 @@ def build_addin(out: Path, macros: Path = SOURCES, stock: Path | None = None) ->
     try:
         streams, clsids = read_compound_file(contents[VBA_PART])
         project = VbaProject(streams)
+        rename_project(project)
         project.set_standard_module(DISPATCHER_MODULE, dispatcher)
         vba = write_compound_file(project.stream_bytes(), clsids)
     except VbaProjectError as error:
         raise AddinError(
-            f"cannot add {DISPATCHER_SOURCE} to xlwings' VBA project: {error}"
+            f"cannot make xlwings' VBA project into the xlscorecard add-in: {error}"
         ) from None
 
-    rels = _with_ribbon_relationship(contents.get(ROOT_RELS, b""))
+    namespace = ElementTree.fromstring(custom_ui.encode("utf-8")).tag[1:].split("}")[0]
+    rels = _with_ribbon_relationship(contents.get(ROOT_RELS, b""), RIBBON_RELATIONSHIPS[namespace])
+    workbook = _renamed_config_sheet(contents.get(WORKBOOK_PART, b""))
     planned = AddinContents(
         custom_ui,
         {module.name: project.module_source(module.name) for module in project.modules},
@@ -218,7 +242,12 @@ def build_addin(out: Path, macros: Path = SOURCES, stock: Path | None = None) ->
         listed = ", ".join(f"{control} -> {action}" for control, action in missing.items())
         raise AddinError(f"the ribbon calls macros the add-in does not have: {listed}")
 
-    replaced = {CUSTOM_UI_PART: custom_ui.encode("utf-8"), VBA_PART: vba, ROOT_RELS: rels}
+    replaced = {
+        CUSTOM_UI_PART: custom_ui.encode("utf-8"),
+        VBA_PART: vba,
+        ROOT_RELS: rels,
+        WORKBOOK_PART: workbook,
+    }
     names = [name for name, _ in parts] + [n for n in replaced if n not in contents]
 
     def write(path: Path) -> None:
@@ -252,29 +281,62 @@ def _check_custom_ui(xml: str) -> None:
         raise AddinError(f"{CUSTOM_UI_SOURCE} must be a customUI element in {CUSTOM_UI_NS}")
 
 
-def has_ribbon_relationship(relationships: list[tuple[str, str]]) -> bool:
-    """Whether the root relationships point Excel at ``customUI/customUI.xml``."""
+def rename_project(project: VbaProject) -> None:
+    """xlwings' documented steps for a custom add-in's identity ("Renaming your add-in"): the
+    project's name, xlwings' PROJECT_NAME, the ribbon callbacks' module."""
+    project.set_project_name(PROJECT_NAME)
+    source = project.module_source("xlwings")
+    stock_line = PROJECT_NAME_LINE.format(STOCK_PROJECT.lower())
+    if source.count(stock_line) != 1:
+        raise VbaProjectError(f"xlwings' VBA module does not say {stock_line} once")
+    project.set_standard_module(
+        "xlwings", source.replace(stock_line, PROJECT_NAME_LINE.format(PROJECT_NAME))
+    )
+    project.rename_standard_module(*RIBBON_MODULE)
+
+
+def _renamed_config_sheet(xml: bytes) -> bytes:
+    """The workbook part with xlwings' hidden settings sheet named for the add-in."""
+    old, new = (f'name="{name}"'.encode() for name in CONFIG_SHEET)
+    if xml.count(old) != 1:
+        raise AddinError(f"xlwings' add-in has no single sheet {CONFIG_SHEET[0]}")
+    return xml.replace(old, new)
+
+
+def has_ribbon_relationship(relationships: list[tuple[str, str]], namespace: str) -> bool:
+    """Whether the root relationships point Excel at ``customUI/customUI.xml`` with the type
+    its namespace calls for."""
     targets = {CUSTOM_UI_PART, "/" + CUSTOM_UI_PART}
-    return any(kind in RIBBON_RELATIONSHIPS and target in targets for kind, target in relationships)
+    wanted = RIBBON_RELATIONSHIPS.get(namespace)
+    return any(kind == wanted and target in targets for kind, target in relationships)
 
 
-def _with_ribbon_relationship(rels: bytes) -> bytes:
-    """The package's root relationships, with the one that makes Excel load the ribbon: Excel
-    ignores a customUI part that has none, silently."""
+def _with_ribbon_relationship(rels: bytes, kind: str) -> bytes:
+    """The package's root relationships, with the one of type ``kind`` that makes Excel load
+    the ribbon: Excel ignores, silently, a customUI part it has no relationship of the right
+    type for. A relationship to the part of another type is given this one."""
     if not rels:
         rels = (
             b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
             b'<Relationships xmlns="' + RELATIONSHIPS_NS.encode() + b'"></Relationships>'
         )
-    if has_ribbon_relationship(_relationships(rels)):
+    for other in RIBBON_RELATIONSHIPS.values():
+        pattern = (
+            rb'Type="'
+            + re.escape(other.encode())
+            + rb'" Target="/?'
+            + re.escape(CUSTOM_UI_PART.encode())
+            + b'"'
+        )
+        rels = re.sub(pattern, f'Type="{kind}" Target="{CUSTOM_UI_PART}"'.encode(), rels)
+    if any(k == kind and t.lstrip("/") == CUSTOM_UI_PART for k, t in _relationships(rels)):
         return rels
     ids = set(re.findall(rb'Id="([^"]+)"', rels))
     number = 1
     while f"rId{number}".encode() in ids:
         number += 1
     relationship = (
-        f'<Relationship Id="rId{number}" Type="{RIBBON_RELATIONSHIPS[0]}" '
-        f'Target="{CUSTOM_UI_PART}" />'
+        f'<Relationship Id="rId{number}" Type="{kind}" Target="{CUSTOM_UI_PART}" />'
     ).encode()
     return rels.replace(b"</Relationships>", relationship + b"</Relationships>")
 
@@ -294,10 +356,43 @@ MAC_STARTUP = (
 MAC_APPLESCRIPTS = ("Library", "Application Scripts", "com.microsoft.Excel")
 
 
+MAC_CONTAINER = ("Library", "Containers", "com.microsoft.Excel", "Data")
+
+
 @dataclass
 class Installed:
     addin: Path
     applescript: Path | None = None
+    settings: Path | None = None
+    """The user settings file copied from the add-in's old (xlwings quickstart) name, if any."""
+
+
+def settings_file(name: str, platform: str = sys.platform) -> Path:
+    """Where xlwings' VBA reads the user settings of an add-in whose PROJECT_NAME is ``name``:
+    ``%USERPROFILE%\\.name\\name.conf`` on Windows, Excel's container on the Mac."""
+    if platform.startswith("win"):
+        profile = os.environ.get("USERPROFILE") or str(Path.home())
+        return Path(profile, f".{name}", f"{name}.conf")
+    return Path.home().joinpath(*MAC_CONTAINER, f"{name}.conf")
+
+
+def migrate_settings(platform: str = sys.platform) -> Path | None:
+    """Copy the settings of the add-in's old name (``myaddin.conf``) to its own
+    (``xlscorecard.conf``) when only the old file exists; the old one stays, for any other
+    quickstart add-in that may still read it. Returns the new file if it copied one."""
+    old = settings_file(STOCK_PROJECT.lower(), platform)
+    new = settings_file(PROJECT_NAME, platform)
+    if new.exists() or not old.is_file():
+        return None
+    try:
+        new.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(old, new)
+    except OSError as error:
+        raise AddinError(
+            f"installed the add-in, but could not copy its settings {old} to {new}: {error}. "
+            "Copy that file there by hand"
+        ) from None
+    return new
 
 
 def xlstart_folder(platform: str = sys.platform) -> Path:
@@ -374,7 +469,7 @@ def install_addin(source: Path | None = None, platform: str = sys.platform) -> I
                 f"installed the add-in, but could not copy {script.name} to {folder}: {error}. "
                 "Run 'xlwings runpython install' instead"
             ) from None
-    return Installed(target, applescript)
+    return Installed(target, applescript, migrate_settings(platform))
 
 
 def _checked_in_addin() -> Path:

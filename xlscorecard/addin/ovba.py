@@ -170,6 +170,7 @@ def compress(data: bytes) -> bytes:
 
 # Record ids used below ([MS-OVBA] 2.3.4.2).
 PROJECTCODEPAGE = 0x0003
+PROJECTNAME = 0x0004
 PROJECTVERSION = 0x0009
 PROJECTMODULES = 0x000F
 TERMINATOR = 0x0010
@@ -373,6 +374,66 @@ class VbaProject:
         self._add_to_project_stream(name)
         self._add_to_project_wm(name)
         self._drop_caches()
+
+    def set_project_name(self, name: str) -> None:
+        """Rename the project (what the VBA editor lists): PROJECTNAME in ``dir`` ([MS-OVBA]
+        2.3.4.2.1.6) and ``Name=`` in PROJECT (2.3.1.5)."""
+        if not _MODULE_NAME.fullmatch(name):
+            raise VbaProjectError(f"{name!r} is not a valid VBA project name")
+        records = [record for record in self.records if record.id == PROJECTNAME]
+        if len(records) != 1:
+            raise VbaProjectError("the dir stream has no single PROJECTNAME record")
+        records[0].data = name.encode(self.encoding)
+        lines = self._project_lines()
+        named = [i for i, line in enumerate(lines) if line.startswith("Name=")]
+        if len(named) != 1:
+            raise VbaProjectError("the PROJECT stream has no single Name= line")
+        lines[named[0]] = f'Name="{name}"'
+        self._set_project_lines(lines)
+        self._drop_caches()
+
+    def rename_standard_module(self, old: str, new: str) -> None:
+        """Rename the standard module ``old`` to ``new``: its records in ``dir``, its stream,
+        its ``Attribute VB_Name``, and its lines in PROJECT and PROJECTwm."""
+        if not _MODULE_NAME.fullmatch(new):
+            raise VbaProjectError(f"{new!r} is not a valid VBA module name")
+        source = self.module_source(old)
+        (module,) = [m for m in self.modules if m.name.lower() == old.lower()]
+        if not module.procedural:
+            raise VbaProjectError(f"{old} is a document or class module, not a standard one")
+        names = {
+            MODULENAME: new.encode(self.encoding),
+            MODULENAME_UNICODE: new.encode("utf-16-le"),
+            MODULESTREAMNAME: new.encode(self.encoding),
+            MODULESTREAMNAME_UNICODE: new.encode("utf-16-le"),
+            MODULEOFFSET: struct.pack("<I", 0),
+        }
+        for record in module.records:
+            record.data = names.get(record.id, record.data)
+        del self.streams[f"VBA/{module.stream_name}"]
+        text = re.sub(r'^Attribute VB_Name = "[^"]*"', f'Attribute VB_Name = "{new}"', source)
+        self.streams[f"VBA/{new}"] = compress(text.encode(self.encoding))
+        lines = self._project_lines()
+        for i, line in enumerate(lines):
+            key, equals, rest = line.partition("=")
+            if equals and key == "Module" and rest == module.name:
+                lines[i] = f"Module={new}"
+            elif equals and key == module.name:
+                lines[i] = f"{new}={rest}"
+        self._set_project_lines(lines)
+        entry = module.name.encode(self.encoding) + b"\0" + module.name.encode("utf-16-le")
+        renamed = new.encode(self.encoding) + b"\0" + new.encode("utf-16-le")
+        wm = self.streams["PROJECTwm"]
+        if wm.count(entry + b"\0\0") != 1:
+            raise VbaProjectError(f"the PROJECTwm stream does not name {module.name} once")
+        self.streams["PROJECTwm"] = wm.replace(entry + b"\0\0", renamed + b"\0\0")
+        self._drop_caches()
+
+    def _project_lines(self) -> list[str]:
+        return self.streams["PROJECT"].decode(self.encoding).split("\r\n")
+
+    def _set_project_lines(self, lines: list[str]) -> None:
+        self.streams["PROJECT"] = "\r\n".join(lines).encode(self.encoding)
 
     def _add_to_project_stream(self, name: str) -> None:
         """PROJECT ([MS-OVBA] 2.3.1): a ``Module=`` line among the module lines, and a window

@@ -250,16 +250,20 @@ def write_blocks(book: xw.Book, blocks: list[Block], password: str | None = None
 
 
 def run_macro(book: xw.Book, macro: str, sheet_name: str, password: str | None) -> None:
-    """Run one of the add-in's VBA Subs ``(wb As Workbook, sheetName, [password])``.
+    """Run one of the add-in's VBA Subs ``(book, sheetName, [password])``, whose first
+    argument is the workbook or its name.
 
-    xlwings' remote client passes the calling workbook as the first argument itself; on the
-    desktop (COM) the book is passed explicitly, so the Sub has one signature on both.
+    On the desktop the book goes by its name (a text, which Windows' ``Application.Run`` and
+    the Mac's ``run VB macro`` both pass as it is): an ``xw.Book`` would be handed over as a
+    COM object on Windows while RunPython waits, and as an AppleScript reference, which VBA
+    cannot use, on the Mac. xlwings' remote client passes the calling Workbook object first
+    itself (its ``runMacro``: ``Application.Run macro, wb, args...``).
     """
     args: list[object] = [sheet_name] + ([password] if password else [])
     if book.app.engine.name == "remote":
         book.app.macro(macro)(*args)
     else:
-        book.app.macro(macro)(book, *args)
+        book.app.macro(macro)(book.name, *args)
 
 
 def alert(book: xw.Book, message: str, critical: bool = False) -> None:

@@ -22,7 +22,6 @@ from ..files.return_file import libreoffice_pdf, write_return
 from ..jobs import cycle
 from ..jobs.official_return import plan_return, return_folder
 from ..version import __version__
-from ..workbook.layout import SHEET
 from ..workbook.reading import read_book
 from .blocks import (
     Block,
@@ -50,6 +49,11 @@ HELP = (
     "checksum) and its PDF in the workbook's folder (or Settings return_folder), and records "
     "it in Audit. It refuses while the month has errors, unanswered queries or big changes "
     "without commentary.\n\n"
+    "Older months: the months before those shown are hidden in a group to their left. The + "
+    "button over the columns does not work while the sheet is protected: select the two "
+    "columns either side of the hidden ones (Outcome and the first month shown), right-click "
+    "a column heading and choose Unhide. Hide them again the same way, or leave them: the "
+    "next Refresh month keeps what you see.\n\n"
     "The guide is in the xlscorecard README and its docs folder: docs/excel-addin.md "
     "(installing and setting up the Scorecard tab), docs/checks.md (what each check means) "
     "and docs/cli.md (the same jobs from the command line)."
@@ -133,25 +137,33 @@ def _folder_of(book: xw.Book) -> Path | None:
 
 
 def _pdf_maker(book: xw.Book):
-    """Excel prints the return's Dataset sheet (``to_pdf``); on the remote engine, which has
-    no PDF export, LibreOffice does (or the message says there is no PDF)."""
+    """Excel prints the return's PDF (:func:`excel_pdf`); on the remote engine, which has no
+    PDF export, LibreOffice does (or the message says there is no PDF)."""
     if book.app.engine.name == "remote":
         return libreoffice_pdf
+    return excel_pdf(book.app)
 
-    def excel_pdf(xlsx: Path, pdf: Path) -> None:
+
+def excel_pdf(app: xw.App):
+    """Print the return's PDF in Excel from its print copy (:func:`print_copy`: the Dataset
+    sheet alone, in a book without the return's structure lock), as a whole book.
+
+    Printing one sheet of the return itself would not do: xlwings prints a sheet by hiding
+    every other one, and Excel refuses to hide a sheet of a structure-locked book. A book of
+    one sheet prints with nothing hidden, the same way on Windows (``ExportAsFixedFormat``)
+    and on the Mac (save as PDF), and from the same copy LibreOffice prints."""
+
+    def make(copy: Path, pdf: Path) -> None:
         try:
-            opened = book.app.books.open(str(xlsx), read_only=True)
+            opened = app.books.open(str(copy), read_only=True)
             try:
-                opened.sheets[SHEET].to_pdf(str(pdf))
+                opened.to_pdf(str(pdf))
             finally:
                 opened.close()
-        except Exception as error:  # e.g. an earlier return of the same name is open
-            raise ScorecardError(
-                f"Excel could not print the return to PDF ({error}). Close any earlier return "
-                "of this month that is open in Excel and try again."
-            ) from None
+        except Exception as error:  # Excel's own message: a full disk, a folder it may not use
+            raise ScorecardError(f"Excel could not print the return to PDF ({error}).") from None
 
-    return excel_pdf
+    return make
 
 
 def show_help(book: xw.Book) -> str:

@@ -12,7 +12,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 
 from ..errors import ScorecardError
 
@@ -75,14 +75,20 @@ def convert(source: Path, target_format: str, out_dir: Path) -> Path:
     return produced
 
 
+def one_sheet(workbook: Path, sheet: str) -> Workbook:
+    """``workbook`` with only ``sheet`` left in it, and no structure lock (openpyxl)."""
+    book = load_workbook(workbook)
+    for other in [name for name in book.sheetnames if name != sheet]:
+        del book[other]
+    book.security = None
+    return book
+
+
 def sheet_pdf(workbook: Path, sheet: str, out_dir: Path) -> Path:
     """Render one sheet of ``workbook`` to PDF (a scratch copy holding only that sheet)."""
     with tempfile.TemporaryDirectory(prefix="xlscorecard-pdf-") as scratch:
-        book = load_workbook(workbook)
-        for other in [name for name in book.sheetnames if name != sheet]:
-            del book[other]
         copy = Path(scratch) / f"{Path(workbook).stem}.xlsx"
-        book.save(copy)
+        one_sheet(workbook, sheet).save(copy)
         pdf = convert(copy, "pdf", Path(scratch) / "pdf")
         out_dir.mkdir(parents=True, exist_ok=True)
         target = out_dir / pdf.name

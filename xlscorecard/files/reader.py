@@ -5,19 +5,24 @@ from __future__ import annotations
 import warnings
 import zipfile
 from pathlib import Path
+from xml.etree import ElementTree
 
 from openpyxl import load_workbook
 from openpyxl.workbook.workbook import Workbook
 
 from ..errors import WorkbookError
 from ..workbook.contents import BookContents
+from .kept import WHAT_TO_DO, held, refuse_if_held, refuse_macro_workbook
 
 
-def open_workbook(path: Path) -> Workbook:
-    """Load ``path`` for reading and rewriting; refuse files that would lose parts if saved."""
+def open_workbook(path: Path, writing: bool = True) -> Workbook:
+    """Load ``path`` for reading and, with ``writing``, rewriting: then refuse a file that
+    would lose parts if saved (:mod:`kept`), before anything is written."""
     path = Path(path)
     if not path.exists():
         raise WorkbookError(f"{path} does not exist")
+    if writing:
+        refuse_macro_workbook(path)
     lock = path.with_name(f"~${path.name}")
     if lock.exists():
         raise WorkbookError(
@@ -25,6 +30,12 @@ def open_workbook(path: Path) -> Workbook:
         )
     if not zipfile.is_zipfile(path):
         raise WorkbookError(f"{path} is not an Excel workbook (.xlsx)")
+    if writing:
+        try:
+            found = held(path)
+        except (KeyError, zipfile.BadZipFile, ElementTree.ParseError) as exc:
+            raise WorkbookError(f"{path} could not be read as a workbook: {exc}") from None
+        refuse_if_held(path, found)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
@@ -32,11 +43,11 @@ def open_workbook(path: Path) -> Workbook:
         except Exception as exc:  # openpyxl raises many kinds for a damaged file
             raise WorkbookError(f"{path} could not be read as a workbook: {exc}") from None
     lost = sorted({str(w.message) for w in caught if "not supported" in str(w.message).lower()})
-    if lost:
+    if lost and writing:
         raise WorkbookError(
-            f"{path} holds parts that would be lost if xlscorecard saved it: "
+            f"{path} holds what xlscorecard would lose if it saved it: "
             + "; ".join(lost)
-            + ". Remove them in Excel (or save a copy without them) and try again."
+            + f" (newer Excel features openpyxl does not read). {WHAT_TO_DO}"
         )
     return book
 

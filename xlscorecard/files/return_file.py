@@ -50,8 +50,9 @@ from ..jobs.official_return import (
 )
 from ..workbook import schema as sheets
 from ..workbook.layout import SHEET, span
+from .cached import write_workbook
 from .identity import now, os_user
-from .libreoffice import LibreOfficeMissing, sheet_pdf
+from .libreoffice import LibreOfficeMissing, convert, one_sheet
 from .reader import contents_of
 from .safe_write import is_read_only, save_workbook
 from .styles import NAMED_STYLES
@@ -60,7 +61,10 @@ from .workbook_file import open_book, write_audit
 from .writer import apply_image, protect, write_dataset_sheet, write_table
 
 PdfMaker = Callable[[Path, Path], None]
-"""Renders the Dataset sheet of the return at the first path as a PDF at the second."""
+"""Prints the return's print copy (:func:`print_copy`) at the first path as a PDF at the
+second: every sheet of it, which is the return's Dataset sheet alone."""
+PRINT_COPY = "{stem} (for printing)"
+"""The print copy's file name (distinct from the return's: Excel opens one book of a name)."""
 
 NO_LIBREOFFICE = (
     "LibreOffice is not installed here, so no PDF was made: open the return in Excel and "
@@ -70,10 +74,19 @@ NO_LIBREOFFICE = (
 TABLE_STYLE = "TableStyleLight1"
 
 
-def libreoffice_pdf(xlsx: Path, pdf: Path) -> None:
-    """The Dataset sheet as LibreOffice prints it (A3 landscape, header row repeated)."""
+def libreoffice_pdf(copy: Path, pdf: Path) -> None:
+    """The print copy as LibreOffice prints it (A3 landscape, header row repeated)."""
     with tempfile.TemporaryDirectory(prefix="xlscorecard-return-pdf-") as scratch:
-        shutil.move(sheet_pdf(xlsx, SHEET, Path(scratch)), pdf)
+        shutil.move(convert(copy, "pdf", Path(scratch)), pdf)
+
+
+def print_copy(xlsx: Path, target: Path) -> Path:
+    """The return's Dataset sheet alone, in a book without its structure lock, with the same
+    print set-up and document properties (title and month in the PDF's metadata): what Excel
+    and LibreOffice alike print the PDF from."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    write_workbook(one_sheet(xlsx, SHEET), target)
+    return target
 
 
 # -- the workbook --------------------------------------------------------------------------
@@ -197,14 +210,15 @@ def write_return(plan: ReturnPlan, folder: Path, pdf_maker: PdfMaker = libreoffi
         raise ScorecardError(f"cannot write the return in {folder}: {error}") from None
     try:
         xlsx = scratch / f"{plan.stem}.xlsx"
-        build_return(plan).save(xlsx)
+        write_workbook(build_return(plan), xlsx)
         check = verify_file(xlsx)
         if not check.intact:  # a fault in xlscorecard: nothing is placed
             raise ScorecardError(f"the return did not verify after writing: {check.message}")
         pdf: Path | None = scratch / f"{plan.stem}.pdf"
         note = ""
+        copy = print_copy(xlsx, scratch / "print" / f"{PRINT_COPY.format(stem=plan.stem)}.xlsx")
         try:
-            pdf_maker(xlsx, pdf)  # type: ignore[arg-type]
+            pdf_maker(copy, pdf)  # type: ignore[arg-type]
         except LibreOfficeMissing:
             pdf, note = None, NO_LIBREOFFICE
         return _place(plan.stem, folder, xlsx, pdf, note, check.found)

@@ -8,11 +8,13 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from openpyxl.workbook.workbook import Workbook
 
 from ..errors import ScorecardError, WorkbookError
+from .cached import write_workbook
 
 
 def backup_path(path: Path) -> Path:
@@ -66,8 +68,9 @@ def is_read_only(path: Path) -> bool:
 
 
 def save_workbook(workbook: Workbook, path: Path, backup: bool = True) -> None:
-    """Save an openpyxl workbook over ``path`` atomically, keeping the previous version."""
-    atomic_write(Path(path), workbook.save, backup=backup)
+    """Save an openpyxl workbook over ``path`` atomically, keeping the previous version, with
+    its formulas' cached values (:func:`write_workbook`)."""
+    atomic_write(Path(path), partial(write_workbook, workbook), backup=backup)
 
 
 def _umask() -> int:

@@ -12,6 +12,7 @@ from openpyxl.formatting.rule import FormatObject, IconSet, Rule
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Protection, Side
 from openpyxl.styles.differential import DifferentialStyle
 
+from ..calc.figures import CHANGE_DECIMALS
 from ..model import Unit
 from ..workbook.style_names import INPUT_STYLE, INPUT_TEXT, UNIT_STYLE
 
@@ -138,18 +139,25 @@ class ArrowFormat:
         """Raise ValueError for a spec Excel would reject or misread; nothing is written first."""
         if self.icons not in ICON_SETS:
             raise ValueError(f"unknown icon set {self.icons!r}; choose from {sorted(ICON_SETS)}")
-        if not 0 < self.threshold < 1:
+        if not 0 < self.threshold < 1 or round(self.threshold, CHANGE_DECIMALS) != self.threshold:
             raise ValueError(
-                f"the arrow threshold must be a fraction in (0, 1), not {self.threshold}"
+                f"the arrow threshold must be a fraction in (0, 1) with at most "
+                f"{CHANGE_DECIMALS} decimals (the precision of % changes), not {self.threshold}"
             )
 
     def icon_rule(self) -> Rule:
+        """Down at -threshold or less, sideways above it, up at +threshold or more.
+
+        The sideways arrow starts half a rounding step above -threshold, reached with ``>=``:
+        % changes are rounded to :data:`CHANGE_DECIMALS`, so no change lies between the two,
+        and the rule means the same to a reader that honours ``gte="0"`` (Excel) and to one
+        that reads every threshold as ``>=`` (LibreOffice)."""
         self.check()
+        half_step = 0.5 * 10.0**-CHANGE_DECIMALS
         values = [
             FormatObject(type="num", val=0),
-            # a fall of exactly the threshold counts as down: sideways starts strictly above it
-            FormatObject(type="num", val=-self.threshold, gte=False),
-            FormatObject(type="num", val=self.threshold, gte=True),
+            FormatObject(type="num", val=round(half_step - self.threshold, CHANGE_DECIMALS + 1)),
+            FormatObject(type="num", val=self.threshold),
         ]
         return Rule(type="iconSet", iconSet=IconSet(iconSet=ICON_SETS[self.icons], cfvo=values))
 

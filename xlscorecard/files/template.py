@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -10,6 +11,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..workbook import schema as sheets
 from ..workbook.layout import HEADER_ROW, SHEET, TITLE_ROW, letter
+from .cached import write_workbook
 from .safe_write import atomic_write
 from .styles import NAMED_STYLES, style_name
 
@@ -65,4 +67,4 @@ def write_table_header(sheet: Worksheet, columns: list[str], widths: list[int]) 
 
 def save_template(path: Path) -> None:
     """Write the template to ``path`` (``xlscorecard template`` calls this), safely."""
-    atomic_write(Path(path), new_template().save)
+    atomic_write(Path(path), partial(write_workbook, new_template()))

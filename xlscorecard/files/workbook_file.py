@@ -3,6 +3,7 @@ write what they return, and save it safely."""
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 from openpyxl.workbook.workbook import Workbook
@@ -16,8 +17,10 @@ from ..workbook import schema as sheets
 from ..workbook.image import checks_rows, dataset_image, input_rules, table_rows
 from ..workbook.layout import SHEET
 from ..workbook.reading import LiveBook, read_book
+from .cached import write_workbook
 from .datadir import load_data_dir, read_csv, write_data_dir
 from .identity import now, os_user
+from .kept import foreign_validations, refuse_if_held
 from .reader import contents_of, open_workbook
 from .safe_write import atomic_write, save_workbook
 from .writer import (
@@ -35,6 +38,11 @@ def build_file(data_dir: Path, month: Month, out: Path, template: Path | None = 
 
     Returns the number of indicators written. Raises a :class:`ScorecardError` subclass.
     """
+    if Path(out).suffix.lower() != ".xlsx":
+        raise ScorecardError(
+            f"cannot build {out}: xlscorecard writes Excel Workbooks, whose name ends in .xlsx "
+            "(Excel refuses a workbook whose name says another format). Name it ....xlsx"
+        )
     dataset = load_data_dir(data_dir)
     if not any(when == month for _, when in dataset.values):
         raise ScorecardError(
@@ -44,13 +52,18 @@ def build_file(data_dir: Path, month: Month, out: Path, template: Path | None = 
             else f"{data_dir} has no figures at all"
         )
     book = build_workbook(dataset, month, template)
-    atomic_write(out, book.save)
+    atomic_write(out, partial(write_workbook, book))
     return len(dataset.indicators)
 
 
-def open_book(path: Path) -> tuple[Workbook, LiveBook]:
-    workbook = open_workbook(path)
-    return workbook, read_book(contents_of(workbook, Path(path).name))
+def open_book(path: Path, writing: bool = True) -> tuple[Workbook, LiveBook]:
+    """The workbook and what it holds; with ``writing``, refused (nothing written) if saving
+    it would lose anything (:mod:`kept`)."""
+    workbook = open_workbook(path, writing)
+    book = read_book(contents_of(workbook, Path(path).name))
+    if writing:
+        refuse_if_held(path, foreign_validations(path, workbook, book))
+    return workbook, book
 
 
 def write_checks(workbook: Workbook, outcome: cycle.Outcome) -> None:
@@ -117,7 +130,7 @@ def write_state(workbook: Workbook, outcome: cycle.Outcome) -> None:
 
 def export_file(path: Path, directory: Path) -> list[Path]:
     """Write the workbook's data (History with the window's figures) as a data directory."""
-    _, book = open_book(path)
+    _, book = open_book(path, writing=False)  # nothing is written to the workbook
     unreadable = [entry for entry in book.entries.values() if entry.problem]
     if unreadable:
         first = unreadable[0]

@@ -39,6 +39,7 @@ from ..workbook.layout import (
     letter,
     span,
 )
+from .kept import held, refuse_if_held, refuse_macro_workbook
 from .styles import ArrowFormat, style_name
 from .template import PACKAGE_TEMPLATE
 
@@ -48,6 +49,8 @@ def build_workbook(dataset: Dataset, month: Month, template: Path | None = None)
     path = template or PACKAGE_TEMPLATE
     if not path.exists():
         raise WorkbookError(f"template not found: {path}")
+    refuse_macro_workbook(path)
+    refuse_if_held(path, held(path))  # a council's restyled template: nothing of it is lost
     book = load_workbook(path)
     missing = [name for name in sheets.ORDER if name not in book.sheetnames]
     if missing:
@@ -125,6 +128,8 @@ def _set_widths(sheet: Worksheet, layout: DatasetLayout) -> None:
         sheet.column_dimensions.group(
             letter(hidden[0]), letter(hidden[-1]), outline_level=1, hidden=True
         )
+        # the column right of a group sums it up (summaryRight) and says it is collapsed
+        sheet.column_dimensions[letter(hidden[-1] + 1)].collapsed = True
     sheet.sheet_properties.outlinePr.summaryRight = True
 
 

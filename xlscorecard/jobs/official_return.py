@@ -18,15 +18,12 @@ import string
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..calc import figures as calc
-from ..calc.figures import HISTORY_MONTHS
 from ..checks import Finding, Severity, Stage, run_rules
 from ..errors import Refused, ScorecardError
-from ..model import NOT_APPLICABLE, Dataset, Indicator, Month, Value
+from ..model import Dataset, Indicator, Month
 from ..model.values import cell_value
 from ..version import __version__
 from ..workbook import schema as sheets
-from ..workbook.formulas import NOT_AVAILABLE, row_formulas
 from ..workbook.image import (
     Cell,
     SheetImage,
@@ -35,8 +32,9 @@ from ..workbook.image import (
     subtitle,
     table_rows,
 )
-from ..workbook.layout import DatasetLayout, Field
+from ..workbook.layout import DatasetLayout
 from ..workbook.reading import LiveBook
+from ..workbook.shown import row_shows
 from .checksum import CHECKSUM_LABEL, SIGNIFICANT, canonical
 from .cycle import tally
 
@@ -210,28 +208,11 @@ def saved_row(stamp: Stamp, file_name: str, digest: str, pdf: str | None, note: 
 
 # -- the return's Dataset sheet ----------------------------------------------------------------
 def derived_values(dataset: Dataset, indicator: Indicator, month: Month, layout: DatasetLayout):
-    """What each formula cell of an indicator's row shows, by column, from :mod:`calc`:
-    the same blank, ``-`` and ``n/a`` as the formulas."""
-    row = calc.report_row(dataset, indicator, month)
-    values: dict[int, object] = {}
-    for column in row_formulas(layout, indicator):
-        if column == layout.column(Field.CHANGE_PREVIOUS):
-            value = _or(row.from_previous.value, NOT_AVAILABLE)
-        elif column == layout.column(Field.CHANGE_YEAR):
-            value = _or(row.from_last_year.value, NOT_AVAILABLE)
-        elif column == layout.column(Field.AVERAGE):
-            value = _or(row.average, NOT_APPLICABLE)
-        elif column == layout.column(Field.MAXIMUM):
-            value = _or(row.maximum, NOT_APPLICABLE)
-        else:
-            offset = HISTORY_MONTHS - 1 - layout.month_columns.index(column)
-            value = cell_value(calc.figure(dataset, indicator.ref, month - offset))
-        values[column] = stored(value)
-    return values
-
-
-def _or(value: Value, instead: str) -> object:
-    return instead if value is None else cell_value(value)
+    """What each formula cell of an indicator's row shows (:func:`row_shows`), as stored."""
+    return {
+        column: stored(value)
+        for column, value in row_shows(dataset, indicator, month, layout).items()
+    }
 
 
 def stored(value: object) -> object:

@@ -29,16 +29,19 @@ from ..errors import ScorecardError
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 PACKAGE_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
 DOCUMENT_RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-CUSTOM_UI_NAMESPACES = (
-    "http://schemas.microsoft.com/office/2006/01/customui",
-    "http://schemas.microsoft.com/office/2009/07/customui",
-)
-# The package relationship that makes Office load a ribbon (2006: customUI.xml for Office 2007;
-# 2007: customUI14.xml for Office 2010 and later, which also reads the 2006 namespace).
-CUSTOM_UI_RELATIONSHIPS = (
-    "http://schemas.microsoft.com/office/2006/relationships/ui/extensibility",
-    "http://schemas.microsoft.com/office/2007/relationships/ui/extensibility",
-)
+# The package relationship that makes Office load a ribbon, by the ribbon part's namespace: the
+# 2006 type for a 2006/01 part (Office 2007's customUI.xml), the 2007 type for a 2009/07 part
+# (Office 2010's customUI14.xml).
+CUSTOM_UI_PAIRS = {
+    "http://schemas.microsoft.com/office/2006/01/customui": (
+        "http://schemas.microsoft.com/office/2006/relationships/ui/extensibility"
+    ),
+    "http://schemas.microsoft.com/office/2009/07/customui": (
+        "http://schemas.microsoft.com/office/2007/relationships/ui/extensibility"
+    ),
+}
+CUSTOM_UI_NAMESPACES = tuple(CUSTOM_UI_PAIRS)
+CUSTOM_UI_RELATIONSHIPS = tuple(CUSTOM_UI_PAIRS.values())
 
 MAX_ROWS = 1_048_576
 MAX_COLUMNS = 16_384
@@ -554,11 +557,20 @@ def check_custom_ui(package: Package) -> Problems:
         if relationship.target not in package.parts:
             message = f"points at {relationship.target}, which is not in the package"
             yield LintProblem("_rels/.rels", f"ribbon relationship {relationship.id}", message)
-    targets = {relationship.target for relationship in ribbons}
+    targets = {relationship.target: relationship for relationship in ribbons}
     for part, data in package.parts.items():
-        is_ribbon = part.endswith(".xml") and _root_namespace(data) in CUSTOM_UI_NAMESPACES
-        if is_ribbon and part not in targets:
+        namespace = _root_namespace(data) if part.endswith(".xml") else None
+        if namespace not in CUSTOM_UI_PAIRS:
+            continue
+        if part not in targets:
             yield LintProblem(part, "customUI", "no ribbon relationship in _rels/.rels reaches it")
+        elif targets[part].type != CUSTOM_UI_PAIRS[namespace]:
+            message = (
+                f"its relationship {targets[part].id} is of type {targets[part].type}, which "
+                f"names a part in the other namespace; {namespace} needs "
+                f"{CUSTOM_UI_PAIRS[namespace]}"
+            )
+            yield LintProblem(part, "customUI", message)
 
 
 def _root_namespace(data: bytes) -> str | None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from ..calc.dfe_benchmarks import benchmark_note
 from ..calc.figures import HISTORY_MONTHS, polarity_marker
-from ..model import Dataset, Indicator, Month, Unit
+from ..model import NOT_APPLICABLE, Dataset, Indicator, Month, Unit
 from ..model.tables import dataset_tables
 from ..model.values import cell_value
 from . import formulas as sheet_formulas
@@ -268,10 +268,21 @@ class InputRule:
 
 
 _ALLOWED = {
-    Unit.COUNT: ("AND(ISNUMBER({c}),{c}>=0,{c}=INT({c}))", "a whole number of 0 or more"),
-    Unit.PERCENT: ("AND(ISNUMBER({c}),{c}>=0,{c}<=1)", "a percentage from 0% to 100%"),
-    Unit.RATE: ("AND(ISNUMBER({c}),{c}>=0)", "a rate of 0 or more"),
+    Unit.COUNT: ("AND({c}>=0,{c}=INT({c}))", "a whole number of 0 or more"),
+    Unit.PERCENT: ("AND({c}>=0,{c}<=1)", "a percentage from 0% to 100%"),
+    Unit.RATE: ("{c}>=0", "a rate of 0 or more"),
 }
+"""What a number typed into an input cell must be, by unit (checked only for numbers)."""
+
+
+def allowed_entry(cell: str, unit: Unit) -> str:
+    """The validation formula of an input cell: a number as its unit allows, or ``-``.
+
+    Excel's AND and OR evaluate every argument and pass an error on, so the number test
+    must not see text (``INT("-")`` is ``#VALUE!``, which refuses the entry): IF, which
+    evaluates only the branch it takes, keeps the two apart."""
+    check = _ALLOWED[unit][0].format(c=cell)
+    return f'IF(ISNUMBER({cell}),{check},{cell}="{NOT_APPLICABLE}")'
 
 
 def input_rules(dataset: Dataset, layout: DatasetLayout) -> list[InputRule]:
@@ -283,11 +294,11 @@ def input_rules(dataset: Dataset, layout: DatasetLayout) -> list[InputRule]:
         title = indicator.ref[:32]
         if not indicator.is_derived:
             cell = layout.month_cell(indicator.ref, 0)
-            check, words = _ALLOWED[indicator.unit]
+            words = _ALLOWED[indicator.unit][1]
             rules.append(
                 InputRule(
                     cell=cell,
-                    formula=f'OR({cell}="-",{check.format(c=cell)})',
+                    formula=allowed_entry(cell, indicator.unit),
                     prompt_title=title,
                     prompt=f"{indicator.name[:150]}: type this month's figure, {words}, or - if "
                     "it does not apply.",

@@ -55,5 +55,12 @@ FORMAT_KEY = "xlscorecard_format"
 FORMAT_VERSION = "1"
 """Written to Settings so a workbook can be recognised as an xlscorecard workbook."""
 
+TRENDS = "Trends"
+CHART_SHEETS = frozenset({TRENDS})
+"""Sheets whose charts xlscorecard itself draws, and redraws on every save (the statistical
+process control charts, one per indicator): a chart there is the project's own and passes
+:func:`xlscorecard.files.kept.held`; a chart on any other sheet is a user's, which openpyxl
+would not keep, and the workbook is refused."""
+
 PASSWORD_KEY = "protection_password"
 """Settings key: the password of the sheets' protection (none by default)."""

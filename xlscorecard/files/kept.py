@@ -1,0 +1,216 @@
+"""What a workbook holds that openpyxl would drop if xlscorecard saved it: found before anything is
+written, so that the command can refuse and change nothing.
+
+openpyxl keeps cells, styles, formats, comments, tables, names, validation and conditional
+formats it knows, and the charts on :data:`schema.CHART_SHEETS` (which xlscorecard redraws on
+every save). It drops, or rewrites so that they are no longer what the user made: pictures, text
+boxes, shapes and other charts; VBA; pivot tables; links to other workbooks; threaded comments;
+embedded objects, controls, slicers, data connections and pictures in cells; newer Excel features
+held in extensions (it warns "... not supported"); and a data-validation rule someone added would
+be lost or left on the wrong cells when xlscorecard rewrites the sheet. :func:`held` lists them,
+with the sheet and the part of the file each is in.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from xml.etree import ElementTree
+
+from openpyxl.workbook.workbook import Workbook
+
+from ..errors import WorkbookError
+from ..workbook import schema as sheets
+from ..workbook.layout import SHEET, Field
+from ..workbook.reading import LiveBook
+
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+_XDR = "{http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing}"
+_A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+_MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+CHART_URI = "http://schemas.openxmlformats.org/drawingml/2006/chart"
+
+MACRO_SUFFIXES = {".xlsm", ".xltm", ".xlam", ".xlsb"}
+
+PARTS = {
+    "xl/vbaProject.bin": "VBA macros",
+    "xl/pivotTables/": "a pivot table",
+    "xl/pivotCache/": "a pivot table's data (pivot cache)",
+    "xl/externalLinks/": "a link to another workbook",
+    "xl/threadedComments/": "a threaded comment",
+    "xl/persons/": "the people of threaded comments",
+    "xl/embeddings/": "an embedded object",
+    "xl/activeX/": "an ActiveX control",
+    "xl/ctrlProps/": "a form control",
+    "xl/slicers/": "a slicer",
+    "xl/slicerCaches/": "a slicer",
+    "xl/timelines/": "a timeline",
+    "xl/timelineCaches/": "a timeline",
+    "xl/connections.xml": "a data connection",
+    "xl/queryTables/": "a query table",
+    "xl/richData/": "a picture in a cell, or a data type",
+    "xl/chartsheets/": "a chart sheet",
+    "xl/dialogsheets/": "a dialog sheet",
+    "xl/macrosheets/": "an Excel 4 macro sheet",
+}
+"""Parts of a package that openpyxl does not keep, by path or folder, and what they are."""
+
+WHAT_TO_DO = (
+    "Nothing was changed. Remove them in Excel, or keep them in a separate workbook that "
+    "refers to this one, then try again."
+)
+
+
+@dataclass(frozen=True)
+class Held:
+    """One thing openpyxl would drop: what it is, the sheet it is on (if any), its part."""
+
+    what: str
+    sheet: str
+    part: str
+
+    def __str__(self) -> str:
+        on = f" on sheet {self.sheet}" if self.sheet else ""
+        return f"{self.what}{on} ({self.part})"
+
+
+def held(path: Path) -> list[Held]:
+    """Everything in the package at ``path`` that openpyxl would drop (see above)."""
+    with zipfile.ZipFile(path) as package:
+        names = package.namelist()
+        owners = _owners(package, names)
+        found = []
+        for name in names:
+            for prefix, what in PARTS.items():
+                if name == prefix or (prefix.endswith("/") and name.startswith(prefix)):
+                    if "/_rels/" not in name:
+                        found.append(Held(what, owners.get(name, ""), name))
+                    break
+            else:
+                if (
+                    name.startswith("xl/drawings/")
+                    and name.endswith(".xml")
+                    and "/_rels/" not in name
+                ):
+                    sheet = owners.get(name, "")
+                    found += _drawing(package.read(name), sheet, name)
+    return found
+
+
+def sheet_parts(package: zipfile.ZipFile) -> dict[str, str]:
+    """{sheet name: the part holding the sheet}, from the workbook part and its links."""
+    workbook = ElementTree.fromstring(package.read("xl/workbook.xml"))
+    links = _links(package, "xl/workbook.xml", package.namelist())
+    return {
+        sheet.get("name", ""): links.get(sheet.get(_R_ID) or "", "")
+        for sheet in workbook.iter(f"{_MAIN}sheet")
+    }
+
+
+def _owners(package: zipfile.ZipFile, names: list[str]) -> dict[str, str]:
+    """{part: the name of the sheet that links to it}, for the parts sheets link to."""
+    owners = {}
+    for sheet, part in sheet_parts(package).items():
+        for target in _links(package, part, names).values():
+            owners[target] = sheet
+    return owners
+
+
+def _links(package: zipfile.ZipFile, part: str, names: list[str]) -> dict[str, str]:
+    """{relationship id: the part it points at} of one part of the package."""
+    folder, file = posixpath.split(part)
+    rels = posixpath.join(folder, "_rels", f"{file}.rels")
+    if rels not in names:
+        return {}
+    found = {}
+    for link in ElementTree.fromstring(package.read(rels)).iter(f"{_REL}Relationship"):
+        if link.get("TargetMode") == "External":
+            continue
+        target = link.get("Target", "")
+        resolved = target.lstrip("/") if target.startswith("/") else posixpath.join(folder, target)
+        found[link.get("Id", "")] = posixpath.normpath(resolved)
+    return found
+
+
+def _drawing(xml: bytes, sheet: str, part: str) -> list[Held]:
+    """What a drawing part holds: charts pass on the sheets xlscorecard draws charts on."""
+    found = []
+    for anchor in ElementTree.fromstring(xml):
+        for item in anchor:
+            what = _drawn(item)
+            if what is None:
+                continue
+            if what == "a chart" and sheet in sheets.CHART_SHEETS:
+                continue
+            found.append(Held(what, sheet, part))
+    return found
+
+
+def _drawn(item: ElementTree.Element) -> str | None:
+    """What one drawing object is, or None for an anchor's position elements."""
+    tag = item.tag
+    if tag == f"{_XDR}pic":
+        return "a picture"
+    if tag == f"{_XDR}sp":
+        return "a text box" if item.find(f"{_XDR}txBody") is not None else "a shape"
+    if tag == f"{_XDR}grpSp":
+        return "a group of shapes"
+    if tag == f"{_XDR}cxnSp":
+        return "a line or connector"
+    if tag == f"{_XDR}contentPart":
+        return "ink"
+    if tag == f"{_MC}AlternateContent":
+        return "an object of a newer Excel (a slicer, a control or a new kind of chart)"
+    if tag == f"{_XDR}graphicFrame":
+        data = item.find(f"{_A}graphic/{_A}graphicData")
+        uri = data.get("uri", "") if data is not None else ""
+        return "a chart" if uri == CHART_URI else "a SmartArt graphic or other object"
+    return None
+
+
+def refuse_if_held(path: Path, found: list[Held]) -> None:
+    """Raise :class:`WorkbookError` naming each thing that would be lost, and what to do."""
+    if found:
+        listed = "; ".join(dict.fromkeys(str(item) for item in found))
+        raise WorkbookError(
+            f"{path} holds what xlscorecard would lose if it saved it: {listed}. {WHAT_TO_DO}"
+        )
+
+
+def refuse_macro_workbook(path: Path) -> None:
+    """An ``.xlsm`` (or other macro-enabled or binary) workbook is never saved as ``.xlsx``."""
+    suffix = Path(path).suffix.lower()
+    if suffix in MACRO_SUFFIXES:
+        raise WorkbookError(
+            f"{path} is a macro-enabled or binary workbook ({suffix}): xlscorecard saves only "
+            "Excel Workbooks (.xlsx), which hold no macros, so its VBA would be lost. Nothing "
+            "was changed. Keep the macros in a separate workbook, save this one as an Excel "
+            "Workbook (.xlsx) with File > Save As, and use that."
+        )
+
+
+def foreign_validations(path: Path, workbook: Workbook, book: LiveBook) -> list[Held]:
+    """Data-validation rules xlscorecard did not write: anything but one rule on each input
+    cell of the report month and a prompt on each commentary cell of the Dataset sheet (the
+    writers replace those; any other would be lost, or left on the wrong cells)."""
+    layout, indicators = book.layout, book.dataset.indicators
+    inputs = {layout.month_cell(item.ref, 0) for item in indicators if not item.is_derived}
+    prompts = {layout.cell(item.ref, Field.COMMENTARY) for item in indicators}
+    with zipfile.ZipFile(path) as package:
+        parts = sheet_parts(package)
+    found = []
+    for sheet in workbook.worksheets:
+        for rule in sheet.data_validations.dataValidation:
+            cells = str(rule.sqref)
+            ours = sheet.title == SHEET and (
+                (cells in inputs and rule.type == "custom")
+                or (cells in prompts and rule.type is None and rule.formula1 is None)
+            )
+            if not ours:
+                what = f"a data-validation rule someone added ({cells})"
+                found.append(Held(what, sheet.title, parts.get(sheet.title, "")))
+    return found
