@@ -118,6 +118,7 @@ def test_refresh_month_gives_the_same_workbook_as_the_command_line(pair, layout)
     audit = list(load_workbook(excel_copy)[sheets.AUDIT].iter_rows(min_row=2, values_only=True))
     assert [row[2:5] for row in audit] == [
         ("correction", "M1", "2020-07"),
+        ("not returned", None, "2020-08"),
         ("refresh", None, "2020-09"),
     ]
 
@@ -322,7 +323,7 @@ def test_validate_keeps_the_reasons_given_on_checks(pair, layout):
     row[9].value = "Confirmed with MASH: a data cleanse."
     book.save(excel_copy)
     pressed = press(excel_copy, "Validate")
-    assert "query" not in pressed.message
+    assert "6 queries to answer on Checks (1 query answered)." in pressed.message
     again = load_workbook(excel_copy)[sheets.CHECKS]
     assert any(r[9] == "Confirmed with MASH: a data cleanse." for r in again.values)
 
@@ -344,7 +345,7 @@ def test_save_return_refuses_with_the_list_and_writes_nothing(pair, tmp_path):
     assert pressed.alerts[0].mode == "critical"
     assert pressed.message.startswith(
         "Cannot save the Aug-20 return until these are resolved (nothing was saved): "
-        "3 comments to write, 5 queries to answer on Checks."
+        "3 comments to write on Dataset; 5 queries to answer on Checks."
     )
     assert pressed.message.count("ERROR C402") == 3 and pressed.message.count("QUERY P302") == 5
     assert excel_copy.read_bytes() == before
@@ -353,7 +354,8 @@ def test_save_return_refuses_with_the_list_and_writes_nothing(pair, tmp_path):
 
 def test_save_return_saves_the_same_return_as_the_command_line(pair, tmp_path, monkeypatch):
     """One press: the return and its PDF in Settings' folder (the remote engine has no PDF
-    export, so LibreOffice stands in for Excel's), one write to Audit, one message."""
+    export, so LibreOffice stands in for Excel's), the reasons typed on Checks kept on Answers,
+    one write to Audit, one message."""
     monkeypatch.setattr(excel, "now", lambda: WHEN)
     monkeypatch.setattr(excel, "os_user", lambda: "a.officer")
     excel_copy, cli_copy = pair
@@ -361,7 +363,7 @@ def test_save_return_saves_the_same_return_as_the_command_line(pair, tmp_path, m
         make_ready(path, path)
     set_return_folder(excel_copy, tmp_path / "excel returns")
     pressed = press(excel_copy, "SaveReturn")
-    assert [action["func"] for action in pressed.actions] == ["setValues", "alert"]
+    assert [action["func"] for action in pressed.actions] == ["setValues", "setValues", "alert"]
     saved = xlsx_return.save_return_file(
         cli_copy, tmp_path / "cli returns", backup=False, user="a.officer", when=WHEN
     )

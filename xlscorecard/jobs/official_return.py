@@ -18,27 +18,19 @@ import string
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..calc import figures as calc
-from ..calc.figures import HISTORY_MONTHS
 from ..checks import Finding, Severity, Stage, run_rules
+from ..checks.answers import answer_for, checks_rows
 from ..errors import Refused, ScorecardError
-from ..model import NOT_APPLICABLE, Dataset, Indicator, Month, Value
+from ..model import Answer, Dataset, Indicator, Month
 from ..model.values import cell_value
 from ..version import __version__
 from ..workbook import schema as sheets
-from ..workbook.formulas import NOT_AVAILABLE, row_formulas
-from ..workbook.image import (
-    Cell,
-    SheetImage,
-    checks_rows,
-    dataset_image,
-    subtitle,
-    table_rows,
-)
-from ..workbook.layout import DatasetLayout, Field
+from ..workbook.image import Cell, SheetImage, dataset_image, subtitle, table_rows
+from ..workbook.layout import DatasetLayout
 from ..workbook.reading import LiveBook
+from ..workbook.results import formula_results
 from .checksum import CHECKSUM_LABEL, SIGNIFICANT, canonical
-from .cycle import tally
+from .cycle import counts, keep_typed, tally
 
 FILE_NAME_KEY = "return_file_name"
 """Settings key: the return's file name, without ``.xlsx``: ``{title} {month}`` by default."""
@@ -64,21 +56,21 @@ FORCED = "return forced"
 BLOCK_TITLE = "Official return"
 CHECKSUM_NOTE = (
     "The SHA-256 is of every cell of every sheet of this file except the one holding it; "
-    "`xlscorecard verify` recomputes it."
+    "the command xlscorecard verify recomputes it."
 )
 
 _BAD_FILE_CHARACTERS = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 
 
 # -- what blocks a return -------------------------------------------------------------------
-def blocking(findings: list[Finding], answers: dict[str, str]) -> list[Finding]:
+def blocking(findings: list[Finding], answers: dict[str, Answer]) -> list[Finding]:
     """Errors (at the return stage a big change without commentary is one) and queries
     without a reason on Checks."""
     return [
         finding
         for finding in findings
         if finding.severity is Severity.ERROR
-        or (finding.severity is Severity.QUERY and finding.key not in answers)
+        or (finding.severity is Severity.QUERY and answer_for(finding, answers) is None)
     ]
 
 
@@ -145,7 +137,14 @@ class ReturnPlan:
     tables: dict[str, list[list[object]]]
     """The supporting sheets' rows below their header, by sheet name."""
     audit: list[list[object]] = field(default_factory=list)
-    """Rows the working workbook's Audit gets before the "return saved" row (an override)."""
+    """Rows the working workbook's Audit gets before the "return saved" row (an override, a
+    comment or answer cleared since the last command)."""
+
+    @property
+    def kept(self) -> dict[str, list[list[object]]]:
+        """The working workbook's archives as the return holds them (comments and answers
+        typed since the last command are kept there too, with who saved the return)."""
+        return {name: self.tables[name] for name in (sheets.COMMENTARY, sheets.ANSWERS)}
 
     @property
     def title(self) -> str:
@@ -166,6 +165,7 @@ def plan_return(book: LiveBook, user: str, when: str, force: str | None = None) 
             "--force needs a reason, which is recorded in Audit with who and when: "
             '--force "the reason"'
         )
+    kept = keep_typed(book, user, when)
     findings = run_rules(book, Stage.RETURN)
     blockers = blocking(findings, book.answers)
     label = book.month.label
@@ -175,12 +175,12 @@ def plan_return(book: LiveBook, user: str, when: str, force: str | None = None) 
             f"{tally(blockers, book.answers)}",
             blockers,
         )
-    overridden = tally(blockers, book.answers).removesuffix(" on Checks.") if blockers else ""
+    overridden = counts(blockers, book.answers) if blockers else ""
     reason = force.strip() if force is not None else None
     stamp = Stamp(book.month, when, user, reason=reason, overridden=overridden)
     dataset, month, layout = book.dataset, book.month, book.layout
     image, checksum_cell = return_image(dataset, month, layout, stamp)
-    audit: list[list[object]] = []
+    audit: list[list[object]] = list(kept)
     if reason is not None:
         note = f"{reason} (saved despite {overridden})" if overridden else reason
         audit.append([when, user, FORCED, "", month.iso, "", "", note])
@@ -210,28 +210,11 @@ def saved_row(stamp: Stamp, file_name: str, digest: str, pdf: str | None, note: 
 
 # -- the return's Dataset sheet ----------------------------------------------------------------
 def derived_values(dataset: Dataset, indicator: Indicator, month: Month, layout: DatasetLayout):
-    """What each formula cell of an indicator's row shows, by column, from :mod:`calc`:
-    the same blank, ``-`` and ``n/a`` as the formulas."""
-    row = calc.report_row(dataset, indicator, month)
-    values: dict[int, object] = {}
-    for column in row_formulas(layout, indicator):
-        if column == layout.column(Field.CHANGE_PREVIOUS):
-            value = _or(row.from_previous.value, NOT_AVAILABLE)
-        elif column == layout.column(Field.CHANGE_YEAR):
-            value = _or(row.from_last_year.value, NOT_AVAILABLE)
-        elif column == layout.column(Field.AVERAGE):
-            value = _or(row.average, NOT_APPLICABLE)
-        elif column == layout.column(Field.MAXIMUM):
-            value = _or(row.maximum, NOT_APPLICABLE)
-        else:
-            offset = HISTORY_MONTHS - 1 - layout.month_columns.index(column)
-            value = cell_value(calc.figure(dataset, indicator.ref, month - offset))
-        values[column] = stored(value)
-    return values
-
-
-def _or(value: Value, instead: str) -> object:
-    return instead if value is None else cell_value(value)
+    """What each formula cell of an indicator's row shows, by column, as a return stores it."""
+    return {
+        column: stored(value)
+        for column, value in formula_results(dataset, indicator, month, layout).items()
+    }
 
 
 def stored(value: object) -> object:

@@ -52,6 +52,22 @@ KEY_TEXT = (
     "↑ / ↓ change of {threshold:.0%} or more   → smaller change   "
     "shading: green = good news, red = bad news"
 )
+COLUMN_NAMES = {
+    Field.REF: "ref",
+    Field.NAME: "indicator name",
+    Field.OWNER: "owner",
+    Field.REPORTER: "reporter",
+    Field.OUTCOME: "outcome",
+    Field.CHANGE_PREVIOUS: "% change from last month",
+    Field.CHANGE_YEAR: "% change from a year ago",
+    Field.DOT: "direction of travel (DoT)",
+    Field.AVERAGE: "12-month average",
+    Field.MAXIMUM: "12-month maximum",
+    Field.SN: "statistical neighbours benchmark (SN)",
+    Field.ENG: "England benchmark (ENG)",
+    Field.SE: "South East benchmark (SE region)",
+    Field.COMMENTARY: "commentary",
+}
 POPULATION_LABEL = "0-17 population (for rates per 10,000)"
 LINE_HEIGHT = 12.0
 
@@ -97,6 +113,16 @@ def header_text(layout: DatasetLayout, month: Month) -> dict[int, str | dt.date]
     return texts
 
 
+def column_names(layout: DatasetLayout, month: Month) -> dict[int, str]:
+    """Each column of the Dataset sheet in words, by column: ``the commentary column``."""
+    names = {layout.column(name): f"the {words} column" for name, words in COLUMN_NAMES.items()}
+    for offset in range(HISTORY_MONTHS):
+        names[layout.month_column(offset)] = f"the month column for {(month - offset).label}"
+    for period in layout.target_periods:
+        names[layout.target_column(period)] = f"the target column for {period}"
+    return names
+
+
 def subtitle(dataset: Dataset, month: Month) -> str:
     return f"{month.label} {dataset.settings.report_name}"
 
@@ -111,7 +137,7 @@ def dataset_image(dataset: Dataset, month: Month, layout: DatasetLayout) -> Shee
     key = KEY_TEXT.format(threshold=settings.arrow_threshold)
     image.put(TITLE_ROW, layout.month_column(layout.visible_months - 1), key, "note")
     if settings.benchmark_note:
-        image.put(NOTE_ROW, layout.column(Field.SN), settings.benchmark_note, "note")
+        image.put(NOTE_ROW, layout.column(Field.SN), settings.benchmark_note, "benchmark note")
     image.put(POPULATION_ROW, layout.column(Field.NAME), POPULATION_LABEL, "note")
     for offset in range(HISTORY_MONTHS):
         population = settings.population(month - offset)
@@ -231,27 +257,6 @@ def book_contents(dataset: Dataset, month: Month, name: str = "workbook") -> Boo
                 if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
                     row[index] = dt.datetime(value.year, value.month, value.day)
     return BookContents(name=name, sheets=grids, formulas_known=True)
-
-
-def checks_rows(findings: list, answers: dict[str, str], links: bool = True) -> list[list]:
-    """The Checks sheet's rows: each finding, the reason given for it, and its cell, as a
-    link (a ``HYPERLINK`` formula) or, for a return, which holds no formula, as text."""
-    rows = []
-    for finding in findings:
-        sheet, _, cell = finding.cell.partition("!")
-        link = (
-            f'=HYPERLINK("#\'{sheet}\'!{cell}","{finding.cell}")'
-            if cell and links
-            else finding.cell
-        )
-        rows.append(
-            [
-                finding.severity.value, finding.code, link, finding.ref, finding.indicator,
-                finding.month.label if finding.month else "", finding.found, finding.expected,
-                finding.message, answers.get(finding.key, ""), finding.key,
-            ]
-        )  # fmt: skip
-    return rows
 
 
 @dataclass(frozen=True)
