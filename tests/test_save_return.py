@@ -376,7 +376,7 @@ def test_verify_passes_on_a_fresh_return(saved):
     cli_result = CliRunner().invoke(cli, ["verify", str(result.placed.xlsx)])
     assert cli_result.exit_code == 0
     assert cli_result.output == (
-        f"{result.placed.xlsx} is intact: every cell of its 9 sheets matches the SHA-256 it was "
+        f"{result.placed.xlsx} is intact: every cell of its 10 sheets matches the SHA-256 it was "
         "saved with (the Aug-20 return).\n"
     )
 

@@ -63,9 +63,10 @@ def set_table_layout(sheet: Worksheet, name: str) -> None:
     hidden, and it prints one page wide (landscape A3, or portrait A4 for a narrow table)
     with its header row on every page."""
     columns = sheets.COLUMNS[name]
-    for column in sheets.WRAPPED.get(name, set()):
-        dimension = sheet.column_dimensions[letter(columns.index(column) + 1)]
-        dimension.alignment = Alignment(vertical="top", wrap_text=True)
+    wrapped = sheets.WRAPPED.get(name, set())
+    for index, column in enumerate(columns, start=1):
+        dimension = sheet.column_dimensions[letter(index)]
+        dimension.alignment = Alignment(vertical="top", wrap_text=column in wrapped)
     for column in sheets.HIDDEN.get(name, set()):
         sheet.column_dimensions[letter(columns.index(column) + 1)].hidden = True
     portrait = name in sheets.PORTRAIT

@@ -22,6 +22,7 @@ from ..workbook.image import (
     dataset_image,
     input_rules,
     subtitle,
+    table_heights,
     table_rows,
 )
 from ..workbook.layout import (
@@ -138,7 +139,11 @@ def write_table(sheet: Worksheet, rows: list[list[object]], clear: bool = False)
     and the Checks sheet's reasons are shaded as typed in."""
     if clear and sheet.max_row > 1:
         sheet.delete_rows(2, sheet.max_row - 1)
+        for number in [n for n in sheet.row_dimensions if n > 1]:
+            del sheet.row_dimensions[number]
     sheet.auto_filter.ref = None
+    for number, height in table_heights(sheet.title, rows).items():
+        sheet.row_dimensions[number].height = height
     styles = table_styles(sheet.title)
     for row_index, row in enumerate(rows, start=2):
         for column_index, value in enumerate(row, start=1):
@@ -150,11 +155,13 @@ def write_table(sheet: Worksheet, rows: list[list[object]], clear: bool = False)
 
 
 def table_styles(name: str) -> dict[int, str]:
-    """The named style of each styled column of a supporting sheet, by column index."""
+    """The named style of each column of a supporting sheet, by column index: top-aligned,
+    long texts wrapped."""
     columns = sheets.COLUMNS.get(name, [])
+    wrapped = sheets.WRAPPED.get(name, set())
     styles = {
-        columns.index(column) + 1: style_name("table text")
-        for column in sheets.WRAPPED.get(name, set())
+        index: style_name("table text" if column in wrapped else "cell")
+        for index, column in enumerate(columns, start=1)
     }
     if name == sheets.CHECKS:
         styles[columns.index(sheets.REASON) + 1] = style_name("answer")

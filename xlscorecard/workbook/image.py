@@ -206,6 +206,29 @@ def row_height(indicator: Indicator, commentary: str) -> float:
     return max(2, lines) * LINE_HEIGHT + 3
 
 
+def table_heights(name: str, rows: list[list[object]]) -> dict[int, float]:
+    """Heights for the rows of a supporting sheet (sheet rows, from 2) whose wrapped texts
+    need more than one line, estimated from the column widths as :func:`row_height` does."""
+    columns = sheets.COLUMNS.get(name, [])
+    wrapped = [
+        (columns.index(column), sheets.WIDTHS[name][columns.index(column)] * 1.2)
+        for column in sheets.WRAPPED.get(name, set())
+    ]
+    heights = {}
+    for number, row in enumerate(rows, start=2):
+        lines = max(
+            (
+                math.ceil(len(str(row[i])) / per_line)
+                for i, per_line in wrapped
+                if i < len(row) and row[i]
+            ),
+            default=1,
+        )
+        if lines > 1:
+            heights[number] = lines * LINE_HEIGHT + 3
+    return heights
+
+
 def table_rows(dataset: Dataset, month: Month) -> dict[str, list[list[object]]]:
     """The supporting sheets' rows (below their header), by sheet name."""
     return {**data_tables(dataset), sheets.SETTINGS: settings_rows(dataset, month)}

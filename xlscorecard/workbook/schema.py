@@ -48,7 +48,7 @@ WIDTHS: dict[str, list[int]] = {
     TARGETS: [14, 10, 10],
     SETTINGS: [24, 60],
     CHECKS: [8, 6, 12, 11, 30, 8, 26, 26, 44, 34, 24, 20],
-    AUDIT: [20, 16, 16, 12, 9, 12, 12, 60],
+    AUDIT: [18, 16, 16, 12, 9, 30, 30, 60],
 }
 ORDER = [
     DATASET, CHECKS, INDICATORS, HISTORY, COMMENTARY, ANSWERS, BENCHMARKS, TARGETS, SETTINGS,
@@ -62,7 +62,7 @@ WRAPPED: dict[str, set[str]] = {
     COMMENTARY: {"text"},
     ANSWERS: {"found", "reason"},
     SETTINGS: {"value"},
-    AUDIT: {"note"},
+    AUDIT: {"old", "new", "note"},
 }
 """Columns of the supporting sheets whose text wraps (on screen and printed)."""
 PORTRAIT = {HISTORY, BENCHMARKS, TARGETS, SETTINGS}
