@@ -11,8 +11,8 @@ from openpyxl import load_workbook
 from tests.support.paths import SAMPLE
 from xlscorecard.errors import DataFileError, Refused
 from xlscorecard.files import workbook_file as xlsx_cycle
-from xlscorecard.jobs.cycle import RESTORED
 from xlscorecard.files.datadir import load_data_dir
+from xlscorecard.jobs.cycle import RESTORED
 from xlscorecard.workbook.layout import HEADER_ROW, SHEET, DatasetLayout, Field, address
 
 DATASET = load_data_dir(SAMPLE)

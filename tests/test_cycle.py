@@ -14,8 +14,8 @@ from tests.support.paths import SAMPLE
 from xlscorecard.cli import cli
 from xlscorecard.errors import DataFileError, Refused, WorkbookError
 from xlscorecard.files import workbook_file as xlsx_cycle
-from xlscorecard.files.datadir import load_data_dir
 from xlscorecard.files.backups import versions
+from xlscorecard.files.datadir import load_data_dir
 from xlscorecard.model.months import Month
 from xlscorecard.workbook import schema as sheets
 from xlscorecard.workbook.layout import HEADER_ROW, SHEET, DatasetLayout, Field
