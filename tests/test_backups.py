@@ -16,7 +16,6 @@ from tests.support.paths import SAMPLE
 from tests.support.person import add_setting, type_cells
 from xlscorecard.cli import cli
 from xlscorecard.errors import DataFileError
-from xlscorecard.files import backups
 from xlscorecard.files import workbook_file as files
 from xlscorecard.workbook.layout import SHEET, Field
 
@@ -26,6 +25,12 @@ def workbook(built, tmp_path) -> Path:
     path = tmp_path / "dataset.xlsx"
     shutil.copy(built("2020-08"), path)
     return path
+
+
+def versions(path: Path) -> list[Path]:
+    from xlscorecard.files.backups import versions
+
+    return versions(path)
 
 
 def run(*args: object):
@@ -55,7 +60,7 @@ def test_build_with_force_replaces_it_and_keeps_it_first(workbook):
     result = run("build", SAMPLE, "--month", "2020-08", "-o", workbook, "--force")
     assert result.exit_code == 0, result.output
     assert workbook.read_bytes() != before
-    assert [path.read_bytes() for path in backups.versions(workbook)] == [before]
+    assert [path.read_bytes() for path in versions(workbook)] == [before]
 
 
 # -- versions --------------------------------------------------------------------------------------
@@ -64,7 +69,7 @@ def test_each_change_keeps_the_version_it_replaced_in_a_folder_beside_it(workboo
     files.validate_file(workbook)
     second = workbook.read_bytes()
     files.refresh_file(workbook)
-    kept = backups.versions(workbook)
+    kept = versions(workbook)
     assert [path.parent.name for path in kept] == ["dataset backups"] * 2
     assert [path.read_bytes() for path in kept] == [first, second]
     stamp = dt.datetime.now().strftime("%Y-%m-%d")
@@ -72,6 +77,8 @@ def test_each_change_keeps_the_version_it_replaced_in_a_folder_beside_it(workboo
 
 
 def test_a_version_is_never_overwritten_even_within_one_second(workbook):
+    from xlscorecard.files import backups
+
     when = dt.datetime(2020, 9, 30, 17, 0, 0)
     first = backups.keep_version(workbook, when)
     workbook.write_bytes(b"changed")
@@ -81,13 +88,13 @@ def test_a_version_is_never_overwritten_even_within_one_second(workbook):
         "dataset 2020-09-30 170000 (2).xlsx",
     )
     assert first.read_bytes() != second.read_bytes()
-    assert backups.versions(workbook) == [first, second]
+    assert versions(workbook) == [first, second]
 
 
 def test_only_the_last_ten_versions_are_kept_by_default(workbook):
     for number in range(12):
         files.comment_file(workbook, "LAC2", f"Comment number {number}.")
-    kept = backups.versions(workbook)
+    kept = versions(workbook)
     assert len(kept) == 10
     texts = [files.open_book(path)[1].commentary_cells["LAC2"] for path in kept]
     assert texts == [f"Comment number {number}." for number in range(1, 11)]
@@ -97,7 +104,7 @@ def test_the_number_of_versions_kept_is_a_setting(workbook):
     add_setting(workbook, "backups", 3)
     for number in range(5):
         files.comment_file(workbook, "LAC2", f"Comment number {number}.")
-    assert len(backups.versions(workbook)) == 3
+    assert len(versions(workbook)) == 3
 
 
 def test_a_bad_backups_setting_is_an_error_naming_it(workbook):
@@ -109,6 +116,8 @@ def test_a_bad_backups_setting_is_an_error_naming_it(workbook):
 
 
 def test_files_that_are_not_versions_are_never_removed(workbook):
+    from xlscorecard.files import backups
+
     folder = backups.backup_folder(workbook)
     folder.mkdir()
     mine = folder / "dataset - my own copy.xlsx"
@@ -123,11 +132,11 @@ def test_files_that_are_not_versions_are_never_removed(workbook):
 def test_validate_that_changes_nothing_writes_nothing(workbook):
     files.validate_file(workbook)
     before = workbook.read_bytes()
-    kept = backups.versions(workbook)
+    kept = versions(workbook)
     result = run("validate", workbook)
     assert result.exit_code == 0, result.output
     assert workbook.read_bytes() == before
-    assert backups.versions(workbook) == kept
+    assert versions(workbook) == kept
 
 
 def test_an_import_of_the_figures_already_there_writes_nothing(workbook, tmp_path):
@@ -142,5 +151,5 @@ def test_an_import_of_the_figures_already_there_writes_nothing(workbook, tmp_pat
 def test_no_backup_keeps_no_version(workbook):
     result = run("validate", workbook, "--no-backup")
     assert result.exit_code == 0, result.output
-    assert backups.versions(workbook) == []
-    assert not backups.backup_folder(workbook).exists()
+    assert versions(workbook) == []
+    assert not (workbook.parent / "dataset backups").exists()

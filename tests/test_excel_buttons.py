@@ -252,6 +252,20 @@ def test_an_input_cell_can_be_written_on_the_protected_sheet(built, layout):
         Excel(workbook).apply([{**action, "start_column": column - 2}])
 
 
+def test_a_value_written_into_a_cell_never_formatted_takes_its_columns_format(built):
+    """As in Excel: so the findings Validate writes to Checks wrap like the column."""
+    workbook = load_workbook(built("2020-08"))
+    column = sheets.CHECK_COLUMNS.index("message") + 1
+    action = {
+        "func": "setValues", "args": [None], "values": [["A long message."]],
+        "sheet_position": workbook.sheetnames.index(sheets.CHECKS),
+        "start_row": 199, "start_column": column - 1, "row_count": 1, "column_count": 1,
+    }  # fmt: skip
+    Excel(workbook).apply([action])
+    cell = workbook[sheets.CHECKS].cell(200, column)
+    assert cell.value == "A long message." and cell.alignment.wrap_text
+
+
 def test_a_wrong_password_does_not_unprotect(built):
     workbook = load_workbook(built("2020-08"))
     workbook[SHEET].protection.password = "right"

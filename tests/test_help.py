@@ -35,7 +35,6 @@ def test_help_ends_with_the_month_as_commands_and_the_exit_statuses():
 
 
 def test_the_example_in_help_parses_as_commands():
-    for line in help_text().splitlines():
-        if line.strip().startswith("xlscorecard "):
-            words = shlex.split(line.strip())
-            assert words[1] in cli.commands
+    lines = [line.strip() for line in help_text().splitlines()]
+    example = [shlex.split(line) for line in lines if line.startswith("xlscorecard ")]
+    assert example and all(words[1] in cli.commands for words in example)

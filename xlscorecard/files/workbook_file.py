@@ -4,6 +4,7 @@ version in its backups folder."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from openpyxl.workbook.workbook import Workbook
@@ -146,8 +147,13 @@ def validate_file(
 ) -> cycle.Outcome:
     """Check the workbook and write the findings to its Checks sheet; put back formulas
     typed over (Audit keeps what was typed) and keep what was typed with who ran it."""
+    return _change(path, backup, lambda book: cycle.validate(book, *_who(user, when), stage))
+
+
+def _change(path: Path, backup: bool, job: Callable[[LiveBook], cycle.Outcome]) -> cycle.Outcome:
+    """Run a job on the book, write what it changed (:func:`write_outcome`) and save it."""
     workbook, book, before = open_for_change(path)
-    outcome = cycle.validate(book, *_who(user, when), stage)
+    outcome = job(book)
     write_outcome(workbook, book, outcome)
     save_changes(workbook, before, path, outcome.dataset, backup)
     return outcome
@@ -163,12 +169,12 @@ def import_file(
 ) -> cycle.Outcome:
     """Write an extract's figures into the workbook's input cells, then check it. A blank
     value is left out as not supplied, unless ``clear_blanks``."""
-    workbook, book, before = open_for_change(path)
-    rows = cycle.read_extract(read_csv(extract), book, clear_blanks=clear_blanks)
-    outcome = cycle.import_extract(book, rows, extract.name, *_who(user, when))
-    write_outcome(workbook, book, outcome)
-    save_changes(workbook, before, path, outcome.dataset, backup)
-    return outcome
+
+    def job(book: LiveBook) -> cycle.Outcome:
+        rows = cycle.read_extract(read_csv(extract), book, clear_blanks=clear_blanks)
+        return cycle.import_extract(book, rows, extract.name, *_who(user, when))
+
+    return _change(path, backup, job)
 
 
 def answer_file(
@@ -182,11 +188,10 @@ def answer_file(
     when: str | None = None,
 ) -> cycle.Outcome:
     """Answer a query with a reason, as typing it on the Checks sheet does."""
-    workbook, book, before = open_for_change(path)
-    outcome = cycle.answer_query(book, code, ref, month, reason, *_who(user, when))
-    write_outcome(workbook, book, outcome)
-    save_changes(workbook, before, path, outcome.dataset, backup)
-    return outcome
+    who = _who(user, when)
+    return _change(
+        path, backup, lambda book: cycle.answer_query(book, code, ref, month, reason, *who)
+    )
 
 
 def comment_file(
@@ -198,11 +203,9 @@ def comment_file(
     when: str | None = None,
 ) -> cycle.Outcome:
     """Write the report month's comment on an indicator, as typing it on Dataset does."""
-    workbook, book, before = open_for_change(path)
-    outcome = cycle.type_comment(book, ref, text, *_who(user, when))
-    write_outcome(workbook, book, outcome)
-    save_changes(workbook, before, path, outcome.dataset, backup)
-    return outcome
+    return _change(
+        path, backup, lambda book: cycle.type_comment(book, ref, text, *_who(user, when))
+    )
 
 
 def refresh_file(

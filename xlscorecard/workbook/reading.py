@@ -301,15 +301,17 @@ def _find_overwrites_by_value(book: LiveBook, contents: BookContents) -> None:
             continue
         row = book.layout.row(indicator.ref)
         formulas = row_formulas(book.layout, indicator)
+        shown = {column: contents.cell(SHEET, row, column) for column in formulas}
+        if all(value in (None, "") for value in shown.values()):
+            continue  # nothing to compare (Excel sent no results)
         results = formula_results(book.dataset, indicator, book.month, book.layout)
         for column, result in results.items():
-            shown = contents.cell(SHEET, row, column)
-            if shown in (None, "") or same_result(shown, result):
+            if shown[column] in (None, "") or same_result(shown[column], result):
                 continue
             book.overwritten.append(
                 Overwrite(
-                    indicator.ref, address(row, column), _describe_column(book, column), shown,
-                    formulas[column], _month_of_column(book, column),
+                    indicator.ref, address(row, column), _describe_column(book, column),
+                    shown[column], formulas[column], _month_of_column(book, column),
                 )
             )  # fmt: skip
 
