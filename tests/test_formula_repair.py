@@ -107,3 +107,11 @@ def test_nothing_is_put_back_while_a_column_is_out_of_place(workbook):
     outcome = files.validate_file(workbook)
     assert "I503" in [f.code for f in outcome.findings]
     assert load_workbook(workbook)[SHEET][cell].value == 1288
+
+
+def test_a_second_validate_press_that_changes_nothing_writes_nothing(workbook):
+    """With what Excel sends (the values of formulas: a link as its text), the Checks sheet
+    already holds the findings: only the message is shown."""
+    press(workbook, "Validate")
+    again = press(workbook, "Validate", formula_values=True)
+    assert [action["func"] for action in again.actions] == ["alert"]

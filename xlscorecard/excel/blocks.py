@@ -20,6 +20,7 @@ Two Excel rules shape the writes:
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -159,13 +160,14 @@ def return_blocks(
 
 def validate_blocks(contents: BookContents, book: LiveBook, outcome: Outcome) -> list[Block]:
     """What Validate writes, as :func:`xlsx_cycle.validate_file` does: formulas put back,
-    Checks, the archives of what was typed (when changed) and Audit (when it has rows)."""
-    blocks = cell_blocks(outcome.cells)
-    blocks += checks_blocks(contents, outcome)
+    and when they change Checks and the archives of what was typed, and Audit when it has
+    rows (a press that changes nothing writes nothing)."""
     tables = data_tables(outcome.dataset)
-    blocks += changed_blocks(
-        contents, {name: tables[name] for name in (sheets.COMMENTARY, sheets.ANSWERS)}
-    )
+    rows = {
+        sheets.CHECKS: checks_rows(outcome.findings, outcome.answers),
+        **{name: tables[name] for name in (sheets.COMMENTARY, sheets.ANSWERS)},
+    }
+    blocks = cell_blocks(outcome.cells) + changed_blocks(contents, rows)
     if outcome.audit:
         blocks.append(table_block(contents, sheets.AUDIT, [*book.audit, *outcome.audit]))
     return blocks
@@ -222,12 +224,20 @@ def _old_rows(contents: BookContents, name: str, height: int, width: int) -> lis
     return rows + [[None] * width for _ in range(height - len(rows))]
 
 
+_LINK = re.compile(r'^=HYPERLINK\("[^"]*","(?P<shown>[^"]*)"\)$')
+
+
 def _same(new: list[list[object]], old: list[list[object]]) -> bool:
+    """Whether writing ``new`` over what the sheet shows (``old``) would change nothing: a
+    link is the same as the text it shows (Excel sends a formula's value)."""
+
     def norm(value: object) -> object:
         if value == "":
             return None
         if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
             return dt.datetime(value.year, value.month, value.day)
+        if isinstance(value, str) and (link := _LINK.match(value)):
+            return link.group("shown")
         return value
 
     return all(
