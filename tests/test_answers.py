@@ -14,14 +14,14 @@ from openpyxl import load_workbook
 
 from tests.support.harness import press
 from tests.support.paths import SAMPLE
-from tests.support.person import read_checks, type_cells
+from tests.support.person import read_checks, respond_to_checks, type_cells
 from tests.support.returns import fake_pdf
 from xlscorecard.cli import cli
 from xlscorecard.files import return_file
 from xlscorecard.files import workbook_file as files
 from xlscorecard.model import Month
 from xlscorecard.workbook import schema as sheets
-from xlscorecard.workbook.layout import SHEET, Field
+from xlscorecard.workbook.layout import SHEET
 
 REASON = "LAC1 includes two children placed late on the 31st: confirmed with the LAC team."
 R203 = "R203|LAC1|2020-07"
@@ -101,12 +101,7 @@ def test_a_changed_figure_opens_the_query_again_and_keeps_the_answer(july):
 
 def test_the_answer_goes_into_the_return(july, tmp_path):
     files.validate_file(july)
-    _, book = files.open_book(july)
-    cells = [book.layout.cell(ref, Field.COMMENTARY) for ref in book.layout.rows]
-    type_cells(july, {(SHEET, cell): "Explained." for cell in cells})
-    for row in read_checks(july):
-        if row.severity == "query" and not row.reason:
-            answer_on_checks(july, row.key, "Checked.")
+    respond_to_checks(july, lambda row: "Explained.", lambda row: "Checked.")
     saved = return_file.save_return_file(july, tmp_path / "returns", pdf_maker=fake_pdf)
     returned = load_workbook(saved.placed.xlsx)
     answers = list(returned[sheets.ANSWERS].iter_rows(min_row=2, values_only=True))

@@ -103,7 +103,14 @@ CASES: dict[str, tuple[int, Setup]] = {
         lambda f, b: ["import", workbook(f, b), extract(f, "ref,month,value\nZZ9,2020-08,1\n")],
     ),
     "comment, done": (0, lambda f, b: ["comment", workbook(f, b), "LAC2", "Fewer new episodes."]),
-    "comment, no such indicator": (1, lambda f, b: ["comment", workbook(f, b), "ZZ9", "Text."]),
+    "comment, no such indicator": (
+        2,
+        lambda f, b: ["comment", workbook(f, b), "ZZ9", "Text."],
+    ),
+    "comment, a column out of place": (
+        1,
+        lambda f, b: ["comment", with_a_heading_changed(f, b), "LAC2", "Text."],
+    ),
     "comment, not a workbook": (2, lambda f, b: ["comment", not_a_workbook(f), "LAC2", "Text."]),
     "validate, no errors": (0, lambda f, b: ["validate", workbook(f, b)]),
     "validate, errors": (1, lambda f, b: ["validate", with_text_figure(f, b)]),
@@ -144,6 +151,14 @@ def make_return(folder: Path, built) -> Path:
 
     ready = make_ready(built("2020-08"), folder / "dataset.xlsx")
     return save_return_file(ready, folder / "r", pdf_maker=fake_pdf, backup=False).placed.xlsx
+
+
+def with_a_heading_changed(folder: Path, built) -> str:
+    from tests.support.person import type_cells
+
+    path = workbook(folder, built)
+    type_cells(Path(path), {("Dataset", "A5"): "Reference"})
+    return path
 
 
 def with_text_figure(folder: Path, built) -> str:

@@ -27,9 +27,8 @@ def backup_folder(path: Path) -> Path:
     return path.with_name(f"{path.stem} backups")
 
 
-def versions(path: Path) -> list[Path]:
-    """The kept versions of ``path``, oldest first."""
-    path = Path(path)
+def _numbered(path: Path) -> list[tuple[tuple[str, int], Path]]:
+    """The kept versions of ``path`` with their (timestamp, number), oldest first."""
     folder = backup_folder(path)
     if not folder.is_dir():
         return []
@@ -42,16 +41,24 @@ def versions(path: Path) -> list[Path]:
         match = pattern.match(item.name)
         if match and item.is_file():
             found.append(((match.group(1), int(match.group(2) or 1)), item))
-    return [item for _, item in sorted(found)]
+    return sorted(found)
+
+
+def versions(path: Path) -> list[Path]:
+    """The kept versions of ``path``, oldest first."""
+    return [item for _, item in _numbered(Path(path))]
 
 
 def keep_version(path: Path, when: dt.datetime | None = None) -> Path:
-    """Copy the file at ``path`` into its backups folder under a new name; never over a file."""
+    """Copy the file at ``path`` into its backups folder under a new name, numbered after any
+    kept in the same second (so the names sort as the versions were made); never over a
+    file."""
     path = Path(path)
     folder = backup_folder(path)
     folder.mkdir(exist_ok=True)
     stamp = (when or dt.datetime.now()).strftime(STAMP)
-    for number in count(1):
+    used = [number for (kept, number), _ in _numbered(path) if kept == stamp]
+    for number in count(max(used, default=0) + 1):
         extra = "" if number == 1 else f" ({number})"
         target = folder / f"{path.stem} {stamp}{extra}{path.suffix}"
         try:

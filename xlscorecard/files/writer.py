@@ -155,10 +155,13 @@ def write_table(sheet: Worksheet, rows: list[list[object]], clear: bool = False)
 
 
 def table_styles(name: str) -> dict[int, str]:
-    """The named style of each column of a supporting sheet, by column index: top-aligned,
-    long texts wrapped."""
+    """The named style of each column of a supporting sheet that has long texts, by column
+    index: those wrap, the others align with their tops (one-line tables are left as they
+    are)."""
     columns = sheets.COLUMNS.get(name, [])
     wrapped = sheets.WRAPPED.get(name, set())
+    if not wrapped:
+        return {}
     styles = {
         index: style_name("table text" if column in wrapped else "cell")
         for index, column in enumerate(columns, start=1)

@@ -14,7 +14,7 @@ from ..calc import figures as calc
 from ..calc.figures import HISTORY_MONTHS
 from ..checks import Finding, Severity, Stage, run_rules
 from ..checks.answers import ANSWERED_BY_COMMENT, answer_for, answerable
-from ..errors import DataFileError, Refused
+from ..errors import DataFileError, Refused, ScorecardError
 from ..model import POPULATION, Answer, Comment, Dataset, Month, Unit, Value, answer_key
 from ..model.tables import Table, missing_population
 from ..model.values import cell_value, counted, parse_value, show_typed, show_value
@@ -217,10 +217,11 @@ def answer_query(
 
 def type_comment(book: LiveBook, ref: str, text: str, user: str, when: str) -> Outcome:
     """Write the report month's comment on ``ref`` (as typing it on Dataset does), then check."""
-    try:
-        book.dataset.indicator(ref)
-    except KeyError:
-        raise Refused(f"There is no indicator {ref!r} (nothing was changed).") from None
+    if ref not in book.layout.rows:
+        raise ScorecardError(
+            f"{book.name} has no indicator {ref!r}: give a ref from column A of its Dataset "
+            "sheet (nothing was changed)."
+        )
     _refuse_unless_in_place(book, "write a comment into")
     text = text.strip()
     book.commentary_cells[ref] = text
