@@ -70,6 +70,9 @@ COLUMN_NAMES = {
 }
 POPULATION_LABEL = "0-17 population (for rates per 10,000)"
 LINE_HEIGHT = 12.0
+NOTE_LINE_HEIGHT = 10.0
+NOTE_CHARACTERS = 1.4
+"""Characters of the 8-point note per unit of column width (it wraps over the benchmarks)."""
 
 
 @dataclass(frozen=True)
@@ -138,6 +141,9 @@ def dataset_image(dataset: Dataset, month: Month, layout: DatasetLayout) -> Shee
     image.put(TITLE_ROW, layout.month_column(layout.visible_months - 1), key, "note")
     if settings.benchmark_note:
         image.put(NOTE_ROW, layout.column(Field.SN), settings.benchmark_note, "benchmark note")
+        width = sum(WIDTHS[name] for name in (Field.SN, Field.ENG, Field.SE))
+        lines = math.ceil(len(settings.benchmark_note) / (width * NOTE_CHARACTERS))
+        image.heights[NOTE_ROW] = max(1, lines) * NOTE_LINE_HEIGHT + 4
     image.put(POPULATION_ROW, layout.column(Field.NAME), POPULATION_LABEL, "note")
     for offset in range(HISTORY_MONTHS):
         population = settings.population(month - offset)
