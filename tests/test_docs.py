@@ -1,10 +1,12 @@
-"""docs/cli.md documents every command with an example, and every example's output is true."""
+"""docs/cli.md documents every command with an example, and every example's output and exit
+status are true; so are the README's examples of the month."""
 
 from __future__ import annotations
 
 import re
 import shlex
 import shutil
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -13,28 +15,42 @@ from tests.support.paths import ROOT
 from xlscorecard.cli import cli
 
 DOCS = ROOT / "docs" / "cli.md"
+README = ROOT / "README.md"
 BLOCK = re.compile(r"```console\n(.*?)```", re.S)
+STATUS = re.compile(r"^\[exit (\d)\]$")
+"""The last line of a command's output in the docs when it exits other than 0: ``[exit 1]``."""
 
 
-def examples() -> list[list[tuple[str, str]]]:
-    """Each console block as its commands, in order, with the output each one prints."""
+def examples(*documents: Path) -> list[list[tuple[str, str, int]]]:
+    """Each console block as its commands, in order, with the output each one prints and its
+    exit status (0 unless its output ends with ``[exit N]``)."""
     found = []
-    for block in BLOCK.findall(DOCS.read_text(encoding="utf-8")):
-        steps: list[tuple[str, list[str]]] = []
-        for line in block.splitlines():
-            if line.startswith("$ "):
-                assert line.startswith("$ xlscorecard "), line
-                steps.append((line[2:], []))
-            else:
-                assert steps, f"output before any command in: {block}"
-                steps[-1][1].append(line)
-        found.append([(command, "\n".join(output).strip()) for command, output in steps])
+    for document in documents or (DOCS,):
+        for block in BLOCK.findall(document.read_text(encoding="utf-8")):
+            steps: list[tuple[str, list[str]]] = []
+            for line in block.splitlines():
+                if line.startswith("$ "):
+                    assert line.startswith("$ xlscorecard "), line
+                    steps.append((line[2:], []))
+                else:
+                    assert steps, f"output before any command in: {block}"
+                    steps[-1][1].append(line)
+            found.append([_step(command, output) for command, output in steps])
     return found
+
+
+def _step(command: str, output: list[str]) -> tuple[str, str, int]:
+    lines = [line for line in output if line.strip()]
+    status = 0
+    if lines and (match := STATUS.match(lines[-1].strip())):
+        status = int(match.group(1))
+        lines = lines[:-1]
+    return command, "\n".join(lines).strip(), status
 
 
 def test_every_command_has_an_example():
     documented = {
-        " ".join(shlex.split(command)[1:3]) for block in examples() for command, _ in block
+        " ".join(shlex.split(command)[1:3]) for block in examples() for command, _, _ in block
     }
     names = set()
     for name, command in cli.commands.items():
@@ -46,15 +62,34 @@ def test_every_command_has_an_example():
     assert not missing, f"undocumented: {missing}"
 
 
-@pytest.mark.parametrize("block", examples(), ids=[b[-1][0] for b in examples()])
-def test_example_output_is_what_the_command_prints(block, tmp_path, monkeypatch):
+ALL = examples(DOCS, README)
+
+
+@pytest.mark.parametrize("block", ALL, ids=[b[-1][0] for b in ALL])
+def test_example_output_and_exit_status_are_what_the_command_gives(block, tmp_path, monkeypatch):
     shutil.copytree(ROOT / "samples", tmp_path / "samples")
     monkeypatch.chdir(tmp_path)
-    for command, expected in block:
+    for command, expected, status in block:
         result = CliRunner().invoke(cli, shlex.split(command)[1:])
         assert result.output.strip() == expected, command
-        failed = expected.startswith("Error:") or (result.exit_code == 1 and "ERROR" in expected)
-        assert (result.exit_code == 0) == (not failed), command
+        assert result.exit_code == status, f"{command}: exit {result.exit_code}, not {status}"
+
+
+def test_an_error_in_the_docs_shows_its_exit_status():
+    """Every documented ``Error:`` ends with the status it exits with."""
+    for block in ALL:
+        for command, output, status in block:
+            if output.startswith("Error:") or "\nError:" in output:
+                assert status != 0, command
+
+
+def test_the_readme_lives_the_month_in_order():
+    """refresh; import or type; validate; answer; save return; verify."""
+    commands = [shlex.split(c)[1] for block in examples(README) for c, _, _ in block]
+    month = [name for name in commands if name != "build"]
+    order = ["refresh", "import", "comment", "validate", "answer", "save-return", "verify"]
+    assert [name for name in order if name in month] == order
+    assert month == sorted(month, key=order.index)
 
 
 CHECKS = ROOT / "docs" / "checks.md"

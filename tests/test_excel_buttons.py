@@ -119,6 +119,7 @@ def test_refresh_month_gives_the_same_workbook_as_the_command_line(pair, layout)
     audit = list(load_workbook(excel_copy)[sheets.AUDIT].iter_rows(min_row=2, values_only=True))
     assert [row[2:5] for row in audit] == [
         ("correction", "M1", "2020-07"),
+        ("not returned", None, "2020-08"),
         ("refresh", None, "2020-09"),
     ]
 
@@ -252,6 +253,20 @@ def test_an_input_cell_can_be_written_on_the_protected_sheet(built, layout):
         Excel(workbook).apply([{**action, "start_column": column - 2}])
 
 
+def test_a_value_written_into_a_cell_never_formatted_takes_its_columns_format(built):
+    """As in Excel: so the findings Validate writes to Checks wrap like the column."""
+    workbook = load_workbook(built("2020-08"))
+    column = sheets.CHECK_COLUMNS.index("message") + 1
+    action = {
+        "func": "setValues", "args": [None], "values": [["A long message."]],
+        "sheet_position": workbook.sheetnames.index(sheets.CHECKS),
+        "start_row": 199, "start_column": column - 1, "row_count": 1, "column_count": 1,
+    }  # fmt: skip
+    Excel(workbook).apply([action])
+    cell = workbook[sheets.CHECKS].cell(200, column)
+    assert cell.value == "A long message." and cell.alignment.wrap_text
+
+
 def test_a_wrong_password_does_not_unprotect(built):
     workbook = load_workbook(built("2020-08"))
     workbook[SHEET].protection.password = "right"
@@ -318,13 +333,15 @@ def test_validate_keeps_the_reasons_given_on_checks(pair, layout):
     excel_copy, _ = pair
     type_cells(excel_copy, {(SHEET, layout.month_cell("M1", 0)): 5000})
     first = press(excel_copy, "Validate")
-    assert first.message == "Aug-20: 3 comments to write, 7 queries to answer on Checks."
+    assert first.message == "Aug-20: 3 comments to write on Dataset; 7 queries to answer on Checks."
     book = load_workbook(excel_copy)
     row = next(r for r in book[sheets.CHECKS].iter_rows(min_row=2) if r[0].value == "query")
     row[9].value = "Confirmed with MASH: a data cleanse."
     book.save(excel_copy)
     pressed = press(excel_copy, "Validate")
-    assert pressed.message == "Aug-20: 3 comments to write, 6 queries to answer on Checks."
+    assert pressed.message == (
+        "Aug-20: 3 comments to write on Dataset; 6 queries to answer on Checks (1 query answered)."
+    )
     again = load_workbook(excel_copy)[sheets.CHECKS]
     assert any(r[9] == "Confirmed with MASH: a data cleanse." for r in again.values)
 
@@ -346,7 +363,7 @@ def test_save_return_refuses_with_the_list_and_writes_nothing(pair, tmp_path):
     assert pressed.alerts[0].mode == "critical"
     assert pressed.message.startswith(
         "Cannot save the Aug-20 return until these are resolved (nothing was saved): "
-        "3 comments to write, 5 queries to answer on Checks."
+        "3 comments to write on Dataset; 5 queries to answer on Checks."
     )
     assert pressed.message.count("ERROR C402") == 3 and pressed.message.count("QUERY P302") == 5
     assert excel_copy.read_bytes() == before
@@ -367,10 +384,11 @@ def ready_pair(pair, tmp_path, monkeypatch) -> tuple[Path, Path]:
 
 def test_save_return_saves_the_same_return_as_the_command_line(ready_pair, tmp_path):
     """One press: the return and its PDF in Settings' folder (the remote engine has no PDF
-    export, so LibreOffice stands in for Excel's), one write to Audit, one message."""
+    export, so LibreOffice stands in for Excel's), the reasons typed on Checks kept on Answers,
+    one write to Audit, one message."""
     excel_copy, cli_copy = ready_pair
     pressed = press(excel_copy, "SaveReturn")
-    assert [action["func"] for action in pressed.actions] == ["setValues", "alert"]
+    assert [action["func"] for action in pressed.actions] == ["setValues", "setValues", "alert"]
     saved = xlsx_return.save_return_file(
         cli_copy, tmp_path / "cli returns", backup=False, user="a.officer", when=WHEN
     )

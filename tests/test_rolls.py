@@ -42,7 +42,7 @@ def test_24_monthly_rolls_keep_every_value_and_comment(tmp_path):
         book = load_workbook(path)
         book[SHEET][layout.cell("CIN-1", Field.COMMENTARY)] = comment
         book.save(path)
-        expected_comments[("CIN-1", month)] = Comment(comment, "B. Analyst")
+        expected_comments[("CIN-1", month)] = Comment(comment, "B. Analyst")  # who ran refresh
         month = month + 1
         figures = {
             "FD-01": rng.randint(900, 1300),
@@ -55,7 +55,7 @@ def test_24_monthly_rolls_keep_every_value_and_comment(tmp_path):
             writer = csv.writer(handle)
             writer.writerow(["ref", "month", "value"])
             writer.writerows([ref, month.iso, value] for ref, value in figures.items())
-        xlsx_cycle.refresh_file(path, extract=extract, backup=False)
+        xlsx_cycle.refresh_file(path, extract=extract, backup=False, user="B. Analyst")
         expected_values.update({(ref, month): float(v) for ref, v in figures.items()})
 
     xlsx_cycle.export_file(path, tmp_path / "exported")

@@ -23,6 +23,7 @@ from xlscorecard.cli import cli
 from xlscorecard.errors import Refused, ScorecardError
 from xlscorecard.files import return_file as xlsx_return
 from xlscorecard.files import workbook_file as xlsx_cycle
+from xlscorecard.files.backups import versions
 from xlscorecard.jobs import official_return
 from xlscorecard.model import NOT_APPLICABLE
 from xlscorecard.model.months import Month
@@ -76,7 +77,7 @@ def test_a_refusal_lists_what_blocks_the_return_and_writes_nothing(workbook, tmp
     message = str(refused.value)
     assert message.startswith(
         "Cannot save the Aug-20 return until these are resolved (nothing was saved): "
-        "3 comments to write, 5 queries to answer on Checks."
+        "3 comments to write on Dataset; 5 queries to answer on Checks."
     )
     assert sorted(f.code for f in refused.value.findings) == ["C402"] * 3 + ["P302"] * 5
     assert all(f.cell in message for f in refused.value.findings)
@@ -371,11 +372,11 @@ def test_pandas_reads_every_number_of_the_dataset_and_history(saved):
 def test_verify_passes_on_a_fresh_return(saved):
     _, result, _ = saved
     check = xlsx_return.verify_file(result.placed.xlsx)
-    assert check.intact and check.sheets == 9 and check.month == "Aug-20"
+    assert check.intact and check.sheets == 10 and check.month == "Aug-20"
     cli_result = CliRunner().invoke(cli, ["verify", str(result.placed.xlsx)])
     assert cli_result.exit_code == 0
     assert cli_result.output == (
-        f"{result.placed.xlsx} is intact: every cell of its 9 sheets matches the SHA-256 it was "
+        f"{result.placed.xlsx} is intact: every cell of its 10 sheets matches the SHA-256 it was "
         "saved with (the Aug-20 return).\n"
     )
 
@@ -408,7 +409,7 @@ def test_verify_fails_on_a_tampered_return_and_says_where(
     check = xlsx_return.verify_file(path)
     assert not check.intact, what
     assert check.changed == [changed]
-    assert f"Changed: the {changed} sheet (8 other sheets match)." in check.message
+    assert f"Changed: the {changed} sheet (9 other sheets match)." in check.message
     cli_result = CliRunner().invoke(cli, ["verify", str(path)])
     assert cli_result.exit_code == 1
     assert cli_result.output.startswith(f"Error: {path} is not intact: the SHA-256 of its data")
@@ -455,7 +456,7 @@ def test_the_return_is_recorded_and_the_month_marked_as_returned(saved):
     assert rows[0][7] == f"SHA-256 {result.placed.digest}; PDF {STEM}.pdf"
     _, book = xlsx_cycle.open_book(path)
     assert book.returned_months == {Month(2020, 8)}
-    assert path.with_name("dataset (previous).xlsx").exists()
+    assert len(versions(path)) == 1  # the workbook as it was before, in its backups folder
 
 
 def _saved_copy(saved, tmp_path) -> tuple[Path, object]:

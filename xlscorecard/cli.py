@@ -1,6 +1,7 @@
 """The ``xlscorecard`` command: each command calls one library function; one handler turns a
-:class:`ScorecardError` into ``Error: ...`` and its exit code (0 done, 1 refused or findings,
-2 input that cannot be used)."""
+:class:`ScorecardError` into ``Error: ...`` and its exit code. Every command exits 0 when it
+is done, 1 when it refused (nothing changed) or found something to deal with (errors in the
+figures, a changed return, a file Excel would repair), 2 when its input cannot be used."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import click
 
 from .addin.build import build_addin, install_addin
 from .calc.dfe_benchmarks import Average, Year
+from .checks.answers import answer_for, reopened
 from .errors import ScorecardError
 from .files import workbook_file
 from .files.dfe_tables import update_benchmarks
@@ -20,6 +22,27 @@ from .lint import lint_file
 from .model import Month
 from .model.values import show_value
 from .version import __version__
+
+DONE, FINDINGS, UNUSABLE = 0, 1, 2
+"""Exit statuses: done; refused or found something to deal with; input that cannot be used."""
+ORDER = [
+    "refresh", "import", "comment", "validate", "answer", "save-return", "verify", "build",
+    "export", "template", "lint", "addin",
+]  # fmt: skip
+"""``--help`` lists the commands in the order of the month, then the rest."""
+EPILOG = """\b
+The month, as staff live it (each step also a button or typing in Excel):
+  xlscorecard refresh dataset.xlsx              roll on to the new month
+  xlscorecard import dataset.xlsx extract.csv   its figures (or type them on Dataset)
+  xlscorecard comment dataset.xlsx LAC2 "..."   a comment (or type it on Dataset)
+  xlscorecard validate dataset.xlsx             the checks, listed on the Checks sheet
+  xlscorecard answer dataset.xlsx P302 CP2 "..."  a reason for a query (or type it on Checks)
+  xlscorecard save-return dataset.xlsx          the official return and its PDF
+  xlscorecard verify "Children and Families Sep-20.xlsx"
+
+\b
+Exit status: 0 done; 1 refused (nothing changed) or something found to deal with;
+2 input that cannot be used. docs/cli.md has an example of every command."""
 
 
 class MonthType(click.ParamType):
@@ -36,7 +59,11 @@ class MonthType(click.ParamType):
 
 class Commands(click.Group):
     """Reports a :class:`ScorecardError` from any command as ``Error: ...`` on stderr and
-    exits with its ``exit_code``."""
+    exits with its ``exit_code``; lists the commands in the month's order."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        names = super().list_commands(ctx)
+        return sorted(names, key=lambda name: (ORDER.index(name) if name in ORDER else 99, name))
 
     def invoke(self, ctx: click.Context):
         try:
@@ -46,7 +73,7 @@ class Commands(click.Group):
             ctx.exit(error.exit_code)
 
 
-@click.group(cls=Commands)
+@click.group(cls=Commands, epilog=EPILOG)
 @click.version_option(__version__, prog_name="xlscorecard")
 def cli() -> None:
     """Build, check, roll forward and publish the monthly children's services dataset."""
@@ -61,9 +88,15 @@ def cli() -> None:
     type=click.Path(dir_okay=False, exists=True, path_type=Path),
     help="A restyled copy of workbook_template.xlsx to fill instead of the bundled one.",
 )
-def build(data_dir: Path, month: Month, output: Path, template: Path | None) -> None:
-    """Build the formatted dataset workbook for MONTH from the files in DATA_DIR."""
-    count = workbook_file.build_file(data_dir, month, output, template)
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Replace OUTPUT if it exists (it is kept in its backups folder first).",
+)
+def build(data_dir: Path, month: Month, output: Path, template: Path | None, force: bool) -> None:
+    """Build the formatted dataset workbook for MONTH from the files in DATA_DIR (never over
+    an existing workbook, unless --force)."""
+    count = workbook_file.build_file(data_dir, month, output, template, force)
     click.echo(f"Wrote {output}: {count} indicators, {month.label}.")
 
 
@@ -83,39 +116,119 @@ def template(output: Path) -> None:
 
 WORKBOOK = click.Path(dir_okay=False, path_type=Path)
 NO_BACKUP = click.option(
-    "--no-backup", is_flag=True, help="Do not keep the previous version as '<name> (previous)'."
+    "--no-backup",
+    is_flag=True,
+    help="Do not keep the replaced version in the '<name> backups' folder beside it.",
+)
+BY = click.option(
+    "--by",
+    "user",
+    metavar="NAME",
+    help="Who is doing this, as Audit, Commentary and Answers record it [default: your login].",
+)
+CLEAR_BLANKS = click.option(
+    "--clear-blanks",
+    is_flag=True,
+    help="Let a blank value in the extract clear the figure (without it, a blank is not "
+    "supplied and left out).",
 )
 
 
 def _report(outcome: Outcome, details: bool = True) -> None:
     if details:
         for finding in outcome.findings:
-            click.echo(str(finding))
+            line = str(finding)
+            if (answer := answer_for(finding, outcome.answers)) is not None:
+                line += f" Answered by {answer.by or 'someone'}: {answer.reason}"
+            elif (answer := reopened(finding, outcome.answers)) is not None:
+                line += (
+                    f" Open again: the figures have changed since it was answered for "
+                    f"{answer.found} ({answer.reason})."
+                )
+            click.echo(line)
     click.echo(outcome.summary)
+
+
+def _findings_status(outcome: Outcome) -> None:
+    """Exit 1 when the figures have errors to fix (queries alone do not fail)."""
+    raise SystemExit(FINDINGS if outcome.errors else DONE)
 
 
 @cli.command()
 @click.argument("workbook", type=WORKBOOK)
 @NO_BACKUP
-def validate(workbook: Path, no_backup: bool) -> None:
-    """Check WORKBOOK's figures; write the findings to its Checks sheet.
+@BY
+def validate(workbook: Path, no_backup: bool, user: str | None) -> None:
+    """Check WORKBOOK's figures; write the findings to its Checks sheet. A formula typed over
+    is put back (Audit keeps what was typed); what was typed since the last command is kept.
 
     Exits 0 when there are no errors (queries alone do not fail), 1 when there are errors,
-    2 when the file cannot be used.
+    2 when the file cannot be used. A workbook it does not change is not written.
     """
-    outcome = workbook_file.validate_file(workbook, backup=not no_backup)
+    outcome = workbook_file.validate_file(workbook, backup=not no_backup, user=user)
     _report(outcome)
-    raise SystemExit(1 if outcome.errors else 0)
+    _findings_status(outcome)
 
 
 @cli.command(name="import")
 @click.argument("workbook", type=WORKBOOK)
 @click.argument("extract", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@CLEAR_BLANKS
 @NO_BACKUP
-def import_(workbook: Path, extract: Path, no_backup: bool) -> None:
-    """Type the figures of EXTRACT (ref,month,value) into WORKBOOK's input cells, then check."""
-    outcome = workbook_file.import_file(workbook, extract, backup=not no_backup)
+@BY
+def import_(
+    workbook: Path, extract: Path, clear_blanks: bool, no_backup: bool, user: str | None
+) -> None:
+    """Type the figures of EXTRACT (ref,month,value) into WORKBOOK's input cells, then check.
+
+    Exits 1 when the figures then have errors, as validate does.
+    """
+    outcome = workbook_file.import_file(
+        workbook, extract, backup=not no_backup, user=user, clear_blanks=clear_blanks
+    )
     _report(outcome)
+    _findings_status(outcome)
+
+
+@cli.command()
+@click.argument("workbook", type=WORKBOOK)
+@click.argument("ref")
+@click.argument("text")
+@NO_BACKUP
+@BY
+def comment(workbook: Path, ref: str, text: str, no_backup: bool, user: str | None) -> None:
+    """Write TEXT as the report month's comment on indicator REF (as typing it in its
+    commentary cell does; "" clears it), then check."""
+    outcome = workbook_file.comment_file(workbook, ref, text, backup=not no_backup, user=user)
+    click.echo(outcome.summary)
+
+
+@cli.command()
+@click.argument("workbook", type=WORKBOOK)
+@click.argument("code")
+@click.argument("ref")
+@click.argument("reason")
+@click.option(
+    "--month", "-m", type=MonthType(), help="The query's month [default: the report month]."
+)
+@NO_BACKUP
+@BY
+def answer(
+    workbook: Path,
+    code: str,
+    ref: str,
+    reason: str,
+    month: Month | None,
+    no_backup: bool,
+    user: str | None,
+) -> None:
+    """Answer the query of check CODE on indicator REF with REASON (as typing it in the
+    Checks sheet's reason column does). It stays answered while the figures it answered stay
+    the same."""
+    outcome = workbook_file.answer_file(
+        workbook, code, ref, month, reason, backup=not no_backup, user=user
+    )
+    click.echo(outcome.summary)
 
 
 @cli.command()
@@ -126,19 +239,33 @@ def import_(workbook: Path, extract: Path, no_backup: bool) -> None:
     type=click.Path(dir_okay=False, exists=True, path_type=Path),
     help="Fill the new month's input cells from this extract (ref,month,value).",
 )
+@CLEAR_BLANKS
 @NO_BACKUP
-def refresh(workbook: Path, target: Month | None, extract: Path | None, no_backup: bool) -> None:
-    """Roll WORKBOOK forward one month (or --to a month), keeping every figure and comment."""
-    outcome = workbook_file.refresh_file(workbook, target, extract, backup=not no_backup)
+@BY
+def refresh(
+    workbook: Path,
+    target: Month | None,
+    extract: Path | None,
+    clear_blanks: bool,
+    no_backup: bool,
+    user: str | None,
+) -> None:
+    """Roll WORKBOOK forward one month (or --to a month), keeping every figure, comment and
+    answer. The new month's figures come from History where it has them, else from
+    --extract, else they are left to type."""
+    outcome = workbook_file.refresh_file(
+        workbook, target, extract, backup=not no_backup, user=user, clear_blanks=clear_blanks
+    )
     _report(outcome, details=False)
 
 
 @cli.command()
 @click.argument("workbook", type=WORKBOOK)
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
-def export(workbook: Path, directory: Path) -> None:
+@BY
+def export(workbook: Path, directory: Path, user: str | None) -> None:
     """Write WORKBOOK's data back out as a data directory (the files build reads)."""
-    written = workbook_file.export_file(workbook, directory)
+    written = workbook_file.export_file(workbook, directory, user=user)
     click.echo(f"Wrote {len(written)} files to {directory}.")
 
 
@@ -229,8 +356,14 @@ def benchmarks(
 )
 @click.option("--reason", help="The reason for --force (or give it as --force REASON).")
 @NO_BACKUP
+@BY
 def save_return(
-    workbook: Path, out_dir: Path | None, force: str | None, reason: str | None, no_backup: bool
+    workbook: Path,
+    out_dir: Path | None,
+    force: str | None,
+    reason: str | None,
+    no_backup: bool,
+    user: str | None,
 ) -> None:
     """Save WORKBOOK's month as the official return: a macro-free, checksummed .xlsx of values
     and a PDF of its Dataset sheet, recorded in the workbook's Audit."""
@@ -238,7 +371,7 @@ def save_return(
         raise click.UsageError("--reason goes with --force")
     if force is not None:
         force = " ".join(part for part in (force, reason or "") if part.strip())
-    saved = save_return_file(workbook, out_dir, force, backup=not no_backup)
+    saved = save_return_file(workbook, out_dir, force, backup=not no_backup, user=user)
     click.echo(saved.summary)
 
 
@@ -252,7 +385,7 @@ def verify(return_file: Path) -> None:
     result = verify_file(return_file)
     if not result.intact:
         click.echo(f"Error: {result.message}", err=True)
-        raise SystemExit(1)
+        raise SystemExit(FINDINGS)
     click.echo(result.message)
 
 
@@ -302,21 +435,23 @@ def addin_install(source: Path | None) -> None:
 def lint(files: tuple[Path, ...]) -> None:
     """Check FILES for what makes Excel offer to repair a workbook but schema validation misses:
     table headers, defined names, sheet names, style indexes, icon sets, merges, formulas, data
-    validation, the ribbon's relationship. Exits 1 when it finds any."""
-    found = False
+    validation, the ribbon's relationship. Exits 1 when it finds any, 2 when a file cannot
+    be read (the others are still checked)."""
+    status = DONE
     for path in files:
         try:
             problems = lint_file(path)
         except ScorecardError as error:
             click.echo(f"Error: {error}", err=True)
-            found = True
+            status = UNUSABLE
             continue
         for problem in problems:
             click.echo(f"{path}: {problem}")
         if not problems:
             click.echo(f"{path}: nothing Excel would repair.")
-        found = found or bool(problems)
-    raise SystemExit(1 if found else 0)
+        if problems:
+            status = max(status, FINDINGS)
+    raise SystemExit(status)
 
 
 def main() -> None:

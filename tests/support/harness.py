@@ -25,6 +25,7 @@ Where the remote engine is kinder than Excel, :class:`Excel` is not:
 - writing a non-blank value into the hidden part of a merged area raises 1004;
 - a structure change (adding, deleting, hiding, moving, renaming or copying a sheet) in a
   structure-locked book (``lockStructure``) raises 1004;
+- a cell never formatted takes its column's format when a value is written into it;
 - reads never see earlier writes (the payload is built once, before the entry point runs);
 - any action this module does not know fails loudly.
 
@@ -202,6 +203,8 @@ class Excel:
                         raise ExcelError(1004, f"Cannot change part of a merged cell "
                                          f"({sheet.title}!{cell.coordinate}).", action)  # fmt: skip
                     continue
+                if not cell.has_style and value not in ("", None):
+                    _take_column_format(sheet, cell)
                 cell.value, quoted = typed(value)
                 cell.quotePrefix = quoted
 
@@ -244,6 +247,16 @@ class Excel:
         if password:
             protection.password = password
         self.workbook[name].protection = protection
+
+
+def _take_column_format(sheet, cell) -> None:
+    """What Excel does to a cell never formatted that is given a value: it takes the format
+    of its column, if the column has one."""
+    for dimension in sheet.column_dimensions.values():
+        low, high = dimension.min or 0, dimension.max or 0
+        if low <= cell.column <= high and dimension.has_style:
+            cell._style = copy.copy(dimension._style)
+            return
 
 
 def _locked(cell) -> bool:

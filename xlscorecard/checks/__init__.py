@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from ..model import Month
+from ..model import Month, answer_key
 from ..model.check_config import CheckConfig
 from ..workbook.layout import SHEET
 from ..workbook.reading import LiveBook
@@ -65,8 +65,9 @@ class Finding:
 
     @property
     def key(self) -> str:
-        """Stable across runs, so an answered query stays answered."""
-        return "|".join([self.code, self.ref, self.month.iso if self.month else "", self.cell])
+        """What the finding is about (check code, ref and month), not where its cell is: the
+        same after a refresh moves the month a column left, so an answer stays with it."""
+        return answer_key(self.code, self.ref, self.month)
 
     def __str__(self) -> str:
         month = f", {self.month.label}" if self.month else ""

@@ -52,7 +52,10 @@ def earlier_months_corrected(context: Context) -> Iterator[Problem]:
             continue  # A602 asks about these
         yield Problem(
             entry.ref, entry.month, found=found(book, entry, old),
-            expected="a correction is recorded in Audit when the month is refreshed",
+            expected=(
+                "nothing to do: History keeps the new figure, and Audit the old one, when the "
+                "month is refreshed"
+            ),
         )  # fmt: skip
 
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 
 from ..calc.figures import HISTORY_MONTHS
 from ..model.months import Month
+from ..model.values import show_typed
 from ..workbook.layout import SHEET
 from ..workbook.reading import LiveBook, Overwrite
 from . import Context, Problem, Severity, rule
@@ -19,18 +19,6 @@ def _month_of(book: LiveBook, what: str) -> Month | None:
         if (book.month - offset).label == what:
             return book.month - offset
     return None
-
-
-def _typed(typed: object) -> str:
-    if typed is None or (isinstance(typed, str) and not typed.strip()):
-        return "an empty cell"
-    if isinstance(typed, bool):
-        return str(typed).upper()
-    if isinstance(typed, int | float):
-        return f"{typed:g}"
-    if isinstance(typed, dt.datetime | dt.date):
-        return f"a date ({typed:%d/%m/%Y})"
-    return f'"{typed}"'
 
 
 @rule(
@@ -46,11 +34,12 @@ def formulas_intact(context: Context) -> Iterator[Problem]:
         if month is not None:
             where = f"{item.ref}'s figure for {month.label}"
         else:
-            where = f"the {item.what} of {item.ref}"
+            where = f"the {item.what} of {item.ref} for {book.month.label}"
         yield Problem(
-            item.ref, month,
-            found=_typed(item.typed),
-            expected="the formula (it is restored when the month is refreshed)",
+            item.ref, month or book.month,
+            found=show_typed(item.typed),
+            expected="its formula: Validate (or xlscorecard validate) puts it back and keeps "
+            "what was typed in Audit",
             cell=f"{SHEET}!{item.cell}",
             detail=f"{where[0].upper()}{where[1:]} is calculated, but its formula has been "
             "typed over or cleared.",
@@ -66,8 +55,13 @@ def test_a_typed_over_change_column_fails():
     book.overwritten.append(Overwrite("M1", "AD7", "% change from Jul-20", 0.1))
     findings = check(book, "I501")
     assert codes(findings) == ["I501"]
-    assert (findings[0].cell, findings[0].month, findings[0].found) == ("Dataset!AD7", None, "0.1")
-    assert findings[0].message.startswith("The % change from Jul-20 of M1 is calculated")
+    assert (findings[0].cell, findings[0].month, findings[0].found) == (
+        "Dataset!AD7",
+        Month(2020, 8),
+        "0.1",
+    )  # the report month's change: the finding names its month
+    assert findings[0].message.startswith("The % change from Jul-20 of M1 for Aug-20 is calculated")
+    assert "Validate" in findings[0].expected and "Audit" in findings[0].expected
 
 
 def test_a_typed_over_derived_month_names_its_month():

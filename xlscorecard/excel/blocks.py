@@ -20,14 +20,17 @@ Two Excel rules shape the writes:
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from ..checks.answers import checks_rows
 from ..jobs.cycle import Outcome
 from ..jobs.official_return import ReturnPlan, history_with_month, saved_row
+from ..model.cells import parse_address
 from ..workbook import schema as sheets
 from ..workbook.contents import BookContents, Grid
-from ..workbook.image import checks_rows, dataset_image, table_rows
+from ..workbook.image import data_tables, dataset_image, table_rows
 from ..workbook.layout import SHEET, DatasetLayout
 from ..workbook.reading import LiveBook
 
@@ -131,10 +134,7 @@ def refresh_blocks(contents: BookContents, book: LiveBook, outcome: Outcome) -> 
     image = dataset_image(dataset, outcome.month, layout)
     last_row = max(row for row, _ in image.cells)
     blocks = [Block(SHEET, 1, 1, image.values(1, 1, last_row, layout.last_column))]
-    for name, rows in table_rows(dataset, outcome.month).items():
-        block = table_block(contents, name, rows)
-        if not _same(block.values, _old_rows(contents, name, *block.shape)):
-            blocks.append(block)
+    blocks += changed_blocks(contents, table_rows(dataset, outcome.month))
     blocks += checks_blocks(contents, outcome)
     if outcome.audit:
         blocks.append(table_block(contents, sheets.AUDIT, [*book.audit, *outcome.audit]))
@@ -145,20 +145,65 @@ def return_blocks(
     contents: BookContents, book: LiveBook, plan: ReturnPlan, placed: Placed
 ) -> list[Block]:
     """What saving the return writes to the workbook, as :func:`xlsx_return.save_return_file`
-    does: the month's figures in History when they are not there yet, and the Audit rows."""
+    does: the month's figures in History when they are not there yet, what was typed since
+    the last press in the archives, and the Audit rows."""
     blocks = []
     history = history_with_month(contents.sheets.get(sheets.HISTORY, [])[1:], book)
     if history is not None:
         blocks.append(table_block(contents, sheets.HISTORY, history))
+    blocks += changed_blocks(contents, plan.kept)
     pdf = placed.pdf.name if placed.pdf else None
     saved = saved_row(plan.stamp, placed.xlsx.name, placed.digest, pdf, placed.note)
     blocks.append(table_block(contents, sheets.AUDIT, [*book.audit, *plan.audit, saved]))
     return blocks
 
 
+def validate_blocks(contents: BookContents, book: LiveBook, outcome: Outcome) -> list[Block]:
+    """What Validate writes, as :func:`xlsx_cycle.validate_file` does: formulas put back,
+    and when they change Checks and the archives of what was typed, and Audit when it has
+    rows (a press that changes nothing writes nothing)."""
+    tables = data_tables(outcome.dataset)
+    rows = {
+        sheets.CHECKS: checks_rows(outcome.findings, outcome.answers),
+        **{name: tables[name] for name in (sheets.COMMENTARY, sheets.ANSWERS)},
+    }
+    blocks = cell_blocks(outcome.cells) + changed_blocks(contents, rows)
+    if outcome.audit:
+        blocks.append(table_block(contents, sheets.AUDIT, [*book.audit, *outcome.audit]))
+    return blocks
+
+
+def cell_blocks(cells: dict[str, object]) -> list[Block]:
+    """Dataset cells to write, as few blocks as they allow: neighbours in a row are one."""
+    placed = sorted((parse_address(address), value) for address, value in cells.items())
+    blocks: list[Block] = []
+    for (row, column), value in placed:
+        last = blocks[-1] if blocks else None
+        if last is not None and last.row == row and last.column + len(last.values[0]) == column:
+            last.values[0].append(value)
+        else:
+            blocks.append(Block(SHEET, row, column, [[value]]))
+    return blocks
+
+
+def changed_blocks(contents: BookContents, tables: dict[str, list[list[object]]]) -> list[Block]:
+    """A block for each supporting sheet whose rows differ from what it holds."""
+    blocks = []
+    for name, rows in tables.items():
+        block = table_block(contents, name, rows)
+        if not _same(block.values, _old_rows(contents, name, *block.shape)):
+            blocks.append(block)
+    return blocks
+
+
 def checks_blocks(contents: BookContents, outcome: Outcome) -> list[Block]:
     """The Checks sheet's rows for the outcome's findings (old rows below cleared)."""
     return [table_block(contents, sheets.CHECKS, checks_rows(outcome.findings, outcome.answers))]
+
+
+def missing_sheets(contents: BookContents) -> list[str]:
+    """The supporting sheets a workbook made by an earlier xlscorecard lacks."""
+    return [name for name in sheets.ORDER if name not in contents.sheets]
 
 
 def table_block(contents: BookContents, name: str, rows: list[list[object]]) -> Block:
@@ -179,12 +224,20 @@ def _old_rows(contents: BookContents, name: str, height: int, width: int) -> lis
     return rows + [[None] * width for _ in range(height - len(rows))]
 
 
+_LINK = re.compile(r'^=HYPERLINK\("[^"]*","(?P<shown>[^"]*)"\)$')
+
+
 def _same(new: list[list[object]], old: list[list[object]]) -> bool:
+    """Whether writing ``new`` over what the sheet shows (``old``) would change nothing: a
+    link is the same as the text it shows (Excel sends a formula's value)."""
+
     def norm(value: object) -> object:
         if value == "":
             return None
         if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
             return dt.datetime(value.year, value.month, value.day)
+        if isinstance(value, str) and (link := _LINK.match(value)):
+            return link.group("shown")
         return value
 
     return all(
@@ -264,6 +317,22 @@ def run_macro(book: xw.Book, macro: str, sheet_name: str, password: str | None) 
         book.app.macro(macro)(*args)
     else:
         book.app.macro(macro)(book.name, *args)
+
+
+def user_name(book: xw.Book) -> str | None:
+    """The name Excel knows its user by (File > Options > General > User name): through COM
+    on Windows, AppleScript on a Mac; None where Excel does not say (xlwings' remote engine
+    has no ``api``)."""
+    if book.app.engine.name == "remote":
+        return None
+    for read in (lambda api: api.UserName, lambda api: api.user_name.get()):
+        try:
+            name = read(book.app.api)
+        except Exception:  # not this platform's object model
+            continue
+        if isinstance(name, str) and name.strip():
+            return name.strip()
+    return None
 
 
 def alert(book: xw.Book, message: str, critical: bool = False) -> None:

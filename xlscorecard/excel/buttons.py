@@ -16,22 +16,25 @@ from pathlib import Path
 
 import xlwings as xw
 
-from ..errors import Refused, ScorecardError
+from ..errors import Refused, ScorecardError, WorkbookError
 from ..files.identity import now, os_user
 from ..files.return_file import libreoffice_pdf, write_return
 from ..jobs import cycle
 from ..jobs.official_return import plan_return, return_folder
 from ..version import __version__
-from ..workbook.reading import read_book
+from ..workbook.contents import BookContents
+from ..workbook.reading import LiveBook, read_book
 from .blocks import (
     Block,
     alert,
-    checks_blocks,
     contents_from_xlwings,
+    missing_sheets,
     prepare,
     protection_password,
     refresh_blocks,
     return_blocks,
+    user_name,
+    validate_blocks,
     write_blocks,
 )
 
@@ -40,11 +43,13 @@ MAX_LISTED = 10
 
 HELP = (
     f"xlscorecard {__version__}\n\n"
-    "Refresh month: keeps this month's figures and commentary (History and Commentary "
-    "sheets) and moves the dataset on to the next month. It refuses while the month has "
-    "errors.\n"
+    "Refresh month: keeps this month's figures, commentary and answers (History, Commentary "
+    "and Answers sheets) and moves the dataset on to the next month. It refuses while the "
+    "month has errors, and says when the month it leaves was never returned.\n"
     "Validate: checks the month's figures and lists what to fix or explain on the Checks "
-    "sheet (give a reason in its 'reason' column to answer a query).\n"
+    "sheet (give a reason in its 'reason' column to answer a query: the answer is kept on the "
+    "Answers sheet, and stays while the figures it answered stay the same). It puts back a "
+    "formula typed over, keeping what was typed in Audit.\n"
     "Save return: saves the month as the official return (values, not formulas, with a "
     "checksum) and its PDF in the workbook's folder (or Settings return_folder), and records "
     "it in Audit. It refuses while the month has errors, unanswered queries or big changes "
@@ -68,13 +73,33 @@ Plan = tuple[list[Block], str | None, str]
 """Prepared blocks, the protection password, and the message to show when written."""
 
 
+def who(book: xw.Book) -> str:
+    """Who pressed the button: Excel's user name, else the login running Python (all the
+    remote engine can give)."""
+    return user_name(book) or os_user()
+
+
+def read(book: xw.Book) -> tuple[BookContents, LiveBook]:
+    """The workbook's sheets in a few bulk reads, as a book; refuses one made by an earlier
+    xlscorecard that lacks a sheet the buttons write."""
+    contents = contents_from_xlwings(book)
+    live = read_book(contents)
+    missing = missing_sheets(contents)
+    if missing:
+        raise WorkbookError(
+            f"{book.name} has no sheet {', '.join(missing)} (it was made by an earlier "
+            "xlscorecard): close it, run xlscorecard validate on the file once to add it, and "
+            "open it again."
+        )
+    return contents, live
+
+
 def refresh_month(book: xw.Book) -> str:
-    """Roll the workbook on a month: History and Commentary keep everything."""
+    """Roll the workbook on a month: History, Commentary and Answers keep everything."""
 
     def plan() -> Plan:
-        contents = contents_from_xlwings(book)
-        live = read_book(contents)
-        outcome = cycle.roll_forward(live, os_user(), now())
+        contents, live = read(book)
+        outcome = cycle.roll_forward(live, who(book), now())
         blocks = prepare(refresh_blocks(contents, live, outcome))
         return blocks, protection_password(live), outcome.summary
 
@@ -82,13 +107,14 @@ def refresh_month(book: xw.Book) -> str:
 
 
 def validate(book: xw.Book) -> str:
-    """Check the month's figures and write the findings to the Checks sheet."""
+    """Check the month's figures and write the findings to the Checks sheet; put back
+    formulas typed over and keep what was typed."""
 
     def plan() -> Plan:
-        contents = contents_from_xlwings(book)
-        live = read_book(contents)
-        outcome = cycle.validate(live)
-        return prepare(checks_blocks(contents, outcome)), None, outcome.summary
+        contents, live = read(book)
+        outcome = cycle.validate(live, who(book), now())
+        blocks = prepare(validate_blocks(contents, live, outcome))
+        return blocks, protection_password(live), outcome.summary
 
     return _run(book, plan)
 
@@ -100,9 +126,8 @@ def save_return(book: xw.Book) -> str:
     if that write fails they are removed again.
     """
     try:
-        contents = contents_from_xlwings(book)
-        live = read_book(contents)
-        plan = plan_return(live, os_user(), now())
+        contents, live = read(book)
+        plan = plan_return(live, who(book), now())
         folder = return_folder(plan.dataset, _folder_of(book))
         placed = write_return(plan, folder, _pdf_maker(book))
     except ScorecardError as error:

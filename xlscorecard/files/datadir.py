@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import tomllib
 from pathlib import Path
 
@@ -78,12 +79,19 @@ def write_data_dir(dataset: Dataset, directory: Path) -> list[Path]:
         path = directory / file_name(name)
         text_rows = [[_text(cell_value(value)) for value in row] for row in rows]
         columns = TABLE_COLUMNS[name]
-        atomic_write(path, lambda target, r=text_rows, c=columns: _write_csv(target, c, r))
+        _write_new(path, _csv_text(columns, text_rows))
         written.append(path)
     toml_path = directory / SETTINGS_FILE
-    atomic_write(toml_path, lambda target: target.write_text(settings_toml(dataset), "utf-8"))
+    _write_new(toml_path, settings_toml(dataset))
     written.append(toml_path)
     return written
+
+
+def _write_new(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` safely, unless the file already holds exactly it."""
+    if path.exists() and path.read_bytes() == text.encode("utf-8"):
+        return
+    atomic_write(path, lambda target: target.write_bytes(text.encode("utf-8")))
 
 
 def settings_toml(dataset: Dataset) -> str:
@@ -113,8 +121,9 @@ def _text(value: object) -> str:
     return str(value)
 
 
-def _write_csv(path: Path, columns: list[str], rows: list[list[str]]) -> None:
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(columns)
-        writer.writerows(rows)
+def _csv_text(columns: list[str], rows: list[list[str]]) -> str:
+    handle = io.StringIO(newline="")
+    writer = csv.writer(handle, lineterminator="\n")
+    writer.writerow(columns)
+    writer.writerows(rows)
+    return handle.getvalue()

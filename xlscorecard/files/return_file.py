@@ -50,6 +50,7 @@ from ..jobs.official_return import (
 )
 from ..workbook import schema as sheets
 from ..workbook.layout import SHEET, span
+from .backups import backups_kept
 from .cached import write_workbook
 from .identity import now, os_user
 from .libreoffice import LibreOfficeMissing, convert, one_sheet
@@ -57,7 +58,7 @@ from .reader import contents_of
 from .safe_write import is_read_only, save_workbook
 from .styles import NAMED_STYLES
 from .template import PACKAGE_TEMPLATE
-from .workbook_file import open_book, write_audit
+from .workbook_file import open_book, table_sheet, write_audit
 from .writer import apply_image, protect, write_dataset_sheet, write_table
 
 PdfMaker = Callable[[Path, Path], None]
@@ -140,11 +141,14 @@ def build_return(plan: ReturnPlan) -> Workbook:
 
 
 def _write_table_sheet(sheet: Worksheet, name: str, rows: list[list[object]]) -> None:
-    """A supporting sheet's rows as a real Excel table under the template's header row."""
+    """A supporting sheet's rows as a real Excel table under the template's header row,
+    every cell locked (the reasons on Checks are shaded as typed in, but a return is final)."""
     write_table(sheet, rows)
     for row in sheet.iter_rows(min_row=2):
         for cell in row:
             _as_text(cell)
+            if not cell.protection.locked:
+                cell.protection = Protection(locked=True)
     if name == sheets.CHECKS:
         for (cell,) in sheet.iter_rows(min_row=2, min_col=3, max_col=3):
             where, _, address = str(cell.value or "").partition("!")
@@ -323,8 +327,11 @@ def save_return_file(
         history = history_with_month(grid[1:], book)
         if history is not None:
             write_table(workbook[sheets.HISTORY], history, clear=True)
+        for name, rows in plan.kept.items():
+            write_table(table_sheet(workbook, name), rows, clear=True)
         write_audit(workbook, book, [*plan.audit, saved])
-        save_workbook(workbook, path, backup=backup)
+        where = f"{path.name} {sheets.SETTINGS}"
+        save_workbook(workbook, path, backup=backup, versions=backups_kept(book.dataset, where))
     except BaseException:
         placed.remove()
         raise

@@ -1,11 +1,10 @@
 """Write a file completely or not at all: a temporary file beside it, then an atomic rename,
-keeping the previous version as a backup next to it."""
+keeping the replaced version in its backups folder (:mod:`.backups`)."""
 
 from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 import tempfile
 from collections.abc import Callable
 from functools import partial
@@ -14,19 +13,22 @@ from pathlib import Path
 from openpyxl.workbook.workbook import Workbook
 
 from ..errors import ScorecardError, WorkbookError
+from ..workbook.schema import DEFAULT_BACKUPS
+from .backups import keep_version, prune
 from .cached import write_workbook
 
 
-def backup_path(path: Path) -> Path:
-    """Where the previous version is kept: ``dataset (previous).xlsx`` beside ``dataset.xlsx``."""
-    return path.with_name(f"{path.stem} (previous){path.suffix}")
-
-
-def atomic_write(path: Path, write: Callable[[Path], None], backup: bool = False) -> None:
+def atomic_write(
+    path: Path,
+    write: Callable[[Path], None],
+    backup: bool = False,
+    versions: int = DEFAULT_BACKUPS,
+) -> None:
     """Call ``write(temporary_path)`` then move the result onto ``path`` in one step.
 
     If anything fails, ``path`` is untouched and the temporary file is removed. With ``backup``
-    the file being replaced is first copied to :func:`backup_path`.
+    the file being replaced is first copied into its backups folder, which then keeps the last
+    ``versions`` (none when 0).
     """
     path = Path(path)
     directory = path.parent if str(path.parent) else Path(".")
@@ -43,9 +45,8 @@ def atomic_write(path: Path, write: Callable[[Path], None], backup: bool = False
         mode = path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~_umask()
         with contextlib.suppress(OSError):
             os.chmod(temporary, mode)
-        if backup and path.exists():
-            copy = temporary.with_name(temporary.name + ".previous")
-            shutil.copy2(path, copy)
+        if backup and versions > 0 and path.exists():
+            copy = keep_version(path)
         try:
             os.replace(temporary, path)
         except PermissionError:
@@ -54,7 +55,9 @@ def atomic_write(path: Path, write: Callable[[Path], None], backup: bool = False
                 "or read-only"
             ) from None
         if copy is not None:
-            os.replace(copy, backup_path(path))
+            copy = None  # the replaced version is kept: only older ones may go
+            with contextlib.suppress(OSError):
+                prune(path, versions)
     except BaseException:
         temporary.unlink(missing_ok=True)
         if copy is not None:
@@ -67,10 +70,12 @@ def is_read_only(path: Path) -> bool:
     return not (path.stat().st_mode & 0o222) or not os.access(path, os.W_OK)
 
 
-def save_workbook(workbook: Workbook, path: Path, backup: bool = True) -> None:
-    """Save an openpyxl workbook over ``path`` atomically, keeping the previous version, with
+def save_workbook(
+    workbook: Workbook, path: Path, backup: bool = True, versions: int = DEFAULT_BACKUPS
+) -> None:
+    """Save an openpyxl workbook over ``path`` atomically, keeping the replaced version, with
     its formulas' cached values (:func:`write_workbook`)."""
-    atomic_write(Path(path), partial(write_workbook, workbook), backup=backup)
+    atomic_write(Path(path), partial(write_workbook, workbook), backup=backup, versions=versions)
 
 
 def _umask() -> int:

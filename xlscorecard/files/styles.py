@@ -61,6 +61,12 @@ NAMED_STYLES: dict[str, NamedStyle] = {
     "title": _style("Scorecard title", font=_font(size=16, bold=True), border=_NONE),
     "subtitle": _style("Scorecard subtitle", font=_font(size=13, bold=True), border=_NONE),
     "note": _style("Scorecard note", font=_font(size=8, italic=True, color="595959"), border=_NONE),
+    "benchmark note": _style(
+        "Scorecard benchmark note",
+        font=_font(size=8, italic=True, color="595959"),
+        alignment=Alignment(horizontal="center", vertical="top", wrap_text=True),
+        border=_NONE,
+    ),
     "header": _style(
         "Scorecard header",
         font=_font(bold=True, color="FFFFFF"),
@@ -95,6 +101,7 @@ NAMED_STYLES: dict[str, NamedStyle] = {
         fill=PatternFill("solid", fgColor=BAND_FILL),
     ),
     "cell": _style("Scorecard cell", border=_NONE),
+    "table text": _style("Scorecard table text", alignment=_WRAP, border=_NONE),
 }
 _INPUT = PatternFill("solid", fgColor=INPUT_FILL)
 for _unit, _friendly in UNIT_STYLE.items():
@@ -108,7 +115,9 @@ for _unit, _friendly in UNIT_STYLE.items():
 NAMED_STYLES[INPUT_TEXT] = _style(
     "Scorecard input text", alignment=_WRAP, fill=_INPUT, unlocked=True
 )
-NAMED_STYLES["answer"] = _style("Scorecard answer", alignment=_WRAP, fill=_INPUT, unlocked=True)
+NAMED_STYLES["answer"] = _style(
+    "Scorecard answer", alignment=_WRAP, fill=_INPUT, border=_NONE, unlocked=True
+)
 
 
 def style_name(friendly: str) -> str:

@@ -7,6 +7,7 @@ from functools import partial
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.styles import Alignment
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..workbook import schema as sheets
@@ -20,6 +21,7 @@ PACKAGE_TEMPLATE = Path(__file__).with_name("workbook_template.xlsx")
 
 FIXED_TIME = dt.datetime(2020, 1, 1)
 A3 = "8"
+A4 = "9"
 
 
 def new_template() -> Workbook:
@@ -34,6 +36,7 @@ def new_template() -> Workbook:
     for name in sheets.ORDER[1:]:
         sheet = book.create_sheet(name)
         write_table_header(sheet, sheets.COLUMNS[name], sheets.WIDTHS[name])
+        set_table_layout(sheet, name)
     book.properties.creator = "xlscorecard"
     book.properties.title = "Children and Families monthly dataset"
     book.properties.created = FIXED_TIME
@@ -55,6 +58,34 @@ def set_print_layout(sheet: Worksheet) -> None:
     sheet.oddFooter.center.size = 8
     sheet.oddFooter.center.font = "Arial"
     sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+
+
+def set_table_layout(sheet: Worksheet, name: str) -> None:
+    """A supporting sheet on screen and on paper: long texts wrap, internal columns are
+    hidden, and it prints one page wide (landscape A3, or portrait A4 for a narrow table)
+    with its header row on every page."""
+    columns = sheets.COLUMNS[name]
+    wrapped = sheets.WRAPPED.get(name, set())
+    for index, column in enumerate(columns, start=1):
+        dimension = sheet.column_dimensions[letter(index)]
+        dimension.alignment = Alignment(vertical="top", wrap_text=column in wrapped)
+    for column in sheets.HIDDEN.get(name, set()):
+        sheet.column_dimensions[letter(columns.index(column) + 1)].hidden = True
+    portrait = name in sheets.PORTRAIT
+    sheet.page_setup.orientation = "portrait" if portrait else "landscape"
+    sheet.page_setup.paperSize = A4 if portrait else A3
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_margins.left = sheet.page_margins.right = 0.4
+    sheet.page_margins.top = sheet.page_margins.bottom = 0.5
+    sheet.oddHeader.left.text = "&A"
+    sheet.oddHeader.left.size = 8
+    sheet.oddHeader.left.font = "Arial"
+    sheet.oddFooter.center.text = "Page &P of &N"
+    sheet.oddFooter.center.size = 8
+    sheet.oddFooter.center.font = "Arial"
+    sheet.print_title_rows = "1:1"
 
 
 def write_table_header(sheet: Worksheet, columns: list[str], widths: list[int]) -> None:

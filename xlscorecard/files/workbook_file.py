@@ -1,28 +1,34 @@
 """The monthly jobs on a workbook file (openpyxl): open it, call :mod:`xlscorecard.jobs`,
-write what they return, and save it safely."""
+write what they return, and save it safely: only when something changed, keeping the replaced
+version in its backups folder."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
 from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
 from ..checks import Stage
-from ..errors import ScorecardError, WorkbookError
+from ..checks.answers import checks_rows
+from ..errors import Refused, ScorecardError
 from ..jobs import cycle
-from ..model import Month
-from ..model.values import cell_value
+from ..model import Dataset, Month
 from ..workbook import schema as sheets
-from ..workbook.image import checks_rows, dataset_image, input_rules, table_rows
+from ..workbook.contents import BookContents
+from ..workbook.image import data_tables, dataset_image, input_rules, table_rows
 from ..workbook.layout import SHEET
 from ..workbook.reading import LiveBook, read_book
+from .backups import backup_folder, backups_kept
 from .cached import write_workbook
 from .datadir import load_data_dir, read_csv, write_data_dir
 from .identity import now, os_user
 from .kept import foreign_validations, refuse_if_held
 from .reader import contents_of, open_workbook
 from .safe_write import atomic_write, save_workbook
+from .template import set_table_layout, write_table_header
 from .writer import (
     add_input_validation,
     apply_image,
@@ -32,16 +38,30 @@ from .writer import (
     write_table,
 )
 
+ARCHIVES = (sheets.COMMENTARY, sheets.ANSWERS)
+"""The supporting sheets every command keeps up to date: what was typed (comments, reasons)."""
 
-def build_file(data_dir: Path, month: Month, out: Path, template: Path | None = None) -> int:
-    """Build the workbook for report ``month`` from ``data_dir`` into ``out``.
+
+def build_file(
+    data_dir: Path, month: Month, out: Path, template: Path | None = None, force: bool = False
+) -> int:
+    """Build the workbook for report ``month`` from ``data_dir`` into ``out``, which must not
+    exist yet (``force`` replaces it, keeping it in its backups folder).
 
     Returns the number of indicators written. Raises a :class:`ScorecardError` subclass.
     """
-    if Path(out).suffix.lower() != ".xlsx":
+    out = Path(out)
+    if out.suffix.lower() != ".xlsx":
         raise ScorecardError(
             f"cannot build {out}: xlscorecard writes Excel Workbooks, whose name ends in .xlsx "
             "(Excel refuses a workbook whose name says another format). Name it ....xlsx"
+        )
+    if out.exists() and not force:
+        raise Refused(
+            f"{out} already exists: build never replaces a workbook, which may hold figures, "
+            "comments and answers typed since it was built (nothing was changed). Give another "
+            f"name with -o, or add --force to replace it (the file now there is then kept in "
+            f"'{backup_folder(out)}')."
         )
     dataset = load_data_dir(data_dir)
     if not any(when == month for _, when in dataset.values):
@@ -52,22 +72,64 @@ def build_file(data_dir: Path, month: Month, out: Path, template: Path | None = 
             else f"{data_dir} has no figures at all"
         )
     book = build_workbook(dataset, month, template)
-    atomic_write(out, partial(write_workbook, book))
+    write = partial(write_workbook, book)
+    atomic_write(out, write, backup=force, versions=max(1, backups_kept(dataset)))
     return len(dataset.indicators)
 
 
 def open_book(path: Path, writing: bool = True) -> tuple[Workbook, LiveBook]:
     """The workbook and what it holds; with ``writing``, refused (nothing written) if saving
     it would lose anything (:mod:`kept`)."""
-    workbook = open_workbook(path, writing)
-    book = read_book(contents_of(workbook, Path(path).name))
-    if writing:
-        refuse_if_held(path, foreign_validations(path, workbook, book))
+    workbook, book, _ = open_for_change(path, writing)
     return workbook, book
 
 
+def open_for_change(path: Path, writing: bool = True) -> tuple[Workbook, LiveBook, BookContents]:
+    """The workbook, the book it holds, and its cells as read (to tell whether a command
+    changed anything); with ``writing``, refused if saving it would lose anything."""
+    workbook = open_workbook(path, writing)
+    contents = contents_of(workbook, Path(path).name)
+    book = read_book(contents)
+    if writing:
+        refuse_if_held(path, foreign_validations(path, workbook, book))
+    return workbook, book, contents
+
+
+def save_changes(
+    workbook: Workbook, before: BookContents, path: Path, dataset: Dataset, backup: bool = True
+) -> bool:
+    """Save the workbook over ``path`` (keeping the replaced version) if any cell changed;
+    a command that changes nothing writes nothing. Returns whether it saved."""
+    if contents_of(workbook, before.name).sheets == before.sheets:
+        return False
+    where = f"{Path(path).name} {sheets.SETTINGS}"
+    save_workbook(workbook, path, backup=backup, versions=backups_kept(dataset, where))
+    return True
+
+
+def table_sheet(workbook: Workbook, name: str) -> Worksheet:
+    """A supporting sheet, added (in its place, with its header) if the workbook was made by
+    an earlier xlscorecard without it."""
+    if name in workbook.sheetnames:
+        return workbook[name]
+    before = sheets.ORDER[: sheets.ORDER.index(name)]
+    position = max(workbook.sheetnames.index(o) for o in before if o in workbook.sheetnames)
+    sheet = workbook.create_sheet(name, position + 1)
+    write_table_header(sheet, sheets.COLUMNS[name], sheets.WIDTHS[name])
+    set_table_layout(sheet, name)
+    return sheet
+
+
 def write_checks(workbook: Workbook, outcome: cycle.Outcome) -> None:
-    write_table(workbook[sheets.CHECKS], checks_rows(outcome.findings, outcome.answers), clear=True)
+    rows = checks_rows(outcome.findings, outcome.answers)
+    write_table(table_sheet(workbook, sheets.CHECKS), rows, clear=True)
+
+
+def write_archives(workbook: Workbook, dataset: Dataset) -> None:
+    """The Commentary and Answers sheets, with what was typed since the last command."""
+    tables = data_tables(dataset)
+    for name in ARCHIVES:
+        write_table(table_sheet(workbook, name), tables[name], clear=True)
 
 
 def write_audit(workbook: Workbook, book: LiveBook, rows: list[list[object]]) -> None:
@@ -75,26 +137,89 @@ def write_audit(workbook: Workbook, book: LiveBook, rows: list[list[object]]) ->
         write_table(workbook[sheets.AUDIT], [*book.audit, *rows], clear=True)
 
 
-def validate_file(path: Path, stage: Stage = Stage.VALIDATE, backup: bool = True) -> cycle.Outcome:
-    """Check the workbook and write the findings to its Checks sheet."""
-    workbook, book = open_book(path)
-    outcome = cycle.validate(book, stage)
-    write_checks(workbook, outcome)
-    save_workbook(workbook, path, backup=backup)
-    return outcome
-
-
-def import_file(path: Path, extract: Path, backup: bool = True) -> cycle.Outcome:
-    """Write an extract's figures into the workbook's input cells, then check it."""
-    workbook, book = open_book(path)
-    rows = cycle.read_extract(read_csv(extract), book)
-    outcome = cycle.import_extract(book, rows, extract.name)
+def write_outcome(workbook: Workbook, book: LiveBook, outcome: cycle.Outcome) -> None:
+    """What validate, import, answer and comment write: the Dataset cells they change,
+    Checks, the archives of what was typed, Audit."""
     sheet = workbook[SHEET]
-    for (ref, month), value in outcome.inputs.items():
-        sheet[book.entries[(ref, month)].cell].value = cell_value(value)
+    for address, value in outcome.cells.items():
+        sheet[address].value = value
     write_checks(workbook, outcome)
-    save_workbook(workbook, path, backup=backup)
+    write_archives(workbook, outcome.dataset)
+    write_audit(workbook, book, outcome.audit)
+
+
+def _who(user: str | None, when: str | None) -> tuple[str, str]:
+    return user or os_user(), when or now()
+
+
+def validate_file(
+    path: Path,
+    stage: Stage = Stage.VALIDATE,
+    backup: bool = True,
+    user: str | None = None,
+    when: str | None = None,
+) -> cycle.Outcome:
+    """Check the workbook and write the findings to its Checks sheet; put back formulas
+    typed over (Audit keeps what was typed) and keep what was typed with who ran it."""
+    return _change(path, backup, lambda book: cycle.validate(book, *_who(user, when), stage))
+
+
+def _change(path: Path, backup: bool, job: Callable[[LiveBook], cycle.Outcome]) -> cycle.Outcome:
+    """Run a job on the book, write what it changed (:func:`write_outcome`) and save it."""
+    workbook, book, before = open_for_change(path)
+    outcome = job(book)
+    write_outcome(workbook, book, outcome)
+    save_changes(workbook, before, path, outcome.dataset, backup)
     return outcome
+
+
+def import_file(
+    path: Path,
+    extract: Path,
+    backup: bool = True,
+    user: str | None = None,
+    when: str | None = None,
+    clear_blanks: bool = False,
+) -> cycle.Outcome:
+    """Write an extract's figures into the workbook's input cells, then check it. A blank
+    value is left out as not supplied, unless ``clear_blanks``."""
+
+    def job(book: LiveBook) -> cycle.Outcome:
+        rows = cycle.read_extract(read_csv(extract), book, clear_blanks=clear_blanks)
+        return cycle.import_extract(book, rows, extract.name, *_who(user, when))
+
+    return _change(path, backup, job)
+
+
+def answer_file(
+    path: Path,
+    code: str,
+    ref: str,
+    month: Month | None,
+    reason: str,
+    backup: bool = True,
+    user: str | None = None,
+    when: str | None = None,
+) -> cycle.Outcome:
+    """Answer a query with a reason, as typing it on the Checks sheet does."""
+    who = _who(user, when)
+    return _change(
+        path, backup, lambda book: cycle.answer_query(book, code, ref, month, reason, *who)
+    )
+
+
+def comment_file(
+    path: Path,
+    ref: str,
+    text: str,
+    backup: bool = True,
+    user: str | None = None,
+    when: str | None = None,
+) -> cycle.Outcome:
+    """Write the report month's comment on an indicator, as typing it on Dataset does."""
+    return _change(
+        path, backup, lambda book: cycle.type_comment(book, ref, text, *_who(user, when))
+    )
 
 
 def refresh_file(
@@ -104,14 +229,18 @@ def refresh_file(
     backup: bool = True,
     user: str | None = None,
     when: str | None = None,
+    clear_blanks: bool = False,
 ) -> cycle.Outcome:
     """Roll the workbook forward (to ``target``, one month at a time), keeping everything."""
-    workbook, book = open_book(path)
-    rows = cycle.read_extract(read_csv(extract), book, target or book.month + 1) if extract else []
-    outcome = cycle.roll_forward(book, user or os_user(), when or now(), target, rows)
+    workbook, book, before = open_for_change(path)
+    rows = None
+    if extract:
+        through = target or book.month + 1
+        rows = cycle.read_extract(read_csv(extract), book, through, clear_blanks)
+    outcome = cycle.roll_forward(book, *_who(user, when), target, rows)
     write_state(workbook, outcome)
     write_audit(workbook, book, outcome.audit)
-    save_workbook(workbook, path, backup=backup)
+    save_changes(workbook, before, path, outcome.dataset, backup)
     return outcome
 
 
@@ -124,19 +253,23 @@ def write_state(workbook: Workbook, outcome: cycle.Outcome) -> None:
     sheet.data_validations.dataValidation = []
     add_input_validation(sheet, input_rules(outcome.dataset, layout))
     for name, rows in table_rows(outcome.dataset, outcome.month).items():
-        write_table(workbook[name], rows, clear=True)
+        write_table(table_sheet(workbook, name), rows, clear=True)
     write_checks(workbook, outcome)
 
 
-def export_file(path: Path, directory: Path) -> list[Path]:
-    """Write the workbook's data (History with the window's figures) as a data directory."""
+def export_file(
+    path: Path, directory: Path, user: str | None = None, when: str | None = None
+) -> list[Path]:
+    """Write the workbook's data (History with the window's figures, every comment and
+    answer) as a data directory."""
     _, book = open_book(path, writing=False)  # nothing is written to the workbook
     unreadable = [entry for entry in book.entries.values() if entry.problem]
     if unreadable:
         first = unreadable[0]
-        raise WorkbookError(
+        raise Refused(
             f"{len(unreadable)} figure(s) cannot be read, e.g. {SHEET}!{first.cell} "
             f"({first.ref} {first.month.label}): {first.problem}. Fix them (xlscorecard validate "
-            "lists them all) before exporting, so that nothing is lost."
+            "lists them all) before exporting, so that nothing is lost (nothing was written)."
         )
+    cycle.keep_typed(book, *_who(user, when))
     return write_data_dir(book.dataset, directory)

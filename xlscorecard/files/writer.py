@@ -9,7 +9,6 @@ import datetime as dt
 from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -24,6 +23,7 @@ from ..workbook.image import (
     dataset_image,
     input_rules,
     subtitle,
+    table_heights,
     table_rows,
 )
 from ..workbook.layout import (
@@ -95,7 +95,6 @@ def write_dataset_sheet(
     if benchmark_note(dataset.benchmarks, dataset.settings.benchmark_note):
         first, final = layout.column(Field.SN), layout.column(Field.SE)
         sheet.merge_cells(span(NOTE_ROW, first, NOTE_ROW, final))
-        sheet.cell(NOTE_ROW, first).alignment = Alignment(horizontal="center", wrap_text=True)
     _set_widths(sheet, layout)
     _add_conditional_formats(sheet, dataset, layout)
     add_input_validation(sheet, input_rules(dataset, layout))
@@ -152,15 +151,40 @@ def _add_conditional_formats(sheet: Worksheet, dataset: Dataset, layout: Dataset
 
 
 def write_table(sheet: Worksheet, rows: list[list[object]], clear: bool = False) -> None:
-    """Rows below the header of a supporting sheet, with a filter over them."""
+    """Rows below the header of a supporting sheet, with a filter over them; long texts wrap
+    and the Checks sheet's reasons are shaded as typed in."""
     if clear and sheet.max_row > 1:
         sheet.delete_rows(2, sheet.max_row - 1)
+        for number in [n for n in sheet.row_dimensions if n > 1]:
+            del sheet.row_dimensions[number]
     sheet.auto_filter.ref = None
+    for number, height in table_heights(sheet.title, rows).items():
+        sheet.row_dimensions[number].height = height
+    styles = table_styles(sheet.title)
     for row_index, row in enumerate(rows, start=2):
         for column_index, value in enumerate(row, start=1):
-            sheet.cell(row_index, column_index, value)
+            cell = sheet.cell(row_index, column_index, None if value == "" else value)
+            if column_index in styles:
+                cell.style = styles[column_index]
     if rows:
         sheet.auto_filter.ref = span(1, 1, len(rows) + 1, len(rows[0]))
+
+
+def table_styles(name: str) -> dict[int, str]:
+    """The named style of each column of a supporting sheet that has long texts, by column
+    index: those wrap, the others align with their tops (one-line tables are left as they
+    are)."""
+    columns = sheets.COLUMNS.get(name, [])
+    wrapped = sheets.WRAPPED.get(name, set())
+    if not wrapped:
+        return {}
+    styles = {
+        index: style_name("table text" if column in wrapped else "cell")
+        for index, column in enumerate(columns, start=1)
+    }
+    if name == sheets.CHECKS:
+        styles[columns.index(sheets.REASON) + 1] = style_name("answer")
+    return styles
 
 
 def add_input_validation(sheet: Worksheet, rules: list[InputRule]) -> None:

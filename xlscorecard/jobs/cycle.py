@@ -1,26 +1,34 @@
-"""The monthly cycle as pure functions on a :class:`LiveBook`: validate, import, roll forward.
+"""The monthly cycle as pure functions on a :class:`LiveBook`: validate, import, answer,
+comment, roll forward.
 
 No file, Excel, clock or login here: adapters read a book, say who and when, call these, and
-write what they return.
+write what they return. Every job first keeps what was typed since the last one (comments on
+Dataset, reasons on Checks) with who ran it (:func:`keep_typed`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..calc import figures as calc
 from ..calc.figures import HISTORY_MONTHS
 from ..checks import Finding, Severity, Stage, run_rules
-from ..errors import DataFileError, Refused
-from ..model import Comment, Dataset, Month, Unit, Value
-from ..model.tables import Table
-from ..model.values import parse_value, show_value
-from ..workbook.reading import Entry, LiveBook
+from ..checks.answers import ANSWERED_BY_COMMENT, answer_for, answerable
+from ..errors import DataFileError, Refused, ScorecardError
+from ..model import POPULATION, Answer, Comment, Dataset, Month, Unit, Value, answer_key
+from ..model.tables import Table, missing_population
+from ..model.values import cell_value, counted, parse_value, show_typed, show_value
+from ..workbook.layout import SHEET, Field
+from ..workbook.reading import Entry, LiveBook, Overwrite
 
 DERIVED_MISMATCH = "M701"
 """An extract's figure for a calculated indicator that differs from the formula."""
 RESTORED = "I501"
-"""Overwritten formulas are restored by a refresh, so they do not block one."""
+"""Overwritten formulas are put back by validate and a refresh, so they do not block one."""
+STRUCTURE = {"I502", "I503"}
+"""Rows or columns not where they were built: nothing is written by place until they are."""
+MISSING = "C401"
+UNEXPLAINED = "C402"
 
 
 @dataclass
@@ -30,10 +38,17 @@ class Outcome:
     dataset: Dataset
     month: Month
     findings: list[Finding]
-    answers: dict[str, str]
     audit: list[list[object]] = field(default_factory=list)
     summary: str = ""
     inputs: dict[tuple[str, Month], Value] = field(default_factory=dict)
+    cells: dict[str, object] = field(default_factory=dict)
+    """Dataset cells to write (A1 address: content): imported figures, formulas put back,
+    a comment."""
+    restored: list[Overwrite] = field(default_factory=list)
+
+    @property
+    def answers(self) -> dict[str, Answer]:
+        return self.dataset.answers
 
     @property
     def errors(self) -> list[Finding]:
@@ -42,45 +57,196 @@ class Outcome:
     @property
     def open_queries(self) -> list[Finding]:
         return [
-            f for f in self.findings if f.severity is Severity.QUERY and f.key not in self.answers
+            f
+            for f in self.findings
+            if f.severity is Severity.QUERY and answer_for(f, self.answers) is None
         ]
 
 
-MISSING = "C401"
-UNEXPLAINED = "C402"
-
-
-def tally(findings: list[Finding], answers: dict[str, str]) -> str:
-    """``3 figures to enter, 2 comments to write, 1 error to fix, 2 queries to answer ...``"""
-
-    def plural(count: int, word: str, words: str) -> str:
-        return f"{count} {word if count == 1 else words}"
-
-    open_ = [f for f in findings if f.key not in answers or f.severity is Severity.ERROR]
+# -- what is left to do ----------------------------------------------------------------------
+def _open(findings: list[Finding], answers: dict[str, Answer]) -> tuple[list[str], list[str]]:
+    """What is left to do on Dataset (figures, comments) and on Checks (errors, queries)."""
+    open_ = [f for f in findings if answer_for(f, answers) is None]
     missing = sum(f.code == MISSING for f in open_)
     comments = sum(f.code == UNEXPLAINED for f in open_)
     rest = [f for f in open_ if f.code not in {MISSING, UNEXPLAINED}]
     errors = sum(f.severity is Severity.ERROR for f in rest)
     queries = sum(f.severity is Severity.QUERY for f in rest)
+    on_dataset = [
+        counted(missing, "figure") + " to enter" if missing else "",
+        counted(comments, "comment") + " to write" if comments else "",
+    ]
+    on_checks = [
+        counted(errors, "error") + " to fix" if errors else "",
+        counted(queries, "query", "queries") + " to answer" if queries else "",
+    ]
+    return [part for part in on_dataset if part], [part for part in on_checks if part]
+
+
+def tally(findings: list[Finding], answers: dict[str, Answer]) -> str:
+    """``3 figures to enter, 2 comments to write on Dataset; 1 error to fix, 2 queries to
+    answer on Checks (1 query answered).``"""
+    on_dataset, on_checks = _open(findings, answers)
     parts = []
-    if missing:
-        parts.append(plural(missing, "figure", "figures") + " to enter")
-    if comments:
-        parts.append(plural(comments, "comment", "comments") + " to write")
-    if errors:
-        parts.append(plural(errors, "error", "errors") + " to fix")
-    if queries:
-        parts.append(plural(queries, "query", "queries") + " to answer")
-    return (", ".join(parts) + " on Checks.") if parts else "No errors or open queries."
+    if on_dataset:
+        parts.append(", ".join(on_dataset) + " on Dataset")
+    if on_checks:
+        parts.append(", ".join(on_checks) + " on Checks")
+    text = "; ".join(parts) if parts else "No errors or open queries"
+    answered = sum(answer_for(f, answers) is not None for f in findings)
+    if answered:
+        text += f" ({counted(answered, 'query', 'queries')} answered)"
+    return text + "."
 
 
-def validate(book: LiveBook, stage: Stage = Stage.VALIDATE) -> Outcome:
-    """Run every check; the book itself is unchanged."""
+def counts(findings: list[Finding], answers: dict[str, Answer]) -> str:
+    """``3 comments to write, 5 queries to answer``: what is left, wherever it is."""
+    on_dataset, on_checks = _open(findings, answers)
+    return ", ".join([*on_dataset, *on_checks])
+
+
+# -- what was typed since the last command ----------------------------------------------------
+def keep_typed(book: LiveBook, user: str, when: str) -> list[list[object]]:
+    """Keep what was typed since the last command, with who ran this one: the report month's
+    comments (in the Commentary archive) and the reasons given on Checks (on Answers). A
+    comment or reason cleared since is recorded in Audit. Returns the Audit rows.
+
+    Comments are left alone while a column is not where it was built (I503): the commentary
+    read from its place could be another column's."""
+    rows: list[list[object]] = []
+    month = book.month
+    if not book.header_problems:
+        for ref, text in book.typed_comments.items():
+            book.dataset.commentary[(ref, month)] = Comment(text, user)
+        for ref in sorted(book.cleared_comments):
+            old = book.dataset.commentary.pop((ref, month), None)
+            if old is not None:
+                cell = f"{SHEET}!{book.layout.cell(ref, Field.COMMENTARY)}"
+                rows.append(
+                    [when, user, "comment cleared", ref, month.iso, old.text, "",
+                     f"{cell}; written by {old.author or 'someone'}"]
+                )  # fmt: skip
+        book.typed_comments.clear()
+        book.cleared_comments.clear()
+    for key, answer in book.typed_answers.items():
+        book.dataset.answers[key] = replace(answer, by=user, at=when)
+    for key in sorted(book.withdrawn):
+        old = book.dataset.answers.pop(key)
+        rows.append(
+            [when, user, "answer withdrawn", old.ref, old.month.iso if old.month else "",
+             old.reason, "", f"{old.code}, answered by {old.by or 'someone'} {old.at}".strip()]
+        )  # fmt: skip
+    book.typed_answers.clear()
+    book.withdrawn.clear()
+    return rows
+
+
+def restore_formulas(book: LiveBook, user: str, when: str) -> list[list[object]]:
+    """Put back every formula typed over (the book forgets them) and return the Audit rows
+    keeping what was typed. Nothing is put back while a row or column is out of place."""
+    if not book.structure_intact:
+        return []
+    rows = [
+        [when, user, "formula restored", item.ref, (item.month or book.month).iso,
+         show_typed(item.typed), "formula", f"{SHEET}!{item.cell} ({item.what})"]
+        for item in book.overwritten
+    ]  # fmt: skip
+    book.overwritten = []
+    return rows
+
+
+def _restored_note(restored: list[Overwrite]) -> str:
+    if not restored:
+        return ""
+    cells = ", ".join(f"{SHEET}!{item.cell} ({show_typed(item.typed)})" for item in restored)
+    what = "the formula" if len(restored) == 1 else f"{len(restored)} formulas"
+    return f" Put back {what} typed over in {cells}: Audit keeps what was typed."
+
+
+# -- validate ---------------------------------------------------------------------------------
+def validate(
+    book: LiveBook, user: str = "", when: str = "", stage: Stage = Stage.VALIDATE
+) -> Outcome:
+    """Keep what was typed, put back formulas typed over, and run every check."""
+    audit = keep_typed(book, user, when)
+    restored = list(book.overwritten) if book.structure_intact else []
+    audit += restore_formulas(book, user, when)
     findings = run_rules(book, stage)
     return Outcome(
-        book.dataset, book.month, findings, book.answers,
-        summary=f"{book.month.label}: {tally(findings, book.answers)}",
+        book.dataset, book.month, findings, audit=audit, restored=restored,
+        cells={item.cell: item.formula for item in restored},
+        summary=f"{book.month.label}: {tally(findings, book.answers)}" + _restored_note(restored),
     )  # fmt: skip
+
+
+# -- answer and comment -----------------------------------------------------------------------
+def answer_query(
+    book: LiveBook, code: str, ref: str, month: Month | None, reason: str, user: str, when: str
+) -> Outcome:
+    """Give ``reason`` for the query of check ``code`` on ``ref`` for ``month`` (as typing it
+    on Checks does), then check. Refuses when there is no such query to answer."""
+    if not reason.strip():
+        raise Refused("An answer needs a reason: give it in quotes (nothing was changed).")
+    month = month or book.month
+    keep = keep_typed(book, user, when)
+    findings = run_rules(book, Stage.VALIDATE)
+    key = answer_key(code, ref, month)
+    finding = next((f for f in findings if f.key == key), None)
+    if finding is None:
+        raise Refused(
+            f"There is no {code} query on {ref} for {month.label} to answer: xlscorecard "
+            "validate lists the findings (nothing was changed)."
+        )
+    if not answerable(finding):
+        how = (
+            f"write a comment for {ref} on Dataset (xlscorecard comment)"
+            if finding.code in ANSWERED_BY_COMMENT
+            else f"fix it at {finding.cell}"
+        )
+        raise Refused(
+            f"{code} on {ref} for {month.label} is not answered with a reason: {how} "
+            "(nothing was changed)."
+        )
+    book.dataset.answers[key] = Answer(code, ref, month, finding.found, reason.strip(), user, when)
+    return Outcome(
+        book.dataset, book.month, findings, audit=keep,
+        summary=f"Answered {code} on {ref} for {month.label}. "
+        f"{book.month.label}: {tally(findings, book.answers)}",
+    )  # fmt: skip
+
+
+def type_comment(book: LiveBook, ref: str, text: str, user: str, when: str) -> Outcome:
+    """Write the report month's comment on ``ref`` (as typing it on Dataset does), then check."""
+    if ref not in book.layout.rows:
+        raise ScorecardError(
+            f"{book.name} has no indicator {ref!r}: give a ref from column A of its Dataset "
+            "sheet (nothing was changed)."
+        )
+    _refuse_unless_in_place(book, "write a comment into")
+    text = text.strip()
+    book.commentary_cells[ref] = text
+    kept = book.dataset.commentary.get((ref, book.month))
+    book.typed_comments.pop(ref, None)
+    book.cleared_comments.discard(ref)
+    if text and (kept is None or kept.text != text):
+        book.typed_comments[ref] = text
+    elif not text and kept is not None:
+        book.cleared_comments.add(ref)
+    outcome = validate(book, user, when)
+    outcome.cells[book.layout.cell(ref, Field.COMMENTARY)] = text or None
+    outcome.summary = f"Wrote the {book.month.label} comment on {ref}. {outcome.summary}"
+    return outcome
+
+
+def _refuse_unless_in_place(book: LiveBook, doing: str) -> None:
+    if not book.structure_intact:
+        blocking = [f for f in run_rules(book, Stage.VALIDATE, sorted(STRUCTURE))]
+        raise Refused(
+            f"Cannot {doing} {book.name}: rows or columns of its Dataset sheet are not where "
+            "they were built, so cells cannot be found by their place. Undo the change in "
+            "Excel (nothing was changed).",
+            blocking,
+        )
 
 
 # -- import -------------------------------------------------------------------------------
@@ -92,16 +258,39 @@ class ExtractRow:
     value: Value
 
 
-def read_extract(table: Table, book: LiveBook, through: Month | None = None) -> list[ExtractRow]:
+@dataclass
+class Extract:
+    """An extract's figures, and the blank ones left out as not supplied."""
+
+    rows: list[ExtractRow] = field(default_factory=list)
+    blanks: list[ExtractRow] = field(default_factory=list)
+
+    def note(self) -> str:
+        """`` 2 blank values were left out as not supplied (line 3: M1 Jul-20; ...).``"""
+        if not self.blanks:
+            return ""
+        listed = "; ".join(f"line {r.line}: {r.ref} {r.month.label}" for r in self.blanks[:5])
+        more = f"; and {len(self.blanks) - 5} more" if len(self.blanks) > 5 else ""
+        were = "was" if len(self.blanks) == 1 else "were"
+        return (
+            f" {counted(len(self.blanks), 'blank value')} {were} left out as not supplied "
+            f"({listed}{more}): a blank never clears a figure unless --clear-blanks is given."
+        )
+
+
+def read_extract(
+    table: Table, book: LiveBook, through: Month | None = None, clear_blanks: bool = False
+) -> Extract:
     """Parse an extract (``ref,month,value``) against the book's catalogue and window
-    (or, for a refresh, the months up to ``through``).
+    (or, for a refresh, the months up to ``through``). A blank value is not supplied and
+    left out, unless ``clear_blanks``; ``-`` is not applicable.
 
     Unknown refs, months outside the window and bad figures raise a :class:`DataFileError`.
     """
     table.require("ref", "month", "value")
     first = book.month - (HISTORY_MONTHS - 1)
     last = max(book.month, through or book.month)
-    rows: list[ExtractRow] = []
+    extract = Extract()
     seen: dict[tuple[str, Month], int] = {}
     for line, row in table.rows:
         ref = table.text(row, "ref")
@@ -113,11 +302,23 @@ def read_extract(table: Table, book: LiveBook, through: Month | None = None) -> 
             month = Month.parse(table.text(row, "month"))
         except ValueError as exc:
             raise table.error(line, "month", str(exc)) from None
-        if not first <= month <= last:
+        if month > last:
+            hint = (
+                f"the refresh goes to {last.label}"
+                if through
+                else "refresh the workbook first: xlscorecard refresh WORKBOOK --extract "
+                "EXTRACT rolls it on and fills the new month in one step"
+            )
             raise table.error(
                 line, "month",
-                f"{ref} {month.label} is outside the workbook's months "
-                f"({first.label} to {last.label})",
+                f"{ref} {month.label} is after the workbook's months ({first.label} to "
+                f"{last.label}): {hint}",
+            )  # fmt: skip
+        if month < first:
+            raise table.error(
+                line, "month",
+                f"{ref} {month.label} is before the workbook's months ({first.label} to "
+                f"{last.label}): a figure that old is corrected on the History sheet",
             )  # fmt: skip
         if (ref, month) in seen:
             raise table.error(
@@ -128,8 +329,12 @@ def read_extract(table: Table, book: LiveBook, through: Month | None = None) -> 
             value = parse_value(table.text(row, "value"), indicator.unit)
         except ValueError as exc:
             raise table.error(line, "value", f"{ref} {month.label}: {exc}") from None
-        rows.append(ExtractRow(line, ref, month, value))
-    return rows
+        item = ExtractRow(line, ref, month, value)
+        if value is None and not clear_blanks:
+            extract.blanks.append(item)
+        else:
+            extract.rows.append(item)
+    return extract
 
 
 def _close(a: Value, b: Value, unit: Unit) -> bool:
@@ -139,15 +344,19 @@ def _close(a: Value, b: Value, unit: Unit) -> bool:
     return abs(a - b) <= tolerance  # type: ignore[operator]
 
 
-def import_extract(book: LiveBook, rows: list[ExtractRow], origin: str) -> Outcome:
+def import_extract(
+    book: LiveBook, extract: Extract, origin: str, user: str = "", when: str = ""
+) -> Outcome:
     """Put an extract's figures in the input cells; derived ones are compared, never written."""
+    _refuse_unless_in_place(book, "import into")
+    audit = keep_typed(book, user, when)
     inputs: dict[tuple[str, Month], Value] = {}
-    for row in rows:
+    for row in extract.rows:
         if not book.dataset.indicator(row.ref).is_derived:
             inputs[(row.ref, row.month)] = row.value
     apply_inputs(book, inputs)
     findings = run_rules(book, Stage.VALIDATE)
-    for row in rows:
+    for row in extract.rows:
         indicator = book.dataset.indicator(row.ref)
         if not indicator.is_derived:
             continue
@@ -166,10 +375,11 @@ def import_extract(book: LiveBook, rows: list[ExtractRow], origin: str) -> Outco
                     "workbook's calculation; the formula was kept.",
                 )
             )  # fmt: skip
+    cells = {book.entries[key].cell: cell_value(value) for key, value in inputs.items()}
     return Outcome(
-        book.dataset, book.month, findings, book.answers, inputs=inputs,
-        summary=f"Imported {len(inputs)} figures into {book.month.label}. "
-        + tally(findings, book.answers),
+        book.dataset, book.month, findings, audit=audit, inputs=inputs, cells=cells,
+        summary=f"Imported {counted(len(inputs), 'figure')} into {book.month.label}."
+        + extract.note() + f" {book.month.label}: {tally(findings, book.answers)}",
     )  # fmt: skip
 
 
@@ -180,18 +390,24 @@ def apply_inputs(book: LiveBook, inputs: dict[tuple[str, Month], Value]) -> None
 
 
 # -- roll forward -------------------------------------------------------------------------
+NOT_RETURNED = "not returned"
+"""The Audit action of a month rolled on without a saved return."""
+
+
 def roll_forward(
     book: LiveBook,
     user: str,
     when: str,
     target: Month | None = None,
-    extract: list[ExtractRow] | None = None,
+    extract: Extract | None = None,
 ) -> Outcome:
     """Move the book on to ``target`` (default: next month), one month at a time.
 
     Each step refuses (raising :class:`Refused`, nothing changed) while the current month has
-    errors; before moving, the window's figures are kept in History and the month's commentary
-    in the Commentary archive. Returns the state to write.
+    errors, or when the new month's reporting year has no population for the rates; before
+    moving, the window's figures are kept in History and the month's commentary in the
+    Commentary archive, formulas typed over are put back, and a month never returned is
+    recorded in Audit. Returns the state to write.
     """
     target = target or book.month + 1
     if target == book.month:
@@ -200,7 +416,8 @@ def roll_forward(
         raise Refused(
             f"The workbook is at {book.month.label}; it cannot go back to {target.label}."
         )
-    audit: list[list[object]] = []
+    audit = keep_typed(book, user, when)
+    unreturned: list[Month] = []
     current = book
     while current.month < target:
         findings = run_rules(current, Stage.REFRESH)
@@ -211,53 +428,66 @@ def roll_forward(
                 "(nothing was changed).",
                 blocking,
             )
-        audit += _sync_audit(current, findings, user, when)
-        current = _step(current, user, when, extract or [])
+        _check_population(current, current.month + 1)
+        audit += restore_formulas(current, user, when)
+        audit += _corrections(findings, user, when)
+        if current.month not in current.returned_months:
+            unreturned.append(current.month)
+            audit.append(
+                [when, user, NOT_RETURNED, "", current.month.iso, "", "",
+                 f"{current.month.label} was rolled on without a saved return"]
+            )  # fmt: skip
+        current = _step(current, user, (extract.rows if extract else []))
         audit.append(
-            [
-                when,
-                user,
-                "refresh",
-                "",
-                current.month.iso,
-                "",
-                "",
-                f"rolled forward to {current.month.label}",
-            ]
-        )
+            [when, user, "refresh", "", current.month.iso, "", "",
+             f"rolled forward to {current.month.label}"]
+        )  # fmt: skip
     findings = run_rules(current, Stage.VALIDATE)
+    note = ""
+    if unreturned:
+        labels = ", ".join(month.label for month in unreturned)
+        note = f" {labels} {'was' if len(unreturned) == 1 else 'were'} rolled on without a "
+        note += "return (recorded in Audit)."
     return Outcome(
-        current.dataset, current.month, findings, current.answers, audit=audit,
-        summary=f"Rolled forward to {current.month.label}. {tally(findings, current.answers)}",
+        current.dataset, current.month, findings, audit=audit,
+        summary=f"Rolled forward to {current.month.label}.{note}"
+        + (extract.note() if extract else "")
+        + f" {current.month.label}: {tally(findings, current.answers)}",
     )  # fmt: skip
 
 
-def _sync_audit(
-    book: LiveBook, findings: list[Finding], user: str, when: str
-) -> list[list[object]]:
-    """Audit rows for corrections kept in History and formulas restored."""
+def _check_population(book: LiveBook, month: Month) -> None:
+    settings = book.dataset.settings
+    rates = [item.ref for item in book.dataset.indicators if item.denominator == POPULATION]
+    year = month.financial_year(settings.year_start_month)
+    if rates and year not in settings.populations:
+        raise Refused(
+            f"Cannot move on to {month.label}: "
+            + missing_population(year, rates, f"{month.label} and the rest of {year}")
+            + "; then refresh again (nothing was changed)."
+        )
+
+
+def _corrections(findings: list[Finding], user: str, when: str) -> list[list[object]]:
+    """Audit rows for corrections to earlier months, which History keeps from now on."""
     rows: list[list[object]] = []
     for finding in findings:
-        month = finding.month.iso if finding.month else ""
         if finding.code in {"A601", "A602"}:
             old, _, new = finding.found.partition(" -> ")
+            month = finding.month.iso if finding.month else ""
             rows.append([when, user, "correction", finding.ref, month, old, new, finding.cell])
-        elif finding.code == RESTORED:
-            rows.append(
-                [when, user, "formula restored", finding.ref, month, finding.found, "formula",
-                 finding.cell]
-            )  # fmt: skip
     return rows
 
 
-def _step(book: LiveBook, user: str, when: str, extract: list[ExtractRow]) -> LiveBook:
-    """The book one month on: same dataset (History keeps everything), new report month."""
+def _step(book: LiveBook, user: str, extract: list[ExtractRow]) -> LiveBook:
+    """The book one month on: same dataset (History keeps everything), new report month,
+    its cells as the refreshed sheet will show them."""
     dataset = book.dataset
     month = book.month + 1
     for ref, text in book.commentary_cells.items():
         if text:
             old = dataset.commentary.get((ref, book.month))
-            author = old.author if old else dataset.indicator(ref).reporter
+            author = old.author if old and old.text == text else user
             dataset.commentary[(ref, book.month)] = Comment(text, author)
     layout = book.layout
     entries: dict[tuple[str, Month], Entry] = {}
@@ -271,6 +501,7 @@ def _step(book: LiveBook, user: str, when: str, extract: list[ExtractRow]) -> Li
             entries[(indicator.ref, when_month)] = Entry(
                 indicator.ref, when_month, cell, value, value
             )
+    comments = {ref: dataset.commentary.get((ref, month)) for ref in book.commentary_cells}
     moved = LiveBook(
         name=book.name,
         dataset=dataset,
@@ -278,8 +509,7 @@ def _step(book: LiveBook, user: str, when: str, extract: list[ExtractRow]) -> Li
         layout=layout,
         entries=entries,
         history=dict(dataset.values),
-        commentary_cells={ref: "" for ref in book.commentary_cells},
-        answers=dict(book.answers),
+        commentary_cells={ref: c.text if c else "" for ref, c in comments.items()},
         audit=book.audit,
         formulas_known=True,
     )
@@ -290,6 +520,7 @@ def _step(book: LiveBook, user: str, when: str, extract: list[ExtractRow]) -> Li
 
 
 __all__ = [
-    "DataFileError", "ExtractRow", "Outcome", "import_extract", "read_extract", "roll_forward",
-    "tally", "validate",
+    "DataFileError", "Extract", "ExtractRow", "Outcome", "answer_query", "counts",
+    "import_extract", "keep_typed", "read_extract", "roll_forward", "tally", "type_comment",
+    "validate",
 ]  # fmt: skip

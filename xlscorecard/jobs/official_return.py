@@ -19,24 +19,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..checks import Finding, Severity, Stage, run_rules
+from ..checks.answers import answer_for, checks_rows
 from ..errors import Refused, ScorecardError
-from ..model import Dataset, Indicator, Month
+from ..model import Answer, Dataset, Indicator, Month
 from ..model.values import cell_value
 from ..version import __version__
 from ..workbook import schema as sheets
-from ..workbook.image import (
-    Cell,
-    SheetImage,
-    checks_rows,
-    dataset_image,
-    subtitle,
-    table_rows,
-)
+from ..workbook.image import Cell, SheetImage, dataset_image, subtitle, table_rows
 from ..workbook.layout import DatasetLayout
 from ..workbook.reading import LiveBook
-from ..workbook.shown import row_shows
+from ..workbook.results import formula_results
 from .checksum import CHECKSUM_LABEL, SIGNIFICANT, canonical
-from .cycle import tally
+from .cycle import counts, keep_typed, tally
 
 FILE_NAME_KEY = "return_file_name"
 """Settings key: the return's file name, without ``.xlsx``: ``{title} {month}`` by default."""
@@ -62,21 +56,21 @@ FORCED = "return forced"
 BLOCK_TITLE = "Official return"
 CHECKSUM_NOTE = (
     "The SHA-256 is of every cell of every sheet of this file except the one holding it; "
-    "`xlscorecard verify` recomputes it."
+    "the command xlscorecard verify recomputes it."
 )
 
 _BAD_FILE_CHARACTERS = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 
 
 # -- what blocks a return -------------------------------------------------------------------
-def blocking(findings: list[Finding], answers: dict[str, str]) -> list[Finding]:
+def blocking(findings: list[Finding], answers: dict[str, Answer]) -> list[Finding]:
     """Errors (at the return stage a big change without commentary is one) and queries
     without a reason on Checks."""
     return [
         finding
         for finding in findings
         if finding.severity is Severity.ERROR
-        or (finding.severity is Severity.QUERY and finding.key not in answers)
+        or (finding.severity is Severity.QUERY and answer_for(finding, answers) is None)
     ]
 
 
@@ -143,7 +137,14 @@ class ReturnPlan:
     tables: dict[str, list[list[object]]]
     """The supporting sheets' rows below their header, by sheet name."""
     audit: list[list[object]] = field(default_factory=list)
-    """Rows the working workbook's Audit gets before the "return saved" row (an override)."""
+    """Rows the working workbook's Audit gets before the "return saved" row (an override, a
+    comment or answer cleared since the last command)."""
+
+    @property
+    def kept(self) -> dict[str, list[list[object]]]:
+        """The working workbook's archives as the return holds them (comments and answers
+        typed since the last command are kept there too, with who saved the return)."""
+        return {name: self.tables[name] for name in (sheets.COMMENTARY, sheets.ANSWERS)}
 
     @property
     def title(self) -> str:
@@ -164,6 +165,7 @@ def plan_return(book: LiveBook, user: str, when: str, force: str | None = None) 
             "--force needs a reason, which is recorded in Audit with who and when: "
             '--force "the reason"'
         )
+    kept = keep_typed(book, user, when)
     findings = run_rules(book, Stage.RETURN)
     blockers = blocking(findings, book.answers)
     label = book.month.label
@@ -173,12 +175,12 @@ def plan_return(book: LiveBook, user: str, when: str, force: str | None = None) 
             f"{tally(blockers, book.answers)}",
             blockers,
         )
-    overridden = tally(blockers, book.answers).removesuffix(" on Checks.") if blockers else ""
+    overridden = counts(blockers, book.answers) if blockers else ""
     reason = force.strip() if force is not None else None
     stamp = Stamp(book.month, when, user, reason=reason, overridden=overridden)
     dataset, month, layout = book.dataset, book.month, book.layout
     image, checksum_cell = return_image(dataset, month, layout, stamp)
-    audit: list[list[object]] = []
+    audit: list[list[object]] = list(kept)
     if reason is not None:
         note = f"{reason} (saved despite {overridden})" if overridden else reason
         audit.append([when, user, FORCED, "", month.iso, "", "", note])
@@ -208,10 +210,10 @@ def saved_row(stamp: Stamp, file_name: str, digest: str, pdf: str | None, note: 
 
 # -- the return's Dataset sheet ----------------------------------------------------------------
 def derived_values(dataset: Dataset, indicator: Indicator, month: Month, layout: DatasetLayout):
-    """What each formula cell of an indicator's row shows (:func:`row_shows`), as stored."""
+    """What each formula cell of an indicator's row shows, by column, as a return stores it."""
     return {
         column: stored(value)
-        for column, value in row_shows(dataset, indicator, month, layout).items()
+        for column, value in formula_results(dataset, indicator, month, layout).items()
     }
 
 

@@ -6,6 +6,7 @@ Pure Python: nothing here imports a spreadsheet, file-format or command-line lib
 from .dataset import (
     NOT_APPLICABLE,
     POPULATION,
+    Answer,
     Benchmark,
     Comment,
     Dataset,
@@ -14,12 +15,14 @@ from .dataset import (
     Settings,
     Unit,
     Value,
+    answer_key,
 )
 from .months import Month, window
 
 __all__ = [
     "NOT_APPLICABLE",
     "POPULATION",
+    "Answer",
     "Benchmark",
     "Comment",
     "Dataset",
@@ -29,5 +32,6 @@ __all__ = [
     "Settings",
     "Unit",
     "Value",
+    "answer_key",
     "window",
 ]

@@ -22,3 +22,16 @@ def address(row: int, column: int, absolute_row: bool = False, absolute_col: boo
 def span(first_row: int, first_col: int, last_row: int, last_col: int) -> str:
     """``span(1, 1, 3, 2) == "A1:B3"``."""
     return f"{address(first_row, first_col)}:{address(last_row, last_col)}"
+
+
+def parse_address(text: str) -> tuple[int, int]:
+    """``"R7" -> (7, 18)``; ``$`` and a ``Sheet!`` prefix are ignored."""
+    cell = text.rpartition("!")[2].replace("$", "").upper()
+    letters = cell.rstrip("0123456789")
+    digits = cell[len(letters) :]
+    if not letters.isalpha() or not digits.isdigit():
+        raise ValueError(f"not a cell address: {text!r}")
+    column = 0
+    for letter in letters:
+        column = column * 26 + ord(letter) - 64
+    return int(digits), column

@@ -78,6 +78,30 @@ class Comment:
     author: str = ""
 
 
+def answer_key(code: str, ref: str, month: Month | None) -> str:
+    """What a query is about, ``P302|CP2|2020-08``: the same wherever its cell is."""
+    return "|".join([code, ref, month.iso if month else ""])
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A reason given for a query. It answers the query of check ``code`` on ``ref`` for
+    ``month`` while the query finds what it found when answered (``found``, the figures it
+    answered); when they change the query is open again, and the answer is kept."""
+
+    code: str
+    ref: str
+    month: Month | None
+    found: str
+    reason: str
+    by: str = ""
+    at: str = ""
+
+    @property
+    def key(self) -> str:
+        return answer_key(self.code, self.ref, self.month)
+
+
 @dataclass
 class Settings:
     """What a council sets once: names, populations, thresholds, how many months show."""
@@ -108,6 +132,8 @@ class Dataset:
     commentary: dict[tuple[str, Month], Comment] = field(default_factory=dict)
     benchmarks: dict[str, Benchmark] = field(default_factory=dict)
     targets: dict[tuple[str, str], Value | str] = field(default_factory=dict)
+    answers: dict[str, Answer] = field(default_factory=dict)
+    """Reasons given for queries, by :func:`answer_key`."""
 
     _by_ref: tuple[list[Indicator], int, dict[str, Indicator]] | None = field(
         default=None, init=False, repr=False, compare=False

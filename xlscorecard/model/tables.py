@@ -17,6 +17,7 @@ from .cells import column_letter
 from .check_config import check_config_refs
 from .dataset import (
     POPULATION,
+    Answer,
     Benchmark,
     Comment,
     Dataset,
@@ -37,6 +38,7 @@ VALUE_COLUMNS = ["ref", "month", "value", "source"]
 COMMENTARY_COLUMNS = ["ref", "month", "text", "author"]
 BENCHMARK_COLUMNS = ["ref", "sn", "eng", "se", "period", "source"]
 TARGET_COLUMNS = ["ref", "period", "value"]
+ANSWER_COLUMNS = ["code", "ref", "month", "found", "reason", "by", "at"]
 NUMERATOR_SEPARATOR = "+"
 SETTING_KEYS = {
     "council", "title", "report_name", "population", "arrow_threshold", "visible_months",
@@ -85,15 +87,26 @@ class Table:
         return str(value).strip()
 
 
+def column_name(header: object) -> str:
+    """A header cell as a column name: ``" Month "`` and ``"VALUE"`` are ``month`` and ``value``."""
+    return " ".join(str(header or "").split()).lower()
+
+
 def csv_table(text: str, name: str, origin: str = "") -> Table:
-    """A CSV text with one header row as a :class:`Table`, line numbers as in the file."""
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    columns = list(reader.fieldnames or [])
+    """A CSV text with one header row as a :class:`Table`, line numbers as in the file; the
+    header's names are read whatever their case and spacing (``Ref, Month ,VALUE``)."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = next(reader, [])
+    columns = [column_name(cell) for cell in header]
     table = Table(name, [], columns, origin=origin or name)
-    for row in reader:
-        if None in row:
+    for values in reader:
+        if not values:
+            continue
+        if len(values) > len(columns):
             raise table.error(reader.line_num, None, "more cells than the header has")
-        table.rows.append((reader.line_num, {k: (v or "").strip() for k, v in row.items()}))
+        padded = [*values, *([""] * (len(columns) - len(values)))]
+        row = {column: (value or "").strip() for column, value in zip(columns, padded, strict=True)}
+        table.rows.append((reader.line_num, row))
     return table
 
 
@@ -273,6 +286,50 @@ def parse_targets(table: Table, dataset: Dataset) -> None:
             raise table.error(line, "value", f"{ref}: {exc}") from None
 
 
+def parse_answers(table: Table, dataset: Dataset) -> None:
+    table.require("code", "ref", "month", "reason")
+    units = {item.ref: item.unit for item in dataset.indicators}
+    for line, row in table.rows:
+        ref = table.text(row, "ref")
+        if ref:
+            _unit(table, line, ref, units)
+        month = _month(table, line, row) if table.text(row, "month") else None
+        answer = Answer(
+            code=table.text(row, "code"), ref=ref, month=month, found=table.text(row, "found"),
+            reason=table.text(row, "reason"), by=table.text(row, "by"), at=table.text(row, "at"),
+        )  # fmt: skip
+        if not answer.code:
+            raise table.error(line, "code", "every answer names the check it answers")
+        if answer.reason:
+            dataset.answers[answer.key] = answer
+
+
+def check_populations(dataset: Dataset, where: str) -> None:
+    """Every reporting year with figures has its 0-17 population, if any indicator is a rate."""
+    rates = [item.ref for item in dataset.indicators if item.denominator == POPULATION]
+    if not rates:
+        return
+    settings = dataset.settings
+    months: dict[str, list[Month]] = {}
+    for month in dataset.months:
+        months.setdefault(month.financial_year(settings.year_start_month), []).append(month)
+    for year, held in sorted(months.items()):
+        if year not in settings.populations:
+            raise DataFileError(where, None, f"population.{year}", missing_population(
+                year, rates, f"its figures ({held[0].label} to {held[-1].label})"
+            ))  # fmt: skip
+
+
+def missing_population(year: str, rates: list[str], needed: str) -> str:
+    """Why a reporting year needs its population, and how to give it."""
+    named = ", ".join(rates[:3]) + (f" and {len(rates) - 3} more" if len(rates) > 3 else "")
+    return (
+        f"there is no 0-17 population for {year}, which the rates per 10,000 ({named}) need "
+        f"for {needed}: add population.{year} (in council.toml, under [population], or as a "
+        "row of the Settings sheet)"
+    )
+
+
 def parse_settings(data: Mapping[str, object], where: str) -> Settings:
     """Settings from a mapping (council.toml, or the Settings sheet's key/value rows)."""
 
@@ -315,10 +372,12 @@ VALUES = "values"
 COMMENTARY = "commentary"
 BENCHMARKS = "benchmarks"
 TARGETS = "targets"
+ANSWERS = "answers"
 TABLE_COLUMNS: dict[str, list[str]] = {
     INDICATORS: INDICATOR_COLUMNS,
     VALUES: VALUE_COLUMNS,
     COMMENTARY: COMMENTARY_COLUMNS,
+    ANSWERS: ANSWER_COLUMNS,
     BENCHMARKS: BENCHMARK_COLUMNS,
     TARGETS: TARGET_COLUMNS,
 }
@@ -336,8 +395,10 @@ def assemble(settings: Mapping[str, object], where: str, tables: Mapping[str, Ta
     if problem:
         raise DataFileError(where, None, "checks", problem)
     parse_values(tables[VALUES], dataset)
+    check_populations(dataset, where)
     for name, parse in (
         (COMMENTARY, parse_commentary),
+        (ANSWERS, parse_answers),
         (BENCHMARKS, parse_benchmarks),
         (TARGETS, parse_targets),
     ):
@@ -369,6 +430,13 @@ def dataset_tables(dataset: Dataset) -> dict[str, list[list[object]]]:
             [ref, when.iso, comment.text, comment.author]
             for (ref, when), comment in sorted(
                 dataset.commentary.items(), key=lambda item: (item[0][1], order[item[0][0]])
+            )
+        ],
+        ANSWERS: [
+            [a.code, a.ref, a.month.iso if a.month else "", a.found, a.reason, a.by, a.at]
+            for a in sorted(
+                dataset.answers.values(),
+                key=lambda a: (a.month or Month(1, 1), order.get(a.ref, -1), a.code),
             )
         ],
         BENCHMARKS: [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 
@@ -103,3 +104,21 @@ def cell_value(value: Value | str) -> float | int | str | None:
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return value
+
+
+def counted(count: int, word: str, words: str | None = None) -> str:
+    """``1 figure``, ``2 figures``."""
+    return f"{count} {word if count == 1 else (words or word + 's')}"
+
+
+def show_typed(typed: object) -> str:
+    """What a cell holds, in words, for messages: ``1288``, ``"abc"``, ``an empty cell``."""
+    if typed is None or (isinstance(typed, str) and not typed.strip()):
+        return "an empty cell"
+    if isinstance(typed, bool):
+        return str(typed).upper()
+    if isinstance(typed, int | float):
+        return f"{typed:g}"
+    if isinstance(typed, dt.datetime | dt.date):
+        return f"a date ({typed:%d/%m/%Y})"
+    return f'"{typed}"'

@@ -53,8 +53,27 @@ KEY_TEXT = (
     "↑ / ↓ change of {threshold:.0%} or more   → smaller change   "
     "shading: green = good news, red = bad news"
 )
+COLUMN_NAMES = {
+    Field.REF: "ref",
+    Field.NAME: "indicator name",
+    Field.OWNER: "owner",
+    Field.REPORTER: "reporter",
+    Field.OUTCOME: "outcome",
+    Field.CHANGE_PREVIOUS: "% change from last month",
+    Field.CHANGE_YEAR: "% change from a year ago",
+    Field.DOT: "direction of travel (DoT)",
+    Field.AVERAGE: "12-month average",
+    Field.MAXIMUM: "12-month maximum",
+    Field.SN: "statistical neighbours benchmark (SN)",
+    Field.ENG: "England benchmark (ENG)",
+    Field.SE: "South East benchmark (SE region)",
+    Field.COMMENTARY: "commentary",
+}
 POPULATION_LABEL = "0-17 population (for rates per 10,000)"
 LINE_HEIGHT = 12.0
+NOTE_LINE_HEIGHT = 10.0
+NOTE_CHARACTERS = 1.4
+"""Characters of the 8-point note per unit of column width (it wraps over the benchmarks)."""
 
 
 @dataclass(frozen=True)
@@ -98,6 +117,16 @@ def header_text(layout: DatasetLayout, month: Month) -> dict[int, str | dt.date]
     return texts
 
 
+def column_names(layout: DatasetLayout, month: Month) -> dict[int, str]:
+    """Each column of the Dataset sheet in words, by column: ``the commentary column``."""
+    names = {layout.column(name): f"the {words} column" for name, words in COLUMN_NAMES.items()}
+    for offset in range(HISTORY_MONTHS):
+        names[layout.month_column(offset)] = f"the month column for {(month - offset).label}"
+    for period in layout.target_periods:
+        names[layout.target_column(period)] = f"the target column for {period}"
+    return names
+
+
 def subtitle(dataset: Dataset, month: Month) -> str:
     return f"{month.label} {dataset.settings.report_name}"
 
@@ -113,7 +142,10 @@ def dataset_image(dataset: Dataset, month: Month, layout: DatasetLayout) -> Shee
     image.put(TITLE_ROW, layout.month_column(layout.visible_months - 1), key, "note")
     note = benchmark_note(dataset.benchmarks, settings.benchmark_note)
     if note:
-        image.put(NOTE_ROW, layout.column(Field.SN), note, "note")
+        image.put(NOTE_ROW, layout.column(Field.SN), note, "benchmark note")
+        width = sum(WIDTHS[name] for name in (Field.SN, Field.ENG, Field.SE))
+        lines = math.ceil(len(note) / (width * NOTE_CHARACTERS))
+        image.heights[NOTE_ROW] = max(1, lines) * NOTE_LINE_HEIGHT + 4
     image.put(POPULATION_ROW, layout.column(Field.NAME), POPULATION_LABEL, "note")
     for offset in range(HISTORY_MONTHS):
         population = settings.population(month - offset)
@@ -182,6 +214,29 @@ def row_height(indicator: Indicator, commentary: str) -> float:
     return max(2, lines) * LINE_HEIGHT + 3
 
 
+def table_heights(name: str, rows: list[list[object]]) -> dict[int, float]:
+    """Heights for the rows of a supporting sheet (sheet rows, from 2) whose wrapped texts
+    need more than one line, estimated from the column widths as :func:`row_height` does."""
+    columns = sheets.COLUMNS.get(name, [])
+    wrapped = [
+        (columns.index(column), sheets.WIDTHS[name][columns.index(column)] * 1.2)
+        for column in sheets.WRAPPED.get(name, set())
+    ]
+    heights = {}
+    for number, row in enumerate(rows, start=2):
+        lines = max(
+            (
+                math.ceil(len(str(row[i])) / per_line)
+                for i, per_line in wrapped
+                if i < len(row) and row[i]
+            ),
+            default=1,
+        )
+        if lines > 1:
+            heights[number] = lines * LINE_HEIGHT + 3
+    return heights
+
+
 def table_rows(dataset: Dataset, month: Month) -> dict[str, list[list[object]]]:
     """The supporting sheets' rows (below their header), by sheet name."""
     return {**data_tables(dataset), sheets.SETTINGS: settings_rows(dataset, month)}
@@ -233,27 +288,6 @@ def book_contents(dataset: Dataset, month: Month, name: str = "workbook") -> Boo
                 if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
                     row[index] = dt.datetime(value.year, value.month, value.day)
     return BookContents(name=name, sheets=grids, formulas_known=True)
-
-
-def checks_rows(findings: list, answers: dict[str, str], links: bool = True) -> list[list]:
-    """The Checks sheet's rows: each finding, the reason given for it, and its cell, as a
-    link (a ``HYPERLINK`` formula) or, for a return, which holds no formula, as text."""
-    rows = []
-    for finding in findings:
-        sheet, _, cell = finding.cell.partition("!")
-        link = (
-            f'=HYPERLINK("#\'{sheet}\'!{cell}","{finding.cell}")'
-            if cell and links
-            else finding.cell
-        )
-        rows.append(
-            [
-                finding.severity.value, finding.code, link, finding.ref, finding.indicator,
-                finding.month.label if finding.month else "", finding.found, finding.expected,
-                finding.message, answers.get(finding.key, ""), finding.key,
-            ]
-        )  # fmt: skip
-    return rows
 
 
 @dataclass(frozen=True)

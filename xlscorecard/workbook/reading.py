@@ -15,13 +15,15 @@ from dataclasses import dataclass, field, fields, replace
 
 from ..calc.figures import HISTORY_MONTHS
 from ..errors import WorkbookError
-from ..model import Comment, Dataset, Indicator, Month, Value
+from ..model import Answer, Dataset, Indicator, Month, Value, answer_key
 from ..model.tables import Table, assemble
 from ..model.values import parse_value
 from . import schema as sheets
 from .contents import BookContents, Grid
 from .formulas import row_formulas
+from .image import column_names, header_text
 from .layout import HEADER_ROW, SHEET, DatasetLayout, Field, address
+from .results import formula_results, same_result
 
 __all__ = ["BookContents", "Entry", "Grid", "LiveBook", "read_book"]
 
@@ -46,15 +48,22 @@ class Overwrite:
     cell: str
     what: str
     typed: object
+    formula: str = ""
+    """The formula that belongs in the cell."""
+    month: Month | None = None
+    """The month of a month column; None for the % change and 12-month columns."""
 
 
 @dataclass(frozen=True)
 class HeaderProblem:
-    """A month heading that is not the month its column holds."""
+    """A column heading that is not the one its column was built with (a column deleted,
+    moved or inserted, or its heading typed over)."""
 
     cell: str
-    expected: Month
+    expected: Month | str
     found: object
+    column: str = ""
+    """The column in words: ``the commentary column``, ``the month column for Aug-20``."""
 
 
 @dataclass(frozen=True)
@@ -78,9 +87,28 @@ class LiveBook:
     overwritten: list[Overwrite] = field(default_factory=list)
     row_problems: list[RowProblem] = field(default_factory=list)
     header_problems: list[HeaderProblem] = field(default_factory=list)
-    answers: dict[str, str] = field(default_factory=dict)
     audit: list[list[object]] = field(default_factory=list)
     formulas_known: bool = True
+    typed_comments: dict[str, str] = field(default_factory=dict)
+    """The report month's comments typed since they were last kept (ref -> text): kept, with
+    who typed them, by :func:`jobs.cycle.keep_typed`."""
+    cleared_comments: set[str] = field(default_factory=set)
+    """Refs whose kept comment for the report month has been cleared from its cell."""
+    typed_answers: dict[str, Answer] = field(default_factory=dict)
+    """Reasons typed on Checks since they were last kept, by answer key (no who or when yet)."""
+    withdrawn: set[str] = field(default_factory=set)
+    """Answer keys whose reason has been cleared on Checks."""
+
+    @property
+    def answers(self) -> dict[str, Answer]:
+        """The answers kept in the workbook (the Answers sheet), by answer key."""
+        return self.dataset.answers
+
+    @property
+    def structure_intact(self) -> bool:
+        """Every indicator row and every column where it was built (I502 and I503 find none):
+        only then can cells be written by their place."""
+        return not (self.row_problems or self.header_problems)
 
     def copy(self) -> LiveBook:
         """An independent copy, much cheaper than ``copy.deepcopy`` (each check gets one):
@@ -120,6 +148,8 @@ class LiveBook:
 
 def table(contents: BookContents, name: str) -> Table:
     grid = contents.sheets.get(name)
+    if grid is None and name in sheets.OPTIONAL:
+        grid = [list(sheets.COLUMNS[name])]
     if grid is None:
         raise WorkbookError(
             f"{contents.name} has no sheet {name!r}: is it an xlscorecard workbook?"
@@ -188,28 +218,34 @@ def read_book(contents: BookContents) -> LiveBook:
     )
     _read_header(book, contents)
     _read_window(book, contents)
+    if not book.formulas_known:
+        _find_overwrites_by_value(book, contents)
     if sheets.CHECKS in contents.sheets:
-        for _, row in table(contents, sheets.CHECKS).rows:
-            reason = str(row.get("reason") or "").strip()
-            if reason and row.get("key"):
-                book.answers[str(row["key"])] = reason
+        _read_answers(book, table(contents, sheets.CHECKS))
     if sheets.AUDIT in contents.sheets:
         book.audit = [list(values) for values in contents.sheets[sheets.AUDIT][1:] if any(values)]
     return book
 
 
 def _read_header(book: LiveBook, contents: BookContents) -> None:
-    for offset in range(HISTORY_MONTHS):
-        column = book.layout.month_column(offset)
+    """Every column's heading where it was built: the figures, comments, targets and
+    benchmarks are read and written by their place."""
+    names = column_names(book.layout, book.month)
+    for column, text in header_text(book.layout, book.month).items():
         found = contents.cell(SHEET, HEADER_ROW, column)
-        expected = book.month - offset
-        if isinstance(found, dt.datetime | dt.date):
-            found_month = Month(found.year, found.month)
+        if isinstance(text, dt.date):
+            expected: Month | str = Month(text.year, text.month)
+            same = isinstance(found, dt.date) and Month(found.year, found.month) == expected
         else:
-            found_month = None
-        if found_month != expected:
+            expected = text
+            same = _words(found) == _words(text)
+        if not same:
             cell = f"{SHEET}!{address(HEADER_ROW, column)}"
-            book.header_problems.append(HeaderProblem(cell, expected, found))
+            book.header_problems.append(HeaderProblem(cell, expected, found, names[column]))
+
+
+def _words(value: object) -> str:
+    return " ".join(str(value).split()) if value is not None else ""
 
 
 def _read_window(book: LiveBook, contents: BookContents) -> None:
@@ -226,11 +262,16 @@ def _read_window(book: LiveBook, contents: BookContents) -> None:
 def _read_row(book: LiveBook, contents: BookContents, indicator: Indicator, row: int) -> None:
     layout = book.layout
     formulas = row_formulas(layout, indicator)
-    for column in formulas:
+    for column, formula in formulas.items():
         content = contents.cell(SHEET, row, column)
         if book.formulas_known and not (isinstance(content, str) and content.startswith("=")):
             what = _describe_column(book, column)
-            book.overwritten.append(Overwrite(indicator.ref, address(row, column), what, content))
+            book.overwritten.append(
+                Overwrite(
+                    indicator.ref, address(row, column), what, content, formula,
+                    _month_of_column(book, column),
+                )
+            )  # fmt: skip
     if not indicator.is_derived:
         for offset in range(HISTORY_MONTHS):
             month = book.month - offset
@@ -242,13 +283,72 @@ def _read_row(book: LiveBook, contents: BookContents, indicator: Indicator, row:
     text = contents.cell(SHEET, row, layout.column(Field.COMMENTARY))
     text = str(text).strip() if text is not None else ""
     book.commentary_cells[indicator.ref] = text
-    key = (indicator.ref, book.month)
-    if text:
-        old = book.dataset.commentary.get(key)
-        author = old.author if old and old.text == text else indicator.reporter
-        book.dataset.commentary[key] = Comment(text, author)
-    else:
-        book.dataset.commentary.pop(key, None)
+    kept = book.dataset.commentary.get((indicator.ref, book.month))
+    if text and (kept is None or kept.text != text):
+        book.typed_comments[indicator.ref] = text
+    elif not text and kept is not None:
+        book.cleared_comments.add(indicator.ref)
+
+
+def _find_overwrites_by_value(book: LiveBook, contents: BookContents) -> None:
+    """Where the adapter sees values only (xlwings' remote engine): a formula cell showing
+    something its formula cannot give has been typed over. A cell typed over with what the
+    formula gives, or cleared, cannot be told apart from the formula here."""
+    for indicator in book.dataset.indicators:
+        if indicator.ref not in book.layout.rows or any(
+            problem.expected == indicator.ref for problem in book.row_problems
+        ):
+            continue
+        row = book.layout.row(indicator.ref)
+        formulas = row_formulas(book.layout, indicator)
+        shown = {column: contents.cell(SHEET, row, column) for column in formulas}
+        if all(value in (None, "") for value in shown.values()):
+            continue  # nothing to compare (Excel sent no results)
+        results = formula_results(book.dataset, indicator, book.month, book.layout)
+        for column, result in results.items():
+            if shown[column] in (None, "") or same_result(shown[column], result):
+                continue
+            book.overwritten.append(
+                Overwrite(
+                    indicator.ref, address(row, column), _describe_column(book, column),
+                    shown[column], formulas[column], _month_of_column(book, column),
+                )
+            )  # fmt: skip
+
+
+def _read_answers(book: LiveBook, checks: Table) -> None:
+    """Reasons typed on Checks, against the answers kept on the Answers sheet: a new or
+    changed reason is typed (kept with who and when by the next command), a cleared one that
+    Checks showed as answered is withdrawn."""
+    kept = book.dataset.answers
+    for _, row in checks.rows:
+        parsed = _parse_key(checks.text(row, sheets.KEY))
+        if parsed is None:
+            continue
+        key = answer_key(*parsed)
+        reason, found = checks.text(row, sheets.REASON), checks.text(row, "found")
+        shown = checks.text(row, sheets.ANSWERED).startswith(sheets.ANSWERED)
+        old = kept.get(key)
+        if reason:
+            if old is not None and old.reason == reason and old.found == found:
+                continue
+            if shown and old is None:
+                continue  # its row was deleted from the Answers sheet: withdrawn there
+            book.typed_answers[key] = Answer(*parsed, found=found, reason=reason)
+        elif shown and old is not None and old.found == found:
+            book.withdrawn.add(key)
+
+
+def _parse_key(text: str) -> tuple[str, str, Month | None] | None:
+    """A Checks key, ``P302|CP2|2020-08`` (earlier versions added the cell: ignored)."""
+    parts = text.split("|")
+    if len(parts) < 3 or not parts[0]:
+        return None
+    try:
+        month = Month.parse(parts[2]) if parts[2] else None
+    except ValueError:
+        return None
+    return parts[0], parts[1], month
 
 
 def _entry(indicator: Indicator, month: Month, cell: str, raw: object) -> Entry:
@@ -261,6 +361,12 @@ def _entry(indicator: Indicator, month: Month, cell: str, raw: object) -> Entry:
     except ValueError as exc:
         return Entry(indicator.ref, month, cell, raw, None, str(exc))
     return Entry(indicator.ref, month, cell, raw, value)
+
+
+def _month_of_column(book: LiveBook, column: int) -> Month | None:
+    if column in book.layout.month_columns:
+        return book.layout.month_of_column(column, book.month)
+    return None
 
 
 def _describe_column(book: LiveBook, column: int) -> str:

@@ -8,6 +8,7 @@ from .layout import SHEET as DATASET
 INDICATORS = "Indicators"
 HISTORY = "History"
 COMMENTARY = "Commentary"
+ANSWERS = "Answers"
 BENCHMARKS = "Benchmarks"
 TARGETS = "Targets"
 SETTINGS = "Settings"
@@ -16,14 +17,22 @@ AUDIT = "Audit"
 
 CHECK_COLUMNS = [
     "severity", "code", "cell", "ref", "indicator", "month", "found", "expected", "message",
-    "reason", "key",
+    "reason", "answered", "key",
 ]  # fmt: skip
+REASON = "reason"
+"""The Checks column where a query is answered."""
+ANSWERED = "answered"
+"""The Checks column saying who answered a query and when (or why it is open again); its
+text starts with this word while the query is answered."""
+KEY = "key"
+"""The Checks column (hidden) saying what each row is about: check code, ref and month."""
 AUDIT_COLUMNS = ["when", "who", "action", "ref", "month", "old", "new", "note"]
 
 COLUMNS: dict[str, list[str]] = {
     INDICATORS: tables.INDICATOR_COLUMNS,
     HISTORY: tables.VALUE_COLUMNS,
     COMMENTARY: tables.COMMENTARY_COLUMNS,
+    ANSWERS: tables.ANSWER_COLUMNS,
     BENCHMARKS: tables.BENCHMARK_COLUMNS,
     TARGETS: tables.TARGET_COLUMNS,
     SETTINGS: ["key", "value"],
@@ -34,18 +43,37 @@ WIDTHS: dict[str, list[int]] = {
     INDICATORS: [12, 50, 30, 14, 10, 12, 18, 60, 24, 14],
     HISTORY: [14, 10, 12, 14],
     COMMENTARY: [14, 10, 100, 18],
+    ANSWERS: [7, 14, 9, 50, 60, 16, 20],
     BENCHMARKS: [14, 10, 10, 10, 12, 80],
     TARGETS: [14, 10, 10],
     SETTINGS: [24, 60],
-    CHECKS: [9, 7, 12, 12, 40, 9, 16, 22, 70, 40, 30],
-    AUDIT: [20, 16, 16, 12, 9, 12, 12, 60],
+    CHECKS: [8, 6, 12, 11, 30, 8, 26, 26, 44, 34, 24, 20],
+    AUDIT: [18, 16, 16, 12, 9, 30, 30, 60],
 }
-ORDER = [DATASET, CHECKS, INDICATORS, HISTORY, COMMENTARY, BENCHMARKS, TARGETS, SETTINGS, AUDIT]
-
+ORDER = [
+    DATASET, CHECKS, INDICATORS, HISTORY, COMMENTARY, ANSWERS, BENCHMARKS, TARGETS, SETTINGS,
+    AUDIT,
+]  # fmt: skip
+OPTIONAL = {ANSWERS}
+"""Sheets a workbook made by an earlier xlscorecard may lack; commands that write add them."""
+WRAPPED: dict[str, set[str]] = {
+    CHECKS: {"indicator", "found", "expected", "message", "reason", "answered"},
+    INDICATORS: {"name", "section", "outcome"},
+    COMMENTARY: {"text"},
+    ANSWERS: {"found", "reason"},
+    SETTINGS: {"value"},
+    AUDIT: {"old", "new", "note"},
+}
+"""Columns of the supporting sheets whose text wraps (on screen and printed)."""
+PORTRAIT = {HISTORY, BENCHMARKS, TARGETS, SETTINGS}
+"""Supporting sheets narrow enough to print portrait; the others print landscape."""
+HIDDEN: dict[str, set[str]] = {CHECKS: {KEY}}
+"""Columns kept for xlscorecard itself, hidden on screen and in print."""
 TABLE_SHEETS = {
     tables.INDICATORS: INDICATORS,
     tables.VALUES: HISTORY,
     tables.COMMENTARY: COMMENTARY,
+    tables.ANSWERS: ANSWERS,
     tables.BENCHMARKS: BENCHMARKS,
     tables.TARGETS: TARGETS,
 }
@@ -64,3 +92,8 @@ would not keep, and the workbook is refused."""
 
 PASSWORD_KEY = "protection_password"
 """Settings key: the password of the sheets' protection (none by default)."""
+
+BACKUPS_KEY = "backups"
+"""Settings key: how many earlier versions of the workbook to keep beside it (10 by default,
+0 for none), in the folder ``<name> backups``."""
+DEFAULT_BACKUPS = 10

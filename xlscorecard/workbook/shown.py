@@ -15,16 +15,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..calc import figures as calc
 from ..calc.figures import HISTORY_MONTHS
 from ..errors import ScorecardError
-from ..model import NOT_APPLICABLE, POPULATION, Dataset, Indicator, Month
+from ..model import NOT_APPLICABLE, POPULATION, Indicator
 from ..model.values import cell_value
 from . import schema as sheets
 from .contents import BookContents
-from .formulas import NOT_AVAILABLE, row_formulas
-from .layout import POPULATION_ROW, SHEET, DatasetLayout, Field
+from .formulas import row_formulas
+from .layout import POPULATION_ROW, SHEET
 from .reading import Entry, LiveBook, read_book
+from .results import formula_results
 
 LINK = re.compile(r'^=HYPERLINK\("#[^"]*","([^"]*)"\)$')
 """A Checks row's link to its cell (:func:`image.checks_rows`): it shows its second argument."""
@@ -41,31 +41,6 @@ class Shown:
     @property
     def complete(self) -> bool:
         return not self.unknown
-
-
-def row_shows(dataset: Dataset, indicator: Indicator, month: Month, layout: DatasetLayout):
-    """What each formula cell of an indicator's row shows, by column, from :mod:`calc`: the
-    same blank (None), ``-`` and ``n/a`` as the formulas."""
-    row = calc.report_row(dataset, indicator, month)
-    values: dict[int, object] = {}
-    for column in row_formulas(layout, indicator):
-        if column == layout.column(Field.CHANGE_PREVIOUS):
-            value = _or(row.from_previous.value, NOT_AVAILABLE)
-        elif column == layout.column(Field.CHANGE_YEAR):
-            value = _or(row.from_last_year.value, NOT_AVAILABLE)
-        elif column == layout.column(Field.AVERAGE):
-            value = _or(row.average, NOT_APPLICABLE)
-        elif column == layout.column(Field.MAXIMUM):
-            value = _or(row.maximum, NOT_APPLICABLE)
-        else:
-            offset = HISTORY_MONTHS - 1 - layout.month_columns.index(column)
-            value = cell_value(calc.figure(dataset, indicator.ref, month - offset))
-        values[column] = value
-    return values
-
-
-def _or(value, instead: str) -> object:
-    return instead if value is None else cell_value(value)
 
 
 def formula_values(contents: BookContents) -> Shown:
@@ -99,8 +74,9 @@ def _address(row: int, column: int) -> str:
 
 
 def _dataset_values(contents: BookContents, cells: dict[tuple[int, int], str]) -> dict:
-    """The Dataset sheet's formula cells, each from :func:`row_shows` where its row's figures
-    are all what the formulas see (see the module's description); blank is ``""``."""
+    """The Dataset sheet's formula cells, each from :func:`results.formula_results` where its
+    row's figures are all what the formulas see (see the module's description); blank is
+    ``""``."""
     try:
         book = read_book(contents)
     except ScorecardError:  # not a workbook xlscorecard can read: nothing to vouch for
@@ -108,7 +84,7 @@ def _dataset_values(contents: BookContents, cells: dict[tuple[int, int], str]) -
     layout, values = book.layout, {}
     for indicator in vouched(book, contents):
         row = layout.row(indicator.ref)
-        shows = row_shows(book.dataset, indicator, book.month, layout)
+        shows = formula_results(book.dataset, indicator, book.month, layout)
         for column, formula in row_formulas(layout, indicator).items():
             if cells.get((row, column)) == formula:
                 value = shows[column]

@@ -1,0 +1,97 @@
+"""A council's extract (ref, month, value): a blank value is not supplied (left out and
+reported), ``-`` is not applicable, a figure is cleared only with --clear-blanks; the header
+is read whatever its case and spacing; a month the workbook has not reached says what to do."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from openpyxl import load_workbook
+
+from xlscorecard.cli import cli
+from xlscorecard.errors import DataFileError
+from xlscorecard.files import workbook_file as files
+from xlscorecard.model import Month
+from xlscorecard.workbook import schema as sheets
+from xlscorecard.workbook.layout import SHEET
+
+JULY = Month(2020, 7)
+
+
+@pytest.fixture
+def workbook(built, tmp_path) -> Path:
+    path = tmp_path / "dataset.xlsx"
+    shutil.copy(built("2020-08"), path)
+    return path
+
+
+def extract(folder: Path, text: str) -> Path:
+    path = folder / "extract.csv"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def figure(path: Path, ref: str, month: Month):
+    return files.open_book(path)[1].dataset.values.get((ref, month))
+
+
+def test_a_blank_value_is_not_supplied_and_leaves_the_figure_alone(workbook, tmp_path):
+    path = extract(tmp_path, "ref,month,value\nM1,2020-07,\nM2,2020-08,270\n")
+    result = CliRunner().invoke(cli, ["import", str(workbook), str(path)])
+    assert result.exit_code == 0, result.output
+    assert figure(workbook, "M1", JULY) == 1493
+    assert "Imported 1 figure into Aug-20. 1 blank value was left out as not supplied " in (
+        result.output
+    )
+    assert "(line 2: M1 Jul-20)" in result.output
+
+
+def test_a_blank_value_never_reaches_history(workbook, tmp_path):
+    files.import_file(workbook, extract(tmp_path, "ref,month,value\nM1,2020-07,\n"))
+    files.refresh_file(workbook)
+    history = load_workbook(workbook)[sheets.HISTORY]
+    rows = {(r[0], r[1]): r[2] for r in history.iter_rows(min_row=2, values_only=True)}
+    assert rows[("M1", "2020-07")] == 1493
+
+
+def test_clear_blanks_clears_the_figure(workbook, tmp_path):
+    path = extract(tmp_path, "ref,month,value\nM1,2020-07,\n")
+    result = CliRunner().invoke(cli, ["import", str(workbook), str(path), "--clear-blanks"])
+    assert result.exit_code == 0, result.output
+    assert figure(workbook, "M1", JULY) is None
+    assert "Imported 1 figure into Aug-20." in result.output
+
+
+def test_a_dash_is_not_applicable(workbook, tmp_path):
+    files.import_file(workbook, extract(tmp_path, "ref,month,value\nCP2b %,2020-08,-\n"))
+    cell = files.open_book(workbook)[1].layout.month_cell("CP2b %", 0)
+    assert load_workbook(workbook)[SHEET][cell].value == "-"
+    assert figure(workbook, "CP2b %", Month(2020, 8)) == "-"
+
+
+def test_the_header_is_read_whatever_its_case_and_spacing(workbook, tmp_path):
+    path = extract(tmp_path, "Ref, Month ,VALUE\nM1,2020-08,1350\n")
+    outcome = files.import_file(workbook, path)
+    assert outcome.summary.startswith("Imported 1 figure into Aug-20.")
+    assert figure(workbook, "M1", Month(2020, 8)) == 1350
+
+
+def test_a_month_after_the_workbooks_says_to_refresh_first(workbook, tmp_path):
+    path = extract(tmp_path, "ref,month,value\nM1,2020-09,1350\n")
+    before = workbook.read_bytes()
+    with pytest.raises(DataFileError) as caught:
+        files.import_file(workbook, path)
+    message = str(caught.value)
+    assert "line 2, column 'month': M1 Sep-20 is after the workbook's months" in message
+    assert "refresh the workbook first" in message and "--extract" in message
+    assert workbook.read_bytes() == before
+
+
+def test_refresh_with_an_extract_leaves_its_blanks_out_too(workbook, tmp_path):
+    path = extract(tmp_path, "ref,month,value\nM1,2020-09,1350\nM2,2020-09,\n")
+    outcome = files.refresh_file(workbook, extract=path)
+    assert "1 blank value was left out as not supplied (line 3: M2 Sep-20)" in outcome.summary
+    assert figure(workbook, "M1", Month(2020, 9)) == 1350

@@ -1,0 +1,40 @@
+"""``xlscorecard --help`` lists the commands in the order of the month, with an example of it
+and the exit statuses."""
+
+from __future__ import annotations
+
+import shlex
+
+from click.testing import CliRunner
+
+from xlscorecard.cli import cli
+
+MONTH = ["refresh", "import", "comment", "validate", "answer", "save-return", "verify"]
+
+
+def help_text() -> str:
+    result = CliRunner().invoke(cli, ["--help"])
+    assert result.exit_code == 0
+    return result.output
+
+
+def test_help_lists_the_month_first_in_the_order_it_is_lived():
+    commands = help_text().split("Commands:\n")[1].split("\n\n")[0]
+    listed = [line.split()[0] for line in commands.splitlines()]
+    assert listed[: len(MONTH)] == MONTH
+    assert sorted(listed) == sorted(cli.commands)
+
+
+def test_help_ends_with_the_month_as_commands_and_the_exit_statuses():
+    text = help_text()
+    example = [
+        line.split()[1] for line in text.splitlines() if line.strip().startswith("xlscorecard ")
+    ]
+    assert example == MONTH
+    assert "Exit status: 0 done; 1 refused" in text
+
+
+def test_the_example_in_help_parses_as_commands():
+    lines = [line.strip() for line in help_text().splitlines()]
+    example = [shlex.split(line) for line in lines if line.startswith("xlscorecard ")]
+    assert example and all(words[1] in cli.commands for words in example)

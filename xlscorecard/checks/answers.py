@@ -1,0 +1,71 @@
+"""Answers to queries: when a reason answers a finding, and the Checks sheet's rows.
+
+An answer is kept by what it answers (check code, ref and month), not by its cell, so it stays
+with its query when a refresh moves the month a column left. It answers the query while the
+query finds what it found when the answer was given (the figures it answered); when they change
+the query is open again, and the answer is kept (Checks says why it is open again).
+Errors are fixed, never answered; a big change without commentary (C402) is answered by a
+comment on the Dataset sheet.
+"""
+
+from __future__ import annotations
+
+from ..model import Answer
+from ..workbook import schema as sheets
+from . import Finding, Severity
+
+ANSWERED_BY_COMMENT = {"C402"}
+
+
+def answerable(finding: Finding) -> bool:
+    """A query a reason on Checks can answer."""
+    return finding.severity is not Severity.ERROR and finding.code not in ANSWERED_BY_COMMENT
+
+
+def answer_for(finding: Finding, answers: dict[str, Answer]) -> Answer | None:
+    """The answer that closes ``finding``, if any."""
+    answer = answers.get(finding.key) if answerable(finding) else None
+    return answer if answer is not None and answer.found == finding.found else None
+
+
+def reopened(finding: Finding, answers: dict[str, Answer]) -> Answer | None:
+    """An answer given for ``finding`` when it found other figures: kept, no longer closing it."""
+    answer = answers.get(finding.key) if answerable(finding) else None
+    return answer if answer is not None and answer.found != finding.found else None
+
+
+def answer_note(finding: Finding, answers: dict[str, Answer]) -> str:
+    """The Checks sheet's ``answered`` column: who answered and when, or why it is open
+    again."""
+    if (answer := answer_for(finding, answers)) is not None:
+        return f"{sheets.ANSWERED} by {answer.by or 'someone'}, {answer.at}".rstrip(", ")
+    if (answer := reopened(finding, answers)) is not None:
+        return (
+            f"open again: the figures have changed since {answer.by or 'someone'} answered it "
+            f"for {answer.found} ({answer.reason})"
+        )
+    return ""
+
+
+def checks_rows(findings: list[Finding], answers: dict[str, Answer], links: bool = True) -> list:
+    """The Checks sheet's rows: each finding, the reason that answers it and who gave it, and
+    its cell, as a link (a ``HYPERLINK`` formula) or, for a return, which holds no formula, as
+    text."""
+    rows = []
+    for finding in findings:
+        sheet, _, cell = finding.cell.partition("!")
+        link = (
+            f'=HYPERLINK("#\'{sheet}\'!{cell}","{finding.cell}")'
+            if cell and links
+            else finding.cell
+        )
+        answer = answer_for(finding, answers)
+        rows.append(
+            [
+                finding.severity.value, finding.code, link, finding.ref, finding.indicator,
+                finding.month.label if finding.month else "", finding.found, finding.expected,
+                finding.message, answer.reason if answer else "", answer_note(finding, answers),
+                finding.key,
+            ]
+        )  # fmt: skip
+    return rows
