@@ -23,13 +23,16 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from ..calc.spc_report import IndicatorSpc, spc_report
 from ..jobs.cycle import Outcome
 from ..jobs.official_return import ReturnPlan, history_with_month, saved_row
+from ..model import Dataset, Month
 from ..workbook import schema as sheets
 from ..workbook.contents import BookContents, Grid
-from ..workbook.image import checks_rows, dataset_image, table_rows
-from ..workbook.layout import SHEET, DatasetLayout
+from ..workbook.image import checks_rows, dataset_image, spc_image, table_rows
+from ..workbook.layout import SHEET, DatasetLayout, Field
 from ..workbook.reading import LiveBook
+from ..workbook.trends import DATA_COLUMN, HEADER_ROW, TrendsLayout, trends_rows
 
 if TYPE_CHECKING:  # the library itself never imports xlwings
     import xlwings as xw
@@ -43,6 +46,8 @@ UNPROTECT_MACRO = f"'{ADDIN}'!{MACRO_MODULE}.UnprotectSheet"
 PROTECT_MACRO = f"'{ADDIN}'!{MACRO_MODULE}.ProtectSheet"
 PROTECTED_SHEETS = frozenset({SHEET})
 """Sheets the workbook protects (see :func:`xlsx_writer.protect`); the others are open."""
+WRITTEN_ONLY = frozenset({sheets.TRENDS})
+"""Sheets xlscorecard writes but never reads (an empty grid marks them as present)."""
 
 
 @dataclass(frozen=True)
@@ -69,6 +74,9 @@ def contents_from_xlwings(book: xw.Book) -> BookContents:
     formulas_known = True
     for name in sheets.ORDER:
         if name not in present:
+            continue
+        if name in WRITTEN_ONLY:
+            grids[name] = []
             continue
         sheet = book.sheets[name]
         last = sheet.used_range.last_cell
@@ -128,9 +136,11 @@ def refresh_blocks(contents: BookContents, book: LiveBook, outcome: Outcome) -> 
     layout = DatasetLayout.for_catalogue(
         dataset.indicators, dataset.target_periods, dataset.settings.visible_months
     )
-    image = dataset_image(dataset, outcome.month, layout)
+    report = spc_report(dataset, outcome.month)
+    image = dataset_image(dataset, outcome.month, layout, report)
     last_row = max(row for row, _ in image.cells)
     blocks = [Block(SHEET, 1, 1, image.values(1, 1, last_row, layout.last_column))]
+    blocks += trends_blocks(contents, dataset, outcome.month, report)
     for name, rows in table_rows(dataset, outcome.month).items():
         block = table_block(contents, name, rows)
         if not _same(block.values, _old_rows(contents, name, *block.shape)):
@@ -139,6 +149,42 @@ def refresh_blocks(contents: BookContents, book: LiveBook, outcome: Outcome) -> 
     if outcome.audit:
         blocks.append(table_block(contents, sheets.AUDIT, [*book.audit, *outcome.audit]))
     return blocks
+
+
+def trends_blocks(
+    contents: BookContents,
+    dataset: Dataset,
+    month: Month,
+    report: dict[str, IndicatorSpc] | None = None,
+) -> list[Block]:
+    """The Trends sheet's data block (its charts follow it), in one write; none for a book
+    without the sheet (its charts come with the next command that writes the file)."""
+    if sheets.TRENDS not in contents.sheets:
+        return []
+    layout = TrendsLayout.for_dataset(dataset)
+    return [
+        Block(
+            sheets.TRENDS, HEADER_ROW + 1, DATA_COLUMN, trends_rows(dataset, month, layout, report)
+        )
+    ]
+
+
+def spc_blocks(contents: BookContents, book: LiveBook) -> list[Block]:
+    """Variation and Assurance for the figures as they are now (one block over both columns;
+    a row that is not where it belongs, I502, keeps what it has) and the Trends data block."""
+    layout = book.layout
+    report = spc_report(book.dataset, book.month)
+    image = spc_image(book.dataset, book.month, layout, report)
+    moved = {problem.row for problem in book.row_problems}
+    first, final = layout.column(Field.VARIATION), layout.column(Field.ASSURANCE)
+    top = min(layout.rows.values())
+    values = image.values(top, first, layout.last_row, final)
+    for row in moved:
+        values[row - top] = [contents.cell(SHEET, row, column) for column in (first, final)]
+    return [
+        Block(SHEET, top, first, values),
+        *trends_blocks(contents, book.dataset, book.month, report),
+    ]
 
 
 def return_blocks(

@@ -33,6 +33,7 @@ from .blocks import (
     protection_password,
     refresh_blocks,
     return_blocks,
+    spc_blocks,
     write_blocks,
 )
 
@@ -84,7 +85,8 @@ def validate(book: xw.Book) -> str:
         contents = contents_from_xlwings(book)
         live = read_book(contents)
         outcome = cycle.validate(live)
-        return prepare(checks_blocks(contents, outcome)), None, outcome.summary
+        blocks = checks_blocks(contents, outcome) + spc_blocks(contents, live)
+        return prepare(blocks), protection_password(live), outcome.summary
 
     return _run(book, plan)
 

@@ -50,12 +50,14 @@ from ..jobs.official_return import (
 )
 from ..workbook import schema as sheets
 from ..workbook.layout import SHEET, span
+from ..workbook.trends import DATA_COLUMN
 from .identity import now, os_user
 from .libreoffice import LibreOfficeMissing, sheet_pdf
 from .reader import contents_of
 from .safe_write import is_read_only, save_workbook
 from .styles import NAMED_STYLES
 from .template import PACKAGE_TEMPLATE
+from .trends import write_trends
 from .workbook_file import open_book, write_audit
 from .writer import apply_image, protect, write_dataset_sheet, write_table
 
@@ -92,7 +94,11 @@ def build_return(plan: ReturnPlan) -> Workbook:
             cell.protection = Protection(locked=True)  # the input cells keep their shading
     last_row = max(row for row, _ in plan.image.cells)
     sheet.print_area = span(1, 1, last_row, plan.layout.last_column)
-    for name in sheets.ORDER[1:]:
+    trends = write_trends(book, dataset, plan.month)
+    for row in trends.iter_rows(min_row=2, min_col=DATA_COLUMN):
+        for cell in row:
+            _as_text(cell)
+    for name in sheets.SUPPORTING:
         _write_table_sheet(book[name], name, plan.tables.get(name, []))
     password = dataset.settings.extra.get(sheets.PASSWORD_KEY)
     for each in book.worksheets:
@@ -310,6 +316,7 @@ def save_return_file(
         if history is not None:
             write_table(workbook[sheets.HISTORY], history, clear=True)
         write_audit(workbook, book, [*plan.audit, saved])
+        write_trends(workbook, book.dataset, book.month)  # openpyxl reads charts only in part
         save_workbook(workbook, path, backup=backup)
     except BaseException:
         placed.remove()

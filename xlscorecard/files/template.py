@@ -12,6 +12,7 @@ from ..workbook import schema as sheets
 from ..workbook.layout import HEADER_ROW, SHEET, TITLE_ROW, letter
 from .safe_write import atomic_write
 from .styles import NAMED_STYLES, style_name
+from .trends import set_up_trends
 
 PACKAGE_TEMPLATE = Path(__file__).with_name("workbook_template.xlsx")
 """The template shipped with the package (the repository root's ``workbook_template.xlsx``)."""
@@ -31,7 +32,10 @@ def new_template() -> Workbook:
     set_print_layout(dataset)
     for name in sheets.ORDER[1:]:
         sheet = book.create_sheet(name)
-        write_table_header(sheet, sheets.COLUMNS[name], sheets.WIDTHS[name])
+        if name == sheets.TRENDS:
+            set_up_trends(sheet)
+        else:
+            write_table_header(sheet, sheets.COLUMNS[name], sheets.WIDTHS[name])
     book.properties.creator = "xlscorecard"
     book.properties.title = "Children and Families monthly dataset"
     book.properties.created = FIXED_TIME

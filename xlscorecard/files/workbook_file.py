@@ -7,6 +7,7 @@ from pathlib import Path
 
 from openpyxl.workbook.workbook import Workbook
 
+from ..calc.spc_report import spc_report
 from ..checks import Stage
 from ..errors import ScorecardError, WorkbookError
 from ..jobs import cycle
@@ -20,12 +21,14 @@ from .datadir import load_data_dir, read_csv, write_data_dir
 from .identity import now, os_user
 from .reader import contents_of, open_workbook
 from .safe_write import atomic_write, save_workbook
+from .trends import write_trends
 from .writer import (
     add_input_validation,
     apply_image,
     build_workbook,
     layout_for,
     set_properties,
+    write_spc,
     write_table,
 )
 
@@ -48,9 +51,10 @@ def build_file(data_dir: Path, month: Month, out: Path, template: Path | None = 
     return len(dataset.indicators)
 
 
-def open_book(path: Path) -> tuple[Workbook, LiveBook]:
+def open_book(path: Path, earlier_format: bool = False) -> tuple[Workbook, LiveBook]:
     workbook = open_workbook(path)
-    return workbook, read_book(contents_of(workbook, Path(path).name))
+    contents = contents_of(workbook, Path(path).name)
+    return workbook, read_book(contents, earlier_format=earlier_format)
 
 
 def write_checks(workbook: Workbook, outcome: cycle.Outcome) -> None:
@@ -67,6 +71,7 @@ def validate_file(path: Path, stage: Stage = Stage.VALIDATE, backup: bool = True
     workbook, book = open_book(path)
     outcome = cycle.validate(book, stage)
     write_checks(workbook, outcome)
+    write_spc(workbook, book)
     save_workbook(workbook, path, backup=backup)
     return outcome
 
@@ -80,6 +85,7 @@ def import_file(path: Path, extract: Path, backup: bool = True) -> cycle.Outcome
     for (ref, month), value in outcome.inputs.items():
         sheet[book.entries[(ref, month)].cell].value = cell_value(value)
     write_checks(workbook, outcome)
+    write_spc(workbook, book)
     save_workbook(workbook, path, backup=backup)
     return outcome
 
@@ -107,7 +113,9 @@ def write_state(workbook: Workbook, outcome: cycle.Outcome) -> None:
     layout = layout_for(outcome.dataset)
     set_properties(workbook, outcome.dataset, outcome.month)
     sheet = workbook[SHEET]
-    apply_image(sheet, dataset_image(outcome.dataset, outcome.month, layout))
+    report = spc_report(outcome.dataset, outcome.month)
+    apply_image(sheet, dataset_image(outcome.dataset, outcome.month, layout, report))
+    write_trends(workbook, outcome.dataset, outcome.month, report)
     sheet.data_validations.dataValidation = []
     add_input_validation(sheet, input_rules(outcome.dataset, layout))
     for name, rows in table_rows(outcome.dataset, outcome.month).items():
@@ -117,7 +125,7 @@ def write_state(workbook: Workbook, outcome: cycle.Outcome) -> None:
 
 def export_file(path: Path, directory: Path) -> list[Path]:
     """Write the workbook's data (History with the window's figures) as a data directory."""
-    _, book = open_book(path)
+    _, book = open_book(path, earlier_format=True)
     unreadable = [entry for entry in book.entries.values() if entry.problem]
     if unreadable:
         first = unreadable[0]

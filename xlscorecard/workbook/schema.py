@@ -5,6 +5,9 @@ from __future__ import annotations
 from ..model import tables
 from .layout import SHEET as DATASET
 
+TRENDS = "Trends"
+"""The sheet of SPC charts, one per indicator, over a data block (see :mod:`.trends`); its
+charts are made again by the file writer on every save."""
 INDICATORS = "Indicators"
 HISTORY = "History"
 COMMENTARY = "Commentary"
@@ -40,7 +43,12 @@ WIDTHS: dict[str, list[int]] = {
     CHECKS: [9, 7, 12, 12, 40, 9, 16, 22, 70, 40, 30],
     AUDIT: [20, 16, 16, 12, 9, 12, 12, 60],
 }
-ORDER = [DATASET, CHECKS, INDICATORS, HISTORY, COMMENTARY, BENCHMARKS, TARGETS, SETTINGS, AUDIT]
+ORDER = [
+    DATASET, TRENDS, CHECKS, INDICATORS, HISTORY, COMMENTARY, BENCHMARKS, TARGETS, SETTINGS,
+    AUDIT,
+]  # fmt: skip
+SUPPORTING = [name for name in ORDER if name in COLUMNS]
+"""The supporting sheets: a header row of :data:`COLUMNS` and a table below it."""
 
 TABLE_SHEETS = {
     tables.INDICATORS: INDICATORS,
@@ -52,8 +60,9 @@ TABLE_SHEETS = {
 """The sheet holding each of the dataset's tidy tables."""
 
 FORMAT_KEY = "xlscorecard_format"
-FORMAT_VERSION = "1"
-"""Written to Settings so a workbook can be recognised as an xlscorecard workbook."""
+FORMAT_VERSION = "2"
+"""Written to Settings so a workbook can be recognised as an xlscorecard workbook. Format 2
+added the Variation and Assurance columns after DoT (and the Trends sheet)."""
 
 PASSWORD_KEY = "protection_password"
 """Settings key: the password of the sheets' protection (none by default)."""
