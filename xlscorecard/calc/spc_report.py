@@ -13,8 +13,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..model import Dataset, Indicator, Month, Value
+from ..model import Dataset, Indicator, Month, Unit, Value
 from ..model.spc_config import SpcConfig
+from ..model.values import show_value
 from ..spc import XmR, xmr
 from .figures import figure, is_number
 
@@ -165,5 +166,50 @@ __all__ = [
     "indicator_spc",
     "series",
     "spc_report",
+    "spc_table",
     "target_for",
 ]
+
+
+# -- the table on the terminal -----------------------------------------------------------------
+TABLE_COLUMNS = ("ref", "latest", "mean", "lower limit", "upper limit", "variation", "assurance")
+
+
+def _line(value: float | None, unit: Unit) -> str:
+    """A mean or limit: one decimal place (a count's mean has them too)."""
+    if value is None:
+        return ""
+    if unit is Unit.PERCENT:
+        return f"{value * 100:.1f}%"
+    return f"{value:,.1f}"
+
+
+def spc_table(report: dict[str, IndicatorSpc], month: Month) -> list[str]:
+    """The report as lines of text: a title, then a row per indicator under a header."""
+    rows = [list(TABLE_COLUMNS)]
+    for result in report.values():
+        unit, chart = result.indicator.unit, result.chart
+        assurance = result.assurance_text or ""
+        if result.target is not None:
+            assurance = f"{assurance} (target {show_value(result.target, unit)})".strip()
+        rows.append(
+            [
+                result.ref,
+                "" if result.latest is None else show_value(result.latest, unit),
+                _line(chart.mean, unit), _line(chart.lower, unit), _line(chart.upper, unit),
+                result.variation_text, assurance,
+            ]
+        )  # fmt: skip
+    widths = [max(len(row[k]) for row in rows) for k in range(len(TABLE_COLUMNS))]
+    right = {1, 2, 3, 4}
+    lines = [
+        f"SPC of each indicator's figures up to {month.label} (every month in History; "
+        "docs/spc.md explains the icons)"
+    ]
+    for row in rows:
+        cells = [
+            text.rjust(width) if k in right else text.ljust(width)
+            for k, (text, width) in enumerate(zip(row, widths, strict=True))
+        ]
+        lines.append("  ".join(cells).rstrip())
+    return lines

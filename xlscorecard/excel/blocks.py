@@ -269,7 +269,8 @@ def prepare(blocks: list[Block]) -> list[Block]:
 
 
 def write_blocks(book: xw.Book, blocks: list[Block], password: str | None = None) -> int:
-    """Write each block in one call, unprotecting a protected sheet around its blocks.
+    """Write each block in one call, unprotecting a protected sheet around its blocks (xlwings
+    would split a block of more than 100,000 cells into several calls; it is told not to).
 
     ``blocks`` must come from :func:`prepare`. Returns the number of Excel calls made.
     """
@@ -286,7 +287,8 @@ def write_blocks(book: xw.Book, blocks: list[Block], password: str | None = None
             for block in mine:
                 height, width = block.shape
                 last = (block.row + height - 1, block.column + width - 1)
-                sheet.range((block.row, block.column), last).value = block.values
+                cells = sheet.range((block.row, block.column), last)
+                cells.options(chunksize=None).value = block.values  # one call, whatever size
                 calls += 1
         finally:
             if guarded:

@@ -151,7 +151,8 @@ def _write_block(
     for row_index, row in enumerate(rows, start=HEADER_ROW + 1):
         number_format = DATA_FORMATS[units[row[0]]]
         for offset, value in enumerate(row):
-            cell = sheet.cell(row_index, DATA_COLUMN + offset, value)
+            cell = sheet.cell(row_index, DATA_COLUMN + offset)
+            cell.value = value  # sheet.cell(..., value=None) would keep an old value
             if offset >= first_value:
                 cell.number_format = number_format
             elif offset == month_column:

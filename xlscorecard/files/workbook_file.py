@@ -7,7 +7,7 @@ from pathlib import Path
 
 from openpyxl.workbook.workbook import Workbook
 
-from ..calc.spc_report import spc_report
+from ..calc.spc_report import spc_report, spc_table
 from ..checks import Stage
 from ..errors import ScorecardError, WorkbookError
 from ..jobs import cycle
@@ -121,6 +121,22 @@ def write_state(workbook: Workbook, outcome: cycle.Outcome) -> None:
     for name, rows in table_rows(outcome.dataset, outcome.month).items():
         write_table(workbook[name], rows, clear=True)
     write_checks(workbook, outcome)
+
+
+def spc_file(path: Path, refs: tuple[str, ...] = ()) -> list[str]:
+    """The SPC table of the workbook's indicators (or just ``refs``), as lines of text."""
+    _, book = open_book(path, earlier_format=True)
+    report = spc_report(book.dataset, book.month)
+    unknown = [ref for ref in refs if ref not in report]
+    if unknown:
+        known = list(report)
+        raise ScorecardError(
+            f"{Path(path).name} has no indicator {unknown[0]!r} (its refs run {known[0]}, "
+            f"{known[1]} ... {known[-1]}: `xlscorecard spc {Path(path).name}` lists them all)"
+        )
+    if refs:
+        report = {ref: report[ref] for ref in refs}
+    return spc_table(report, book.month)
 
 
 def export_file(path: Path, directory: Path) -> list[Path]:
