@@ -107,13 +107,15 @@ def _number(value: Value) -> float | None:
     return float(value) if is_number(value) else None  # type: ignore[arg-type]
 
 
-def target_for(dataset: Dataset, indicator: Indicator, month: Month) -> float | None:
+def target_for(
+    dataset: Dataset, indicator: Indicator, month: Month, periods: list[str] | None = None
+) -> float | None:
     """The indicator's target for ``month``: that of the month's reporting year or, when the
     dataset has no targets for that year yet, of the latest year before it that it has (the
     last Target column the sheet shows). None when the indicator has no target there, or it
-    is not a number (``TBC``)."""
+    is not a number (``TBC``). ``periods``: the dataset's target periods, if known."""
     period = month.financial_year(dataset.settings.year_start_month)
-    periods = [each for each in dataset.target_periods if each <= period]
+    periods = [each for each in periods or dataset.target_periods if each <= period]
     return _number(dataset.targets.get((indicator.ref, periods[-1]))) if periods else None
 
 

@@ -46,8 +46,6 @@ UNPROTECT_MACRO = f"'{ADDIN}'!{MACRO_MODULE}.UnprotectSheet"
 PROTECT_MACRO = f"'{ADDIN}'!{MACRO_MODULE}.ProtectSheet"
 PROTECTED_SHEETS = frozenset({SHEET})
 """Sheets the workbook protects (see :func:`xlsx_writer.protect`); the others are open."""
-WRITTEN_ONLY = frozenset({sheets.TRENDS})
-"""Sheets xlscorecard writes but never reads (an empty grid marks them as present)."""
 
 
 @dataclass(frozen=True)
@@ -75,7 +73,7 @@ def contents_from_xlwings(book: xw.Book) -> BookContents:
     for name in sheets.ORDER:
         if name not in present:
             continue
-        if name in WRITTEN_ONLY:
+        if name in sheets.WRITTEN_ONLY:  # an empty grid marks it as there
             grids[name] = []
             continue
         sheet = book.sheets[name]

@@ -10,7 +10,9 @@ from openpyxl import load_workbook
 from openpyxl.workbook.workbook import Workbook
 
 from ..errors import WorkbookError
+from ..workbook import schema as sheets
 from ..workbook.contents import BookContents
+from .trends import trend_charts_unread
 
 
 def open_workbook(path: Path) -> Workbook:
@@ -25,7 +27,7 @@ def open_workbook(path: Path) -> Workbook:
         )
     if not zipfile.is_zipfile(path):
         raise WorkbookError(f"{path} is not an Excel workbook (.xlsx)")
-    with warnings.catch_warnings(record=True) as caught:
+    with warnings.catch_warnings(record=True) as caught, trend_charts_unread():
         warnings.simplefilter("always")
         try:
             book = load_workbook(path)
@@ -44,7 +46,9 @@ def open_workbook(path: Path) -> Workbook:
 def contents_of(book: Workbook, name: str) -> BookContents:
     """Every sheet's cells as a grid, formulas as their ``=...`` text."""
     grids = {
-        sheet.title: [list(row) for row in sheet.iter_rows(values_only=True)]
+        sheet.title: []
+        if sheet.title in sheets.WRITTEN_ONLY  # an empty grid marks it as there
+        else [list(row) for row in sheet.iter_rows(values_only=True)]
         for sheet in book.worksheets
     }
     return BookContents(name=name, sheets=grids, formulas_known=True)

@@ -8,6 +8,8 @@ from .layout import SHEET as DATASET
 TRENDS = "Trends"
 """The sheet of SPC charts, one per indicator, over a data block (see :mod:`.trends`); its
 charts are made again by the file writer on every save."""
+WRITTEN_ONLY = frozenset({TRENDS})
+"""Sheets xlscorecard writes but never reads back: readers hand them over as empty grids."""
 INDICATORS = "Indicators"
 HISTORY = "History"
 COMMENTARY = "Commentary"

@@ -152,14 +152,20 @@ def note(layout: TrendsLayout) -> str:
 
 def charts(dataset: Dataset, month: Month, layout: TrendsLayout) -> list[TrendChart]:
     """Every indicator's chart for report ``month``, in catalogue order (three across)."""
+    periods = dataset.target_periods
     return [
-        trend_chart(dataset, month, indicator, layout, index)
+        trend_chart(dataset, month, indicator, layout, index, periods)
         for index, indicator in enumerate(dataset.indicators)
     ]
 
 
 def trend_chart(
-    dataset: Dataset, month: Month, indicator: Indicator, layout: TrendsLayout, index: int
+    dataset: Dataset,
+    month: Month,
+    indicator: Indicator,
+    layout: TrendsLayout,
+    index: int,
+    periods: list[str] | None = None,
 ) -> TrendChart:
     """The ``index``-th chart: a target line when a month it shows has a target."""
     top, left = layout.corner(index)
@@ -167,7 +173,8 @@ def trend_chart(
     last = first + layout.months - 1
     special = ("neither",) if indicator.polarity is Polarity.NONE else ("improvement", "concern")
     has_target = any(
-        target_for(dataset, indicator, each) is not None for each in window(month, layout.months)
+        target_for(dataset, indicator, each, periods) is not None
+        for each in window(month, layout.months)
     )
     series = ("figure", "mean", "upper limit", "lower limit")
     series += ("target",) if has_target else ()
@@ -209,6 +216,7 @@ def trends_rows(
     (a month as the date of its first day)."""
     report = report if report is not None else spc_report(dataset, month)
     months = window(month, layout.months)
+    periods = dataset.target_periods
     rows: list[list[object]] = []
     for indicator in dataset.indicators:
         result = report[indicator.ref]
@@ -223,7 +231,7 @@ def trends_rows(
                     point.mean if point else None,
                     point.lower if point else None,
                     point.upper if point else None,
-                    target_for(dataset, indicator, each), *kinds,
+                    target_for(dataset, indicator, each, periods), *kinds,
                 ]
             )  # fmt: skip
     return rows
