@@ -39,7 +39,7 @@ from openpyxl.styles.cell_style import StyleArray
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.pagebreak import Break, RowBreak
 from openpyxl.worksheet.worksheet import Worksheet
-from openpyxl.xml.constants import CHART_NS, DRAWING_NS, SHEET_DRAWING_NS
+from openpyxl.xml.constants import DRAWING_NS, SHEET_DRAWING_NS
 from openpyxl.xml.functions import fromstring
 
 from ..calc.spc_report import IndicatorSpc
@@ -284,12 +284,12 @@ class TrendLineChart(LineChart):
         ranges = [
             str(getattr(series, part).numRef.f) for series in self.series for part in ("cat", "val")
         ]
-        formulas = list(tree.iter(f"{{{CHART_NS}}}f"))
+        formulas = list(tree.iter("f"))  # openpyxl names the chart namespace only at the root
         if len(formulas) != len(ranges):  # not the shape it was taken for: write it afresh
             return super()._write()
         for element, text in zip(formulas, ranges, strict=True):
             element.text = text
-        (title,) = tree.iterfind(f"{{{CHART_NS}}}chart/{{{CHART_NS}}}title//{{{DRAWING_NS}}}t")
+        (title,) = tree.iterfind(f"chart/title//{{{DRAWING_NS}}}t")
         title.text = self.title.tx.rich.p[0].r[0].t
         return tree
 
