@@ -70,9 +70,9 @@ from ..workbook.trends import (
     note,
     trends_rows,
 )
+from .pages import a3_landscape
 from .styles import style_name
 
-A3 = "8"
 AXIS_FORMATS = {Unit.COUNT: "#,##0", Unit.PERCENT: "0%", Unit.RATE: "#,##0.0"}
 DATA_FORMATS = {Unit.COUNT: "#,##0.0", Unit.PERCENT: "0.0%", Unit.RATE: "#,##0.0"}
 """The data block's figures (means and limits have decimals a count does not)."""
@@ -109,17 +109,7 @@ def set_up_trends(sheet: Worksheet) -> None:
         sheet.column_dimensions[letter(column)].width = CHART_WIDTH
     sheet.sheet_format.defaultRowHeight = ROW_HEIGHT
     sheet.sheet_format.customHeight = True
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = A3
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.print_options.horizontalCentered = True
-    sheet.page_margins.left = sheet.page_margins.right = 0.4
-    sheet.page_margins.top = sheet.page_margins.bottom = 0.5
-    sheet.oddFooter.center.text = "Trends: page &P of &N"
-    sheet.oddFooter.center.size = 8
-    sheet.oddFooter.center.font = "Arial"
+    a3_landscape(sheet, footer="Trends: page &P of &N", margin=0.4)
     sheet.sheet_view.zoomScale = 90
 
 
