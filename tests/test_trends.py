@@ -329,3 +329,18 @@ def test_charts_written_from_the_first_of_their_shape_are_what_openpyxl_writes(s
     plain = [tostring(file_trends.draw(sheet, spec, LineChart)._write()) for spec in specs]
     assert fast == plain
     assert len(set(fast)) == len(fast)  # each with its own title and ranges
+
+
+def test_a_save_that_forgot_to_draw_the_charts_again_is_stopped(copy, sample):
+    """Loading leaves our charts unread, so a command that saved without drawing them would
+    lose them: saving is refused (a fault in xlscorecard), the file as it was."""
+    from xlscorecard.files.safe_write import save_workbook
+
+    before = copy.read_bytes()
+    book = open_workbook(copy)
+    with pytest.raises(AssertionError, match="without drawing its Trends charts again"):
+        save_workbook(book, copy, backup=False)
+    assert copy.read_bytes() == before
+    file_trends.write_trends(book, sample, AUG)
+    save_workbook(book, copy, backup=False)
+    assert len(chart_names(copy)) == len(sample.refs)

@@ -12,7 +12,7 @@ from openpyxl.workbook.workbook import Workbook
 from ..errors import WorkbookError
 from ..workbook import schema as sheets
 from ..workbook.contents import BookContents
-from .trends import trend_charts_unread
+from .trends import mark_undrawn, trend_charts_unread
 
 
 def open_workbook(path: Path) -> Workbook:
@@ -27,7 +27,7 @@ def open_workbook(path: Path) -> Workbook:
         )
     if not zipfile.is_zipfile(path):
         raise WorkbookError(f"{path} is not an Excel workbook (.xlsx)")
-    with warnings.catch_warnings(record=True) as caught, trend_charts_unread():
+    with warnings.catch_warnings(record=True) as caught, trend_charts_unread() as unread:
         warnings.simplefilter("always")
         try:
             book = load_workbook(path)
@@ -40,6 +40,7 @@ def open_workbook(path: Path) -> Workbook:
             + "; ".join(lost)
             + ". Remove them in Excel (or save a copy without them) and try again."
         )
+    mark_undrawn(book, unread)
     return book
 
 

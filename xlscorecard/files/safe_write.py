@@ -13,6 +13,7 @@ from pathlib import Path
 from openpyxl.workbook.workbook import Workbook
 
 from ..errors import ScorecardError, WorkbookError
+from .trends import check_drawn
 
 
 def backup_path(path: Path) -> Path:
@@ -67,6 +68,7 @@ def is_read_only(path: Path) -> bool:
 
 def save_workbook(workbook: Workbook, path: Path, backup: bool = True) -> None:
     """Save an openpyxl workbook over ``path`` atomically, keeping the previous version."""
+    check_drawn(workbook)
     atomic_write(Path(path), workbook.save, backup=backup)
 
 

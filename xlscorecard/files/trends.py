@@ -136,6 +136,7 @@ def write_trends(
         sheet.row_breaks.append(Break(id=row))
     sheet.print_area = layout.print_area
     sheet._charts = [draw(sheet, chart) for chart in charts(dataset, month, layout)]
+    setattr(book, UNDRAWN, False)
     return sheet
 
 
@@ -376,24 +377,46 @@ SpreadsheetDrawing._chart_frame = _chart_frame_with_alt_text  # type: ignore[met
 
 # -- reading a workbook ------------------------------------------------------------------------
 @contextmanager
-def trend_charts_unread() -> Iterator[None]:
+def trend_charts_unread() -> Iterator[list[str]]:
     """While a workbook loads, openpyxl skips any drawing that holds nothing but the trend
     charts xlscorecard drew (named :data:`NAME_PREFIX` ..., with alt text): they are drawn
     again before any save, and reading 550 charts takes longer than drawing them. A drawing
     with anything else in it is read as usual (and a chart not of ours on Trends is refused
-    by :func:`write_trends`)."""
+    by :func:`write_trends`). Yields the list of the drawings skipped, filled as it loads:
+    give it to :func:`mark_undrawn` with the book."""
     original = excel_reader.find_images
+    skipped: list[str] = []
 
     def find_images(archive, path):
         if _only_trend_charts(archive.read(path)):
+            skipped.append(path)
             return [], []
         return original(archive, path)
 
     excel_reader.find_images = find_images
     try:
-        yield
+        yield skipped
     finally:
         excel_reader.find_images = original
+
+
+UNDRAWN = "_xlscorecard_trends_undrawn"
+"""Set on a workbook loaded without its trend charts, until :func:`write_trends` draws them."""
+
+
+def mark_undrawn(book: Workbook, skipped: list[str]) -> None:
+    setattr(book, UNDRAWN, bool(skipped))
+
+
+def check_drawn(book: Workbook) -> None:
+    """Before a save: a book loaded without its trend charts has had them drawn again
+    (else they would be lost). Raises AssertionError, a fault in xlscorecard, saving nothing."""
+    if getattr(book, UNDRAWN, False):
+        raise AssertionError(
+            "xlscorecard was about to save a workbook without drawing its Trends charts again "
+            "(a fault in xlscorecard: every command that saves calls write_trends); nothing "
+            "was saved"
+        )
 
 
 def _only_trend_charts(xml: bytes) -> bool:
@@ -413,6 +436,6 @@ def _only_trend_charts(xml: bytes) -> bool:
 
 
 __all__ = [
-    "ALT_TEXT", "NAME_PREFIX", "draw", "set_up_trends", "trend_charts_unread", "trends_sheet",
-    "write_trends",
+    "ALT_TEXT", "NAME_PREFIX", "check_drawn", "draw", "mark_undrawn", "set_up_trends",
+    "trend_charts_unread", "trends_sheet", "write_trends",
 ]  # fmt: skip

@@ -106,10 +106,11 @@ def write_spc(book: Workbook, live: LiveBook) -> None:
     command that writes nothing else of the Dataset sheet (validate, import). A row that is
     not where it belongs (I502) is left alone."""
     moved = {problem.row for problem in live.row_problems}
-    image = spc_image(live.dataset, live.month, live.layout)
+    report = spc_report(live.dataset, live.month)
+    image = spc_image(live.dataset, live.month, live.layout, report)
     image.cells = {key: cell for key, cell in image.cells.items() if key[0] not in moved}
     apply_image(book[SHEET], image)
-    write_trends(book, live.dataset, live.month)
+    write_trends(book, live.dataset, live.month, report)
 
 
 def apply_image(sheet: Worksheet, image: SheetImage) -> None:
