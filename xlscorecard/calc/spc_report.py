@@ -88,16 +88,21 @@ class IndicatorSpc:
         return TOO_FEW.format(points=points, needed=self.minimum_points)
 
 
+def history_months(dataset: Dataset, month: Month) -> list[Month]:
+    """Every month from the dataset's first figure to ``month`` (just ``month`` if none)."""
+    since = min((when for _, when in dataset.values), default=month)
+    if since > month:
+        return [month]
+    return [since + k for k in range(month.months_since(since) + 1)]
+
+
 def series(
-    dataset: Dataset, indicator: Indicator, month: Month, since: Month | None = None
+    dataset: Dataset, indicator: Indicator, month: Month, every: list[Month] | None = None
 ) -> tuple[list[Month], list[float | None]]:
     """The indicator's months and figures, from its first figure to ``month``: a month
     without a figure (blank, or ``-`` for does not apply) is None, a missing point.
-    ``since``: the dataset's first month, if known (it is looked for otherwise)."""
-    since = since or min((when for _, when in dataset.values), default=month)
-    if since > month:
-        return [month], [None]
-    every = [since + k for k in range(month.months_since(since) + 1)]
+    ``every``: :func:`history_months`, if known."""
+    every = every or history_months(dataset, month)
     values = [_number(figure(dataset, indicator.ref, each)) for each in every]
     first = next((k for k, value in enumerate(values) if value is not None), len(values) - 1)
     return every[first:], values[first:]
@@ -124,18 +129,20 @@ def indicator_spc(
     indicator: Indicator,
     month: Month,
     config: SpcConfig | None = None,
-    since: Month | None = None,
+    every: list[Month] | None = None,
+    periods: list[str] | None = None,
 ) -> IndicatorSpc:
-    """The XmR chart of one indicator's full history up to report ``month``."""
+    """The XmR chart of one indicator's full history up to report ``month``. ``every`` and
+    ``periods``: :func:`history_months` and the dataset's target periods, if known."""
     config = config or SpcConfig.from_settings(dataset.settings)
-    months, values = series(dataset, indicator, month, since)
+    months, values = series(dataset, indicator, month, every)
     start = months[0]
     recalculate = [
         start_at
         for each in config.recalculate.get(indicator.ref, ())
         if 0 < (start_at := each.months_since(start)) < len(months)
     ]
-    target = target_for(dataset, indicator, month)
+    target = target_for(dataset, indicator, month, periods)
     chart = xmr(
         values,
         indicator.polarity.value,
@@ -152,9 +159,9 @@ def indicator_spc(
 def spc_report(dataset: Dataset, month: Month) -> dict[str, IndicatorSpc]:
     """Every indicator's XmR chart for report ``month``, by ref, in catalogue order."""
     config = SpcConfig.from_settings(dataset.settings)
-    since = min((when for _, when in dataset.values), default=month)
+    every, periods = history_months(dataset, month), dataset.target_periods
     return {
-        indicator.ref: indicator_spc(dataset, indicator, month, config, since)
+        indicator.ref: indicator_spc(dataset, indicator, month, config, every, periods)
         for indicator in dataset.indicators
     }
 
@@ -165,6 +172,7 @@ __all__ = [
     "TOO_FEW",
     "VARIATION_WORDS",
     "IndicatorSpc",
+    "history_months",
     "indicator_spc",
     "series",
     "spc_report",
