@@ -19,6 +19,7 @@ from tests.support.datadirs import sample_with_spc
 from tests.support.harness import press
 from xlscorecard.calc.spc_report import spc_report
 from xlscorecard.errors import WorkbookError
+from xlscorecard.files import charts as file_charts
 from xlscorecard.files import trends as file_trends
 from xlscorecard.files import workbook_file
 from xlscorecard.files.reader import open_workbook
@@ -325,8 +326,8 @@ def test_loading_leaves_our_own_charts_unread_and_reads_anyone_elses(copy):
 def test_charts_written_from_the_first_of_their_shape_are_what_openpyxl_writes(sample):
     sheet = Workbook().active
     specs = charts(sample, AUG, TrendsLayout.for_dataset(sample))
-    fast = [tostring(file_trends.draw(sheet, spec)._write()) for spec in specs]
-    plain = [tostring(file_trends.draw(sheet, spec, LineChart)._write()) for spec in specs]
+    fast = [tostring(file_charts.draw(sheet, spec)._write()) for spec in specs]
+    plain = [tostring(file_charts.draw(sheet, spec, LineChart)._write()) for spec in specs]
     assert fast == plain
     assert len(set(fast)) == len(fast)  # each with its own title and ranges
 

@@ -12,7 +12,7 @@ from openpyxl.workbook.workbook import Workbook
 from ..errors import WorkbookError
 from ..workbook import schema as sheets
 from ..workbook.contents import BookContents
-from .trends import mark_undrawn, trend_charts_unread
+from .charts import mark_undrawn, trend_charts_unread
 
 
 def open_workbook(path: Path) -> Workbook:

@@ -13,7 +13,7 @@ from pathlib import Path
 from openpyxl.workbook.workbook import Workbook
 
 from ..errors import ScorecardError, WorkbookError
-from .trends import check_drawn
+from .charts import check_drawn
 
 
 def backup_path(path: Path) -> Path:
