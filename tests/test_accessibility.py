@@ -156,7 +156,7 @@ def test_the_dataset_header_row_stays_in_view(published):
 
 def test_the_supporting_sheets_freeze_a_styled_header_row(published):
     _, _, book = published
-    for name in sheets.ORDER[1:]:
+    for name in sheets.SUPPORTING:
         sheet = book[name]
         assert sheet.freeze_panes == "A2", name
         header = [cell.value for cell in sheet[1]]
@@ -168,7 +168,7 @@ def test_every_table_of_the_return_has_one_header_row(official_return):
     """Screen readers announce a table's header row: each supporting sheet of the return that
     holds rows is one Excel table over them, headed by row 1 (the working workbook has none)."""
     book = load_workbook(official_return)
-    for name in sheets.ORDER[1:]:
+    for name in sheets.SUPPORTING:
         sheet = book[name]
         if sheet.max_row == 1:
             continue

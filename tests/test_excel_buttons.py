@@ -326,21 +326,24 @@ def test_validate_writes_the_same_checks_as_the_command_line(pair, layout):
     assert differences(excel_copy, cli_copy) == []
     assert pressed.message == outcome.summary
     assert pressed.message.startswith("Aug-20: ") and "1 error to fix" in pressed.message
-    assert [action["func"] for action in pressed.actions] == ["setValues", "alert"]
+    # Dataset (Variation, Assurance: unprotected around the write), Checks, Trends; a message
+    assert [action["func"] for action in pressed.actions] == [
+        "runMacro", "setValues", "runMacro", "setValues", "setValues", "alert",
+    ]  # fmt: skip
 
 
 def test_validate_keeps_the_reasons_given_on_checks(pair, layout):
     excel_copy, _ = pair
     type_cells(excel_copy, {(SHEET, layout.month_cell("M1", 0)): 5000})
     first = press(excel_copy, "Validate")
-    assert first.message == "Aug-20: 3 comments to write on Dataset; 7 queries to answer on Checks."
+    assert first.message == "Aug-20: 3 comments to write on Dataset; 8 queries to answer on Checks."
     book = load_workbook(excel_copy)
     row = next(r for r in book[sheets.CHECKS].iter_rows(min_row=2) if r[0].value == "query")
     row[9].value = "Confirmed with MASH: a data cleanse."
     book.save(excel_copy)
     pressed = press(excel_copy, "Validate")
     assert pressed.message == (
-        "Aug-20: 3 comments to write on Dataset; 6 queries to answer on Checks (1 query answered)."
+        "Aug-20: 3 comments to write on Dataset; 7 queries to answer on Checks (1 query answered)."
     )
     again = load_workbook(excel_copy)[sheets.CHECKS]
     assert any(r[9] == "Confirmed with MASH: a data cleanse." for r in again.values)
@@ -363,9 +366,10 @@ def test_save_return_refuses_with_the_list_and_writes_nothing(pair, tmp_path):
     assert pressed.alerts[0].mode == "critical"
     assert pressed.message.startswith(
         "Cannot save the Aug-20 return until these are resolved (nothing was saved): "
-        "3 comments to write on Dataset; 5 queries to answer on Checks."
+        "3 comments to write on Dataset; 6 queries to answer on Checks."
     )
     assert pressed.message.count("ERROR C402") == 3 and pressed.message.count("QUERY P302") == 5
+    assert pressed.message.count("QUERY C403") == 1  # LAC11-QL (%): a shift below its mean
     assert excel_copy.read_bytes() == before
     assert not (tmp_path / "returns").exists()
 

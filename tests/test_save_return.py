@@ -77,9 +77,9 @@ def test_a_refusal_lists_what_blocks_the_return_and_writes_nothing(workbook, tmp
     message = str(refused.value)
     assert message.startswith(
         "Cannot save the Aug-20 return until these are resolved (nothing was saved): "
-        "3 comments to write on Dataset; 5 queries to answer on Checks."
+        "3 comments to write on Dataset; 6 queries to answer on Checks."
     )
-    assert sorted(f.code for f in refused.value.findings) == ["C402"] * 3 + ["P302"] * 5
+    assert sorted(f.code for f in refused.value.findings) == ["C402"] * 3 + ["C403"] + ["P302"] * 5
     assert all(f.cell in message for f in refused.value.findings)
     assert not (tmp_path / "returns").exists()
     assert workbook.read_bytes() == before
@@ -103,7 +103,7 @@ def test_the_command_refuses_with_the_list_and_exit_1(workbook, tmp_path, monkey
     result = CliRunner().invoke(cli, ["save-return", "dataset.xlsx", "--out", "returns"])
     assert result.exit_code == 1
     assert result.output.startswith("Error: Cannot save the Aug-20 return")
-    assert result.output.count("\n  ERROR C402 ") == 3 and result.output.count("\n  QUERY ") == 5
+    assert result.output.count("\n  ERROR C402 ") == 3 and result.output.count("\n  QUERY ") == 6
     assert not (tmp_path / "returns").exists()
 
 
@@ -133,13 +133,13 @@ def test_force_records_the_override_and_its_reason_in_audit(workbook, tmp_path):
     rows = audit(workbook)
     assert rows[0] == (
         WHEN, USER, "return forced", None, "2020-08", None, None,
-        f"{reason} (saved despite 3 comments to write, 5 queries to answer)",
+        f"{reason} (saved despite 3 comments to write, 6 queries to answer)",
     )  # fmt: skip
     assert rows[1][:5] == (WHEN, USER, "return saved", None, "2020-08")
     assert rows[1][6] == f"{STEM}.xlsx"
-    assert "Saved despite 3 comments to write, 5 queries to answer" in result.summary
+    assert "Saved despite 3 comments to write, 6 queries to answer" in result.summary
     block = return_block(result.placed.xlsx)
-    assert block["Saved despite"] == (f"3 comments to write, 5 queries to answer. Reason: {reason}")
+    assert block["Saved despite"] == (f"3 comments to write, 6 queries to answer. Reason: {reason}")
     checks = load_workbook(result.placed.xlsx)[sheets.CHECKS]
     assert [row[1] for row in checks.iter_rows(min_row=2, values_only=True)].count("C402") == 3
 
@@ -295,7 +295,7 @@ def test_document_properties_and_the_return_block(saved):
 def test_the_supporting_sheets_are_excel_tables_headed_by_their_column_names(saved):
     _, result, _ = saved
     workbook = load_workbook(result.placed.xlsx)
-    for name in sheets.ORDER[1:]:
+    for name in sheets.SUPPORTING:
         sheet = workbook[name]
         tables = list(sheet.tables.values())
         if sheet.max_row == 1:

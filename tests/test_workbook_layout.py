@@ -22,6 +22,8 @@ AFTER_MONTHS = [
     "% change from Jul-20",
     "% change from Aug-19",
     "DoT",
+    "Variation",
+    "Assurance",
     "12-mnth avg",
     "12-mnth max.",
     "SN",

@@ -338,6 +338,22 @@ def benchmarks(
     click.echo(f"Dataset note: {update.note}")
 
 
+@cli.command()
+@click.argument("workbook", type=WORKBOOK)
+@click.option(
+    "--ref",
+    "refs",
+    multiple=True,
+    metavar="REF",
+    help="Only this indicator (give it again for more).",
+)
+def spc(workbook: Path, refs: tuple[str, ...]) -> None:
+    """Print each indicator's SPC (Making Data Count): its latest figure, mean, process limits,
+    Variation and Assurance, worked out from every month in History. Changes nothing."""
+    for line in workbook_file.spc_file(workbook, refs):
+        click.echo(line)
+
+
 @cli.command(name="save-return")
 @click.argument("workbook", type=WORKBOOK)
 @click.option(

@@ -24,15 +24,18 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from ..calc.spc_report import IndicatorSpc, spc_report
 from ..checks.answers import checks_rows
 from ..jobs.cycle import Outcome
 from ..jobs.official_return import ReturnPlan, history_with_month, saved_row
+from ..model import Dataset, Month
 from ..model.cells import parse_address
 from ..workbook import schema as sheets
 from ..workbook.contents import BookContents, Grid
-from ..workbook.image import data_tables, dataset_image, table_rows
-from ..workbook.layout import SHEET, DatasetLayout
+from ..workbook.image import data_tables, dataset_image, spc_image, table_rows
+from ..workbook.layout import SHEET, DatasetLayout, Field
 from ..workbook.reading import LiveBook
+from ..workbook.trends import DATA_COLUMN, HEADER_ROW, TrendsLayout, trends_rows
 
 if TYPE_CHECKING:  # the library itself never imports xlwings
     import xlwings as xw
@@ -72,6 +75,9 @@ def contents_from_xlwings(book: xw.Book) -> BookContents:
     formulas_known = True
     for name in sheets.ORDER:
         if name not in present:
+            continue
+        if name in sheets.WRITTEN_ONLY:  # an empty grid marks it as there
+            grids[name] = []
             continue
         sheet = book.sheets[name]
         last = sheet.used_range.last_cell
@@ -131,13 +137,58 @@ def refresh_blocks(contents: BookContents, book: LiveBook, outcome: Outcome) -> 
     layout = DatasetLayout.for_catalogue(
         dataset.indicators, dataset.target_periods, dataset.settings.visible_months
     )
-    image = dataset_image(dataset, outcome.month, layout)
+    report = spc_report(dataset, outcome.month)
+    image = dataset_image(dataset, outcome.month, layout, report)
     last_row = max(row for row, _ in image.cells)
     blocks = [Block(SHEET, 1, 1, image.values(1, 1, last_row, layout.last_column))]
+    blocks += trends_blocks(contents, dataset, outcome.month, report)
     blocks += changed_blocks(contents, table_rows(dataset, outcome.month))
     blocks += checks_blocks(contents, outcome)
     if outcome.audit:
         blocks.append(table_block(contents, sheets.AUDIT, [*book.audit, *outcome.audit]))
+    return blocks
+
+
+def trends_blocks(
+    contents: BookContents,
+    dataset: Dataset,
+    month: Month,
+    report: dict[str, IndicatorSpc] | None = None,
+) -> list[Block]:
+    """The Trends sheet's data block (its charts follow it), in one write; none for a book
+    without the sheet (its charts come with the next command that writes the file)."""
+    if sheets.TRENDS not in contents.sheets:
+        return []
+    layout = TrendsLayout.for_dataset(dataset)
+    return [
+        Block(
+            sheets.TRENDS, HEADER_ROW + 1, DATA_COLUMN, trends_rows(dataset, month, layout, report)
+        )
+    ]
+
+
+def spc_blocks(contents: BookContents, book: LiveBook, others: bool = True) -> list[Block]:
+    """Variation and Assurance for the figures as they are now, where they differ from what
+    the sheet shows (one block over both columns; a row that is not where it belongs, I502,
+    keeps what it has), and the Trends data block, which follows the same figures, when
+    anything is written (``others``: other blocks are): a press that changes nothing writes
+    nothing."""
+    layout = book.layout
+    report = spc_report(book.dataset, book.month)
+    image = spc_image(book.dataset, book.month, layout, report)
+    moved = {problem.row for problem in book.row_problems}
+    first, final = layout.column(Field.VARIATION), layout.column(Field.ASSURANCE)
+    top = min(layout.rows.values())
+    values = image.values(top, first, layout.last_row, final)
+    shown = [
+        [contents.cell(SHEET, row, column) for column in (first, final)]
+        for row in range(top, layout.last_row + 1)
+    ]
+    for row in moved:
+        values[row - top] = shown[row - top]
+    blocks = [] if _same(values, shown) else [Block(SHEET, top, first, values)]
+    if blocks or others:
+        blocks += trends_blocks(contents, book.dataset, book.month, report)
     return blocks
 
 
@@ -276,7 +327,8 @@ def prepare(blocks: list[Block]) -> list[Block]:
 
 
 def write_blocks(book: xw.Book, blocks: list[Block], password: str | None = None) -> int:
-    """Write each block in one call, unprotecting a protected sheet around its blocks.
+    """Write each block in one call, unprotecting a protected sheet around its blocks (xlwings
+    would split a block of more than 100,000 cells into several calls; it is told not to).
 
     ``blocks`` must come from :func:`prepare`. Returns the number of Excel calls made.
     """
@@ -293,7 +345,8 @@ def write_blocks(book: xw.Book, blocks: list[Block], password: str | None = None
             for block in mine:
                 height, width = block.shape
                 last = (block.row + height - 1, block.column + width - 1)
-                sheet.range((block.row, block.column), last).value = block.values
+                cells = sheet.range((block.row, block.column), last)
+                cells.options(chunksize=None).value = block.values  # one call, whatever size
                 calls += 1
         finally:
             if guarded:

@@ -33,6 +33,7 @@ from .blocks import (
     protection_password,
     refresh_blocks,
     return_blocks,
+    spc_blocks,
     user_name,
     validate_blocks,
     write_blocks,
@@ -113,8 +114,9 @@ def validate(book: xw.Book) -> str:
     def plan() -> Plan:
         contents, live = read(book)
         outcome = cycle.validate(live, who(book), now())
-        blocks = prepare(validate_blocks(contents, live, outcome))
-        return blocks, protection_password(live), outcome.summary
+        blocks = validate_blocks(contents, live, outcome)
+        blocks += spc_blocks(contents, live, others=bool(blocks))
+        return prepare(blocks), protection_password(live), outcome.summary
 
     return _run(book, plan)
 

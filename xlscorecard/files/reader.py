@@ -11,7 +11,9 @@ from openpyxl import load_workbook
 from openpyxl.workbook.workbook import Workbook
 
 from ..errors import WorkbookError
+from ..workbook import schema as sheets
 from ..workbook.contents import BookContents
+from .charts import mark_undrawn, trend_charts_unread
 from .kept import WHAT_TO_DO, held, refuse_if_held, refuse_macro_workbook
 
 
@@ -36,7 +38,7 @@ def open_workbook(path: Path, writing: bool = True) -> Workbook:
         except (KeyError, zipfile.BadZipFile, ElementTree.ParseError) as exc:
             raise WorkbookError(f"{path} could not be read as a workbook: {exc}") from None
         refuse_if_held(path, found)
-    with warnings.catch_warnings(record=True) as caught:
+    with warnings.catch_warnings(record=True) as caught, trend_charts_unread() as unread:
         warnings.simplefilter("always")
         try:
             book = load_workbook(path)
@@ -49,13 +51,16 @@ def open_workbook(path: Path, writing: bool = True) -> Workbook:
             + "; ".join(lost)
             + f" (newer Excel features openpyxl does not read). {WHAT_TO_DO}"
         )
+    mark_undrawn(book, unread)
     return book
 
 
 def contents_of(book: Workbook, name: str) -> BookContents:
     """Every sheet's cells as a grid, formulas as their ``=...`` text."""
     grids = {
-        sheet.title: [list(row) for row in sheet.iter_rows(values_only=True)]
+        sheet.title: []
+        if sheet.title in sheets.WRITTEN_ONLY  # an empty grid marks it as there
+        else [list(row) for row in sheet.iter_rows(values_only=True)]
         for sheet in book.worksheets
     }
     return BookContents(name=name, sheets=grids, formulas_known=True)

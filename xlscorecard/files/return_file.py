@@ -50,6 +50,7 @@ from ..jobs.official_return import (
 )
 from ..workbook import schema as sheets
 from ..workbook.layout import SHEET, span
+from ..workbook.trends import DATA_COLUMN
 from .backups import backups_kept
 from .cached import write_workbook
 from .identity import now, os_user
@@ -58,6 +59,7 @@ from .reader import contents_of
 from .safe_write import is_read_only, save_workbook
 from .styles import NAMED_STYLES
 from .template import PACKAGE_TEMPLATE
+from .trends import write_trends
 from .workbook_file import open_book, table_sheet, write_audit
 from .writer import apply_image, protect, write_dataset_sheet, write_table
 
@@ -106,7 +108,11 @@ def build_return(plan: ReturnPlan) -> Workbook:
             cell.protection = Protection(locked=True)  # the input cells keep their shading
     last_row = max(row for row, _ in plan.image.cells)
     sheet.print_area = span(1, 1, last_row, plan.layout.last_column)
-    for name in sheets.ORDER[1:]:
+    trends = write_trends(book, dataset, plan.month)
+    for row in trends.iter_rows(min_row=2, min_col=DATA_COLUMN):
+        for cell in row:
+            _as_text(cell)
+    for name in sheets.SUPPORTING:
         _write_table_sheet(book[name], name, plan.tables.get(name, []))
     password = dataset.settings.extra.get(sheets.PASSWORD_KEY)
     for each in book.worksheets:
@@ -330,6 +336,7 @@ def save_return_file(
         for name, rows in plan.kept.items():
             write_table(table_sheet(workbook, name), rows, clear=True)
         write_audit(workbook, book, [*plan.audit, saved])
+        write_trends(workbook, book.dataset, book.month)  # openpyxl reads charts only in part
         where = f"{path.name} {sheets.SETTINGS}"
         save_workbook(workbook, path, backup=backup, versions=backups_kept(book.dataset, where))
     except BaseException:

@@ -16,6 +16,7 @@ from ..errors import ScorecardError, WorkbookError
 from ..workbook.schema import DEFAULT_BACKUPS
 from .backups import keep_version, prune
 from .cached import write_workbook
+from .charts import check_drawn
 
 
 def atomic_write(
@@ -74,7 +75,8 @@ def save_workbook(
     workbook: Workbook, path: Path, backup: bool = True, versions: int = DEFAULT_BACKUPS
 ) -> None:
     """Save an openpyxl workbook over ``path`` atomically, keeping the replaced version, with
-    its formulas' cached values (:func:`write_workbook`)."""
+    its formulas' cached values (:func:`write_workbook`) and its Trends charts drawn again."""
+    check_drawn(workbook)
     atomic_write(Path(path), partial(write_workbook, workbook), backup=backup, versions=versions)
 
 

@@ -13,8 +13,9 @@ from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Pr
 from openpyxl.styles.differential import DifferentialStyle
 
 from ..calc.figures import CHANGE_DECIMALS
+from ..calc.spc_report import ASSURANCE_WORDS, VARIATION_WORDS
 from ..model import Unit
-from ..workbook.style_names import INPUT_STYLE, INPUT_TEXT, UNIT_STYLE
+from ..workbook.style_names import INPUT_STYLE, INPUT_TEXT, SPC_STYLE, UNIT_STYLE
 
 FONT = "Arial"
 SIZE = 9
@@ -115,6 +116,9 @@ for _unit, _friendly in UNIT_STYLE.items():
 NAMED_STYLES[INPUT_TEXT] = _style(
     "Scorecard input text", alignment=_WRAP, fill=_INPUT, unlocked=True
 )
+NAMED_STYLES[SPC_STYLE] = _style(
+    "Scorecard SPC", alignment=Alignment(horizontal="center", vertical="center", wrap_text=True)
+)
 NAMED_STYLES["answer"] = _style(
     "Scorecard answer", alignment=_WRAP, fill=_INPUT, border=_NONE, unlocked=True
 )
@@ -134,6 +138,22 @@ SENSE_FORMATS = {
         font=Font(color="9C0006", bold=True), fill=PatternFill(bgColor="FFC7CE")
     ),
 }
+MDC_COLOURS = {
+    "improvement": "00B0F0",
+    "concern": "E46C0A",
+    "neither": "490092",
+    "common": "A6A6A6",
+}
+"""Making Data Count's colours: blue improvement, orange concern, purple neither, grey common."""
+MDC_TEXT = {"improvement": "000000", "concern": "000000", "neither": "FFFFFF", "common": "000000"}
+"""The text on each colour: black or white, whichever reads (WCAG contrast of 4.5 or more)."""
+SPC_KINDS = {
+    **{icon: icon.split("-")[0] for icon in VARIATION_WORDS},
+    "pass": "improvement",
+    "fail": "concern",
+    "hit-or-miss": "common",
+}
+"""The colour of each Variation and Assurance icon: a pass is blue, a fail orange."""
 ICON_SETS = {"arrows": "3ArrowsGray", "coloured arrows": "3Arrows"}
 
 
@@ -184,13 +204,40 @@ class ArrowFormat:
         ]
 
 
+def spc_key(text: str) -> str:
+    """The start of a Variation or Assurance cell's words that its colour rule looks for:
+    ``● Improvement`` for ``● Improvement (high)``."""
+    return text.split(" (")[0]
+
+
+def spc_rules(top_left: str) -> list[Rule]:
+    """ "Text that begins with" rules colouring Variation and Assurance cells by their words,
+    one per kind of icon, for a range whose top-left cell is ``top_left``."""
+    words = {**VARIATION_WORDS, **ASSURANCE_WORDS}
+    keys = dict.fromkeys((spc_key(text), SPC_KINDS[icon]) for icon, text in words.items())
+    rules = []
+    for key, kind in keys:
+        style = DifferentialStyle(
+            font=Font(color=MDC_TEXT[kind], bold=True),
+            fill=PatternFill(bgColor=MDC_COLOURS[kind]),
+        )
+        formula = f'LEFT({top_left},LEN("{key}"))="{key}"'
+        rules.append(
+            Rule(type="beginsWith", operator="beginsWith", text=key, formula=[formula], dxf=style)
+        )
+    return rules
+
+
 __all__ = [
     "GRID",
     "ICON_SETS",
     "INPUT_FILL",
+    "MDC_COLOURS",
+    "MDC_TEXT",
     "NAMED_STYLES",
     "NUMBER_FORMATS",
     "SENSE_FORMATS",
     "ArrowFormat",
+    "spc_rules",
     "style_name",
 ]

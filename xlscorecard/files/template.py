@@ -13,14 +13,15 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ..workbook import schema as sheets
 from ..workbook.layout import HEADER_ROW, SHEET, TITLE_ROW, letter
 from .cached import write_workbook
+from .pages import A3, a3_landscape
 from .safe_write import atomic_write
 from .styles import NAMED_STYLES, style_name
+from .trends import set_up_trends
 
 PACKAGE_TEMPLATE = Path(__file__).with_name("workbook_template.xlsx")
 """The template shipped with the package (the repository root's ``workbook_template.xlsx``)."""
 
 FIXED_TIME = dt.datetime(2020, 1, 1)
-A3 = "8"
 A4 = "9"
 
 
@@ -35,8 +36,11 @@ def new_template() -> Workbook:
     set_print_layout(dataset)
     for name in sheets.ORDER[1:]:
         sheet = book.create_sheet(name)
-        write_table_header(sheet, sheets.COLUMNS[name], sheets.WIDTHS[name])
-        set_table_layout(sheet, name)
+        if name == sheets.TRENDS:
+            set_up_trends(sheet)
+        else:
+            write_table_header(sheet, sheets.COLUMNS[name], sheets.WIDTHS[name])
+            set_table_layout(sheet, name)
     book.properties.creator = "xlscorecard"
     book.properties.title = "Children and Families monthly dataset"
     book.properties.created = FIXED_TIME
@@ -46,17 +50,7 @@ def new_template() -> Workbook:
 
 def set_print_layout(sheet: Worksheet) -> None:
     """A3 landscape, one page wide, narrow margins, page numbers in the footer."""
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = A3
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.print_options.horizontalCentered = True
-    sheet.page_margins.left = sheet.page_margins.right = 0.3
-    sheet.page_margins.top = sheet.page_margins.bottom = 0.5
-    sheet.oddFooter.center.text = "Page &P of &N"
-    sheet.oddFooter.center.size = 8
-    sheet.oddFooter.center.font = "Arial"
+    a3_landscape(sheet)
     sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
 
 

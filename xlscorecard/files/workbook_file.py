@@ -11,6 +11,7 @@ from pathlib import Path
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ..calc.spc_report import spc_report, spc_table
 from ..checks import Stage
 from ..checks.answers import checks_rows
 from ..errors import Refused, ScorecardError
@@ -29,12 +30,14 @@ from .kept import foreign_validations, refuse_if_held
 from .reader import contents_of, open_workbook
 from .safe_write import atomic_write, save_workbook
 from .template import set_table_layout, write_table_header
+from .trends import write_trends
 from .writer import (
     add_input_validation,
     apply_image,
     build_workbook,
     layout_for,
     set_properties,
+    write_spc,
     write_table,
 )
 
@@ -77,19 +80,24 @@ def build_file(
     return len(dataset.indicators)
 
 
-def open_book(path: Path, writing: bool = True) -> tuple[Workbook, LiveBook]:
+def open_book(
+    path: Path, writing: bool = True, earlier_format: bool = False
+) -> tuple[Workbook, LiveBook]:
     """The workbook and what it holds; with ``writing``, refused (nothing written) if saving
-    it would lose anything (:mod:`kept`)."""
-    workbook, book, _ = open_for_change(path, writing)
+    it would lose anything (:mod:`kept`); with ``earlier_format``, a workbook of an earlier
+    format is read as it was made (to read it, never to write it)."""
+    workbook, book, _ = open_for_change(path, writing, earlier_format)
     return workbook, book
 
 
-def open_for_change(path: Path, writing: bool = True) -> tuple[Workbook, LiveBook, BookContents]:
+def open_for_change(
+    path: Path, writing: bool = True, earlier_format: bool = False
+) -> tuple[Workbook, LiveBook, BookContents]:
     """The workbook, the book it holds, and its cells as read (to tell whether a command
     changed anything); with ``writing``, refused if saving it would lose anything."""
     workbook = open_workbook(path, writing)
     contents = contents_of(workbook, Path(path).name)
-    book = read_book(contents)
+    book = read_book(contents, earlier_format=earlier_format)
     if writing:
         refuse_if_held(path, foreign_validations(path, workbook, book))
     return workbook, book, contents
@@ -146,6 +154,7 @@ def write_outcome(workbook: Workbook, book: LiveBook, outcome: cycle.Outcome) ->
     write_checks(workbook, outcome)
     write_archives(workbook, outcome.dataset)
     write_audit(workbook, book, outcome.audit)
+    write_spc(workbook, book)
 
 
 def _who(user: str | None, when: str | None) -> tuple[str, str]:
@@ -249,7 +258,9 @@ def write_state(workbook: Workbook, outcome: cycle.Outcome) -> None:
     layout = layout_for(outcome.dataset)
     set_properties(workbook, outcome.dataset, outcome.month)
     sheet = workbook[SHEET]
-    apply_image(sheet, dataset_image(outcome.dataset, outcome.month, layout))
+    report = spc_report(outcome.dataset, outcome.month)
+    apply_image(sheet, dataset_image(outcome.dataset, outcome.month, layout, report))
+    write_trends(workbook, outcome.dataset, outcome.month, report)
     sheet.data_validations.dataValidation = []
     add_input_validation(sheet, input_rules(outcome.dataset, layout))
     for name, rows in table_rows(outcome.dataset, outcome.month).items():
@@ -257,12 +268,28 @@ def write_state(workbook: Workbook, outcome: cycle.Outcome) -> None:
     write_checks(workbook, outcome)
 
 
+def spc_file(path: Path, refs: tuple[str, ...] = ()) -> list[str]:
+    """The SPC table of the workbook's indicators (or just ``refs``), as lines of text."""
+    _, book = open_book(path, writing=False, earlier_format=True)
+    report = spc_report(book.dataset, book.month)
+    unknown = [ref for ref in refs if ref not in report]
+    if unknown:
+        known = list(report)
+        raise ScorecardError(
+            f"{Path(path).name} has no indicator {unknown[0]!r} (its refs run {known[0]}, "
+            f"{known[1]} ... {known[-1]}: `xlscorecard spc {Path(path).name}` lists them all)"
+        )
+    if refs:
+        report = {ref: report[ref] for ref in refs}
+    return spc_table(report, book.month)
+
+
 def export_file(
     path: Path, directory: Path, user: str | None = None, when: str | None = None
 ) -> list[Path]:
     """Write the workbook's data (History with the window's figures, every comment and
     answer) as a data directory."""
-    _, book = open_book(path, writing=False)  # nothing is written to the workbook
+    _, book = open_book(path, writing=False, earlier_format=True)  # nothing is written to it
     unreadable = [entry for entry in book.entries.values() if entry.problem]
     if unreadable:
         first = unreadable[0]

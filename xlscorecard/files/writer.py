@@ -14,6 +14,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..calc.dfe_benchmarks import benchmark_note
 from ..calc.figures import polarity_marker
+from ..calc.spc_report import IndicatorSpc, spc_report
 from ..errors import WorkbookError
 from ..model import Dataset, Month, Polarity
 from ..workbook import schema as sheets
@@ -22,6 +23,7 @@ from ..workbook.image import (
     SheetImage,
     dataset_image,
     input_rules,
+    spc_image,
     subtitle,
     table_heights,
     table_rows,
@@ -39,9 +41,11 @@ from ..workbook.layout import (
     letter,
     span,
 )
+from ..workbook.reading import LiveBook
 from .kept import held, refuse_if_held, refuse_macro_workbook
-from .styles import ArrowFormat, style_name
+from .styles import ArrowFormat, spc_rules, style_name
 from .template import PACKAGE_TEMPLATE
+from .trends import write_trends
 
 
 def build_workbook(dataset: Dataset, month: Month, template: Path | None = None) -> Workbook:
@@ -52,11 +56,13 @@ def build_workbook(dataset: Dataset, month: Month, template: Path | None = None)
     refuse_macro_workbook(path)
     refuse_if_held(path, held(path))  # a council's restyled template: nothing of it is lost
     book = load_workbook(path)
-    missing = [name for name in sheets.ORDER if name not in book.sheetnames]
+    missing = [name for name in sheets.SUPPORTING if name not in book.sheetnames]
     if missing:
         raise WorkbookError(f"{path} is not an xlscorecard template: no sheet {', '.join(missing)}")
     layout = layout_for(dataset)
-    write_dataset_sheet(book[SHEET], dataset, month, layout)
+    report = spc_report(dataset, month)
+    write_dataset_sheet(book[SHEET], dataset, month, layout, report)
+    write_trends(book, dataset, month, report)
     for name, rows in table_rows(dataset, month).items():
         _add_missing_headers(book[name], sheets.COLUMNS[name])
         write_table(book[name], rows)
@@ -88,10 +94,14 @@ def layout_for(dataset: Dataset) -> DatasetLayout:
 
 
 def write_dataset_sheet(
-    sheet: Worksheet, dataset: Dataset, month: Month, layout: DatasetLayout
+    sheet: Worksheet,
+    dataset: Dataset,
+    month: Month,
+    layout: DatasetLayout,
+    report: dict[str, IndicatorSpc] | None = None,
 ) -> None:
     """Write the image, then widths, the older months' group, arrows, panes and print area."""
-    apply_image(sheet, dataset_image(dataset, month, layout))
+    apply_image(sheet, dataset_image(dataset, month, layout, report))
     if benchmark_note(dataset.benchmarks, dataset.settings.benchmark_note):
         first, final = layout.column(Field.SN), layout.column(Field.SE)
         sheet.merge_cells(span(NOTE_ROW, first, NOTE_ROW, final))
@@ -102,6 +112,18 @@ def write_dataset_sheet(
     sheet.freeze_panes = address(HEADER_ROW + 1, layout.column(Field.NAME) + 1)
     sheet.print_area = span(1, 1, layout.last_row, layout.last_column)
     sheet.sheet_view.zoomScale = 90
+
+
+def write_spc(book: Workbook, live: LiveBook) -> None:
+    """Variation, Assurance and the Trends sheet for the book's figures as they are now, for a
+    command that writes nothing else of the Dataset sheet (validate, import). A row that is
+    not where it belongs (I502) is left alone."""
+    moved = {problem.row for problem in live.row_problems}
+    report = spc_report(live.dataset, live.month)
+    image = spc_image(live.dataset, live.month, live.layout, report)
+    image.cells = {key: cell for key, cell in image.cells.items() if key[0] not in moved}
+    apply_image(book[SHEET], image)
+    write_trends(book, live.dataset, live.month, report)
 
 
 def apply_image(sheet: Worksheet, image: SheetImage) -> None:
@@ -148,6 +170,10 @@ def _add_conditional_formats(sheet: Worksheet, dataset: Dataset, layout: Dataset
         ):
             sheet.conditional_formatting.add(block, rule)
         sheet.conditional_formatting.add(block, arrows.icon_rule())
+    first, final = layout.column(Field.VARIATION), layout.column(Field.ASSURANCE)
+    block = span(first_row, first, layout.last_row, final)
+    for rule in spc_rules(address(first_row, first)):
+        sheet.conditional_formatting.add(block, rule)
 
 
 def write_table(sheet: Worksheet, rows: list[list[object]], clear: bool = False) -> None:

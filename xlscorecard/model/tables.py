@@ -28,6 +28,7 @@ from .dataset import (
     Value,
 )
 from .months import Month
+from .spc_config import spc_config_problem
 from .values import cell_value, parse_comparator, parse_value
 
 INDICATOR_COLUMNS = [
@@ -394,6 +395,9 @@ def assemble(settings: Mapping[str, object], where: str, tables: Mapping[str, Ta
     problem = check_config_refs(dataset.settings, set(dataset.refs))
     if problem:
         raise DataFileError(where, None, "checks", problem)
+    spc_problem = spc_config_problem(dataset.settings, set(dataset.refs))
+    if spc_problem:
+        raise DataFileError(where, None, *spc_problem)
     parse_values(tables[VALUES], dataset)
     check_populations(dataset, where)
     for name, parse in (

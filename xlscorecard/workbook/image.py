@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from ..calc.dfe_benchmarks import benchmark_note
 from ..calc.figures import HISTORY_MONTHS, polarity_marker
+from ..calc.spc_report import IndicatorSpc, spc_report
 from ..model import NOT_APPLICABLE, Dataset, Indicator, Month, Unit
 from ..model.tables import dataset_tables
 from ..model.values import cell_value
@@ -30,7 +31,7 @@ from .layout import (
     DatasetLayout,
     Field,
 )
-from .style_names import INPUT_STYLE, INPUT_TEXT, UNIT_STYLE
+from .style_names import INPUT_STYLE, INPUT_TEXT, SPC_STYLE, UNIT_STYLE
 
 HEADERS = {
     Field.REF: "Ref.",
@@ -42,6 +43,8 @@ HEADERS = {
         "our children)"
     ),
     Field.DOT: "DoT",
+    Field.VARIATION: "Variation",
+    Field.ASSURANCE: "Assurance",
     Field.AVERAGE: "12-mnth avg",
     Field.MAXIMUM: "12-mnth max.",
     Field.SN: "SN",
@@ -62,6 +65,8 @@ COLUMN_NAMES = {
     Field.CHANGE_PREVIOUS: "% change from last month",
     Field.CHANGE_YEAR: "% change from a year ago",
     Field.DOT: "direction of travel (DoT)",
+    Field.VARIATION: "Variation (SPC)",
+    Field.ASSURANCE: "Assurance (SPC)",
     Field.AVERAGE: "12-month average",
     Field.MAXIMUM: "12-month maximum",
     Field.SN: "statistical neighbours benchmark (SN)",
@@ -69,6 +74,12 @@ COLUMN_NAMES = {
     Field.SE: "South East benchmark (SE region)",
     Field.COMMENTARY: "commentary",
 }
+SPC_KEY_TEXT = (
+    "Variation (the latest month) and Assurance (meeting the target), as NHS Making Data "
+    "Count reads them:  ● a signal, or a target reliably met or missed   ○ common cause, or hit "
+    "or miss;  blue = improvement or pass, orange = concern or fail, purple = a change where "
+    "neither way is better, grey = no signal.  Charts on the Trends sheet."
+)
 POPULATION_LABEL = "0-17 population (for rates per 10,000)"
 LINE_HEIGHT = 12.0
 NOTE_LINE_HEIGHT = 10.0
@@ -131,15 +142,24 @@ def subtitle(dataset: Dataset, month: Month) -> str:
     return f"{month.label} {dataset.settings.report_name}"
 
 
-def dataset_image(dataset: Dataset, month: Month, layout: DatasetLayout) -> SheetImage:
-    """Title block, population row, header, section bands and one row per indicator."""
+def dataset_image(
+    dataset: Dataset,
+    month: Month,
+    layout: DatasetLayout,
+    report: dict[str, IndicatorSpc] | None = None,
+) -> SheetImage:
+    """Title block, population row, header, section bands and one row per indicator.
+
+    ``report``: the indicators' SPC (:func:`spc_report`), worked out here when not given."""
     settings = dataset.settings
+    report = report if report is not None else spc_report(dataset, month)
     image = SheetImage()
     image.put(TITLE_ROW, 1, settings.title, "title")
     image.put(SUBTITLE_ROW, 1, subtitle(dataset, month), "subtitle")
     image.put(NOTE_ROW, 1, settings.council, "note")
     key = KEY_TEXT.format(threshold=settings.arrow_threshold)
     image.put(TITLE_ROW, layout.month_column(layout.visible_months - 1), key, "note")
+    image.put(SUBTITLE_ROW, layout.month_column(layout.visible_months - 1), SPC_KEY_TEXT, "note")
     note = benchmark_note(dataset.benchmarks, settings.benchmark_note)
     if note:
         image.put(NOTE_ROW, layout.column(Field.SN), note, "benchmark note")
@@ -159,6 +179,29 @@ def dataset_image(dataset: Dataset, month: Month, layout: DatasetLayout) -> Shee
             image.put(band.row, column, band.title if column == 1 else None, "band")
     for indicator in dataset.indicators:
         _indicator_row(image, dataset, month, layout, indicator)
+        put_spc(image, layout, report[indicator.ref])
+    return image
+
+
+def put_spc(image: SheetImage, layout: DatasetLayout, spc: IndicatorSpc) -> None:
+    """An indicator's Variation and Assurance cells: words, coloured by conditional formats
+    keyed on them (so that a refresh writing values alone keeps the colours right)."""
+    row = layout.row(spc.ref)
+    image.put(row, layout.column(Field.VARIATION), spc.variation_text, SPC_STYLE)
+    image.put(row, layout.column(Field.ASSURANCE), spc.assurance_text, SPC_STYLE)
+
+
+def spc_image(
+    dataset: Dataset,
+    month: Month,
+    layout: DatasetLayout,
+    report: dict[str, IndicatorSpc] | None = None,
+) -> SheetImage:
+    """The Variation and Assurance cells alone, for a command that leaves the rest as it is."""
+    image = SheetImage()
+    report = report if report is not None else spc_report(dataset, month)
+    for spc in report.values():
+        put_spc(image, layout, spc)
     return image
 
 

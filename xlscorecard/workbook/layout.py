@@ -36,6 +36,8 @@ class Field(StrEnum):
     CHANGE_PREVIOUS = "change_previous"
     CHANGE_YEAR = "change_year"
     DOT = "dot"
+    VARIATION = "variation"
+    ASSURANCE = "assurance"
     AVERAGE = "average"
     MAXIMUM = "maximum"
     SN = "sn"
@@ -49,6 +51,8 @@ _AFTER_MONTHS = [
     Field.CHANGE_PREVIOUS,
     Field.CHANGE_YEAR,
     Field.DOT,
+    Field.VARIATION,
+    Field.ASSURANCE,
     Field.AVERAGE,
     Field.MAXIMUM,
     Field.SN,
@@ -65,6 +69,8 @@ WIDTHS = {
     Field.CHANGE_PREVIOUS: 10,
     Field.CHANGE_YEAR: 10,
     Field.DOT: 5,
+    Field.VARIATION: 13,
+    Field.ASSURANCE: 11,
     Field.AVERAGE: 8,
     Field.MAXIMUM: 8,
     Field.SN: 7,
@@ -92,12 +98,18 @@ class DatasetLayout:
     sections: tuple[str, ...]
     target_periods: tuple[str, ...]
     visible_months: int = 7
+    spc_columns: bool = True
+    """False for a workbook of format 1, from before the Variation and Assurance columns."""
     rows: dict[str, int] = field(default_factory=dict, compare=False)
     bands: tuple[Band, ...] = field(default=(), compare=False)
 
     @classmethod
     def for_catalogue(
-        cls, indicators: list[Indicator], target_periods: list[str], visible_months: int = 7
+        cls,
+        indicators: list[Indicator],
+        target_periods: list[str],
+        visible_months: int = 7,
+        spc_columns: bool = True,
     ) -> DatasetLayout:
         rows: dict[str, int] = {}
         bands: list[Band] = []
@@ -115,6 +127,7 @@ class DatasetLayout:
             sections=tuple(item.section for item in indicators),
             target_periods=tuple(target_periods),
             visible_months=visible_months,
+            spc_columns=spc_columns,
             rows=rows,
             bands=tuple(bands),
         )
@@ -124,11 +137,18 @@ class DatasetLayout:
         """1-based column index of a named field."""
         if name in _LEADING:
             return _LEADING.index(name) + 1
-        if name in _AFTER_MONTHS:
-            return self.first_month_column + HISTORY_MONTHS + _AFTER_MONTHS.index(name)
+        after = self._after_months
+        if name in after:
+            return self.first_month_column + HISTORY_MONTHS + after.index(name)
         if name is Field.COMMENTARY:
             return self.first_target_column + len(self.target_periods)
         raise KeyError(name)
+
+    @property
+    def _after_months(self) -> list[Field]:
+        if self.spc_columns:
+            return _AFTER_MONTHS
+        return [name for name in _AFTER_MONTHS if name not in (Field.VARIATION, Field.ASSURANCE)]
 
     @property
     def first_month_column(self) -> int:

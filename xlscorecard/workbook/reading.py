@@ -181,14 +181,31 @@ def settings_mapping(contents: BookContents) -> dict[str, object]:
     return data
 
 
-def read_book(contents: BookContents) -> LiveBook:
-    """Turn the sheets of an xlscorecard workbook into a :class:`LiveBook`."""
+EARLIER_FORMAT = "1"
+"""The workbook format before the Variation and Assurance columns: read for export only."""
+
+
+def read_book(contents: BookContents, *, earlier_format: bool = False) -> LiveBook:
+    """Turn the sheets of an xlscorecard workbook into a :class:`LiveBook`.
+
+    ``earlier_format``: read a workbook of format 1 too (its Dataset sheet has no Variation
+    and Assurance columns), for a command that only reads it; others are told how to move on.
+    """
     if SHEET not in contents.sheets:
         raise WorkbookError(
             f"{contents.name} has no sheet 'Dataset': is it an xlscorecard workbook?"
         )
     data = settings_mapping(contents)
-    if str(data.get(sheets.FORMAT_KEY, "")).strip() != sheets.FORMAT_VERSION:
+    found = str(data.get(sheets.FORMAT_KEY, "")).strip()
+    if found == EARLIER_FORMAT and not earlier_format:
+        raise WorkbookError(
+            f"{contents.name} was made by an earlier xlscorecard (workbook format "
+            f"{EARLIER_FORMAT}, without the Variation and Assurance columns), so this one will "
+            f'not change it. Nothing is lost: `xlscorecard export "{contents.name}" DIR` writes '
+            "all its figures and comments to a data directory, and `xlscorecard build DIR "
+            "--month YYYY-MM -o NEW.xlsx` makes it again as a workbook of this version."
+        )
+    if found not in (sheets.FORMAT_VERSION, EARLIER_FORMAT):
         raise WorkbookError(
             f"{contents.name} is not an xlscorecard workbook (its Settings sheet has no "
             f"{sheets.FORMAT_KEY} = {sheets.FORMAT_VERSION})"
@@ -206,7 +223,10 @@ def read_book(contents: BookContents) -> LiveBook:
     )
     settings = dataset.settings
     layout = DatasetLayout.for_catalogue(
-        dataset.indicators, dataset.target_periods, settings.visible_months
+        dataset.indicators,
+        dataset.target_periods,
+        settings.visible_months,
+        spc_columns=found != EARLIER_FORMAT,
     )
     book = LiveBook(
         name=contents.name,

@@ -5,6 +5,11 @@ from __future__ import annotations
 from ..model import tables
 from .layout import SHEET as DATASET
 
+TRENDS = "Trends"
+"""The sheet of SPC charts, one per indicator, over a data block (see :mod:`.trends`); its
+charts are made again by the file writer on every save."""
+WRITTEN_ONLY = frozenset({TRENDS})
+"""Sheets xlscorecard writes but never reads back: readers hand them over as empty grids."""
 INDICATORS = "Indicators"
 HISTORY = "History"
 COMMENTARY = "Commentary"
@@ -51,9 +56,11 @@ WIDTHS: dict[str, list[int]] = {
     AUDIT: [18, 16, 16, 12, 9, 30, 30, 60],
 }
 ORDER = [
-    DATASET, CHECKS, INDICATORS, HISTORY, COMMENTARY, ANSWERS, BENCHMARKS, TARGETS, SETTINGS,
-    AUDIT,
+    DATASET, TRENDS, CHECKS, INDICATORS, HISTORY, COMMENTARY, ANSWERS, BENCHMARKS, TARGETS,
+    SETTINGS, AUDIT,
 ]  # fmt: skip
+SUPPORTING = [name for name in ORDER if name in COLUMNS]
+"""The supporting sheets: a header row of :data:`COLUMNS` and a table below it."""
 OPTIONAL = {ANSWERS}
 """Sheets a workbook made by an earlier xlscorecard may lack; commands that write add them."""
 WRAPPED: dict[str, set[str]] = {
@@ -80,8 +87,9 @@ TABLE_SHEETS = {
 """The sheet holding each of the dataset's tidy tables."""
 
 FORMAT_KEY = "xlscorecard_format"
-FORMAT_VERSION = "1"
-"""Written to Settings so a workbook can be recognised as an xlscorecard workbook."""
+FORMAT_VERSION = "2"
+"""Written to Settings so a workbook can be recognised as an xlscorecard workbook. Format 2
+added the Variation and Assurance columns after DoT (and the Trends sheet)."""
 
 TRENDS = "Trends"
 CHART_SHEETS = frozenset({TRENDS})

@@ -14,3 +14,5 @@ INPUT_STYLE = {unit: f"input {name}" for unit, name in UNIT_STYLE.items()}
 """The style of a cell a person types a figure into (shaded, unlocked), by unit."""
 INPUT_TEXT = "input text"
 """A cell a person types words into (the month's commentary)."""
+SPC_STYLE = "spc"
+"""A Variation or Assurance cell (its colour comes from conditional formats on its words)."""

@@ -1,0 +1,298 @@
+"""One indicator's SPC chart, drawn with openpyxl, and what openpyxl needs to handle such charts:
+their alt text and names written, and left unread when a workbook loads (every save draws
+them again: see :func:`xlscorecard.files.trends.write_trends`)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from copy import deepcopy
+from dataclasses import dataclass
+from functools import cache
+
+from openpyxl.chart import LineChart, Reference, Series
+from openpyxl.chart.axis import ChartLines, DateAxis, NumericAxis
+from openpyxl.chart.data_source import NumFmt
+from openpyxl.chart.layout import Layout, ManualLayout
+from openpyxl.chart.marker import Marker
+from openpyxl.chart.shapes import GraphicalProperties
+from openpyxl.chart.text import RichText, Text
+from openpyxl.chart.title import Title
+from openpyxl.drawing.line import LineProperties
+from openpyxl.drawing.spreadsheet_drawing import AnchorMarker, SpreadsheetDrawing, TwoCellAnchor
+from openpyxl.drawing.text import (
+    CharacterProperties,
+    Paragraph,
+    ParagraphProperties,
+    RegularTextRun,
+)
+from openpyxl.reader import excel as excel_reader
+from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.xml.constants import DRAWING_NS, SHEET_DRAWING_NS
+from openpyxl.xml.functions import fromstring
+
+from ..model import Unit
+from ..workbook import schema as sheets
+from ..workbook.layout import letter
+from ..workbook.trends import COLOURS, DATA_COLUMN, DATA_COLUMNS, SERIES_NAMES, SPECIAL, TrendChart
+
+AXIS_FORMATS = {Unit.COUNT: "#,##0", Unit.PERCENT: "0%", Unit.RATE: "#,##0.0"}
+MONTH_FORMAT = "mmm-yy"
+ALT_TEXT = "_xlscorecard_alt_text"
+"""The attribute of a chart holding its alt text (written as its frame's ``descr``)."""
+NAME = "_xlscorecard_name"
+"""The attribute of a chart holding the name its frame gets."""
+POINT = 12700
+"""EMUs in a point."""
+DATA_RANGE = range(DATA_COLUMN, DATA_COLUMN + len(DATA_COLUMNS))
+
+
+# -- a chart -------------------------------------------------------------------------------
+def draw(sheet: Worksheet, spec: TrendChart, kind: type[LineChart] | None = None) -> LineChart:
+    """The openpyxl chart of one :class:`TrendChart`, anchored over its cells.
+
+    The parts every chart has alike (axes, text sizes, the look of each series) are made once
+    and shared by all of them: a workbook of 550 charts is written in a fraction of the time.
+    ``kind``: the chart class (:class:`TrendLineChart`; openpyxl's own, to compare with).
+    """
+    parts = _parts()
+    chart = (kind or TrendLineChart)()
+    chart.style = None
+    chart.title = _title(spec.title)
+    chart.display_blanks = "gap"
+    chart.legend.position = "b"
+    chart.legend.txPr = parts.text
+    chart.x_axis = parts.months
+    chart.y_axis = parts.figures[spec.unit]
+    chart.layout = parts.layout
+    for name in spec.series:
+        values = Reference(
+            sheet, min_col=spec.column(name), min_row=spec.first_row, max_row=spec.last_row
+        )
+        series = Series(values, title=SERIES_NAMES[name])
+        series.smooth = False
+        series.graphicalProperties, series.marker = parts.series[name]
+        chart.series.append(series)
+    chart.set_categories(
+        Reference(
+            sheet, min_col=spec.column("month"), min_row=spec.first_row, max_row=spec.last_row
+        )
+    )
+    chart.anchor = TwoCellAnchor(
+        _from=AnchorMarker(col=spec.left - 1, row=spec.top - 1),
+        to=AnchorMarker(col=spec.right - 1, row=spec.bottom - 1),
+    )
+    setattr(chart, ALT_TEXT, spec.description)
+    setattr(chart, NAME, f"{NAME_PREFIX}{spec.ref}")
+    return chart
+
+
+class TrendLineChart(LineChart):
+    """A line chart that writes its XML from that of the first chart of the same shape
+    (series, unit) written before it, with its own title and ranges put in: the rest is the
+    same, and openpyxl's serialisation of each chart afresh is the slowest part of a save."""
+
+    # openpyxl's metaclass lists a class's XML parts from its own body: a subclass repeats them
+    __attrs__ = LineChart.__attrs__
+    __elements__ = LineChart.__elements__
+    __nested__ = LineChart.__nested__
+
+    def _write(self):
+        key = (tuple(series.tx.v for series in self.series), self.y_axis.numFmt.formatCode)
+        template = _WRITTEN.get(key)
+        if template is None:
+            tree = super()._write()
+            _WRITTEN[key] = deepcopy(tree)
+            return tree
+        tree = deepcopy(template)
+        ranges = [
+            str(getattr(series, part).numRef.f) for series in self.series for part in ("cat", "val")
+        ]
+        formulas = list(tree.iter("f"))  # openpyxl names the chart namespace only at the root
+        if len(formulas) != len(ranges):  # not the shape it was taken for: write it afresh
+            return super()._write()
+        for element, text in zip(formulas, ranges, strict=True):
+            element.text = text
+        (title,) = tree.iterfind(f"chart/title//{{{DRAWING_NS}}}t")
+        title.text = self.title.tx.rich.p[0].r[0].t
+        return tree
+
+
+_WRITTEN: dict[tuple, object] = {}
+"""The XML of the first chart of each shape written (by :class:`TrendLineChart`)."""
+
+
+@dataclass(frozen=True)
+class _Parts:
+    text: RichText
+    months: DateAxis
+    figures: dict[Unit, NumericAxis]
+    layout: Layout
+    series: dict[str, tuple[GraphicalProperties, Marker]]
+
+
+@cache
+def _parts() -> _Parts:
+    """What every chart shares (never changed once made)."""
+    text = _text(8)
+    months = DateAxis(
+        axId=10, crossAx=100, axPos="b", numFmt=NumFmt(formatCode=MONTH_FORMAT, sourceLinked=False),
+        baseTimeUnit="months", majorUnit=3, majorTimeUnit="months", auto=False,
+        majorTickMark="out", lblOffset=100, delete=False, txPr=text,
+        tickLblPos="low",  # below the plot, even when a lower limit is below 0
+    )  # fmt: skip
+    gridlines = ChartLines(spPr=GraphicalProperties(ln=LineProperties(solidFill="E7E6E6")))
+    figures = {unit: _figure_axis(form, text, gridlines) for unit, form in AXIS_FORMATS.items()}
+    layout = Layout(manualLayout=ManualLayout(x=0.02, y=0.16, w=0.96, h=0.6))
+    return _Parts(text, months, figures, layout, {name: _look(name) for name in COLOURS})
+
+
+def _figure_axis(number_format: str, text: RichText, gridlines: ChartLines) -> NumericAxis:
+    return NumericAxis(
+        axId=100, crossAx=10, delete=False, txPr=text, majorGridlines=gridlines,
+        numFmt=NumFmt(formatCode=number_format, sourceLinked=False),
+    )  # fmt: skip
+
+
+def _look(name: str) -> tuple[GraphicalProperties, Marker]:
+    """A series' line and markers: a dot on each special-cause month and no line; dashed
+    limits; a long-dashed target; the figures a line with small dots."""
+    colour = COLOURS[name]
+    dots = GraphicalProperties(solidFill=colour, ln=LineProperties(solidFill=colour))
+    if name in SPECIAL:
+        return GraphicalProperties(ln=LineProperties(noFill=True)), Marker(
+            symbol="circle", size=7, spPr=dots
+        )
+    line = LineProperties(solidFill=colour, w=int(1.5 * POINT if name == "figure" else POINT))
+    if name in ("lower limit", "upper limit"):
+        line.prstDash = "dash"
+    elif name == "target":
+        line.prstDash = "lgDash"
+    marker = Marker(symbol="circle", size=4, spPr=dots) if name == "figure" else Marker("none")
+    return GraphicalProperties(ln=line), marker
+
+
+def _title(text: str) -> Title:
+    properties = CharacterProperties(sz=1000, b=True)
+    paragraph = Paragraph(
+        pPr=ParagraphProperties(defRPr=properties), r=[RegularTextRun(rPr=properties, t=text)]
+    )
+    return Title(tx=Text(rich=RichText(p=[paragraph])), overlay=False)
+
+
+def _text(points: int) -> RichText:
+    properties = CharacterProperties(sz=points * 100)
+    paragraph = Paragraph(pPr=ParagraphProperties(defRPr=properties), r=[], endParaRPr=properties)
+    return RichText(p=[paragraph])
+
+
+def is_trend_chart(chart: object) -> bool:
+    """A chart drawn by xlscorecard: made here, or read back from a file (perhaps saved by
+    another openpyxl program, which drops names and alt text) and drawing nothing but ranges
+    of the Trends data block."""
+    if getattr(chart, ALT_TEXT, None):
+        return True
+    ranges = [
+        str(getattr(getattr(series, part, None), "numRef", None) and getattr(series, part).numRef.f)
+        for series in getattr(chart, "series", [])
+        for part in ("cat", "val")
+    ]
+    block = re.compile(
+        rf"^'?{re.escape(sheets.TRENDS)}'?!\$({'|'.join(map(letter, DATA_RANGE))})\$\d+:\$\1\$\d+$"
+    )
+    return bool(ranges) and all(block.match(text) for text in ranges)
+
+
+# -- alt text and names -----------------------------------------------------------------------
+NAME_PREFIX = "Trend chart "
+"""How each chart's name starts (``Trend chart LAC1``), as Excel's Selection pane lists it."""
+_chart_frame = SpreadsheetDrawing._chart_frame
+
+
+def _chart_frame_with_alt_text(self: SpreadsheetDrawing, idx: int):
+    """openpyxl's chart frame, with the chart's alt text (``descr``) and a name saying whose
+    chart it is. openpyxl numbers a drawing's charts first, from 1, so ``idx`` - 1 is the
+    chart's place in ``self.charts``."""
+    frame = _chart_frame(self, idx)
+    chart = self.charts[idx - 1] if idx <= len(self.charts) else None
+    description, name = getattr(chart, ALT_TEXT, None), getattr(chart, NAME, None)
+    if description and name:
+        frame.nvGraphicFramePr.cNvPr.descr = description
+        frame.nvGraphicFramePr.cNvPr.name = name
+    return frame
+
+
+SpreadsheetDrawing._chart_frame = _chart_frame_with_alt_text  # type: ignore[method-assign]
+
+
+# -- reading a workbook ------------------------------------------------------------------------
+@contextmanager
+def trend_charts_unread() -> Iterator[list[str]]:
+    """While a workbook loads, openpyxl skips any drawing that holds nothing but the trend
+    charts xlscorecard drew (named :data:`NAME_PREFIX` ..., with alt text): they are drawn
+    again before any save, and reading 550 charts takes longer than drawing them. A drawing
+    with anything else in it is read as usual (and a chart not of ours on Trends is refused
+    by :func:`write_trends`). Yields the list of the drawings skipped, filled as it loads:
+    give it to :func:`mark_undrawn` with the book."""
+    original = excel_reader.find_images
+    skipped: list[str] = []
+
+    def find_images(archive, path):
+        if _only_trend_charts(archive.read(path)):
+            skipped.append(path)
+            return [], []
+        return original(archive, path)
+
+    excel_reader.find_images = find_images
+    try:
+        yield skipped
+    finally:
+        excel_reader.find_images = original
+
+
+UNDRAWN = "_xlscorecard_trends_undrawn"
+"""Set on a workbook loaded without its trend charts, until :func:`write_trends` draws them."""
+
+
+def mark_undrawn(book: Workbook, skipped: list[str]) -> None:
+    setattr(book, UNDRAWN, bool(skipped))
+
+
+def drawn(book: Workbook) -> None:
+    """Its trend charts have been drawn again: it may be saved."""
+    setattr(book, UNDRAWN, False)
+
+
+def check_drawn(book: Workbook) -> None:
+    """Before a save: a book loaded without its trend charts has had them drawn again
+    (else they would be lost). Raises AssertionError, a fault in xlscorecard, saving nothing."""
+    if getattr(book, UNDRAWN, False):
+        raise AssertionError(
+            "xlscorecard was about to save a workbook without drawing its Trends charts again "
+            "(a fault in xlscorecard: every command that saves calls write_trends); nothing "
+            "was saved"
+        )
+
+
+def _only_trend_charts(xml: bytes) -> bool:
+    try:
+        root = fromstring(xml)
+    except Exception:  # a damaged part is openpyxl's to report
+        return False
+    anchors = list(root)
+    for anchor in anchors:
+        properties = anchor.find(f"{{{SHEET_DRAWING_NS}}}graphicFrame/{{{SHEET_DRAWING_NS}}}"
+                                 f"nvGraphicFramePr/{{{SHEET_DRAWING_NS}}}cNvPr")  # fmt: skip
+        if properties is None or not properties.get("descr"):
+            return False
+        if not str(properties.get("name", "")).startswith(NAME_PREFIX):
+            return False
+    return bool(anchors)
+
+
+__all__ = [
+    "ALT_TEXT", "MONTH_FORMAT", "NAME_PREFIX", "TrendLineChart", "check_drawn", "draw",
+    "drawn", "is_trend_chart", "mark_undrawn", "trend_charts_unread",
+]  # fmt: skip
