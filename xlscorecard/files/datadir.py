@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import tomllib
 from pathlib import Path
@@ -19,7 +20,9 @@ from ..model.tables import (
     csv_table,
     dataset_tables,
 )
+from ..model.text import neutralise
 from ..model.values import cell_value
+from .identity import latest_month
 from .safe_write import atomic_write
 
 SETTINGS_FILE = "council.toml"
@@ -50,23 +53,47 @@ def load_data_dir(directory: Path | str) -> Dataset:
 
 
 def read_toml(path: Path) -> dict:
-    if not path.exists():
-        raise DataFileError(path, None, None, "file not found")
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(read_text(path))
     except tomllib.TOMLDecodeError as exc:
         raise DataFileError(path, None, None, f"not valid TOML: {exc}") from None
 
 
 def read_csv(path: Path) -> Table:
     """A UTF-8 CSV with one header row, as a :class:`Table` (line numbers as in the file)."""
-    if not path.exists():
-        raise DataFileError(path, None, None, "file not found")
+    return csv_table(read_text(path), path.name, str(path), latest=latest_month())
+
+
+def read_text(path: Path) -> str:
+    """A text file in UTF-8, with or without a byte order mark. Anything else is an error
+    naming the line and character where it stops being UTF-8, and what it looks like."""
+    path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise DataFileError(path, None, None, "file not found") from None
+    except IsADirectoryError:
+        raise DataFileError(path, None, None, "is a folder, not a file") from None
+    except OSError as exc:
+        raise DataFileError(path, None, None, f"cannot be read: {exc.strerror}") from None
+    program = "Excel: Save As, CSV UTF-8" if path.suffix.lower() == ".csv" else "Notepad: Save As"
+    how = f"save it as UTF-8 (in {program}, encoding UTF-8) and try again"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise DataFileError(path, None, None, f"is UTF-16 text, not UTF-8: {how}")
+    try:
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise DataFileError(path, None, None, f"not UTF-8 text ({exc.reason})") from None
-    return csv_table(text, path.name, str(path))
+        start = data.rfind(b"\n", 0, exc.start) + 1
+        line = data.count(b"\n", 0, exc.start) + 1
+        prefix = data[start : exc.start].removeprefix(codecs.BOM_UTF8)
+        where = f"character {len(prefix.decode('utf-8')) + 1} is byte 0x{data[exc.start]:02X}"
+        try:
+            data.decode("cp1252")
+            shown = data[exc.start : exc.start + 1].decode("cp1252")
+            what = f"{where} ({shown!r} in Windows-1252): the file is Windows-1252 (cp1252) text"
+        except UnicodeDecodeError:
+            what = f"{where}: the file is in an encoding other than UTF-8"
+        raise DataFileError(path, line, None, f"{what}; {how}") from None
 
 
 def write_data_dir(dataset: Dataset, directory: Path) -> list[Path]:
@@ -76,7 +103,7 @@ def write_data_dir(dataset: Dataset, directory: Path) -> list[Path]:
     written = []
     for name, rows in dataset_tables(dataset).items():
         path = directory / file_name(name)
-        text_rows = [[_text(cell_value(value)) for value in row] for row in rows]
+        text_rows = [[neutralise(_text(cell_value(value))) for value in row] for row in rows]
         columns = TABLE_COLUMNS[name]
         atomic_write(path, lambda target, r=text_rows, c=columns: _write_csv(target, c, r))
         written.append(path)

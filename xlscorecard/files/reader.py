@@ -10,7 +10,8 @@ from openpyxl import load_workbook
 from openpyxl.workbook.workbook import Workbook
 
 from ..errors import WorkbookError
-from ..workbook.contents import BookContents
+from ..workbook.contents import BookContents, Formula
+from .identity import latest_month
 
 
 def open_workbook(path: Path) -> Workbook:
@@ -42,9 +43,17 @@ def open_workbook(path: Path) -> Workbook:
 
 
 def contents_of(book: Workbook, name: str) -> BookContents:
-    """Every sheet's cells as a grid, formulas as their ``=...`` text."""
+    """Every sheet's cells as a grid: a formula cell as a :class:`Formula`, text as text
+    (however it starts)."""
     grids = {
-        sheet.title: [list(row) for row in sheet.iter_rows(values_only=True)]
+        sheet.title: [[_content(cell) for cell in row] for row in sheet.iter_rows()]
         for sheet in book.worksheets
     }
-    return BookContents(name=name, sheets=grids, formulas_known=True)
+    return BookContents(name=name, sheets=grids, formulas_known=True, latest=latest_month())
+
+
+def _content(cell) -> object:
+    value = cell.value
+    if cell.data_type == "f" and isinstance(value, str):
+        return Formula(value)
+    return value

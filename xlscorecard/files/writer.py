@@ -17,6 +17,7 @@ from ..calc.figures import polarity_marker
 from ..errors import WorkbookError
 from ..model import Dataset, Month, Polarity
 from ..workbook import schema as sheets
+from ..workbook.contents import Formula
 from ..workbook.image import (
     InputRule,
     SheetImage,
@@ -91,10 +92,28 @@ def write_dataset_sheet(
     sheet.sheet_view.zoomScale = 90
 
 
+FORMULA_STARTS = ("=", "+", "-", "@")
+"""What makes Excel read a typed entry as a formula: text starting so is quote-prefixed."""
+
+
+def set_value(cell, value: object) -> None:
+    """Put ``value`` in an openpyxl cell: a :class:`Formula` as a live formula, any other text
+    as text (openpyxl would make ``=...`` a formula and ``#N/A`` an error), quote-prefixed
+    where Excel would otherwise read it as a formula when the cell is edited."""
+    if isinstance(value, Formula):
+        cell.value = str(value)
+        return
+    cell.value = value
+    if isinstance(value, str):
+        cell.data_type = "s"
+        if len(value) > 1 and value.startswith(FORMULA_STARTS):
+            cell.quotePrefix = True
+
+
 def apply_image(sheet: Worksheet, image: SheetImage) -> None:
     for (row, column), content in image.cells.items():
         cell = sheet.cell(row, column)
-        cell.value = content.value
+        set_value(cell, content.value)
         cell.style = style_name(content.style)
         if content.number_format:
             cell.number_format = content.number_format
@@ -142,7 +161,7 @@ def write_table(sheet: Worksheet, rows: list[list[object]], clear: bool = False)
     sheet.auto_filter.ref = None
     for row_index, row in enumerate(rows, start=2):
         for column_index, value in enumerate(row, start=1):
-            sheet.cell(row_index, column_index, value)
+            set_value(sheet.cell(row_index, column_index), value)
     if rows:
         sheet.auto_filter.ref = span(1, 1, len(rows) + 1, len(rows[0]))
 

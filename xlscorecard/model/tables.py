@@ -26,8 +26,12 @@ from .dataset import (
     Unit,
     Value,
 )
-from .months import Month
-from .values import cell_value, parse_comparator, parse_value
+from .months import Month, check_month
+from .text import restore, text_problem
+from .values import MAX_FIGURE, cell_value, parse_comparator, parse_value
+
+csv.field_size_limit(max(csv.field_size_limit(), 1 << 24))
+"""Long fields are read whole, so that one over a cell's limit is refused by its length."""
 
 INDICATOR_COLUMNS = [
     "ref", "name", "section", "unit", "polarity", "owner", "reporter", "outcome",
@@ -55,6 +59,8 @@ class Table:
     columns: list[str] = field(default_factory=list)
     origin: str = ""
     sheet: bool = False
+    latest: Month | None = None
+    """The latest month a row may be for (None: not checked); months before 2000 never are."""
 
     def error(self, line: int | None, column: str | None, message: str) -> DataFileError:
         if self.sheet:
@@ -85,15 +91,27 @@ class Table:
         return str(value).strip()
 
 
-def csv_table(text: str, name: str, origin: str = "") -> Table:
-    """A CSV text with one header row as a :class:`Table`, line numbers as in the file."""
+def csv_table(text: str, name: str, origin: str = "", latest: Month | None = None) -> Table:
+    """A CSV text with one header row as a :class:`Table`, line numbers as in the file.
+
+    Each cell's text is checked (no control characters, no more than a cell holds) and a
+    neutralising apostrophe written by ``export`` is taken off (:func:`text.restore`)."""
     reader = csv.DictReader(io.StringIO(text, newline=""))
-    columns = list(reader.fieldnames or [])
-    table = Table(name, [], columns, origin=origin or name)
-    for row in reader:
-        if None in row:
-            raise table.error(reader.line_num, None, "more cells than the header has")
-        table.rows.append((reader.line_num, {k: (v or "").strip() for k, v in row.items()}))
+    table = Table(name, [], [], origin=origin or name, latest=latest)
+    try:
+        table.columns = list(reader.fieldnames or [])
+        for row in reader:
+            if None in row:
+                raise table.error(reader.line_num, None, "more cells than the header has")
+            cells = {}
+            for column, value in row.items():
+                problem = text_problem(value or "")
+                if problem:
+                    raise table.error(reader.line_num, column or None, problem)
+                cells[column] = restore((value or "").strip())
+            table.rows.append((reader.line_num, cells))
+    except csv.Error as exc:
+        raise table.error(reader.line_num, None, f"cannot be read as CSV: {exc}") from None
     return table
 
 
@@ -182,7 +200,7 @@ def _choice(table: Table, line: int, column: str, text: str, enum: type) -> obje
 
 def _month(table: Table, line: int, row: dict[str, object]) -> Month:
     try:
-        return Month.parse(table.text(row, "month"))
+        return check_month(Month.parse(table.text(row, "month")), table.latest)
     except ValueError as exc:
         raise table.error(line, "month", str(exc)) from None
 
@@ -277,13 +295,24 @@ def parse_settings(data: Mapping[str, object], where: str) -> Settings:
     def fail(key: str, message: str) -> DataFileError:
         return DataFileError(where, None, key, message)
 
+    for key, value in data.items():
+        problem = text_problem(value) if isinstance(value, str) else None
+        if problem:
+            raise fail(key, problem)
     council = data.get("council")
     if not isinstance(council, str) or not council.strip():
         raise fail("council", "expected the council's name as text")
     populations: dict[str, float] = {}
     for period, number in dict(data.get("population") or {}).items():
-        if not isinstance(number, int | float) or isinstance(number, bool) or number <= 0:
-            raise fail(f"population.{period}", f"expected a positive number, found {number!r}")
+        if (
+            not isinstance(number, int | float)
+            or isinstance(number, bool)
+            or not 0 < number <= MAX_FIGURE
+        ):
+            raise fail(
+                f"population.{period}",
+                f"expected a positive number up to {MAX_FIGURE:,}, found {number!r}",
+            )
         populations[str(period)] = float(number)
     threshold = data.get("arrow_threshold", 0.10)
     if not isinstance(threshold, int | float) or not 0 < threshold < 1:

@@ -17,7 +17,7 @@ from ..model.tables import dataset_tables
 from ..model.values import cell_value
 from . import formulas as sheet_formulas
 from . import schema as sheets
-from .contents import BookContents
+from .contents import BookContents, Formula
 from .layout import (
     HEADER_ROW,
     NOTE_ROW,
@@ -240,7 +240,7 @@ def checks_rows(findings: list, answers: dict[str, str], links: bool = True) -> 
     for finding in findings:
         sheet, _, cell = finding.cell.partition("!")
         link = (
-            f'=HYPERLINK("#\'{sheet}\'!{cell}","{finding.cell}")'
+            Formula(f'=HYPERLINK("#\'{sheet}\'!{cell}","{finding.cell}")')
             if cell and links
             else finding.cell
         )

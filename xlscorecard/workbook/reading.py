@@ -14,12 +14,14 @@ import json
 from dataclasses import dataclass, field, fields, replace
 
 from ..calc.figures import HISTORY_MONTHS
-from ..errors import WorkbookError
+from ..errors import DataFileError, WorkbookError
 from ..model import Comment, Dataset, Indicator, Month, Value
+from ..model.months import check_month
 from ..model.tables import Table, assemble
+from ..model.text import text_problem
 from ..model.values import parse_value
 from . import schema as sheets
-from .contents import BookContents, Grid
+from .contents import BookContents, Formula, Grid
 from .formulas import row_formulas
 from .layout import HEADER_ROW, SHEET, DatasetLayout, Field, address
 
@@ -130,7 +132,7 @@ def table(contents: BookContents, name: str) -> Table:
         if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
             continue
         rows.append((index, {header[i]: v for i, v in enumerate(values) if i < len(header)}))
-    return Table(name, rows, header, sheet=True)
+    return Table(name, rows, header, sheet=True, latest=contents.latest)
 
 
 def settings_mapping(contents: BookContents) -> dict[str, object]:
@@ -163,11 +165,19 @@ def read_book(contents: BookContents) -> LiveBook:
             f"{contents.name} is not an xlscorecard workbook (its Settings sheet has no "
             f"{sheets.FORMAT_KEY} = {sheets.FORMAT_VERSION})"
         )
+    missing = [name for name in sheets.ORDER if name not in contents.sheets]
+    if missing:
+        raise WorkbookError(
+            f"{contents.name} has no sheet {missing[0]!r} (it was deleted or renamed): "
+            f"xlscorecard keeps its {_KEEPS.get(missing[0], 'data')} there. Put it back (undo, "
+            "or copy it from the previous version or a backup of the workbook) and try again; "
+            "nothing was changed."
+        )
     for key in ("visible_months", "year_start_month"):
         if isinstance(data.get(key), float) and data[key].is_integer():  # type: ignore[union-attr]
             data[key] = int(data[key])  # type: ignore[arg-type]
     try:
-        month = Month.parse(str(data.get("report_month", "")))
+        month = check_month(Month.parse(str(data.get("report_month", ""))), contents.latest)
     except ValueError as exc:
         raise WorkbookError(f"{contents.name}: Settings report_month: {exc}") from None
     where = f"{contents.name} {sheets.SETTINGS}"
@@ -196,6 +206,14 @@ def read_book(contents: BookContents) -> LiveBook:
     if sheets.AUDIT in contents.sheets:
         book.audit = [list(values) for values in contents.sheets[sheets.AUDIT][1:] if any(values)]
     return book
+
+
+_KEEPS = {
+    sheets.CHECKS: "findings and the reasons given for queries",
+    sheets.AUDIT: "record of corrections and returns",
+    sheets.HISTORY: "every figure ever entered",
+    sheets.COMMENTARY: "archive of commentary",
+}
 
 
 def _read_header(book: LiveBook, contents: BookContents) -> None:
@@ -228,7 +246,7 @@ def _read_row(book: LiveBook, contents: BookContents, indicator: Indicator, row:
     formulas = row_formulas(layout, indicator)
     for column in formulas:
         content = contents.cell(SHEET, row, column)
-        if book.formulas_known and not (isinstance(content, str) and content.startswith("=")):
+        if book.formulas_known and not isinstance(content, Formula):
             what = _describe_column(book, column)
             book.overwritten.append(Overwrite(indicator.ref, address(row, column), what, content))
     if not indicator.is_derived:
@@ -239,8 +257,13 @@ def _read_row(book: LiveBook, contents: BookContents, indicator: Indicator, row:
                 indicator.ref, month, address(row, column), None, None
             )
             book.enter(indicator.ref, month, contents.cell(SHEET, row, column))
-    text = contents.cell(SHEET, row, layout.column(Field.COMMENTARY))
+    column = layout.column(Field.COMMENTARY)
+    text = contents.cell(SHEET, row, column)
     text = str(text).strip() if text is not None else ""
+    problem = text_problem(text)
+    if problem:
+        where = f"{indicator.ref}'s commentary for {book.month.label}"
+        raise DataFileError(SHEET, None, None, f"{where}: {problem}", cell=address(row, column))
     book.commentary_cells[indicator.ref] = text
     key = (indicator.ref, book.month)
     if text:
@@ -252,7 +275,7 @@ def _read_row(book: LiveBook, contents: BookContents, indicator: Indicator, row:
 
 
 def _entry(indicator: Indicator, month: Month, cell: str, raw: object) -> Entry:
-    if isinstance(raw, str) and raw.startswith("="):
+    if isinstance(raw, Formula):
         return Entry(indicator.ref, month, cell, raw, None, "a formula where a figure is typed")
     if isinstance(raw, dt.datetime | dt.date):
         return Entry(indicator.ref, month, cell, raw, None, f"a date ({raw:%d/%m/%Y})")
