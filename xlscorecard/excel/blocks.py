@@ -160,8 +160,7 @@ def return_blocks(
     history = history_with_month(contents.sheets.get(sheets.HISTORY, [])[1:], book)
     if history is not None:
         blocks.append(table_block(contents, sheets.HISTORY, history))
-    pdf = placed.pdf.name if placed.pdf else None
-    saved = saved_row(plan.stamp, placed.xlsx.name, placed.digest, pdf, placed.note)
+    saved = saved_row(plan.stamp, placed.xlsx.name, placed.digest, placed.hashes, placed.note)
     blocks.append(table_block(contents, sheets.AUDIT, [*book.audit, *plan.audit, saved]))
     return blocks
 

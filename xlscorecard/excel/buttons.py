@@ -100,7 +100,7 @@ def save_return(book: xw.Book) -> str:
         live = read_book(contents)
         plan = plan_return(live, os_user(), now())
         folder = return_folder(plan.dataset, _folder_of(book))
-        placed = write_return(plan, folder, _pdf_maker(book))
+        placed = write_return(plan, folder, _pdf_maker(book), workbook=_path_of(book))
     except ScorecardError as error:
         message = explain(error)
         alert(book, message, critical=True)
@@ -112,6 +112,7 @@ def save_return(book: xw.Book) -> str:
         placed.remove()
         alert(book, HALF_WRITTEN.format(error=error), critical=True)
         raise
+    placed.confirm()
     message = (
         f"Saved the {plan.month.label} return in {folder}:\n\n{placed.xlsx.name}\n"
         + (f"{placed.pdf.name}" if placed.pdf else f"(no PDF: {placed.note})")
@@ -130,6 +131,11 @@ def _folder_of(book: xw.Book) -> Path | None:
     except Exception:
         return None
     return path.parent if path.is_absolute() and path.parent.is_dir() else None
+
+
+def _path_of(book: xw.Book) -> Path | None:
+    folder = _folder_of(book)
+    return folder / book.name if folder is not None else None
 
 
 def _pdf_maker(book: xw.Book):

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
+import os
+import shutil
 import tomllib
 from pathlib import Path
 
@@ -23,7 +26,16 @@ from ..model.tables import (
 from ..model.text import neutralise
 from ..model.values import cell_value
 from .identity import latest_month
-from .safe_write import atomic_write
+from .safe_write import (
+    NEW,
+    OLD,
+    TEMPORARY,
+    clean_stale,
+    make_temporary_folder,
+    os_error,
+    remove,
+    temporary_path,
+)
 
 SETTINGS_FILE = "council.toml"
 REQUIRED = {INDICATORS, VALUES}
@@ -97,20 +109,66 @@ def read_text(path: Path) -> str:
 
 
 def write_data_dir(dataset: Dataset, directory: Path) -> list[Path]:
-    """Write ``dataset`` as a data directory that :func:`load_data_dir` reads back unchanged."""
-    directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, rows in dataset_tables(dataset).items():
-        path = directory / file_name(name)
-        text_rows = [[neutralise(_text(cell_value(value))) for value in row] for row in rows]
-        columns = TABLE_COLUMNS[name]
-        atomic_write(path, lambda target, r=text_rows, c=columns: _write_csv(target, c, r))
-        written.append(path)
-    toml_path = directory / SETTINGS_FILE
-    atomic_write(toml_path, lambda target: target.write_text(settings_toml(dataset), "utf-8"))
-    written.append(toml_path)
-    return written
+    """Write ``dataset`` as a data directory that :func:`load_data_dir` reads back unchanged.
+
+    The whole directory is written as a temporary folder beside it and swapped in, so that a
+    full disk or a kill leaves the old directory or the new one, never a mix (the next export
+    puts back an old one left moved aside). Files in it that are not a data directory's are
+    copied into the new one. Text is written so that no spreadsheet runs it
+    (:func:`~xlscorecard.model.text.neutralise`)."""
+    directory = Path(os.path.abspath(directory))
+    if directory.exists() and not directory.is_dir():
+        raise DataFileError(directory, None, None, "is a file, not a folder")
+    if not directory.parent.is_dir():
+        raise DataFileError(directory, None, None, f"folder {directory.parent} does not exist")
+    clean_stale(directory.parent)
+    names = [file_name(name) for name in dataset_tables(dataset)] + [SETTINGS_FILE]
+    new = make_temporary_folder(directory, NEW)
+    try:
+        try:
+            for name, rows in dataset_tables(dataset).items():
+                text_rows = [[neutralise(_text(cell_value(v))) for v in row] for row in rows]
+                _write_csv(new / file_name(name), TABLE_COLUMNS[name], text_rows)
+            (new / SETTINGS_FILE).write_text(settings_toml(dataset), encoding="utf-8")
+            if directory.exists():
+                _copy_others(directory, new, set(names))
+        except OSError as error:
+            raise os_error(error, directory) from None
+        swap_in(new, directory)
+    except BaseException:
+        remove(new)
+        raise
+    return [directory / name for name in names]
+
+
+def _copy_others(old: Path, new: Path, ours: set[str]) -> None:
+    for entry in old.iterdir():
+        if entry.name in ours or entry.name.startswith(TEMPORARY):
+            continue
+        if entry.is_dir():
+            shutil.copytree(entry, new / entry.name, symlinks=True)
+        else:
+            shutil.copy2(entry, new / entry.name, follow_symlinks=False)
+
+
+def swap_in(new: Path, directory: Path) -> None:
+    """Put the folder ``new`` where ``directory`` is: the old one moved aside, the new one
+    renamed in, the old one removed (an interrupted swap is undone by :func:`clean_stale`)."""
+    old = temporary_path(directory, OLD) if directory.exists() else None
+    try:
+        if old is not None:
+            os.rename(directory, old)
+        try:
+            os.rename(new, directory)
+        except OSError:
+            if old is not None:
+                os.rename(old, directory)
+            raise
+    except OSError as error:
+        raise os_error(error, directory, "replace") from None
+    if old is not None:
+        with contextlib.suppress(OSError):
+            remove(old)
 
 
 def settings_toml(dataset: Dataset) -> str:

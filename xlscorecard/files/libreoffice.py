@@ -48,7 +48,7 @@ def convert(source: Path, target_format: str, out_dir: Path, scratch: Path | Non
         )
     out_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="xlscorecard-lo-", dir=scratch) as folder:
-        profile = Path(folder) / "profile"
+        profile = Path(folder).resolve() / "profile"
         (profile / "user").mkdir(parents=True)
         (profile / "user" / "registrymodifications.xcu").write_text(_PROFILE, encoding="utf-8")
         env = {**os.environ, "HOME": folder}

@@ -70,13 +70,48 @@ def _look(cell) -> Look:
     return Look(
         {
             "number format": cell.number_format,
-            "font": _xml(cell.font),
-            "fill": _xml(cell.fill),
+            "font": _font(cell.font),
+            "fill": _fill(cell.fill),
             "border": _xml(cell.border),
             "alignment": _xml(cell.alignment),
             "protection": _xml(cell.protection),
         }
     )
+
+
+def _colour(colour) -> str:
+    if colour is None:
+        return "automatic"
+    if colour.type == "theme":
+        return f"theme {colour.theme} tint {colour.tint:g}"
+    if colour.type == "indexed":
+        return f"indexed {colour.indexed}"
+    return f"#{colour.rgb}"
+
+
+def _font(font) -> str:
+    flags = [
+        name
+        for name, on in (
+            ("bold", font.b), ("italic", font.i), ("strike", font.strike),
+            ("shadow", font.shadow), ("outline", font.outline),
+        )
+        if on
+    ]  # fmt: skip
+    if font.u:
+        flags.append(f"underline {font.u}")
+    if font.vertAlign:
+        flags.append(str(font.vertAlign))
+    return ", ".join([f"{font.name or 'no font name'} {font.sz:g}" if font.sz else str(font.name), *flags,
+                      f"colour {_colour(font.color)}"])  # fmt: skip
+
+
+def _fill(fill) -> str:
+    if getattr(fill, "patternType", None) is None and not hasattr(fill, "stop"):
+        return "none"
+    if hasattr(fill, "stop"):
+        return "gradient " + _xml(fill)
+    return f"{fill.patternType}, colour {_colour(fill.fgColor)} on {_colour(fill.bgColor)}"
 
 
 def _cell_extra(cell) -> dict[str, str]:
@@ -91,12 +126,12 @@ def _cell_extra(cell) -> dict[str, str]:
 
 def _layout(sheet: Worksheet) -> list[tuple[str, str]]:
     rows = [
-        f"{index}:{d.height}:{bool(d.hidden)}:{d.outlineLevel}"
+        _dimension(f"row {index}", "height", d.height, d)
         for index, d in sorted(sheet.row_dimensions.items())
         if d.height is not None or d.hidden or d.outlineLevel
     ]
     columns = [
-        f"{d.min}-{d.max}:{d.width}:{bool(d.hidden)}:{d.outlineLevel}"
+        _dimension(f"columns {d.min}-{d.max}", "width", d.width, d)
         for _, d in sorted(sheet.column_dimensions.items(), key=lambda item: item[1].min or 0)
     ]
     formats = []
@@ -112,7 +147,7 @@ def _layout(sheet: Worksheet) -> list[tuple[str, str]]:
         ("conditional formats", "\n".join(formats)),
         ("data validation", "\n".join(_xml(v) for v in sheet.data_validations.dataValidation)),
         ("protection", _xml(sheet.protection)),
-        ("headers and footers", _xml(sheet.HeaderFooter)),
+        ("headers and footers", _headers(sheet)),
         ("print area", str(sheet.print_area or "")),
         ("print titles", f"{sheet.print_title_rows or ''} {sheet.print_title_cols or ''}"),
         ("page set-up", _xml(sheet.page_setup) + _xml(sheet.print_options)),
@@ -121,6 +156,30 @@ def _layout(sheet: Worksheet) -> list[tuple[str, str]]:
         ("filter", str(sheet.auto_filter.ref or "")),
         ("pictures and charts", f"{len(sheet._images)} {len(sheet._charts)}"),
     ]
+
+
+def _dimension(name: str, size_name: str, size, dimension) -> str:
+    parts = [f"{name}: {size_name} {size if size is not None else 'standard'}"]
+    if dimension.hidden:
+        parts.append("hidden")
+    if dimension.outlineLevel:
+        parts.append(f"outline level {dimension.outlineLevel}")
+    return ", ".join(parts)
+
+
+def _headers(sheet: Worksheet) -> str:
+    """Each header and footer part's text and font, as a reader sees it printed."""
+    shown = []
+    for which in ("oddHeader", "oddFooter", "evenHeader", "evenFooter", "firstHeader",
+                  "firstFooter"):  # fmt: skip
+        item = getattr(sheet.HeaderFooter, which)
+        for place in ("left", "center", "right"):
+            part = getattr(item, place)
+            if part.text:
+                font = " ".join(str(v) for v in (part.font, part.size, part.color) if v)
+                shown.append(f"{which} {place}: {part.text}" + (f" ({font})" if font else ""))
+    flags = _xml(sheet.HeaderFooter).split(">", 1)[0]
+    return "; ".join([flags, *shown])
 
 
 def _xml(item) -> str:

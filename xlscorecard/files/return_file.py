@@ -639,7 +639,9 @@ def _check_pdf(result: Verification, path: Path, view, row: Row | None) -> None:
         result.unchecked.append("its PDF: no SHA-256 of it is recorded")
         return
     pdf = path.with_name(name)
-    if not pdf.exists():
+    if not pdf.exists() and row is None:
+        result.unchecked.append(f"its PDF: {pdf.name} is not beside it")
+    elif not pdf.exists():
         result.fail(f"Its PDF {pdf} is missing.")
     elif sha256_of(pdf) != expected:
         result.fail(f"Its PDF {pdf} is not the one saved with it: it was changed or replaced.")
