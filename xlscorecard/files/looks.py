@@ -102,8 +102,9 @@ def _font(font) -> str:
         flags.append(f"underline {font.u}")
     if font.vertAlign:
         flags.append(str(font.vertAlign))
-    return ", ".join([f"{font.name or 'no font name'} {font.sz:g}" if font.sz else str(font.name), *flags,
-                      f"colour {_colour(font.color)}"])  # fmt: skip
+    name = font.name or "no font name"
+    size = f"{name} {font.sz:g}" if font.sz else name
+    return ", ".join([size, *flags, f"colour {_colour(font.color)}"])
 
 
 def _fill(fill) -> str:

@@ -12,12 +12,14 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import errno
+import gc
 import os
 import re
 import secrets
 import shutil
 import socket
 import stat
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -77,6 +79,7 @@ def atomic_write(path: Path, write: Callable[[Path], None], backup: bool = False
     temporary = temporary_path(path)
     copy = None
     try:
+        failure: OSError | None = None
         try:
             os.close(os.open(temporary, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
             write(temporary)
@@ -86,8 +89,14 @@ def atomic_write(path: Path, write: Callable[[Path], None], backup: bool = False
             if backup and path.exists():
                 copy = temporary_path(backup_path(path))
                 shutil.copy2(path, copy)
-        except OSError as error:
-            raise os_error(error, path) from None
+        except Exception as error:
+            found = io_failure(error)
+            if found is None:
+                raise
+            failure = OSError(found.errno, found.strerror)  # without the writer's frames
+        if failure is not None:
+            _collect_quietly()
+            raise os_error(failure, path)
         try:
             os.replace(temporary, path)
         except PermissionError:
@@ -105,6 +114,30 @@ def atomic_write(path: Path, write: Callable[[Path], None], backup: bool = False
         if copy is not None:
             copy.unlink(missing_ok=True)
         raise
+
+
+def _collect_quietly() -> None:
+    """Let go of a writer that failed part-way: openpyxl's XML writer raises the same I/O
+    error again when it is collected, which Python would print as "Exception ignored"."""
+    hook = sys.unraisablehook
+    sys.unraisablehook = lambda _unraisable: None
+    try:
+        gc.collect()
+    finally:
+        sys.unraisablehook = hook
+
+
+def io_failure(error: BaseException) -> OSError | None:
+    """The OS failure behind an error a library raised instead of an OSError (lxml, which
+    openpyxl writes with, reports a full disk as ``SerialisationError('IO_ENOSPC')``)."""
+    if isinstance(error, OSError):
+        return error
+    text = str(error)
+    if type(error).__name__ == "SerialisationError" and text.startswith("IO_"):
+        code = getattr(errno, text.removeprefix("IO_"), None)
+        if code is not None:
+            return OSError(code, os.strerror(code))
+    return None
 
 
 def backup_path(path: Path) -> Path:
