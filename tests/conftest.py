@@ -96,3 +96,14 @@ def official_return(built, tmp_path_factory) -> Path:
     ready = make_ready(built("2020-08"), folder / "dataset.xlsx")
     saved = save_return_file(ready, folder / "returns", backup=False)
     return saved.placed.xlsx
+
+
+def pytest_terminal_summary(terminalreporter):
+    """What the fault, concurrency, payload and tamper corpora saw (tests/support/faults.py)."""
+    from tests.support.faults import TALLY
+
+    if TALLY:
+        terminalreporter.section("fault corpus")
+        for key, count in sorted(TALLY.items()):
+            if count:
+                terminalreporter.write_line(f"{count:4d}  {key}")

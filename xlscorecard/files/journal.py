@@ -159,8 +159,8 @@ def _register(journal: Journal, status: str) -> None:
 def record_in(book, live, workbook: Path, journal: Journal, backup: bool = True) -> None:
     """Write the journal's Audit rows and History figures into the open workbook ``book``
     (``live``: as read) and save it over ``workbook``."""
-    grid = contents_of(book, workbook.name).sheets[sheets.HISTORY]
-    history = history_with(grid[1:], journal.refs, Month.parse(journal.month), journal.figures)
+    grid = [list(row) for row in book[sheets.HISTORY].iter_rows(min_row=2, values_only=True)]
+    history = history_with(grid, journal.refs, Month.parse(journal.month), journal.figures)
     if history is not None:
         write_table(book[sheets.HISTORY], history, clear=True)
     write_table(book[sheets.AUDIT], [*live.audit, *journal.audit], clear=True)

@@ -60,7 +60,7 @@ def sheet_view(sheet: Worksheet, book: Workbook, looks: dict) -> SheetView:
             extra = _cell_extra(cell)
             if extra:
                 look = Look({**look.parts, **extra})
-            if cell.value is None and not any(key) and not extra:
+            if cell.value in (None, "") and not any(key) and not extra:
                 continue
             cells.append((cell.row, cell.column, cell.coordinate, cell.value, look))
     return SheetView(sheet.title, cells, _layout(sheet))

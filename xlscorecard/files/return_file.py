@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+import secrets
 import shutil
 import stat
 import zipfile
@@ -35,9 +36,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ..errors import ScorecardError, WorkbookError
 from ..jobs.checksum import (
     CHECKSUM_LABEL,
+    CHECKSUM_PROPERTIES,
     PROPERTY_BOOK,
     PROPERTY_CHECKSUM,
-    PROPERTY_PDF,
     PROPERTY_SHEET,
     Verification,
     cell_changes,
@@ -161,7 +162,6 @@ def build_return(plan: ReturnPlan) -> Workbook:
         (PROPERTY_CHECKSUM, UNSET),
         *((PROPERTY_SHEET.format(name=name), UNSET) for name in book.sheetnames),
         (PROPERTY_BOOK, UNSET),
-        (PROPERTY_PDF, UNSET),
     ]
     for name, value in custom:
         book.custom_doc_props.append(StringProperty(name=name, value=value))
@@ -169,26 +169,47 @@ def build_return(plan: ReturnPlan) -> Workbook:
 
 
 def save_checksummed(book: Workbook, plan: ReturnPlan, path: Path) -> str:
-    """Save the return at ``path`` with its checksum: saved once, read back as a reader would,
-    the view hashed, the checksum written into the block and properties, saved again."""
-    book.save(path)
+    """Save the return at ``path`` with its checksum. It is saved with a unique placeholder
+    in the checksum cell and properties; what it shows is hashed; the placeholders in the
+    saved package are replaced by the checksums (the in-memory book gets them too)."""
+    nonce = secrets.token_hex(12)
     checksum = book[SHEET].cell(*plan.checksum_cell)
-    sums = digests(book_view(load_workbook(path), path), (SHEET, checksum.coordinate))
-    checksum.value = sums.total
-    _set_property(book, PROPERTY_CHECKSUM, sums.total)
-    for name, digest in sums.sheets.items():
-        _set_property(book, PROPERTY_SHEET.format(name=name), digest)
-    _set_property(book, PROPERTY_BOOK, sums.book)
+    placeholders = {f"unset-{nonce}-cell": ""}
+    checksum.value = next(iter(placeholders))
+    for index, item in enumerate(book.custom_doc_props.props):
+        if item.name.startswith(CHECKSUM_PROPERTIES):
+            item.value = f"unset-{nonce}-{index}"
+            placeholders[item.value] = item.name
     book.save(path)
+    sums = digests(book_view(book, path), (SHEET, checksum.coordinate))
+    values = {PROPERTY_CHECKSUM: sums.total, PROPERTY_BOOK: sums.book}
+    values.update({PROPERTY_SHEET.format(name=n): digest for n, digest in sums.sheets.items()})
+    final = {token: values.get(name, sums.total) for token, name in placeholders.items()}
+    checksum.value = sums.total
+    for item in book.custom_doc_props.props:
+        item.value = final.get(item.value, item.value)
+    _replace_in_package(path, final)
     return sums.total
 
 
-def _set_property(book: Workbook, name: str, value: str) -> None:
-    for item in book.custom_doc_props.props:
-        if item.name == name:
-            item.value = value
-            return
-    raise AssertionError(f"no custom property {name}")
+def _replace_in_package(path: Path, replacements: dict[str, str]) -> None:
+    with zipfile.ZipFile(path) as package:
+        parts = [(info, package.read(info)) for info in package.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as package:
+        for info, data in parts:
+            for old, new in replacements.items():
+                if old.encode() in data:
+                    data = data.replace(old.encode(), new.encode())
+            package.writestr(info, data)
+
+
+def dataset_only(book: Workbook, path: Path) -> Path:
+    """The return's Dataset sheet alone, as printed to PDF (``book`` loses its other sheets)."""
+    for name in [name for name in book.sheetnames if name != SHEET]:
+        del book[name]
+    path.parent.mkdir(exist_ok=True)
+    book.save(path)
+    return path
 
 
 def _write_table_sheet(sheet: Worksheet, name: str, rows: list[list[object]]) -> None:
@@ -294,17 +315,14 @@ def make_return(
         xlsx = scratch / f"{plan.stem}.xlsx"
         book = build_return(plan)
         digest = save_checksummed(book, plan, xlsx)
+        check = verify_file(xlsx, cross_check=False)
         pdf: Path | None = scratch / f"{plan.stem}.pdf"
         note = ""
         try:
-            pdf_maker(xlsx, pdf)  # type: ignore[arg-type]
+            pdf_maker(dataset_only(book, scratch / "print" / xlsx.name), pdf)  # type: ignore[arg-type]
         except LibreOfficeMissing:
             pdf, note = None, NO_LIBREOFFICE
         pdf_sha = sha256_of(pdf) if pdf is not None else ""
-        if pdf_sha:
-            _set_property(book, PROPERTY_PDF, pdf_sha)
-            book.save(xlsx)
-        check = verify_file(xlsx, cross_check=False)
         if not check.intact:  # a fault in xlscorecard: nothing is placed
             raise ScorecardError(f"the return did not verify after writing: {check.message}")
         sha = sha256_of(xlsx)
@@ -625,23 +643,20 @@ def _cross_check(result: Verification, path: Path, view, public_key, workbook: P
             result.cells = cell_changes(saved_view, view, skip)
         else:
             result.unchecked.append("which cells changed: the copy of the return as saved is gone")
-    _check_pdf(result, path, view, row)
+    _check_pdf(result, path, row)
     _check_audit(result, path, folder, sha, row, workbook)
     _check_signature(result, path, sha, row, public_key)
 
 
-def _check_pdf(result: Verification, path: Path, view, row: Row | None) -> None:
-    name = row["pdf"] if row is not None else f"{path.stem}.pdf"
-    expected = (row or {}).get("pdf_sha256") or view.properties.get(f"custom {PROPERTY_PDF}", "")
-    if not name or not expected or expected == UNSET:
-        if row is not None and not row["pdf"]:
-            return
-        result.unchecked.append("its PDF: no SHA-256 of it is recorded")
+def _check_pdf(result: Verification, path: Path, row: Row | None) -> None:
+    if row is None:
+        result.unchecked.append("its PDF: no SHA-256 of it is recorded where it is")
+        return
+    name, expected = row["pdf"], row["pdf_sha256"]
+    if not name:
         return
     pdf = path.with_name(name)
-    if not pdf.exists() and row is None:
-        result.unchecked.append(f"its PDF: {pdf.name} is not beside it")
-    elif not pdf.exists():
+    if not pdf.exists():
         result.fail(f"Its PDF {pdf} is missing.")
     elif sha256_of(pdf) != expected:
         result.fail(f"Its PDF {pdf} is not the one saved with it: it was changed or replaced.")

@@ -16,6 +16,7 @@ import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from ..workbook.layout import SHEET, address
 
@@ -23,9 +24,8 @@ CHECKSUM_LABEL = "SHA-256"
 PROPERTY_CHECKSUM = "SHA-256"
 PROPERTY_SHEET = "SHA-256 of sheet {name}"
 PROPERTY_BOOK = "SHA-256 of the properties and parts"
-PROPERTY_PDF = "SHA-256 of the PDF"
-"""Custom document properties: the checksum, one per sheet (and one for the rest) so verify
-can say where, and the SHA-256 of the PDF made from the return."""
+"""Custom document properties: the checksum, and one per sheet (and one for the rest) so
+verify can say where."""
 CHECKSUM_PROPERTIES = "SHA-256"
 """Custom properties whose names start so repeat checksums: they are not part of one."""
 SIGNIFICANT = 15
@@ -38,7 +38,7 @@ class Look:
 
     parts: dict[str, str]
 
-    @property
+    @cached_property
     def digest(self) -> str:
         text = json.dumps(sorted(self.parts.items()), ensure_ascii=False)
         return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
