@@ -504,7 +504,7 @@ class ReturnSaved:
         if placed.pdf is None:
             lines.append(f"{placed.note}.")
         if placed.signature is not None:
-            lines.append(f"Signed with key {placed.hashes.key}: {placed.signature}.")
+            lines.append(f"Signed: {placed.signature}.")
         if plan.stamp.reason is not None:
             despite = f"despite {plan.stamp.overridden}" if plan.stamp.overridden else "by force"
             lines.append(f"Saved {despite}: the reason is recorded in Audit.")
@@ -586,7 +586,7 @@ def verify_file(
     view = book_view(book, path)
     result = check_view(str(path), view)
     if cross_check:
-        public = load_public_key(key) if key is not None else None
+        public = (load_public_key(key), Path(key).name) if key is not None else None
         _cross_check(result, path, view, public, workbook)
     return result
 
@@ -703,12 +703,12 @@ def _check_audit(result, path: Path, folder: Path, sha: str, row, workbook: Path
         )
 
 
-def _check_signature(result, path: Path, sha: str, row, public_key) -> None:
+def _check_signature(result, path: Path, sha: str, row, public: tuple | None) -> None:
     name = (
         row["signature"] if row is not None and row["signature"] else path.stem + SIGNATURE_SUFFIX
     )
     signature = path.with_name(name)
-    if public_key is None:
+    if public is None:
         if signature.exists():
             result.unchecked.append(
                 f"its signature {signature.name}: give the council's public key with --key"
@@ -723,7 +723,7 @@ def _check_signature(result, path: Path, sha: str, row, public_key) -> None:
         result.fail(f"It has no signature ({signature.name} is not beside it).")
         return
     try:
-        fields, key = check_signature(public_key, signature.read_text(encoding="utf-8"))
+        fields, _ = check_signature(public[0], signature.read_text(encoding="utf-8"))
     except SignatureProblem as problem:
         result.fail(f"Its signature {signature.name} does not hold: {problem}.")
         return
@@ -737,7 +737,10 @@ def _check_signature(result, path: Path, sha: str, row, public_key) -> None:
     if fields.get("pdf_sha256") and (not pdf.exists() or sha256_of(pdf) != fields["pdf_sha256"]):
         result.fail(f"Its PDF is not the one its signature {signature.name} signs.")
         return
-    result.checked.append(f"its signature {signature.name}, by key {key}, signs its bytes and PDF")
+    result.checked.append(
+        f"its signature {signature.name} holds for the key in {public[1]} and signs its bytes "
+        "and its PDF's"
+    )
 
 
 __all__ = [
