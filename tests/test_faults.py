@@ -69,36 +69,54 @@ def snapshot(folder: Path) -> dict[str, str]:
 
 @dataclass
 class Reference:
-    """One run to its end: how long it took and what it left."""
+    """A run to its end: how long it took, when it began to write, and what it left."""
 
     seconds: float
+    writing: float
     workbook: bytes
     export: dict[str, str]
 
 
-_references: dict[str, Reference] = {}
+WRITING = {
+    "refresh": lambda folder: any(folder.glob(".xlscorecard-tmp-*dataset.xlsx")),
+    "export": lambda folder: any(folder.glob(".xlscorecard-tmp-*-new-data")),
+    "save-return": lambda folder: (folder / "returns" / "returns-register.csv").exists(),
+}
+"""When a command starts to write what it exists for: the workbook's temporary file, the new
+export folder, the return's row in the register."""
 
 
-def reference(name: str, big: Path, tmp_path_factory) -> Reference:
-    if name not in _references:
-        folder = tmp_path_factory.mktemp(f"reference-{name}")
-        shutil.copytree(big, folder, dirs_exist_ok=True)
-        began = time.monotonic()
-        run = start(*COMMANDS[name], cwd=folder, env=fake_soffice(folder.parent / "bin"))
-        assert run.wait(timeout=600) == 0, run.communicate()
-        seconds = time.monotonic() - began
-        TALLY[f"kill -9 {name}: one uninterrupted run took {seconds:.0f} s"] += 1
-        _references[name] = Reference(
-            seconds, (folder / "dataset.xlsx").read_bytes(), snapshot(folder / "data")
-        )
-    return _references[name]
+def reference(name: str, big: Path, folder: Path) -> Reference:
+    """A run to its end, timed (by polling) as the killed runs will run."""
+    shutil.copytree(big, folder, dirs_exist_ok=True)
+    began = time.monotonic()
+    run = start(*COMMANDS[name], cwd=folder, env=fake_soffice(folder.parent / "bin"))
+    writing = None
+    while run.poll() is None:
+        if writing is None and WRITING[name](folder):
+            writing = time.monotonic() - began
+        time.sleep(0.02)
+    assert run.returncode == 0, run.communicate()
+    seconds = time.monotonic() - began
+    return Reference(
+        seconds, writing or seconds * 0.8, (folder / "dataset.xlsx").read_bytes(),
+        snapshot(folder / "data"),
+    )  # fmt: skip
 
 
-def kill_moments(name: str, seconds: float) -> list[float]:
-    """Seeded moments over the run but its first quarter (Python starting and the workbook
-    being read: nothing is written but the lock), a little past its end."""
+def kill_moments(name: str, ref: Reference) -> list[tuple[str, float]]:
+    """Seeded moments: half while the command reads and works out what to write (after Python
+    has started: nothing is written but the lock), half once it has begun to write, seen as
+    it happens, so that however busy the machine is they fall where a kill can leave something
+    half done."""
     generator = random.Random(f"{SEED}-{name}")
-    return [generator.uniform(seconds * 0.25, seconds * 1.05) for _ in range(RUNS)]
+    moments = []
+    for index in range(RUNS):
+        if index % 2:
+            moments.append(("working", generator.uniform(ref.writing * 0.3, ref.writing)))
+        else:
+            moments.append(("writing", generator.uniform(0, (ref.seconds - ref.writing) * 1.1)))
+    return moments
 
 
 def report_month(path: Path) -> str:
@@ -136,12 +154,18 @@ class Kill:
     failure: str = ""
 
 
-def kill_once(name: str, moment: float, big: Path, folder: Path, ref: Reference) -> Kill:
+def kill_once(
+    name: str, moment: tuple[str, float], big: Path, folder: Path, ref: Reference
+) -> Kill:
     council = folder / "council"
     shutil.copytree(big, council)
     old_workbook, old_export = (council / "dataset.xlsx").read_bytes(), snapshot(council / "data")
     run = start(*COMMANDS[name], cwd=council, env=fake_soffice(folder / "bin"))
-    time.sleep(moment)
+    phase, seconds = moment
+    if phase == "writing":
+        while run.poll() is None and not WRITING[name](council):
+            time.sleep(0.005)
+    time.sleep(seconds)
     finished = run.poll() is not None
     run.kill()
     run.wait(timeout=60)
@@ -152,8 +176,9 @@ def kill_once(name: str, moment: float, big: Path, folder: Path, ref: Reference)
             left = leftovers(council, council / "returns", council / "data")
             assert left == [], f"left behind: {left}; the next command said {notes}"
         except AssertionError as error:
-            return Kill(failure=f"killed at {moment:.2f} s: {error}")
-    return Kill(f"{outcome} (had finished)" if finished else outcome, notes)
+            return Kill(failure=f"killed {seconds:.2f} s into its {phase}: {error}")
+    outcome = f"{outcome} (had finished)" if finished else outcome
+    return Kill(f"killed while {phase}: {outcome}", notes)
 
 
 _one_at_a_time = threading.Lock()
@@ -163,13 +188,20 @@ _one_at_a_time = threading.Lock()
 def campaign(big, tmp_path_factory) -> dict[tuple[str, int], Kill]:
     """Every kill of every command, :data:`WORKERS` at a time (the commands are separate
     processes: two at once use both cores)."""
+    refs = {}
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:  # timed under the same load
-        timed = {name: pool.submit(reference, name, big, tmp_path_factory) for name in COMMANDS}
-        refs = {name: future.result() for name, future in timed.items()}
+        for name in COMMANDS:
+            runs = [
+                pool.submit(reference, name, big, tmp_path_factory.mktemp(f"reference-{name}"))
+                for _ in range(WORKERS)
+            ]
+            timed = [run.result() for run in runs]
+            refs[name] = min(timed, key=lambda ref: ref.seconds)
+            TALLY[f"kill -9 {name}: an uninterrupted run took {refs[name].seconds:.0f} s"] += 1
     jobs = [
         (name, index, moment)
         for name in COMMANDS
-        for index, moment in enumerate(kill_moments(name, refs[name].seconds))
+        for index, moment in enumerate(kill_moments(name, refs[name]))
     ]
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:
         futures = {

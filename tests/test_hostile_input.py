@@ -136,6 +136,18 @@ def test_an_over_long_commentary_is_refused_not_cut(data, tmp_path, length):
     assert not (tmp_path / "out.xlsx").exists()
 
 
+@pytest.mark.parametrize(("sheet", "cell"), [(SHEET, "AD7"), (sheets.COMMENTARY, "C2")])
+def test_an_over_long_text_in_the_workbook_is_refused(workbook, tmp_path, sheet, cell):
+    book = load_workbook(workbook)
+    book[sheet][cell] = "z" * 40_000
+    book.save(workbook)
+    before = snapshot(tmp_path)
+    for command in ("validate", "refresh"):
+        refused(cli(command, workbook.name, cwd=tmp_path), f"{sheet}!{cell}: ",
+                "the text is 40,000 characters long")  # fmt: skip
+    assert snapshot(tmp_path) == before
+
+
 def test_a_commentary_of_exactly_a_cells_length_is_kept_whole(data, tmp_path):
     edit_csv(data / "commentary.csv", 2, "text", "y" * 32_767)
     assert build(data, tmp_path).returncode == 0

@@ -24,6 +24,11 @@ def open_workbook(path: Path) -> Workbook:
         raise WorkbookError(
             f"{path} is open in Excel (lock file {lock.name} is present): close it there first"
         )
+    try:
+        with path.open("rb"):
+            pass
+    except OSError as error:
+        raise WorkbookError(f"cannot read {path}: {error.strerror}") from None
     if not zipfile.is_zipfile(path):
         raise WorkbookError(f"{path} is not an Excel workbook (.xlsx)")
     with warnings.catch_warnings(record=True) as caught:

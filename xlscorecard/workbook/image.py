@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from ..calc.figures import HISTORY_MONTHS, polarity_marker
 from ..model import Dataset, Indicator, Month, Unit
 from ..model.tables import dataset_tables
+from ..model.text import CELL_LIMIT
 from ..model.values import cell_value
 from . import formulas as sheet_formulas
 from . import schema as sheets
@@ -247,11 +248,18 @@ def checks_rows(findings: list, answers: dict[str, str], links: bool = True) -> 
         rows.append(
             [
                 finding.severity.value, finding.code, link, finding.ref, finding.indicator,
-                finding.month.label if finding.month else "", finding.found, finding.expected,
-                finding.message, answers.get(finding.key, ""), finding.key,
+                finding.month.label if finding.month else "", _fit(finding.found),
+                _fit(finding.expected), _fit(finding.message), answers.get(finding.key, ""),
+                finding.key,
             ]
         )  # fmt: skip
     return rows
+
+
+def _fit(text: str) -> str:
+    """A message quoting what was typed, shortened to fit a cell (what was typed is kept
+    where it was typed)."""
+    return text if len(text) <= CELL_LIMIT else text[: CELL_LIMIT - 1] + "…"
 
 
 @dataclass(frozen=True)

@@ -128,11 +128,17 @@ def table(contents: BookContents, name: str) -> Table:
         )
     header = [str(v).strip() if v is not None else "" for v in (grid[0] if grid else [])]
     rows = []
+    result = Table(name, rows, header, sheet=True, latest=contents.latest)
     for index, values in enumerate(grid[1:], start=2):
         if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
             continue
-        rows.append((index, {header[i]: v for i, v in enumerate(values) if i < len(header)}))
-    return Table(name, rows, header, sheet=True, latest=contents.latest)
+        row = {header[i]: v for i, v in enumerate(values) if i < len(header)}
+        for column, value in row.items():
+            problem = text_problem(value) if isinstance(value, str) else None
+            if problem:
+                raise result.error(index, column, problem)
+        rows.append((index, row))
+    return result
 
 
 def settings_mapping(contents: BookContents) -> dict[str, object]:
