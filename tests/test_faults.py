@@ -10,7 +10,6 @@ nothing of xlscorecard's own is left behind.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import random
 import shutil
@@ -25,7 +24,7 @@ import pytest
 from openpyxl import load_workbook
 
 from tests.support.catalogue import generate_catalogue
-from tests.support.faults import TALLY, fake_soffice, leftovers, start
+from tests.support.faults import TALLY, fake_soffice, leftovers, snapshot, start
 from tests.support.paths import SAMPLE
 from xlscorecard.files.notices import listening
 from xlscorecard.files.register import read_register, sha256_of
@@ -57,14 +56,6 @@ def big(tmp_path_factory) -> Path:
     (folder / "small.xlsx").unlink()
     shutil.rmtree(catalogue)
     return folder
-
-
-def snapshot(folder: Path) -> dict[str, str]:
-    return {
-        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
 
 
 @dataclass

@@ -6,7 +6,6 @@ from __future__ import annotations
 import codecs
 import contextlib
 import csv
-import hashlib
 import os
 import shutil
 import subprocess
@@ -15,7 +14,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from tests.support.faults import TALLY, can_drop_privileges, cli, leftovers
+from tests.support.faults import TALLY, can_drop_privileges, cli, leftovers, snapshot
 from tests.support.paths import SAMPLE
 from xlscorecard.workbook import schema as sheets
 from xlscorecard.workbook.layout import SHEET
@@ -33,15 +32,6 @@ def workbook(built, tmp_path) -> Path:
     path = tmp_path / "dataset.xlsx"
     shutil.copy(built("2020-08"), path)
     return path
-
-
-def snapshot(folder: Path) -> dict[str, str]:
-    """Every file under ``folder`` with the SHA-256 of its bytes."""
-    return {
-        str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()
-        for path in sorted(folder.rglob("*"))
-        if path.is_file()
-    }
 
 
 def refused(result: subprocess.CompletedProcess, *phrases: str) -> None:

@@ -222,6 +222,19 @@ def test_verify_names_each_change_a_reader_would_see(folder, what):
     TALLY["tamper: caught"] += 1
 
 
+@pytest.mark.parametrize("what", list(ALTERATIONS))
+def test_the_checksum_in_the_return_alone_catches_each_change(folder, tmp_path, what):
+    """A return away from its register and workbook: its own checksum covers what a reader
+    sees, so a change by someone who did not recompute it is caught."""
+    alone = tmp_path / "inbox" / f"{STEM}.xlsx"
+    alone.parent.mkdir()
+    shutil.copy(the_return(folder), alone)
+    ALTERATIONS[what][0](alone)
+    check = return_file.verify_file(alone)
+    assert not check.intact
+    assert check.problems[0].startswith("the SHA-256 of what it shows is ")
+
+
 def test_an_altered_pdf_is_caught(folder):
     pdf = the_return(folder).with_suffix(".pdf")
     pdf.write_bytes(pdf.read_bytes().replace(b"fast tests", b"slow tests"))

