@@ -64,6 +64,7 @@ from .identity import now, os_user
 from .journal import PLACING, Journal, record_in
 from .libreoffice import LibreOfficeMissing, sheet_pdf
 from .looks import book_view
+from .notices import notify
 from .register import (
     PENDING,
     SAVED,
@@ -79,7 +80,7 @@ from .register import (
     taken,
 )
 from .safe_write import is_read_only, make_temporary_folder, os_error, remove
-from .session import working_on
+from .session import one_at_a_time
 from .signing import (
     SIGNATURE_SUFFIX,
     SignatureProblem,
@@ -514,6 +515,7 @@ class ReturnSaved:
         return "\n".join(lines)
 
 
+@one_at_a_time("save-return")
 def save_return_file(
     path: Path,
     out_dir: Path | None = None,
@@ -531,29 +533,27 @@ def save_return_file(
     return, unless ``force`` gives a reason. ``sign_with``: an Ed25519 private key file.
     """
     path = Path(path)
-    with working_on(path, "save-return", user):
-        workbook, book = open_book(path)
-        if is_read_only(path):
-            raise WorkbookError(f"cannot record the return in {path}: the file is read-only")
-        plan = plan_return(book, user or os_user(), when or now(), force)
-        folder = Path(out_dir) if out_dir is not None else return_folder(plan.dataset, path.parent)
-        signer = load_signer(sign_with) if sign_with is not None else None
-        journal = Journal(
-            workbook=os.path.abspath(path), folder=os.path.abspath(folder), month=plan.month.iso,
-            started=plan.stamp.saved_at, figures=returned_figures(book),
-            refs=list(book.dataset.refs),
-        )  # fmt: skip
-        journal.write()
-        try:
-            placed = _save(plan, book, workbook, path, folder, pdf_maker, signer, journal, backup)
-        except BaseException:
-            journal.remove()
-            raise
+    workbook, book = open_book(path)
+    if is_read_only(path):
+        raise WorkbookError(f"cannot record the return in {path}: the file is read-only")
+    plan = plan_return(book, user or os_user(), when or now(), force)
+    folder = Path(out_dir) if out_dir is not None else return_folder(plan.dataset, path.parent)
+    signer = load_signer(sign_with) if sign_with is not None else None
+    journal = Journal(
+        workbook=os.path.abspath(path), folder=os.path.abspath(folder), month=plan.month.iso,
+        started=plan.stamp.saved_at, figures=returned_figures(book), refs=list(book.dataset.refs),
+    )  # fmt: skip
+    journal.write()
+    try:
+        placed = _save(plan, book, workbook, path, folder, pdf_maker, signer, journal, backup)
+    except BaseException:
         journal.remove()
+        raise
     return ReturnSaved(plan, placed)
 
 
 def _save(plan, book: LiveBook, workbook, path, folder, pdf_maker, signer, journal, backup):
+    """Place, record, confirm; the journal goes once all three are done."""
     placed = write_return(plan, folder, pdf_maker, signer, path, journal)
     try:
         saved = saved_row(plan.stamp, placed.xlsx.name, placed.digest, placed.hashes, placed.note)
@@ -565,8 +565,13 @@ def _save(plan, book: LiveBook, workbook, path, folder, pdf_maker, signer, journ
         raise
     try:
         placed.confirm()
-    except ScorecardError:  # recorded in the workbook: the next command finishes the register
-        journal.path.unlink(missing_ok=True)
+    except ScorecardError as error:  # saved and recorded: the next command finishes the row
+        notify(
+            f"the returns register could not be marked ({error}); the next command on "
+            f"{path.name} will do it"
+        )
+        return placed
+    journal.remove()
     return placed
 
 

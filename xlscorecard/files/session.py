@@ -4,12 +4,16 @@ lock, clean its own leftovers beside it, and finish or take back an interrupted 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+import functools
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 from .journal import recover
 from .lock import locked
 from .safe_write import clean_stale
+
+Job = TypeVar("Job", bound=Callable)
 
 
 @contextlib.contextmanager
@@ -21,3 +25,18 @@ def working_on(path: Path, command: str, user: str | None = None) -> Iterator[No
         if path.exists():
             recover(path)
         yield
+
+
+def one_at_a_time(command: str) -> Callable[[Job], Job]:
+    """Run a job on a workbook file (its first argument; ``user=`` if given) under
+    :func:`working_on`."""
+
+    def wrap(job: Job) -> Job:
+        @functools.wraps(job)
+        def run(path, *args, **kwargs):
+            with working_on(Path(path), command, kwargs.get("user")):
+                return job(path, *args, **kwargs)
+
+        return run  # type: ignore[return-value]
+
+    return wrap

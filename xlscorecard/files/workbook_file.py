@@ -20,7 +20,7 @@ from .datadir import load_data_dir, read_csv, write_data_dir
 from .identity import now, os_user
 from .reader import contents_of, open_workbook
 from .safe_write import atomic_write, save_workbook
-from .session import working_on
+from .session import one_at_a_time
 from .writer import (
     add_input_validation,
     apply_image,
@@ -65,30 +65,31 @@ def write_audit(workbook: Workbook, book: LiveBook, rows: list[list[object]]) ->
         write_table(workbook[sheets.AUDIT], [*book.audit, *rows], clear=True)
 
 
+@one_at_a_time("validate")
 def validate_file(path: Path, stage: Stage = Stage.VALIDATE, backup: bool = True) -> cycle.Outcome:
     """Check the workbook and write the findings to its Checks sheet."""
-    with working_on(path, "validate"):
-        workbook, book = open_book(path)
-        outcome = cycle.validate(book, stage)
-        write_checks(workbook, outcome)
-        save_workbook(workbook, path, backup=backup)
+    workbook, book = open_book(path)
+    outcome = cycle.validate(book, stage)
+    write_checks(workbook, outcome)
+    save_workbook(workbook, path, backup=backup)
     return outcome
 
 
+@one_at_a_time("import")
 def import_file(path: Path, extract: Path, backup: bool = True) -> cycle.Outcome:
     """Write an extract's figures into the workbook's input cells, then check it."""
-    with working_on(path, "import"):
-        workbook, book = open_book(path)
-        rows = cycle.read_extract(read_csv(extract), book)
-        outcome = cycle.import_extract(book, rows, extract.name)
-        sheet = workbook[SHEET]
-        for (ref, month), value in outcome.inputs.items():
-            set_value(sheet[book.entries[(ref, month)].cell], cell_value(value))
-        write_checks(workbook, outcome)
-        save_workbook(workbook, path, backup=backup)
+    workbook, book = open_book(path)
+    rows = cycle.read_extract(read_csv(extract), book)
+    outcome = cycle.import_extract(book, rows, extract.name)
+    sheet = workbook[SHEET]
+    for (ref, month), value in outcome.inputs.items():
+        set_value(sheet[book.entries[(ref, month)].cell], cell_value(value))
+    write_checks(workbook, outcome)
+    save_workbook(workbook, path, backup=backup)
     return outcome
 
 
+@one_at_a_time("refresh")
 def refresh_file(
     path: Path,
     target: Month | None = None,
@@ -98,14 +99,12 @@ def refresh_file(
     when: str | None = None,
 ) -> cycle.Outcome:
     """Roll the workbook forward (to ``target``, one month at a time), keeping everything."""
-    with working_on(path, "refresh", user):
-        workbook, book = open_book(path)
-        through = target or book.month + 1
-        rows = cycle.read_extract(read_csv(extract), book, through) if extract else []
-        outcome = cycle.roll_forward(book, user or os_user(), when or now(), target, rows)
-        write_state(workbook, outcome)
-        write_audit(workbook, book, outcome.audit)
-        save_workbook(workbook, path, backup=backup)
+    workbook, book = open_book(path)
+    rows = cycle.read_extract(read_csv(extract), book, target or book.month + 1) if extract else []
+    outcome = cycle.roll_forward(book, user or os_user(), when or now(), target, rows)
+    write_state(workbook, outcome)
+    write_audit(workbook, book, outcome.audit)
+    save_workbook(workbook, path, backup=backup)
     return outcome
 
 
@@ -122,19 +121,19 @@ def write_state(workbook: Workbook, outcome: cycle.Outcome) -> None:
     write_checks(workbook, outcome)
 
 
+@one_at_a_time("export")
 def export_file(path: Path, directory: Path) -> list[Path]:
     """Write the workbook's data (History with the window's figures) as a data directory."""
-    with working_on(path, "export"):
-        _, book = open_book(path)
-        unreadable = [entry for entry in book.entries.values() if entry.problem]
-        if unreadable:
-            first = unreadable[0]
-            raise WorkbookError(
-                f"{len(unreadable)} figure(s) cannot be read, e.g. {SHEET}!{first.cell} "
-                f"({first.ref} {first.month.label}): {first.problem}. Fix them (xlscorecard "
-                "validate lists them all) before exporting, so that nothing is lost."
-            )
-        return write_data_dir(book.dataset, directory)
+    _, book = open_book(path)
+    unreadable = [entry for entry in book.entries.values() if entry.problem]
+    if unreadable:
+        first = unreadable[0]
+        raise WorkbookError(
+            f"{len(unreadable)} figure(s) cannot be read, e.g. {SHEET}!{first.cell} "
+            f"({first.ref} {first.month.label}): {first.problem}. Fix them (xlscorecard validate "
+            "lists them all) before exporting, so that nothing is lost."
+        )
+    return write_data_dir(book.dataset, directory)
 
 
 def check_merges(workbook: Workbook) -> None:
