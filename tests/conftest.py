@@ -129,3 +129,14 @@ def other_council_built(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("other") / "other-council-2022-09.xlsx"
     build(OTHER_COUNCIL, Month(2022, 9), path)
     return path
+
+
+def pytest_terminal_summary(terminalreporter):
+    """What the fault, concurrency, payload and tamper corpora saw (tests/support/faults.py)."""
+    from tests.support.faults import TALLY
+
+    if TALLY:
+        terminalreporter.section("fault corpus")
+        for key, count in sorted(TALLY.items()):
+            if count:
+                terminalreporter.write_line(f"{count:4d}  {key}")

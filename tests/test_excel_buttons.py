@@ -38,6 +38,7 @@ from xlscorecard.excel import buttons as excel
 from xlscorecard.files import return_file as xlsx_return
 from xlscorecard.files import workbook_file as xlsx_cycle
 from xlscorecard.files.datadir import load_data_dir
+from xlscorecard.files.register import read_register
 from xlscorecard.files.workbook_file import build_file as build
 from xlscorecard.jobs import official_return
 from xlscorecard.model.months import Month
@@ -398,10 +399,19 @@ def test_save_return_saves_the_same_return_as_the_command_line(ready_pair, tmp_p
     )
     name = "Children and Families Aug-20"
     made = tmp_path / "excel returns" / f"{name}.xlsx"
-    assert sorted(p.name for p in made.parent.iterdir()) == [f"{name}.pdf", f"{name}.xlsx"]
+    assert sorted(p.name for p in made.parent.iterdir()) == [
+        ".xlscorecard-originals", f"{name}.pdf", f"{name}.xlsx", "returns-register.csv",
+    ]  # fmt: skip
+    assert [row["status"] for row in read_register(made.parent)] == ["saved"]
     assert differences(made, saved.placed.xlsx) == []
     assert xlsx_return.verify_file(made).found == saved.placed.digest
-    assert [d for d in differences(excel_copy, cli_copy) if not d.startswith("Settings!")] == []
+    # the Audit row records each file's own bytes (two saves differ in their timestamps and
+    # PDFs); the SHA-256 of what the return shows is the same
+    assert [
+        d for d in differences(excel_copy, cli_copy) if not d.startswith(("Settings!", "Audit!H"))
+    ] == []
+    notes = [load_workbook(p)[sheets.AUDIT]["H2"].value for p in (excel_copy, cli_copy)]
+    assert notes[0].split(";")[0] == notes[1].split(";")[0] == f"SHA-256 {saved.placed.digest}"
     assert pressed.message.startswith(f"Saved the Aug-20 return in {made.parent}:")
     assert f"{name}.xlsx\n{name}.pdf" in pressed.message
     audit = list(load_workbook(excel_copy)[sheets.AUDIT].iter_rows(min_row=2, values_only=True))

@@ -21,6 +21,7 @@ from xlscorecard import __version__
 from xlscorecard.calc import figures as calc
 from xlscorecard.cli import cli
 from xlscorecard.errors import Refused, ScorecardError
+from xlscorecard.files import journal
 from xlscorecard.files import return_file as xlsx_return
 from xlscorecard.files import workbook_file as xlsx_cycle
 from xlscorecard.files.backups import versions
@@ -147,7 +148,9 @@ def test_force_records_the_override_and_its_reason_in_audit(workbook, tmp_path):
 def test_force_and_reason_on_the_command_line(workbook, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
 
-    def rendered(xlsx: Path, target_format: str, out_dir: Path) -> Path:
+    def rendered(
+        xlsx: Path, target_format: str, out_dir: Path, scratch: Path | None = None
+    ) -> Path:
         fake_pdf(xlsx, out_dir / f"{xlsx.stem}.pdf")
         return out_dir / f"{xlsx.stem}.pdf"
 
@@ -184,8 +187,10 @@ def test_the_return_is_named_from_settings_and_sits_beside_its_pdf(saved):
     assert result.placed.pdf.name == f"{STEM}.pdf"
     assert result.placed.xlsx.parent == result.placed.pdf.parent
     assert sorted(p.name for p in result.placed.xlsx.parent.iterdir()) == [
+        ".xlscorecard-originals",
         f"{STEM}.pdf",
         f"{STEM}.xlsx",
+        "returns-register.csv",
     ]  # no scratch folder left behind
 
 
@@ -376,8 +381,14 @@ def test_verify_passes_on_a_fresh_return(saved):
     cli_result = CliRunner().invoke(cli, ["verify", str(result.placed.xlsx)])
     assert cli_result.exit_code == 0
     assert cli_result.output == (
-        f"{result.placed.xlsx} is intact: every cell of its 10 sheets matches the SHA-256 it was "
-        "saved with (the Aug-20 return).\n"
+        f"{result.placed.xlsx} is intact: what each of its 10 sheets shows matches the SHA-256 it "
+        "was saved with (the Aug-20 return).\n"
+        "Checked: its bytes are those registered in returns-register.csv.\n"
+        f"Checked: its PDF {STEM}.pdf is the one saved with it.\n"
+        "Checked: its bytes are those recorded in the working workbook's Audit "
+        "(../dataset.xlsx).\n"
+        "Not checked: a signature: it was not signed, so nothing proves who made it (see verify "
+        "in docs/cli.md).\n"
     )
 
 
@@ -412,7 +423,9 @@ def test_verify_fails_on_a_tampered_return_and_says_where(
     assert f"Changed: the {changed} sheet (9 other sheets match)." in check.message
     cli_result = CliRunner().invoke(cli, ["verify", str(path)])
     assert cli_result.exit_code == 1
-    assert cli_result.output.startswith(f"Error: {path} is not intact: the SHA-256 of its data")
+    assert cli_result.output.startswith(
+        f"Error: {path} is not intact: the SHA-256 of what it shows"
+    )
 
 
 def test_verify_notices_a_changed_checksum_and_a_missing_block(saved, tmp_path):
@@ -453,7 +466,10 @@ def test_the_return_is_recorded_and_the_month_marked_as_returned(saved):
     rows = audit(path)
     assert [row[2] for row in rows] == ["return saved"]
     assert rows[0][:7] == (WHEN, USER, "return saved", None, "2020-08", None, f"{STEM}.xlsx")
-    assert rows[0][7] == f"SHA-256 {result.placed.digest}; PDF {STEM}.pdf"
+    sha, pdf_sha = result.placed.hashes.sha256, result.placed.hashes.pdf_sha256
+    assert rows[0][7] == (
+        f"SHA-256 {result.placed.digest}; file SHA-256 {sha}; PDF {STEM}.pdf SHA-256 {pdf_sha}"
+    )
     _, book = xlsx_cycle.open_book(path)
     assert book.returned_months == {Month(2020, 8)}
     assert len(versions(path)) == 1  # the workbook as it was before, in its backups folder
@@ -543,9 +559,11 @@ def test_a_name_taken_while_saving_moves_the_pair_to_the_next_version(ready, tmp
         f"{STEM} v2.pdf",
     )
     assert sorted(p.name for p in folder.iterdir()) == [
+        ".xlscorecard-originals",
         f"{STEM} v2.pdf",
         f"{STEM} v2.xlsx",
         f"{STEM}.pdf",
+        "returns-register.csv",
     ]
     assert xlsx_return.verify_file(result.placed.xlsx).intact
 
@@ -569,7 +587,7 @@ def test_if_the_audit_cannot_be_written_the_return_is_taken_back(ready, tmp_path
     def fail(*args, **kwargs):
         raise ScorecardError("cannot replace dataset.xlsx: it is open in another program")
 
-    monkeypatch.setattr(xlsx_return, "save_workbook", fail)
+    monkeypatch.setattr(journal, "save_workbook", fail)
     with pytest.raises(ScorecardError, match="open in another program"):
         xlsx_return.save_return_file(ready, tmp_path / "returns", pdf_maker=fake_pdf)
     assert list((tmp_path / "returns").iterdir()) == []
@@ -589,7 +607,9 @@ def test_without_libreoffice_the_return_is_saved_with_a_clear_note(ready, tmp_pa
     monkeypatch.setenv("PATH", str(empty))  # soffice is not found
     result = xlsx_return.save_return_file(ready, tmp_path / "returns")
     assert result.placed.pdf is None
-    assert [p.name for p in (tmp_path / "returns").iterdir()] == [f"{STEM}.xlsx"]
+    assert sorted(p.name for p in (tmp_path / "returns").iterdir()) == [
+        ".xlscorecard-originals", f"{STEM}.xlsx", "returns-register.csv",
+    ]  # fmt: skip
     assert "LibreOffice is not installed here, so no PDF was made" in result.summary
     assert audit(ready)[-1][7].endswith(f"no PDF: {xlsx_return.NO_LIBREOFFICE}")
     assert xlsx_return.verify_file(result.placed.xlsx).intact

@@ -15,19 +15,23 @@ from .checks.answers import answer_for, reopened
 from .errors import ScorecardError
 from .files import workbook_file
 from .files.dfe_tables import update_benchmarks
+from .files.identity import latest_month
+from .files.notices import listening
 from .files.return_file import save_return_file, verify_file
+from .files.signing import make_key_pair
 from .files.template import save_template
 from .jobs.cycle import Outcome
 from .lint import lint_file
 from .model import Month
+from .model.months import check_month
 from .model.values import show_value
 from .version import __version__
 
 DONE, FINDINGS, UNUSABLE = 0, 1, 2
 """Exit statuses: done; refused or found something to deal with; input that cannot be used."""
 ORDER = [
-    "refresh", "import", "comment", "validate", "answer", "save-return", "verify", "build",
-    "export", "template", "lint", "addin",
+    "refresh", "import", "comment", "validate", "answer", "save-return", "verify", "keygen",
+    "build", "export", "template", "lint", "addin",
 ]  # fmt: skip
 """``--help`` lists the commands in the order of the month, then the rest."""
 EPILOG = """\b
@@ -52,7 +56,7 @@ class MonthType(click.ParamType):
         if isinstance(value, Month):
             return value
         try:
-            return Month.parse(str(value))
+            return check_month(Month.parse(str(value)), latest_month())
         except ValueError as exc:
             self.fail(str(exc), param, ctx)
 
@@ -67,7 +71,8 @@ class Commands(click.Group):
 
     def invoke(self, ctx: click.Context):
         try:
-            return super().invoke(ctx)
+            with listening(lambda text: click.echo(f"Note: {text}", err=True)):
+                return super().invoke(ctx)
         except ScorecardError as error:
             click.echo(f"Error: {error}", err=True)
             ctx.exit(error.exit_code)
@@ -371,6 +376,12 @@ def spc(workbook: Path, refs: tuple[str, ...]) -> None:
     help="Save although checks block it; the reason is recorded in Audit with who and when.",
 )
 @click.option("--reason", help="The reason for --force (or give it as --force REASON).")
+@click.option(
+    "--sign",
+    "key",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="Sign the return with this Ed25519 private key (made by xlscorecard keygen).",
+)
 @NO_BACKUP
 @BY
 def save_return(
@@ -378,31 +389,56 @@ def save_return(
     out_dir: Path | None,
     force: str | None,
     reason: str | None,
+    key: Path | None,
     no_backup: bool,
     user: str | None,
 ) -> None:
     """Save WORKBOOK's month as the official return: a macro-free, checksummed .xlsx of values
-    and a PDF of its Dataset sheet, recorded in the workbook's Audit."""
+    and a PDF of its Dataset sheet, in the returns register and the workbook's Audit."""
     if reason is not None and force is None:
         raise click.UsageError("--reason goes with --force")
     if force is not None:
         force = " ".join(part for part in (force, reason or "") if part.strip())
-    saved = save_return_file(workbook, out_dir, force, backup=not no_backup, user=user)
+    saved = save_return_file(
+        workbook, out_dir, force, backup=not no_backup, user=user, sign_with=key
+    )
     click.echo(saved.summary)
 
 
 @cli.command()
 @click.argument("return_file", metavar="RETURN", type=WORKBOOK)
-def verify(return_file: Path) -> None:
-    """Recompute the SHA-256 of an official return and say whether it is intact.
+@click.option(
+    "--key",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="The council's public key: the return's signature must hold.",
+)
+@click.option(
+    "--workbook",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="The working workbook whose Audit recorded the return [default: the register's].",
+)
+def verify(return_file: Path, key: Path | None, workbook: Path | None) -> None:
+    """Check an official return: what it shows against the SHA-256 it holds, its bytes and its
+    PDF's against the returns register and the working workbook's Audit, and (--key) its
+    signature. Names each changed cell.
 
-    Exits 0 when it is, 1 when it has been changed, 2 when the file cannot be checked.
+    Exits 0 when it is intact, 1 when it has been changed, 2 when the file cannot be checked
+    (or is a working workbook, not a return).
     """
-    result = verify_file(return_file)
+    result = verify_file(return_file, key=key, workbook=workbook)
     if not result.intact:
         click.echo(f"Error: {result.message}", err=True)
         raise SystemExit(FINDINGS)
     click.echo(result.message)
+
+
+@cli.command()
+@click.argument("key", type=click.Path(dir_okay=False, path_type=Path))
+def keygen(key: Path) -> None:
+    """Make a key pair for signing returns: KEY (private: keep it secret, give it to
+    save-return --sign) and KEY.pub (public: give it to whoever verifies, verify --key)."""
+    private, public = make_key_pair(key)
+    click.echo(f"Wrote {private} (private: keep it secret) and {public} (public: share it).")
 
 
 @cli.group()

@@ -18,7 +18,7 @@ def generate_catalogue(source: Path, target: Path, copies: int) -> Path:
     def renamed(ref: str, copy: int) -> str:
         return ref if copy == 1 or not ref or ref == "population" else f"{ref}-x{copy}"
 
-    rows, header = _read(source / "indicators.csv")
+    rows, header = read_table(source / "indicators.csv")
     out = []
     for copy in range(1, copies + 1):
         for row in rows:
@@ -30,26 +30,26 @@ def generate_catalogue(source: Path, target: Path, copies: int) -> Path:
             item["numerator"] = " + ".join(renamed(part, copy) for part in parts)
             item["denominator"] = renamed(row["denominator"], copy)
             out.append(item)
-    _write(target / "indicators.csv", header, out)
+    write_table(target / "indicators.csv", header, out)
     for name in TABLES:
         if (source / name).exists():
-            rows, header = _read(source / name)
+            rows, header = read_table(source / name)
             out = [
                 {**row, "ref": renamed(row["ref"], copy)}
                 for copy in range(1, copies + 1)
                 for row in rows
             ]
-            _write(target / name, header, out)
+            write_table(target / name, header, out)
     return target
 
 
-def _read(path: Path) -> tuple[list[dict[str, str]], list[str]]:
+def read_table(path: Path) -> tuple[list[dict[str, str]], list[str]]:
     with path.open(encoding="utf-8-sig", newline="") as handle:
         reader = csv.DictReader(handle)
         return list(reader), list(reader.fieldnames or [])
 
 
-def _write(path: Path, header: list[str], rows: list[dict[str, str]]) -> None:
+def write_table(path: Path, header: list[str], rows: list[dict[str, str]]) -> None:
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=header)
         writer.writeheader()

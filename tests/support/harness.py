@@ -88,7 +88,7 @@ def payload(
         results = (computed or {}).get(sheet.title, {})
         values = [
             [
-                _wire(results.get(cell.coordinate) if _is_formula(cell.value) else cell.value)
+                _wire(results.get(cell.coordinate) if _is_formula(cell) else cell.value)
                 for cell in row
             ]
             for row in sheet.iter_rows(
@@ -109,8 +109,9 @@ def payload(
     }
 
 
-def _is_formula(value: object) -> bool:
-    return isinstance(value, str) and value.startswith("=")
+def _is_formula(cell) -> bool:
+    """A formula cell (text that starts with ``=`` is text: Excel sends it as it is)."""
+    return cell.data_type == "f"
 
 
 def _wire(value: object) -> object:
@@ -206,6 +207,8 @@ class Excel:
                 if not cell.has_style and value not in ("", None):
                     _take_column_format(sheet, cell)
                 cell.value, quoted = typed(value)
+                if quoted:  # text, even when it starts with "=" (openpyxl would make a formula)
+                    cell.data_type = "s"
                 cell.quotePrefix = quoted
 
     def _alert(self, action: dict) -> None:

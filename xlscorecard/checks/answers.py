@@ -11,7 +11,9 @@ comment on the Dataset sheet.
 from __future__ import annotations
 
 from ..model import Answer
+from ..model.text import CELL_LIMIT
 from ..workbook import schema as sheets
+from ..workbook.contents import Formula
 from . import Finding, Severity
 
 ANSWERED_BY_COMMENT = {"C402"}
@@ -55,7 +57,7 @@ def checks_rows(findings: list[Finding], answers: dict[str, Answer], links: bool
     for finding in findings:
         sheet, _, cell = finding.cell.partition("!")
         link = (
-            f'=HYPERLINK("#\'{sheet}\'!{cell}","{finding.cell}")'
+            Formula(f'=HYPERLINK("#\'{sheet}\'!{cell}","{finding.cell}")')
             if cell and links
             else finding.cell
         )
@@ -63,9 +65,15 @@ def checks_rows(findings: list[Finding], answers: dict[str, Answer], links: bool
         rows.append(
             [
                 finding.severity.value, finding.code, link, finding.ref, finding.indicator,
-                finding.month.label if finding.month else "", finding.found, finding.expected,
-                finding.message, answer.reason if answer else "", answer_note(finding, answers),
-                finding.key,
+                finding.month.label if finding.month else "", _fit(finding.found),
+                _fit(finding.expected), _fit(finding.message), answer.reason if answer else "",
+                _fit(answer_note(finding, answers)), finding.key,
             ]
         )  # fmt: skip
     return rows
+
+
+def _fit(text: str) -> str:
+    """A message quoting what was typed, shortened to fit a cell (what was typed is kept
+    where it was typed)."""
+    return text if len(text) <= CELL_LIMIT else text[: CELL_LIMIT - 1] + "…"

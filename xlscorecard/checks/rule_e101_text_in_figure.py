@@ -7,7 +7,8 @@ import math
 from collections.abc import Iterator
 
 from ..model import Unit
-from ..model.values import parse_number
+from ..model.values import MAX_FIGURE, parse_number
+from ..workbook.contents import Formula
 from . import Context, Problem, Severity, rule
 from .testing import check, codes, sample_book, type_into
 
@@ -33,9 +34,13 @@ def typed_number(raw: object, unit: Unit) -> float | None:
 
 
 def _handled_elsewhere(raw: object, unit: Unit) -> bool:
-    """E102 (counts typed as numbers), E103 (percentages) and E104 (rates) report these."""
-    if typed_number(raw, unit) is None:
+    """E102 (counts typed as numbers), E103 (percentages), E104 (rates) and E105 (figures
+    too big) report these."""
+    number = typed_number(raw, unit)
+    if number is None:
         return False
+    if unit is not Unit.PERCENT and number > MAX_FIGURE:
+        return True
     return unit is not Unit.COUNT or isinstance(raw, int | float)
 
 
@@ -61,7 +66,7 @@ def figures_are_numbers(context: Context) -> Iterator[Problem]:
                 detail="A date has been typed where a figure belongs (Excel turns some "
                 "entries, like 1-2, into dates): type the figure again as a plain number.",
             )  # fmt: skip
-        elif isinstance(raw, str) and raw.startswith("="):
+        elif isinstance(raw, Formula):
             yield Problem(
                 ref, month, found=f'"{raw}"', expected=expected,
                 detail="A formula has been put where a figure is typed: type the figure itself.",
@@ -92,6 +97,14 @@ def test_text_fails_and_shows_what_was_typed():
 def test_a_formula_fails():
     findings = check(type_into(sample_book(), "LAC2", "2020-07", "=A1+1"), "E101")
     assert codes(findings) == ["E101"] and "formula" in findings[0].message
+
+
+def test_text_that_looks_like_a_formula_is_text():
+    book = sample_book()
+    book.enter("LAC2", book.month - 1, "=A1+1")  # typed as text ('=A1+1): not a formula
+    findings = check(book, "E101")
+    assert codes(findings) == ["E101"] and "A formula has been put" not in findings[0].message
+    assert findings[0].found == '"=A1+1"'
 
 
 def test_a_date_fails():

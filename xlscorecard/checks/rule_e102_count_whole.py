@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from ..model import Unit
 from . import Context, Problem, Severity, rule
+from .rule_e105_figure_too_big import too_big
 from .testing import check, codes, sample_book, type_into
 
 
@@ -21,6 +22,8 @@ def counts_are_whole_numbers(context: Context) -> Iterator[Problem]:
         if book.dataset.indicator(ref).unit is not Unit.COUNT or entry.problem is None:
             continue
         number = entry.raw
+        if too_big(number, Unit.COUNT) is not None and float(number).is_integer():
+            continue  # E105
         if isinstance(number, int | float) and not isinstance(number, bool):
             yield Problem(ref, month, found=f"{number:g}", expected="a whole number, 0 or more")
 

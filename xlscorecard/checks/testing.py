@@ -12,6 +12,7 @@ from importlib.resources import files
 
 from ..model import Dataset, Month
 from ..model.tables import TABLE_COLUMNS, assemble, csv_table
+from ..workbook.contents import Formula
 from ..workbook.image import book_contents
 from ..workbook.reading import LiveBook, read_book
 from . import Finding, Stage, run_rules
@@ -46,7 +47,9 @@ def book_for(dataset: Dataset, month: str) -> LiveBook:
 
 
 def type_into(book: LiveBook, ref: str, month: str, raw: object) -> LiveBook:
-    """Type ``raw`` into an input cell, as a person would in Excel."""
+    """Type ``raw`` into an input cell, as a person would in Excel (``=...`` is a formula)."""
+    if isinstance(raw, str) and raw.startswith("="):
+        raw = Formula(raw)
     book.enter(ref, Month.parse(month), raw)
     return book
 

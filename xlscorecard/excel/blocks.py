@@ -10,7 +10,9 @@ Two Excel rules shape the writes:
 
 - Text is written with a leading apostrophe. Excel parses text written into a cell as if it
   were typed: ``2020-08`` and ``Aug-20`` would become dates, ``1,493`` a number, the Settings
-  format ``1`` a number. The apostrophe keeps text as text and is not part of the cell's value.
+  format ``1`` a number, and ``=HYPERLINK(...)`` in a comment a live formula. The apostrophe
+  keeps text as text and is not part of the cell's value; only a :class:`Formula` is written
+  as a formula.
 - The Dataset sheet is protected (only the month's input cells are unlocked), and writing a
   locked cell there fails with run-time error 1004. xlwings has no protection API, so the
   add-in's VBA unprotects the sheet for the write and protects it again afterwards
@@ -26,12 +28,13 @@ from typing import TYPE_CHECKING, Any
 
 from ..calc.spc_report import IndicatorSpc, spc_report
 from ..checks.answers import checks_rows
+from ..files.identity import latest_month
 from ..jobs.cycle import Outcome
 from ..jobs.official_return import ReturnPlan, history_with_month, saved_row
 from ..model import Dataset, Month
 from ..model.cells import parse_address
 from ..workbook import schema as sheets
-from ..workbook.contents import BookContents, Grid
+from ..workbook.contents import BookContents, Formula, Grid
 from ..workbook.image import data_tables, dataset_image, spc_image, table_rows
 from ..workbook.layout import SHEET, DatasetLayout, Field
 from ..workbook.reading import LiveBook
@@ -90,7 +93,9 @@ def contents_from_xlwings(book: xw.Book) -> BookContents:
             else:
                 grid = _with_formulas(grid, formulas)
         grids[name] = grid
-    return BookContents(name=book.name, sheets=grids, formulas_known=formulas_known)
+    return BookContents(
+        name=book.name, sheets=grids, formulas_known=formulas_known, latest=latest_month()
+    )
 
 
 def _formulas(cells: Any) -> list[list[object]] | None:
@@ -107,10 +112,15 @@ def _formulas(cells: Any) -> list[list[object]] | None:
 
 
 def _with_formulas(grid: Grid, formulas: list[list[object]]) -> Grid:
+    """Formula cells as :class:`Formula`. Excel gives a text cell's text as its formula too
+    (a comment typed as ``'=1+1`` has the formula ``=1+1`` and the value ``=1+1``); a formula
+    cell's value is its result, which is never its own text."""
     return [
         [
-            formula
-            if isinstance(formula := _at(formulas, r, c), str) and formula.startswith("=")
+            Formula(formula)
+            if isinstance(formula := _at(formulas, r, c), str)
+            and formula.startswith("=")
+            and formula != value
             else value
             for c, value in enumerate(row)
         ]
@@ -203,8 +213,7 @@ def return_blocks(
     if history is not None:
         blocks.append(table_block(contents, sheets.HISTORY, history))
     blocks += changed_blocks(contents, plan.kept)
-    pdf = placed.pdf.name if placed.pdf else None
-    saved = saved_row(plan.stamp, placed.xlsx.name, placed.digest, pdf, placed.note)
+    saved = saved_row(plan.stamp, placed.xlsx.name, placed.digest, placed.hashes, placed.note)
     blocks.append(table_block(contents, sheets.AUDIT, [*book.audit, *plan.audit, saved]))
     return blocks
 
@@ -287,7 +296,7 @@ def _same(new: list[list[object]], old: list[list[object]]) -> bool:
             return None
         if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
             return dt.datetime(value.year, value.month, value.day)
-        if isinstance(value, str) and (link := _LINK.match(value)):
+        if isinstance(value, Formula) and (link := _LINK.match(value)):
             return link.group("shown")
         return value
 
@@ -304,11 +313,14 @@ def protection_password(book: LiveBook) -> str | None:
 
 # -- writing ----------------------------------------------------------------------------------
 def for_excel(value: object) -> object:
-    """A cell's content as written through xlwings: text kept as text, formulas as ``=...``."""
+    """A cell's content as written through xlwings: a :class:`Formula` as ``=...``, any other
+    text as text (however it starts)."""
+    if isinstance(value, Formula):
+        return str(value)
     if isinstance(value, str):
         if value == "":
             return None
-        return value if value.startswith("=") else "'" + value
+        return "'" + value
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return dt.datetime(value.year, value.month, value.day)
     return value

@@ -131,7 +131,7 @@ def save_return(book: xw.Book) -> str:
         contents, live = read(book)
         plan = plan_return(live, who(book), now())
         folder = return_folder(plan.dataset, _folder_of(book))
-        placed = write_return(plan, folder, _pdf_maker(book))
+        placed = write_return(plan, folder, _pdf_maker(book), workbook=_path_of(book))
     except ScorecardError as error:
         message = explain(error)
         alert(book, message, critical=True)
@@ -143,11 +143,16 @@ def save_return(book: xw.Book) -> str:
         placed.remove()
         alert(book, HALF_WRITTEN.format(error=error), critical=True)
         raise
+    try:
+        placed.confirm()
+        registered = ""
+    except ScorecardError as error:  # the return is saved and recorded: say so, and why not
+        registered = f"\n\nThe returns register could not be updated ({error}): verify will say so."
     message = (
         f"Saved the {plan.month.label} return in {folder}:\n\n{placed.xlsx.name}\n"
         + (f"{placed.pdf.name}" if placed.pdf else f"(no PDF: {placed.note})")
         + f"\n\n{plan.month.label} is recorded as returned in Audit: save this workbook to keep "
-        "that record. A later change to its figures will be queried."
+        "that record. A later change to its figures will be queried." + registered
     )
     alert(book, message)
     return message
@@ -161,6 +166,11 @@ def _folder_of(book: xw.Book) -> Path | None:
     except Exception:
         return None
     return path.parent if path.is_absolute() and path.parent.is_dir() else None
+
+
+def _path_of(book: xw.Book) -> Path | None:
+    folder = _folder_of(book)
+    return folder / book.name if folder is not None else None
 
 
 def _pdf_maker(book: xw.Book):

@@ -9,6 +9,7 @@ named so are ever removed, oldest first, once there are more than the setting ``
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import shutil
 from itertools import count
@@ -49,10 +50,10 @@ def versions(path: Path) -> list[Path]:
     return [item for _, item in _numbered(Path(path))]
 
 
-def keep_version(path: Path, when: dt.datetime | None = None) -> Path:
+def keep_version(path: Path, when: dt.datetime | None = None, staged: Path | None = None) -> Path:
     """Copy the file at ``path`` into its backups folder under a new name, numbered after any
     kept in the same second (so the names sort as the versions were made); never over a
-    file."""
+    file. ``staged``: a copy of the version made earlier (beside it), moved in instead."""
     path = Path(path)
     folder = backup_folder(path)
     folder.mkdir(exist_ok=True)
@@ -61,6 +62,11 @@ def keep_version(path: Path, when: dt.datetime | None = None) -> Path:
     for number in count(max(used, default=0) + 1):
         extra = "" if number == 1 else f" ({number})"
         target = folder / f"{path.stem} {stamp}{extra}{path.suffix}"
+        if staged is not None:
+            if target.exists():
+                continue
+            os.replace(staged, target)  # one command per workbook at a time: nothing races
+            return target
         try:
             with path.open("rb") as source, target.open("xb") as copy:
                 shutil.copyfileobj(source, copy)

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import codecs
+import contextlib
 import csv
 import io
+import os
+import shutil
 import tomllib
 from pathlib import Path
 
@@ -20,8 +24,19 @@ from ..model.tables import (
     csv_table,
     dataset_tables,
 )
+from ..model.text import neutralise
 from ..model.values import cell_value
-from .safe_write import atomic_write
+from .identity import latest_month
+from .safe_write import (
+    NEW,
+    OLD,
+    TEMPORARY,
+    clean_stale,
+    make_temporary_folder,
+    os_error,
+    remove,
+    temporary_path,
+)
 
 SETTINGS_FILE = "council.toml"
 REQUIRED = {INDICATORS, VALUES}
@@ -51,47 +66,130 @@ def load_data_dir(directory: Path | str) -> Dataset:
 
 
 def read_toml(path: Path) -> dict:
-    if not path.exists():
-        raise DataFileError(path, None, None, "file not found")
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(read_text(path))
     except tomllib.TOMLDecodeError as exc:
         raise DataFileError(path, None, None, f"not valid TOML: {exc}") from None
 
 
 def read_csv(path: Path) -> Table:
     """A UTF-8 CSV with one header row, as a :class:`Table` (line numbers as in the file)."""
-    if not path.exists():
-        raise DataFileError(path, None, None, "file not found")
+    return csv_table(read_text(path), path.name, str(path), latest=latest_month())
+
+
+def read_text(path: Path) -> str:
+    """A text file in UTF-8, with or without a byte order mark. Anything else is an error
+    naming the line and character where it stops being UTF-8, and what it looks like."""
+    path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise DataFileError(path, None, None, "file not found") from None
+    except IsADirectoryError:
+        raise DataFileError(path, None, None, "is a folder, not a file") from None
+    except OSError as exc:
+        raise DataFileError(path, None, None, f"cannot be read: {exc.strerror}") from None
+    program = "Excel: Save As, CSV UTF-8" if path.suffix.lower() == ".csv" else "Notepad: Save As"
+    how = f"save it as UTF-8 (in {program}, encoding UTF-8) and try again"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise DataFileError(path, None, None, f"is UTF-16 text, not UTF-8: {how}")
+    try:
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise DataFileError(path, None, None, f"not UTF-8 text ({exc.reason})") from None
-    return csv_table(text, path.name, str(path))
+        start = data.rfind(b"\n", 0, exc.start) + 1
+        line = data.count(b"\n", 0, exc.start) + 1
+        prefix = data[start : exc.start].removeprefix(codecs.BOM_UTF8)
+        where = f"character {len(prefix.decode('utf-8')) + 1} is byte 0x{data[exc.start]:02X}"
+        try:
+            data.decode("cp1252")
+            shown = data[exc.start : exc.start + 1].decode("cp1252")
+            what = f"{where} ({shown!r} in Windows-1252): the file is Windows-1252 (cp1252) text"
+        except UnicodeDecodeError:
+            what = f"{where}: the file is in an encoding other than UTF-8"
+        raise DataFileError(path, line, None, f"{what}; {how}") from None
 
 
 def write_data_dir(dataset: Dataset, directory: Path) -> list[Path]:
-    """Write ``dataset`` as a data directory that :func:`load_data_dir` reads back unchanged."""
-    directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, rows in dataset_tables(dataset).items():
-        path = directory / file_name(name)
-        text_rows = [[_text(cell_value(value)) for value in row] for row in rows]
-        columns = TABLE_COLUMNS[name]
-        _write_new(path, _csv_text(columns, text_rows))
-        written.append(path)
-    toml_path = directory / SETTINGS_FILE
-    _write_new(toml_path, settings_toml(dataset))
-    written.append(toml_path)
-    return written
+    """Write ``dataset`` as a data directory that :func:`load_data_dir` reads back unchanged.
+
+    The whole directory is written as a temporary folder beside it and swapped in, so that a
+    full disk or a kill leaves the old directory or the new one, never a mix (the next export
+    puts back an old one left moved aside). Files in it that are not a data directory's are
+    copied into the new one, and so is a file that already holds exactly what it would be
+    written with; when every file does, nothing is written at all. Text is written so that no
+    spreadsheet runs it (:func:`~xlscorecard.model.text.neutralise`)."""
+    directory = Path(os.path.abspath(directory))
+    if directory.exists() and not directory.is_dir():
+        raise DataFileError(directory, None, None, "is a file, not a folder")
+    if not directory.parent.is_dir():
+        raise DataFileError(directory, None, None, f"folder {directory.parent} does not exist")
+    clean_stale(directory.parent)
+    texts = {
+        file_name(name): _csv_text(
+            TABLE_COLUMNS[name], [[neutralise(_text(cell_value(v))) for v in row] for row in rows]
+        )
+        for name, rows in dataset_tables(dataset).items()
+    }
+    texts[SETTINGS_FILE] = settings_toml(dataset)
+    names = list(texts)
+    kept = {name for name, text in texts.items() if _holds(directory / name, text)}
+    if kept == set(names):
+        return [directory / name for name in names]
+    new = make_temporary_folder(directory, NEW)
+    try:
+        try:
+            for name, text in texts.items():
+                if name in kept:
+                    shutil.copy2(directory / name, new / name)
+                else:
+                    (new / name).write_bytes(text.encode("utf-8"))
+            if directory.exists():
+                _copy_others(directory, new, set(names))
+        except OSError as error:
+            raise os_error(error, directory) from None
+        swap_in(new, directory)
+    except BaseException:
+        remove(new)
+        raise
+    return [directory / name for name in names]
 
 
-def _write_new(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` safely, unless the file already holds exactly it."""
-    if path.exists() and path.read_bytes() == text.encode("utf-8"):
-        return
-    atomic_write(path, lambda target: target.write_bytes(text.encode("utf-8")))
+def _copy_others(old: Path, new: Path, ours: set[str]) -> None:
+    for entry in old.iterdir():
+        if entry.name in ours or entry.name.startswith(TEMPORARY):
+            continue
+        if entry.is_dir():
+            shutil.copytree(entry, new / entry.name, symlinks=True)
+        else:
+            shutil.copy2(entry, new / entry.name, follow_symlinks=False)
+
+
+def swap_in(new: Path, directory: Path) -> None:
+    """Put the folder ``new`` where ``directory`` is: the old one moved aside, the new one
+    renamed in, the old one removed (an interrupted swap is undone by :func:`clean_stale`)."""
+    old = temporary_path(directory, OLD) if directory.exists() else None
+    try:
+        if old is not None:
+            os.rename(directory, old)
+        try:
+            os.rename(new, directory)
+        except OSError:
+            if old is not None:
+                os.rename(old, directory)
+            raise
+    except OSError as error:
+        raise os_error(error, directory, "replace") from None
+    if old is not None:
+        with contextlib.suppress(OSError):
+            remove(old)
+
+
+def _holds(path: Path, text: str) -> bool:
+    """``path`` is a file that holds exactly ``text`` (as UTF-8)."""
+    try:
+        return path.is_file() and path.read_bytes() == text.encode("utf-8")
+    except OSError:
+        return False
 
 
 def settings_toml(dataset: Dataset) -> str:

@@ -37,20 +37,21 @@ def find_soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-def convert(source: Path, target_format: str, out_dir: Path) -> Path:
+def convert(source: Path, target_format: str, out_dir: Path, scratch: Path | None = None) -> Path:
     """Open ``source`` in LibreOffice, recalculating every formula, and save it as
-    ``target_format`` (``xlsx``, ``pdf``, ``csv``...) into ``out_dir``; return the new file."""
+    ``target_format`` (``xlsx``, ``pdf``, ``csv``...) into ``out_dir``; return the new file.
+    Its profile lives in a temporary folder in ``scratch`` (default: the system's)."""
     soffice = find_soffice()
     if soffice is None:
         raise LibreOfficeMissing(
             "LibreOffice is not installed (on Debian: apt-get install libreoffice-calc-nogui)"
         )
     out_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="xlscorecard-lo-") as scratch:
-        profile = Path(scratch) / "profile"
+    with tempfile.TemporaryDirectory(prefix="xlscorecard-lo-", dir=scratch) as folder:
+        profile = Path(folder).resolve() / "profile"
         (profile / "user").mkdir(parents=True)
         (profile / "user" / "registrymodifications.xcu").write_text(_PROFILE, encoding="utf-8")
-        env = {**os.environ, "HOME": scratch}
+        env = {**os.environ, "HOME": folder}
         command = [
             soffice,
             f"-env:UserInstallation={profile.as_uri()}",
@@ -84,12 +85,13 @@ def one_sheet(workbook: Path, sheet: str) -> Workbook:
     return book
 
 
-def sheet_pdf(workbook: Path, sheet: str, out_dir: Path) -> Path:
-    """Render one sheet of ``workbook`` to PDF (a scratch copy holding only that sheet)."""
-    with tempfile.TemporaryDirectory(prefix="xlscorecard-pdf-") as scratch:
-        copy = Path(scratch) / f"{Path(workbook).stem}.xlsx"
+def sheet_pdf(workbook: Path, sheet: str, out_dir: Path, scratch: Path | None = None) -> Path:
+    """Render one sheet of ``workbook`` to PDF (a scratch copy holding only that sheet, in a
+    temporary folder in ``scratch``, default the system's)."""
+    with tempfile.TemporaryDirectory(prefix="xlscorecard-pdf-", dir=scratch) as folder:
+        copy = Path(folder) / f"{Path(workbook).stem}.xlsx"
         one_sheet(workbook, sheet).save(copy)
-        pdf = convert(copy, "pdf", Path(scratch) / "pdf")
+        pdf = convert(copy, "pdf", Path(folder) / "pdf", scratch=Path(folder))
         out_dir.mkdir(parents=True, exist_ok=True)
         target = out_dir / pdf.name
         shutil.move(pdf, target)

@@ -12,8 +12,9 @@ from openpyxl.workbook.workbook import Workbook
 
 from ..errors import WorkbookError
 from ..workbook import schema as sheets
-from ..workbook.contents import BookContents
+from ..workbook.contents import BookContents, Formula
 from .charts import mark_undrawn, trend_charts_unread
+from .identity import latest_month
 from .kept import WHAT_TO_DO, held, refuse_if_held, refuse_macro_workbook
 
 
@@ -30,6 +31,11 @@ def open_workbook(path: Path, writing: bool = True) -> Workbook:
         raise WorkbookError(
             f"{path} is open in Excel (lock file {lock.name} is present): close it there first"
         )
+    try:
+        with path.open("rb"):
+            pass
+    except OSError as error:
+        raise WorkbookError(f"cannot read {path}: {error.strerror}") from None
     if not zipfile.is_zipfile(path):
         raise WorkbookError(f"{path} is not an Excel workbook (.xlsx)")
     if writing:
@@ -56,11 +62,19 @@ def open_workbook(path: Path, writing: bool = True) -> Workbook:
 
 
 def contents_of(book: Workbook, name: str) -> BookContents:
-    """Every sheet's cells as a grid, formulas as their ``=...`` text."""
+    """Every sheet's cells as a grid: a formula cell as a :class:`Formula`, text as text
+    (however it starts)."""
     grids = {
         sheet.title: []
         if sheet.title in sheets.WRITTEN_ONLY  # an empty grid marks it as there
-        else [list(row) for row in sheet.iter_rows(values_only=True)]
+        else [[_content(cell) for cell in row] for row in sheet.iter_rows()]
         for sheet in book.worksheets
     }
-    return BookContents(name=name, sheets=grids, formulas_known=True)
+    return BookContents(name=name, sheets=grids, formulas_known=True, latest=latest_month())
+
+
+def _content(cell) -> object:
+    value = cell.value
+    if cell.data_type == "f" and isinstance(value, str):
+        return Formula(value)
+    return value

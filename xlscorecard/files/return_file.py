@@ -1,10 +1,13 @@
-"""The official return as files: the .xlsx (openpyxl), its PDF beside it, the Audit record.
+"""The official return as files: the .xlsx (openpyxl), its PDF (and signature) beside it, the
+returns register, the Audit record, and verifying a return.
 
 Everything a return holds is worked out by :mod:`xlscorecard.jobs.official_return`; this module
-writes it. Writes are safe: both files are made in a hidden scratch folder beside their final
-place, checked, then moved in without ever replacing a file (a second return of a month is ``...
-v2.xlsx``), and made read-only. The working workbook's Audit row is written only once both files
-are in place; if that fails, they are removed again.
+writes it, as one transaction (:mod:`xlscorecard.files.journal`): the files are made in a
+scratch folder beside their final place and checked; their names are reserved in the returns
+register (``pending``); they are moved in without ever replacing a file (a second return of a
+month is ``... v2.xlsx``) and made read-only; the working workbook's Audit records them; the
+register row becomes ``saved``. A failure takes everything back; a kill is finished or taken
+back by the next command on the workbook.
 """
 
 from __future__ import annotations
@@ -12,12 +15,12 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+import secrets
 import shutil
 import stat
-import tempfile
 import zipfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import count
 from pathlib import Path
 
@@ -33,34 +36,66 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ..errors import ScorecardError, WorkbookError
 from ..jobs.checksum import (
     CHECKSUM_LABEL,
+    CHECKSUM_PROPERTIES,
+    PROPERTY_BOOK,
     PROPERTY_CHECKSUM,
     PROPERTY_SHEET,
     Verification,
-    check_cells,
+    cell_changes,
+    check_view,
     digests,
+    find_checksum,
 )
 from ..jobs.official_return import (
+    Hashes,
     ReturnPlan,
-    history_with_month,
     plan_return,
+    recorded_return,
     return_folder,
+    returned_figures,
     saved_row,
     stored,
     versioned,
 )
 from ..workbook import schema as sheets
 from ..workbook.layout import SHEET, span
+from ..workbook.reading import LiveBook
 from ..workbook.trends import DATA_COLUMN
-from .backups import backups_kept
 from .cached import write_workbook
 from .identity import now, os_user
+from .journal import PLACING, Journal, record_in
 from .libreoffice import LibreOfficeMissing, convert, one_sheet
-from .reader import contents_of
-from .safe_write import is_read_only, save_workbook
+from .looks import book_view
+from .notices import notify
+from .register import (
+    PENDING,
+    SAVED,
+    Row,
+    change_register,
+    forget,
+    keep_original,
+    original_path,
+    read_register,
+    register_path,
+    row_for,
+    sha256_of,
+    taken,
+)
+from .safe_write import is_read_only, make_temporary_folder, os_error, remove
+from .session import one_at_a_time
+from .signing import (
+    SIGNATURE_SUFFIX,
+    SignatureProblem,
+    Signer,
+    check_signature,
+    load_public_key,
+    load_signer,
+    sign,
+)
 from .styles import NAMED_STYLES
 from .template import PACKAGE_TEMPLATE
 from .trends import write_trends
-from .workbook_file import open_book, table_sheet, write_audit
+from .workbook_file import open_book
 from .writer import apply_image, protect, write_dataset_sheet, write_table
 
 PdfMaker = Callable[[Path, Path], None]
@@ -75,12 +110,18 @@ NO_LIBREOFFICE = (
     "libreoffice-calc-nogui) to have it made with the return"
 )
 TABLE_STYLE = "TableStyleLight1"
+UNSET = "0" * 64
+"""What a checksum property holds until the checksum is known."""
 
 
 def libreoffice_pdf(copy: Path, pdf: Path) -> None:
-    """The print copy as LibreOffice prints it (A3 landscape, header row repeated)."""
-    with tempfile.TemporaryDirectory(prefix="xlscorecard-return-pdf-") as scratch:
-        shutil.move(convert(copy, "pdf", Path(scratch)), pdf)
+    """The print copy as LibreOffice prints it (A3 landscape, header row repeated); its
+    scratch files stay beside the PDF, where a later command cleans them if it is killed."""
+    scratch = make_temporary_folder(pdf, "pdf")
+    try:
+        shutil.move(convert(copy, "pdf", scratch, scratch=scratch), pdf)
+    finally:
+        remove(scratch)
 
 
 def print_copy(xlsx: Path, target: Path) -> Path:
@@ -129,21 +170,57 @@ def build_return(plan: ReturnPlan) -> Workbook:
     saved = _datetime(stamp.saved_at)
     properties.created = properties.modified = saved
     book.active = 0
-    checksum = sheet.cell(*plan.checksum_cell)
-    sums = digests(_cells(book), (SHEET, checksum.coordinate))
-    checksum.value = sums.total
-    properties.description = f"Official return for {plan.month.label}. SHA-256 {sums.total}"
+    properties.description = (
+        f"Official return for {plan.month.label}: the SHA-256 of what it shows is in the "
+        f"Official return block of its {SHEET} sheet"
+    )
     custom = [
         ("Return month", plan.month.iso),
         ("Saved at", stamp.saved_at),
         ("Saved by", stamp.saved_by),
         ("Saved with", f"xlscorecard {stamp.version}"),
-        (PROPERTY_CHECKSUM, sums.total),
-        *((PROPERTY_SHEET.format(name=name), digest) for name, digest in sums.sheets.items()),
+        (PROPERTY_CHECKSUM, UNSET),
+        *((PROPERTY_SHEET.format(name=name), UNSET) for name in book.sheetnames),
+        (PROPERTY_BOOK, UNSET),
     ]
     for name, value in custom:
         book.custom_doc_props.append(StringProperty(name=name, value=value))
     return book
+
+
+def save_checksummed(book: Workbook, plan: ReturnPlan, path: Path) -> str:
+    """Save the return at ``path`` with its checksum. It is saved with a unique placeholder
+    in the checksum cell and properties; what it shows is hashed; the placeholders in the
+    saved package are replaced by the checksums (the in-memory book gets them too)."""
+    nonce = secrets.token_hex(12)
+    checksum = book[SHEET].cell(*plan.checksum_cell)
+    placeholders = {f"unset-{nonce}-cell": ""}
+    checksum.value = next(iter(placeholders))
+    for index, item in enumerate(book.custom_doc_props.props):
+        if item.name.startswith(CHECKSUM_PROPERTIES):
+            item.value = f"unset-{nonce}-{index}"
+            placeholders[item.value] = item.name
+    write_workbook(book, path)
+    sums = digests(book_view(book, path), (SHEET, checksum.coordinate))
+    values = {PROPERTY_CHECKSUM: sums.total, PROPERTY_BOOK: sums.book}
+    values.update({PROPERTY_SHEET.format(name=n): digest for n, digest in sums.sheets.items()})
+    final = {token: values.get(name, sums.total) for token, name in placeholders.items()}
+    checksum.value = sums.total
+    for item in book.custom_doc_props.props:
+        item.value = final.get(item.value, item.value)
+    _replace_in_package(path, final)
+    return sums.total
+
+
+def _replace_in_package(path: Path, replacements: dict[str, str]) -> None:
+    with zipfile.ZipFile(path) as package:
+        parts = [(info, package.read(info)) for info in package.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as package:
+        for info, data in parts:
+            for old, new in replacements.items():
+                if old.encode() in data:
+                    data = data.replace(old.encode(), new.encode())
+            package.writestr(info, data)
 
 
 def _write_table_sheet(sheet: Worksheet, name: str, rows: list[list[object]]) -> None:
@@ -169,8 +246,8 @@ def _write_table_sheet(sheet: Worksheet, name: str, rows: list[list[object]]) ->
 
 
 def _as_text(cell) -> None:
-    """Text that starts with ``=`` stays text (a return holds no formula); fractions are
-    stored to Excel's 15 significant digits."""
+    """A return holds no formula (its text was written as text: this is the last guard);
+    fractions are stored to Excel's 15 significant digits."""
     if isinstance(cell.value, str) and cell.data_type == "f":
         cell.data_type = "s"
     elif isinstance(cell.value, float):
@@ -184,46 +261,75 @@ def _datetime(text: str) -> dt.datetime:
         return dt.datetime.now().replace(microsecond=0)
 
 
-def _cells(book: Workbook):
-    for sheet in book.worksheets:
-        cells = (cell for row in sheet.iter_rows() for cell in row)
-        yield sheet.title, ((cell.coordinate, cell.value) for cell in cells)
-
-
 # -- the files -----------------------------------------------------------------------------
 @dataclass
 class Placed:
-    """A return's files, in place and read-only."""
+    """A return's files, in place and read-only, and their register row."""
 
     xlsx: Path
     pdf: Path | None
     note: str
     """Why there is no PDF, when there is none."""
     digest: str
+    hashes: Hashes = field(default_factory=lambda: Hashes(""))
+    signature: Path | None = None
+    row: Row = field(default_factory=dict)
+
+    @property
+    def paths(self) -> list[Path]:
+        return [path for path in (self.xlsx, self.pdf, self.signature) if path is not None]
 
     def remove(self) -> None:
-        """Take the files away again (the Audit record could not be written)."""
-        for path in (self.xlsx, self.pdf):
-            if path is not None and path.exists():
-                with contextlib.suppress(OSError):
-                    os.chmod(path, stat.S_IREAD | stat.S_IWRITE)
-                path.unlink(missing_ok=True)
+        """Take the files and their register row away again (the Audit record could not be
+        written)."""
+        for path in self.paths:
+            if path.exists():
+                remove(path)
+        with contextlib.suppress(ScorecardError):
+            forget(self.xlsx.parent, self.xlsx.name, self.hashes.sha256)
+
+    def confirm(self) -> None:
+        """Mark the register row as saved: the working workbook has recorded the return."""
+        set_status(self.xlsx.parent, self.xlsx.name, SAVED)
 
 
-def write_return(plan: ReturnPlan, folder: Path, pdf_maker: PdfMaker = libreoffice_pdf) -> Placed:
-    """Write the return and its PDF into ``folder``, never over an existing file."""
-    folder = Path(folder)
+def set_status(folder: Path, name: str, status: str) -> None:
+    def update(rows: list[Row]) -> list[Row]:
+        for row in rows:
+            if row["file"] == name:
+                row["status"] = status
+        return rows
+
+    change_register(folder, update)
+
+
+@dataclass
+class Made:
+    """A return's files, made and checked in a scratch folder."""
+
+    scratch: Path
+    xlsx: Path
+    pdf: Path | None
+    signature: Path | None
+    note: str
+    digest: str
+    hashes: Hashes
+
+
+def make_return(
+    plan: ReturnPlan, folder: Path, pdf_maker: PdfMaker, signer: Signer | None = None
+) -> Made:
+    """The return, its PDF and signature, in a scratch folder in ``folder``, checked."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        scratch = Path(tempfile.mkdtemp(prefix=".xlscorecard-return-", dir=folder))
     except OSError as error:
-        raise ScorecardError(f"cannot write the return in {folder}: {error}") from None
+        raise os_error(error, folder, "make the folder") from None
+    scratch = make_temporary_folder(folder / plan.stem, "return")
     try:
         xlsx = scratch / f"{plan.stem}.xlsx"
-        write_workbook(build_return(plan), xlsx)
-        check = verify_file(xlsx)
-        if not check.intact:  # a fault in xlscorecard: nothing is placed
-            raise ScorecardError(f"the return did not verify after writing: {check.message}")
+        book = build_return(plan)
+        digest = save_checksummed(book, plan, xlsx)
+        check = verify_file(xlsx, cross_check=False)
         pdf: Path | None = scratch / f"{plan.stem}.pdf"
         note = ""
         copy = print_copy(xlsx, scratch / "print" / f"{PRINT_COPY.format(stem=plan.stem)}.xlsx")
@@ -231,36 +337,132 @@ def write_return(plan: ReturnPlan, folder: Path, pdf_maker: PdfMaker = libreoffi
             pdf_maker(copy, pdf)  # type: ignore[arg-type]
         except LibreOfficeMissing:
             pdf, note = None, NO_LIBREOFFICE
-        return _place(plan.stem, folder, xlsx, pdf, note, check.found)
+        pdf_sha = sha256_of(pdf) if pdf is not None else ""
+        if not check.intact:  # a fault in xlscorecard: nothing is placed
+            raise ScorecardError(f"the return did not verify after writing: {check.message}")
+        sha = sha256_of(xlsx)
+        signature = None
+        key = ""
+        if signer is not None:
+            signature = scratch / f"{plan.stem}{SIGNATURE_SUFFIX}"
+            signature.write_text(sign(signer, _signed(plan, digest, sha, pdf_sha)), "utf-8")
+            key = signer.fingerprint
+        hashes = Hashes(sha, pdf.name if pdf else None, pdf_sha, key)
+        return Made(scratch, xlsx, pdf, signature, note, digest, hashes)
     except OSError as error:  # a full disk, a folder that went away: nothing is placed
-        raise ScorecardError(f"cannot write the return in {folder}: {error}") from None
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
+        remove(scratch)
+        raise os_error(error, folder / f"{plan.stem}.xlsx") from None
+    except BaseException:
+        remove(scratch)
+        raise
 
 
-def _place(stem: str, folder: Path, xlsx: Path, pdf: Path | None, note: str, digest: str) -> Placed:
+def _signed(plan: ReturnPlan, digest: str, sha: str, pdf_sha: str) -> dict[str, str]:
+    return {
+        "council": plan.dataset.settings.council,
+        "title": plan.title,
+        "month": plan.month.iso,
+        "saved_at": plan.stamp.saved_at,
+        "saved_by": plan.stamp.saved_by,
+        "data_sha256": digest,
+        "sha256": sha,
+        "pdf_sha256": pdf_sha,
+    }
+
+
+def place(
+    made: Made, plan: ReturnPlan, folder: Path, workbook: Path | None, journal: Journal | None
+) -> Placed:
+    """Reserve the first free name in the register, then move the files in (never over a
+    file) and make them read-only. ``journal`` is written before the register row."""
+    kinds = [("xlsx", made.xlsx, ".xlsx"), ("pdf", made.pdf, ".pdf")]
+    kinds.append(("sig", made.signature, SIGNATURE_SUFFIX))
+    present = [(kind, source, suffix) for kind, source, suffix in kinds if source is not None]
     for version in count(1):
-        name = versioned(stem, version)
-        target = folder / f"{name}.xlsx"
-        target_pdf = folder / f"{name}.pdf" if pdf is not None else None
-        if target.exists() or (folder / f"{name}.pdf").exists():
+        name = versioned(plan.stem, version)
+        targets = {kind: folder / f"{name}{suffix}" for kind, _, suffix in kinds}
+        row = _row(plan, made, targets, workbook, folder)
+        if not _reserve(folder, targets, row, made, journal):
             continue
-        if not _move_new(xlsx, target):
-            continue
+        moved: list[Path] = []
         try:
-            placed_pdf = target_pdf is None or _move_new(pdf, target_pdf)  # type: ignore[arg-type]
+            for kind, source, _ in present:
+                if not _move_new(source, targets[kind]):
+                    break
+                moved.append(targets[kind])
         except BaseException:
-            target.unlink(missing_ok=True)  # never a return without the PDF it was made with
+            _unreserve(folder, targets["xlsx"].name, moved, made)
             raise
-        if not placed_pdf:  # someone else's PDF took the name meanwhile: try the next one
-            os.replace(target, xlsx)
+        if len(moved) < len(present):  # someone else's file took a name meanwhile: next one
+            _unreserve(folder, targets["xlsx"].name, moved, made)
             continue
-        for path in (target, target_pdf):
-            if path is not None:
-                with contextlib.suppress(OSError):
-                    os.chmod(path, stat.S_IMODE(path.stat().st_mode) & ~0o222)
-        return Placed(target, target_pdf, note, digest)
+        for path in moved:
+            with contextlib.suppress(OSError):
+                os.chmod(path, stat.S_IMODE(path.stat().st_mode) & ~0o222)
+        keep_original(folder, targets["xlsx"], made.hashes.sha256)
+        return Placed(
+            targets["xlsx"], targets["pdf"] if made.pdf else None, made.note, made.digest,
+            made.hashes, targets["sig"] if made.signature else None, row,
+        )  # fmt: skip
     raise AssertionError("unreachable")
+
+
+def _row(plan, made: Made, targets: dict[str, Path], workbook: Path | None, folder: Path) -> Row:
+    where = ""
+    if workbook is not None:
+        where = os.path.relpath(os.path.abspath(workbook), os.path.abspath(folder))
+    return {
+        "file": targets["xlsx"].name, "month": plan.month.iso, "status": PENDING,
+        "sha256": made.hashes.sha256, "pdf": targets["pdf"].name if made.pdf else "",
+        "pdf_sha256": made.hashes.pdf_sha256,
+        "signature": targets["sig"].name if made.signature else "",
+        "data_sha256": made.digest, "saved_at": plan.stamp.saved_at,
+        "saved_by": plan.stamp.saved_by, "workbook": where,
+    }  # fmt: skip
+
+
+def _reserve(
+    folder: Path, targets: dict[str, Path], row: Row, made: Made, journal: Journal | None
+) -> bool:
+    reserved = False
+
+    def change(rows: list[Row]) -> list[Row]:
+        nonlocal reserved
+        if taken(rows, row["file"]) or any(path.exists() for path in targets.values()):
+            return rows
+        if journal is not None:  # the journal names the files before the register does
+            journal.state = PLACING
+            journal.files = {
+                kind: targets[kind].name
+                for kind, source in (
+                    ("xlsx", made.xlsx),
+                    ("pdf", made.pdf),
+                    ("sig", made.signature),
+                )
+                if source is not None
+            }
+            journal.sha256 = {
+                kind: sha256_of(source)
+                for kind, source in (
+                    ("xlsx", made.xlsx),
+                    ("pdf", made.pdf),
+                    ("sig", made.signature),
+                )
+                if source is not None
+            }
+            journal.register_row = row
+            journal.write()
+        reserved = True
+        return [*rows, row]
+
+    change_register(folder, change)
+    return reserved
+
+
+def _unreserve(folder: Path, name: str, moved: list[Path], made: Made) -> None:
+    for path in moved:  # back to the scratch folder: they may go under the next name
+        os.replace(path, made.scratch / path.name)
+    change_register(folder, lambda rows: [r for r in rows if r["file"] != name])
 
 
 def _move_new(source: Path, target: Path) -> bool:
@@ -282,6 +484,26 @@ def _move_new(source: Path, target: Path) -> bool:
     return True
 
 
+def write_return(
+    plan: ReturnPlan,
+    folder: Path,
+    pdf_maker: PdfMaker = libreoffice_pdf,
+    signer: Signer | None = None,
+    workbook: Path | None = None,
+    journal: Journal | None = None,
+) -> Placed:
+    """Write the return and its PDF into ``folder``, never over an existing file, with a
+    ``pending`` row in the register (:meth:`Placed.confirm` once recorded)."""
+    folder = Path(folder)
+    made = make_return(plan, folder, pdf_maker, signer)
+    try:
+        return place(made, plan, folder, workbook, journal)
+    except OSError as error:
+        raise os_error(error, folder / f"{plan.stem}.xlsx") from None
+    finally:
+        remove(made.scratch)
+
+
 # -- the command ---------------------------------------------------------------------------
 @dataclass
 class ReturnSaved:
@@ -296,6 +518,8 @@ class ReturnSaved:
         lines = [f"Saved the {label} return: {placed.xlsx}{made}."]
         if placed.pdf is None:
             lines.append(f"{placed.note}.")
+        if placed.signature is not None:
+            lines.append(f"Signed: {placed.signature}.")
         if plan.stamp.reason is not None:
             despite = f"despite {plan.stamp.overridden}" if plan.stamp.overridden else "by force"
             lines.append(f"Saved {despite}: the reason is recorded in Audit.")
@@ -305,6 +529,7 @@ class ReturnSaved:
         return "\n".join(lines)
 
 
+@one_at_a_time("save-return")
 def save_return_file(
     path: Path,
     out_dir: Path | None = None,
@@ -313,11 +538,13 @@ def save_return_file(
     pdf_maker: PdfMaker = libreoffice_pdf,
     user: str | None = None,
     when: str | None = None,
+    sign_with: Path | None = None,
 ) -> ReturnSaved:
-    """Save the official return of the workbook at ``path`` and record it in its Audit.
+    """Save the official return of the workbook at ``path`` and record it in its Audit, as
+    one transaction (see the module's docstring).
 
     Refuses (:class:`~xlscorecard.errors.Refused`, nothing written) while anything blocks the
-    return, unless ``force`` gives a reason.
+    return, unless ``force`` gives a reason. ``sign_with``: an Ed25519 private key file.
     """
     path = Path(path)
     workbook, book = open_book(path)
@@ -325,30 +552,66 @@ def save_return_file(
         raise WorkbookError(f"cannot record the return in {path}: the file is read-only")
     plan = plan_return(book, user or os_user(), when or now(), force)
     folder = Path(out_dir) if out_dir is not None else return_folder(plan.dataset, path.parent)
-    placed = write_return(plan, folder, pdf_maker)
+    signer = load_signer(sign_with) if sign_with is not None else None
+    journal = Journal(
+        workbook=os.path.abspath(path), folder=os.path.abspath(folder), month=plan.month.iso,
+        started=plan.stamp.saved_at, figures=returned_figures(book), refs=list(book.dataset.refs),
+        kept=plan.kept,
+    )  # fmt: skip
+    journal.write()
     try:
-        pdf = placed.pdf.name if placed.pdf else None
-        saved = saved_row(plan.stamp, placed.xlsx.name, placed.digest, pdf, placed.note)
-        grid = contents_of(workbook, path.name).sheets[sheets.HISTORY]
-        history = history_with_month(grid[1:], book)
-        if history is not None:
-            write_table(workbook[sheets.HISTORY], history, clear=True)
-        for name, rows in plan.kept.items():
-            write_table(table_sheet(workbook, name), rows, clear=True)
-        write_audit(workbook, book, [*plan.audit, saved])
-        write_trends(workbook, book.dataset, book.month)  # openpyxl reads charts only in part
-        where = f"{path.name} {sheets.SETTINGS}"
-        save_workbook(workbook, path, backup=backup, versions=backups_kept(book.dataset, where))
+        placed = _save(plan, book, workbook, path, folder, pdf_maker, signer, journal, backup)
     except BaseException:
-        placed.remove()
+        journal.remove()
         raise
     return ReturnSaved(plan, placed)
 
 
+def _save(plan, book: LiveBook, workbook, path, folder, pdf_maker, signer, journal, backup):
+    """Place, record, confirm; the journal goes once all three are done."""
+    placed = write_return(plan, folder, pdf_maker, signer, path, journal)
+    try:
+        saved = saved_row(plan.stamp, placed.xlsx.name, placed.digest, placed.hashes, placed.note)
+        journal.audit = [*plan.audit, saved]
+        journal.write()
+        record_in(workbook, book, path, journal, backup)
+    except BaseException:
+        placed.remove()
+        raise
+    try:
+        placed.confirm()
+    except ScorecardError as error:  # saved and recorded: the next command finishes the row
+        notify(
+            f"the returns register could not be marked ({error}); the next command on "
+            f"{path.name} will do it"
+        )
+        return placed
+    journal.remove()
+    return placed
+
+
 # -- verify ---------------------------------------------------------------------------------
-def verify_file(path: Path) -> Verification:
-    """Recompute a return's checksum from its cells and say whether it is intact."""
+def verify_file(
+    path: Path,
+    key: Path | None = None,
+    workbook: Path | None = None,
+    cross_check: bool = True,
+) -> Verification:
+    """Recompute a return's checksum from what it shows, and (``cross_check``) compare its
+    bytes and its PDF's with the returns register beside it and the working workbook's Audit,
+    naming each changed cell where the register keeps the return as saved; with ``key`` (a
+    public key file) its signature is checked too."""
     path = Path(path)
+    book = _load_return(path)
+    view = book_view(book, path)
+    result = check_view(str(path), view)
+    if cross_check:
+        public = (load_public_key(key), Path(key).name) if key is not None else None
+        _cross_check(result, path, view, public, workbook)
+    return result
+
+
+def _load_return(path: Path) -> Workbook:
     if not path.exists():
         raise WorkbookError(f"{path} does not exist")
     if not zipfile.is_zipfile(path):
@@ -357,20 +620,147 @@ def verify_file(path: Path) -> Verification:
         book = load_workbook(path)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
         raise WorkbookError(f"{path} could not be read as a workbook: {exc}") from None
-    cells = [
-        (
-            sheet.title,
-            [
-                (cell.row, cell.column, cell.coordinate, cell.value)
-                for row in sheet.iter_rows()
-                for cell in row
-                if cell.value is not None
-            ],
+    if sheets.SETTINGS in book.sheetnames:
+        keys = [row[0] for row in book[sheets.SETTINGS].iter_rows(min_row=2, values_only=True)]
+        if sheets.FORMAT_KEY in keys:
+            raise WorkbookError(
+                f"{path} is a working workbook, not a return: verify checks an official return "
+                f"saved by xlscorecard save-return (it is the return that readers are sent)"
+            )
+    return book
+
+
+def _cross_check(result: Verification, path: Path, view, public_key, workbook: Path | None):
+    folder = path.parent
+    sha = sha256_of(path)
+    rows = read_register(folder) if register_path(folder).exists() else None
+    row = row_for(rows or [], path.name, sha)
+    register = register_path(folder).name
+    if rows is None:
+        result.unchecked.append(
+            f"the file's bytes against a register: there is no {register} beside it"
         )
-        for sheet in book.worksheets
-    ]
-    properties = {prop.name: str(prop.value) for prop in book.custom_doc_props}
-    return check_cells(str(path), cells, properties)
+    elif row is None:
+        result.fail(f"It is not in the returns register beside it ({register}).")
+    elif row["status"] != SAVED:
+        result.fail(
+            f"Its save was not finished ({register} says {row['status']}): run any command "
+            "on the working workbook to finish or take it back."
+        )
+    elif row["sha256"] != sha:
+        result.fail(
+            f"Its bytes are not those saved (SHA-256 {sha}, registered {row['sha256']} in "
+            f"{register}): it was changed after it was saved."
+        )
+    else:
+        result.checked.append(f"its bytes are those registered in {register}")
+    if row is not None and row["sha256"] != sha:
+        original = original_path(folder, row["sha256"])
+        if original.exists():
+            saved_view = book_view(load_workbook(original), original)
+            checksum = find_checksum(view)
+            skip = {(SHEET, checksum[0])} if checksum else set()
+            result.cells = cell_changes(saved_view, view, skip)
+        else:
+            result.unchecked.append("which cells changed: the copy of the return as saved is gone")
+    _check_pdf(result, path, row)
+    _check_audit(result, path, folder, sha, row, workbook)
+    _check_signature(result, path, sha, row, public_key)
+
+
+def _check_pdf(result: Verification, path: Path, row: Row | None) -> None:
+    if row is None:
+        result.unchecked.append("its PDF: no SHA-256 of it is recorded where it is")
+        return
+    name, expected = row["pdf"], row["pdf_sha256"]
+    if not name:
+        return
+    pdf = path.with_name(name)
+    if not pdf.exists():
+        result.fail(f"Its PDF {pdf} is missing.")
+    elif sha256_of(pdf) != expected:
+        result.fail(f"Its PDF {pdf} is not the one saved with it: it was changed or replaced.")
+    else:
+        result.checked.append(f"its PDF {pdf.name} is the one saved with it")
+
+
+def _check_audit(result, path: Path, folder: Path, sha: str, row, workbook: Path | None):
+    if workbook is None and row is not None and row["workbook"]:
+        workbook = folder / row["workbook"]
+    if workbook is None:
+        result.unchecked.append(
+            "the working workbook's Audit: which workbook saved it is not known (give it "
+            "with --workbook)"
+        )
+        return
+    if not Path(workbook).exists():
+        result.unchecked.append(
+            f"the working workbook's Audit: {row['workbook'] if row else workbook} is not at "
+            "hand (give it with --workbook)"
+        )
+        return
+    book = load_workbook(workbook, read_only=True)
+    if sheets.AUDIT not in book.sheetnames:
+        result.fail(f"The working workbook {workbook} has no Audit sheet to check it against.")
+        return
+    audit = [list(r) for r in book[sheets.AUDIT].iter_rows(min_row=2, values_only=True)]
+    book.close()
+    name = row["file"] if row is not None else path.name
+    recorded = recorded_return(audit, name)
+    label = row["workbook"] if row is not None and row["workbook"] else str(workbook)
+    if recorded is None:
+        result.fail(f"The working workbook's Audit ({label}) has no record of saving {name}.")
+    elif recorded.get("sha256") != sha:
+        result.fail(
+            f"Its bytes are not those the working workbook's Audit ({label}) recorded when it "
+            "was saved."
+        )
+    elif row is not None and row["pdf"] and recorded.get("pdf_sha256") != row["pdf_sha256"]:
+        result.fail(f"Its PDF is not the one the working workbook's Audit ({label}) recorded.")
+    else:
+        result.checked.append(
+            f"its bytes are those recorded in the working workbook's Audit ({label})"
+        )
+
+
+def _check_signature(result, path: Path, sha: str, row, public: tuple | None) -> None:
+    name = (
+        row["signature"] if row is not None and row["signature"] else path.stem + SIGNATURE_SUFFIX
+    )
+    signature = path.with_name(name)
+    if public is None:
+        if signature.exists():
+            result.unchecked.append(
+                f"its signature {signature.name}: give the council's public key with --key"
+            )
+        else:
+            result.unchecked.append(
+                "a signature: it was not signed, so nothing proves who made it (see verify in "
+                "docs/cli.md)"
+            )
+        return
+    if not signature.exists():
+        result.fail(f"It has no signature ({signature.name} is not beside it).")
+        return
+    try:
+        fields, _ = check_signature(public[0], signature.read_text(encoding="utf-8"))
+    except SignatureProblem as problem:
+        result.fail(f"Its signature {signature.name} does not hold: {problem}.")
+        return
+    if fields.get("sha256") != sha:
+        result.fail(
+            f"Its bytes are not those its signature {signature.name} signs: it was changed "
+            "after it was signed."
+        )
+        return
+    pdf = path.with_name(row["pdf"]) if row is not None and row["pdf"] else path.with_suffix(".pdf")
+    if fields.get("pdf_sha256") and (not pdf.exists() or sha256_of(pdf) != fields["pdf_sha256"]):
+        result.fail(f"Its PDF is not the one its signature {signature.name} signs.")
+        return
+    result.checked.append(
+        f"its signature {signature.name} holds for the key in {public[1]} and signs its bytes "
+        "and its PDF's"
+    )
 
 
 __all__ = [

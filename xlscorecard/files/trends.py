@@ -42,6 +42,7 @@ from ..workbook.trends import (
     note,
     trends_rows,
 )
+from .cells import set_value
 from .charts import MONTH_FORMAT, draw, drawn, is_trend_chart
 from .pages import a3_landscape
 from .styles import style_name
@@ -105,7 +106,8 @@ def write_trends(
 
 def _write_note(sheet: Worksheet, text: str) -> None:
     """The note under the title, wrapped across the width of the charts."""
-    cell = sheet.cell(NOTE_ROW, 1, text)
+    cell = sheet.cell(NOTE_ROW, 1)
+    set_value(cell, text)
     cell.style = style_name("note")
     cell.alignment = Alignment(wrap_text=True, vertical="top")
     area = span(NOTE_ROW, 1, NOTE_ROW, CHARTS_ACROSS * CHART_COLUMNS)
@@ -144,9 +146,9 @@ def _write_block(
                 if value is None:
                     continue  # no cell at all: a blank costs nothing to save
                 cell = cells[(row_index, column)] = Cell(sheet, row=row_index, column=column)
-            cell.value = value
             style = figures if offset >= first_value else month if offset == month_column else plain
             cell._style = copy(style)
+            set_value(cell, value)  # a ref from a data file stays text, however it starts
     for old in range(row_index + 1, sheet.max_row + 1):
         for offset in range(len(DATA_COLUMNS)):
             if (old, DATA_COLUMN + offset) in cells:

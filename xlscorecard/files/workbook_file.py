@@ -9,18 +9,17 @@ from functools import partial
 from pathlib import Path
 
 from openpyxl.workbook.workbook import Workbook
-from openpyxl.worksheet.worksheet import Worksheet
 
 from ..calc.spc_report import spc_report, spc_table
 from ..checks import Stage
 from ..checks.answers import checks_rows
-from ..errors import Refused, ScorecardError
+from ..errors import Refused, ScorecardError, WorkbookError
 from ..jobs import cycle
 from ..model import Dataset, Month
 from ..workbook import schema as sheets
 from ..workbook.contents import BookContents
 from ..workbook.image import data_tables, dataset_image, input_rules, table_rows
-from ..workbook.layout import SHEET
+from ..workbook.layout import NOTE_ROW, SHEET
 from ..workbook.reading import LiveBook, read_book
 from .backups import backup_folder, backups_kept
 from .cached import write_workbook
@@ -29,7 +28,7 @@ from .identity import now, os_user
 from .kept import foreign_validations, refuse_if_held
 from .reader import contents_of, open_workbook
 from .safe_write import atomic_write, save_workbook
-from .template import set_table_layout, write_table_header
+from .session import one_at_a_time
 from .trends import write_trends
 from .writer import (
     add_input_validation,
@@ -37,6 +36,8 @@ from .writer import (
     build_workbook,
     layout_for,
     set_properties,
+    set_value,
+    table_sheet,
     write_spc,
     write_table,
 )
@@ -96,6 +97,8 @@ def open_for_change(
     """The workbook, the book it holds, and its cells as read (to tell whether a command
     changed anything); with ``writing``, refused if saving it would lose anything."""
     workbook = open_workbook(path, writing)
+    if writing:
+        check_merges(workbook)
     contents = contents_of(workbook, Path(path).name)
     book = read_book(contents, earlier_format=earlier_format)
     if writing:
@@ -113,19 +116,6 @@ def save_changes(
     where = f"{Path(path).name} {sheets.SETTINGS}"
     save_workbook(workbook, path, backup=backup, versions=backups_kept(dataset, where))
     return True
-
-
-def table_sheet(workbook: Workbook, name: str) -> Worksheet:
-    """A supporting sheet, added (in its place, with its header) if the workbook was made by
-    an earlier xlscorecard without it."""
-    if name in workbook.sheetnames:
-        return workbook[name]
-    before = sheets.ORDER[: sheets.ORDER.index(name)]
-    position = max(workbook.sheetnames.index(o) for o in before if o in workbook.sheetnames)
-    sheet = workbook.create_sheet(name, position + 1)
-    write_table_header(sheet, sheets.COLUMNS[name], sheets.WIDTHS[name])
-    set_table_layout(sheet, name)
-    return sheet
 
 
 def write_checks(workbook: Workbook, outcome: cycle.Outcome) -> None:
@@ -150,7 +140,7 @@ def write_outcome(workbook: Workbook, book: LiveBook, outcome: cycle.Outcome) ->
     Checks, the archives of what was typed, Audit."""
     sheet = workbook[SHEET]
     for address, value in outcome.cells.items():
-        sheet[address].value = value
+        set_value(sheet[address], value)
     write_checks(workbook, outcome)
     write_archives(workbook, outcome.dataset)
     write_audit(workbook, book, outcome.audit)
@@ -161,6 +151,7 @@ def _who(user: str | None, when: str | None) -> tuple[str, str]:
     return user or os_user(), when or now()
 
 
+@one_at_a_time("validate")
 def validate_file(
     path: Path,
     stage: Stage = Stage.VALIDATE,
@@ -182,6 +173,7 @@ def _change(path: Path, backup: bool, job: Callable[[LiveBook], cycle.Outcome]) 
     return outcome
 
 
+@one_at_a_time("import")
 def import_file(
     path: Path,
     extract: Path,
@@ -200,6 +192,7 @@ def import_file(
     return _change(path, backup, job)
 
 
+@one_at_a_time("answer")
 def answer_file(
     path: Path,
     code: str,
@@ -217,6 +210,7 @@ def answer_file(
     )
 
 
+@one_at_a_time("comment")
 def comment_file(
     path: Path,
     ref: str,
@@ -231,6 +225,7 @@ def comment_file(
     )
 
 
+@one_at_a_time("refresh")
 def refresh_file(
     path: Path,
     target: Month | None = None,
@@ -284,6 +279,7 @@ def spc_file(path: Path, refs: tuple[str, ...] = ()) -> list[str]:
     return spc_table(report, book.month)
 
 
+@one_at_a_time("export")
 def export_file(
     path: Path, directory: Path, user: str | None = None, when: str | None = None
 ) -> list[Path]:
@@ -300,3 +296,19 @@ def export_file(
         )
     cycle.keep_typed(book, *_who(user, when))
     return write_data_dir(book.dataset, directory)
+
+
+def check_merges(workbook: Workbook) -> None:
+    """Merged cells on the Dataset sheet (other than the benchmark note's) would lose what
+    is written into them: an error naming them, before anything is written."""
+    if SHEET not in workbook.sheetnames:
+        return
+    merged = [
+        str(block) for block in workbook[SHEET].merged_cells.ranges if block.min_row != NOTE_ROW
+    ]
+    if merged:
+        raise WorkbookError(
+            f"{SHEET}!{merged[0]} {'is' if len(merged) == 1 else f'and {len(merged) - 1} more are'}"
+            " merged cells: xlscorecard writes each cell of the Dataset sheet on its own. Unmerge "
+            "them (Home > Merge & Center) and try again; nothing was changed."
+        )

@@ -42,9 +42,10 @@ from ..workbook.layout import (
     span,
 )
 from ..workbook.reading import LiveBook
+from .cells import set_value
 from .kept import held, refuse_if_held, refuse_macro_workbook
 from .styles import ArrowFormat, spc_rules, style_name
-from .template import PACKAGE_TEMPLATE
+from .template import PACKAGE_TEMPLATE, set_table_layout, write_table_header
 from .trends import write_trends
 
 
@@ -129,8 +130,7 @@ def write_spc(book: Workbook, live: LiveBook) -> None:
 def apply_image(sheet: Worksheet, image: SheetImage) -> None:
     for (row, column), content in image.cells.items():
         cell = sheet.cell(row, column)
-        cell.value = content.value
-        cell.style = style_name(content.style)
+        set_value(cell, content.value, style_name(content.style))
         if content.number_format:
             cell.number_format = content.number_format
     for row, height in image.heights.items():
@@ -176,6 +176,19 @@ def _add_conditional_formats(sheet: Worksheet, dataset: Dataset, layout: Dataset
         sheet.conditional_formatting.add(block, rule)
 
 
+def table_sheet(workbook: Workbook, name: str) -> Worksheet:
+    """A supporting sheet, added (in its place, with its header) if the workbook was made by
+    an earlier xlscorecard without it."""
+    if name in workbook.sheetnames:
+        return workbook[name]
+    before = sheets.ORDER[: sheets.ORDER.index(name)]
+    position = max(workbook.sheetnames.index(o) for o in before if o in workbook.sheetnames)
+    sheet = workbook.create_sheet(name, position + 1)
+    write_table_header(sheet, sheets.COLUMNS[name], sheets.WIDTHS[name])
+    set_table_layout(sheet, name)
+    return sheet
+
+
 def write_table(sheet: Worksheet, rows: list[list[object]], clear: bool = False) -> None:
     """Rows below the header of a supporting sheet, with a filter over them; long texts wrap
     and the Checks sheet's reasons are shaded as typed in."""
@@ -189,9 +202,8 @@ def write_table(sheet: Worksheet, rows: list[list[object]], clear: bool = False)
     styles = table_styles(sheet.title)
     for row_index, row in enumerate(rows, start=2):
         for column_index, value in enumerate(row, start=1):
-            cell = sheet.cell(row_index, column_index, None if value == "" else value)
-            if column_index in styles:
-                cell.style = styles[column_index]
+            cell = sheet.cell(row_index, column_index)
+            set_value(cell, None if value == "" else value, styles.get(column_index))
     if rows:
         sheet.auto_filter.ref = span(1, 1, len(rows) + 1, len(rows[0]))
 

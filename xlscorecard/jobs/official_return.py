@@ -55,8 +55,9 @@ FORCED = "return forced"
 
 BLOCK_TITLE = "Official return"
 CHECKSUM_NOTE = (
-    "The SHA-256 is of every cell of every sheet of this file except the one holding it; "
-    "the command xlscorecard verify recomputes it."
+    "The SHA-256 is of what every sheet of this file shows (each cell and its format, hidden "
+    "rows and columns, notes, drawings, headers and footers, protection, properties) except "
+    "the cell holding it; xlscorecard verify recomputes it."
 )
 
 _BAD_FILE_CHARACTERS = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
@@ -199,13 +200,42 @@ def plan_return(book: LiveBook, user: str, when: str, force: str | None = None) 
     )  # fmt: skip
 
 
-def saved_row(stamp: Stamp, file_name: str, digest: str, pdf: str | None, note: str) -> list:
-    """The working workbook's Audit row that marks the month as returned."""
-    made = f"PDF {pdf}" if pdf else f"no PDF: {note}"
+def saved_row(stamp: Stamp, file_name: str, digest: str, files: Hashes, note: str) -> list:
+    """The working workbook's Audit row that marks the month as returned: the SHA-256 of its
+    data, of the file's bytes and of its PDF's (what ``verify`` cross-checks)."""
+    made = f"PDF {files.pdf} SHA-256 {files.pdf_sha256}" if files.pdf else f"no PDF: {note}"
+    signed = f"; signed by key {files.key}" if files.key else ""
     return [
         stamp.saved_at, stamp.saved_by, SAVED, "", stamp.month.iso, "", file_name,
-        f"SHA-256 {digest}; {made}",
+        f"SHA-256 {digest}; file SHA-256 {files.sha256}; {made}{signed}",
     ]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Hashes:
+    """The SHA-256 of a return's file and of its PDF (and the key that signed them, if any)."""
+
+    sha256: str
+    pdf: str | None = None
+    pdf_sha256: str = ""
+    key: str = ""
+
+
+AUDIT_HASHES = re.compile(
+    r"SHA-256 (?P<digest>[0-9a-f]{64}); file SHA-256 (?P<sha256>[0-9a-f]{64}); "
+    r"(?:PDF (?P<pdf>.+?) SHA-256 (?P<pdf_sha256>[0-9a-f]{64})|no PDF)"
+)
+
+
+def recorded_return(audit: list[list[object]], file_name: str) -> dict[str, str] | None:
+    """What the Audit row of a saved return records (its SHA-256s), or None."""
+    for row in audit:
+        if len(row) > 7 and row[2] == SAVED and str(row[6] or "") == file_name:
+            found = AUDIT_HASHES.match(str(row[7] or ""))
+            if found:
+                return {key: value or "" for key, value in found.groupdict().items()}
+            return {}
+    return None
 
 
 # -- the return's Dataset sheet ----------------------------------------------------------------
@@ -266,22 +296,36 @@ def return_image(
 
 
 # -- the working workbook after a return ----------------------------------------------------
-def history_with_month(rows: list[list[object]], book: LiveBook) -> list[list[object]] | None:
-    """History's rows (below its header) with the report month's figures as returned, so that
-    a later change to them is a correction to a returned month (A602); None when History has
-    them already. Earlier months are left alone: their corrections are recorded on refresh."""
-    order = {ref: index for index, ref in enumerate(book.dataset.refs)}
-    kept = [list(row) for row in rows if any(v not in (None, "") for v in row)]
-    at = {(str(row[0]).strip(), str(row[1]).strip()): row for row in kept if len(row) >= 3}
-    changed = False
+def returned_figures(book: LiveBook) -> dict[str, object]:
+    """The report month's typed figures as the return holds them, by ref."""
+    figures: dict[str, object] = {}
     for indicator in book.dataset.indicators:
         entry = book.entries.get((indicator.ref, book.month))
         if indicator.is_derived or entry is None or entry.problem or entry.value is None:
             continue
-        value = cell_value(entry.value)
-        row = at.get((indicator.ref, book.month.iso))
+        figures[indicator.ref] = cell_value(entry.value)
+    return figures
+
+
+def history_with_month(rows: list[list[object]], book: LiveBook) -> list[list[object]] | None:
+    """History's rows (below its header) with the report month's figures as returned, so that
+    a later change to them is a correction to a returned month (A602); None when History has
+    them already. Earlier months are left alone: their corrections are recorded on refresh."""
+    return history_with(rows, book.dataset.refs, book.month, returned_figures(book))
+
+
+def history_with(
+    rows: list[list[object]], refs: list[str], month: Month, figures: dict[str, object]
+) -> list[list[object]] | None:
+    """History's rows with ``figures`` (by ref) for ``month``; None when they are there."""
+    order = {ref: index for index, ref in enumerate(refs)}
+    kept = [list(row) for row in rows if any(v not in (None, "") for v in row)]
+    at = {(str(row[0]).strip(), str(row[1]).strip()): row for row in kept if len(row) >= 3}
+    changed = False
+    for ref, value in figures.items():
+        row = at.get((ref, month.iso))
         if row is None:
-            kept.append([indicator.ref, book.month.iso, value, "entered"])
+            kept.append([ref, month.iso, value, "entered"])
             changed = True
         elif canonical(row[2]) != canonical(value):
             row[2:4] = [value, "entered"]

@@ -65,3 +65,22 @@ class Month:
 def window(end: Month, length: int) -> list[Month]:
     """The ``length`` months ending at ``end``, oldest first."""
     return [end - (length - 1 - i) for i in range(length)]
+
+
+EARLIEST = Month(2000, 1)
+"""The earliest month a figure may be for: an earlier one is a typo (0000-05)."""
+
+
+def check_month(month: Month, latest: Month | None = None) -> Month:
+    """``month``, or ValueError when it is before :data:`EARLIEST` or after ``latest`` (the
+    adapter says which, from today's date)."""
+    if month < EARLIEST:
+        raise ValueError(
+            f"{month.iso} is before {EARLIEST.iso}: check the year (months are written YYYY-MM)"
+        )
+    if latest is not None and month > latest:
+        raise ValueError(
+            f"{month.iso} is more than a year ahead (the latest month allowed now is "
+            f"{latest.iso}): check the year"
+        )
+    return month

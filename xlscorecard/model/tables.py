@@ -27,9 +27,13 @@ from .dataset import (
     Unit,
     Value,
 )
-from .months import Month
+from .months import Month, check_month
 from .spc_config import spc_config_problem
-from .values import cell_value, parse_comparator, parse_value
+from .text import restore, text_problem
+from .values import MAX_FIGURE, cell_value, parse_comparator, parse_value
+
+csv.field_size_limit(max(csv.field_size_limit(), 1 << 24))
+"""Long fields are read whole, so that one over a cell's limit is refused by its length."""
 
 INDICATOR_COLUMNS = [
     "ref", "name", "section", "unit", "polarity", "owner", "reporter", "outcome",
@@ -58,6 +62,8 @@ class Table:
     columns: list[str] = field(default_factory=list)
     origin: str = ""
     sheet: bool = False
+    latest: Month | None = None
+    """The latest month a row may be for (None: not checked); months before 2000 never are."""
 
     def error(self, line: int | None, column: str | None, message: str) -> DataFileError:
         if self.sheet:
@@ -93,21 +99,31 @@ def column_name(header: object) -> str:
     return " ".join(str(header or "").split()).lower()
 
 
-def csv_table(text: str, name: str, origin: str = "") -> Table:
+def csv_table(text: str, name: str, origin: str = "", latest: Month | None = None) -> Table:
     """A CSV text with one header row as a :class:`Table`, line numbers as in the file; the
-    header's names are read whatever their case and spacing (``Ref, Month ,VALUE``)."""
+    header's names are read whatever their case and spacing (``Ref, Month ,VALUE``).
+
+    Each cell's text is checked (no control characters, no more than a cell holds) and a
+    neutralising apostrophe written by ``export`` is taken off (:func:`text.restore`)."""
     reader = csv.reader(io.StringIO(text, newline=""))
-    header = next(reader, [])
-    columns = [column_name(cell) for cell in header]
-    table = Table(name, [], columns, origin=origin or name)
-    for values in reader:
-        if not values:
-            continue
-        if len(values) > len(columns):
-            raise table.error(reader.line_num, None, "more cells than the header has")
-        padded = [*values, *([""] * (len(columns) - len(values)))]
-        row = {column: (value or "").strip() for column, value in zip(columns, padded, strict=True)}
-        table.rows.append((reader.line_num, row))
+    table = Table(name, [], [], origin=origin or name, latest=latest)
+    try:
+        columns = table.columns = [column_name(cell) for cell in next(reader, [])]
+        for values in reader:
+            if not values:
+                continue
+            if len(values) > len(columns):
+                raise table.error(reader.line_num, None, "more cells than the header has")
+            padded = [*values, *([""] * (len(columns) - len(values)))]
+            row = {}
+            for column, value in zip(columns, padded, strict=True):
+                problem = text_problem(value)
+                if problem:
+                    raise table.error(reader.line_num, column or None, problem)
+                row[column] = restore(value.strip())
+            table.rows.append((reader.line_num, row))
+    except csv.Error as exc:
+        raise table.error(reader.line_num, None, f"cannot be read as CSV: {exc}") from None
     return table
 
 
@@ -196,7 +212,7 @@ def _choice(table: Table, line: int, column: str, text: str, enum: type) -> obje
 
 def _month(table: Table, line: int, row: dict[str, object]) -> Month:
     try:
-        return Month.parse(table.text(row, "month"))
+        return check_month(Month.parse(table.text(row, "month")), table.latest)
     except ValueError as exc:
         raise table.error(line, "month", str(exc)) from None
 
@@ -337,13 +353,24 @@ def parse_settings(data: Mapping[str, object], where: str) -> Settings:
     def fail(key: str, message: str) -> DataFileError:
         return DataFileError(where, None, key, message)
 
+    for key, value in data.items():
+        problem = text_problem(value) if isinstance(value, str) else None
+        if problem:
+            raise fail(key, problem)
     council = data.get("council")
     if not isinstance(council, str) or not council.strip():
         raise fail("council", "expected the council's name as text")
     populations: dict[str, float] = {}
     for period, number in dict(data.get("population") or {}).items():
-        if not isinstance(number, int | float) or isinstance(number, bool) or number <= 0:
-            raise fail(f"population.{period}", f"expected a positive number, found {number!r}")
+        if (
+            not isinstance(number, int | float)
+            or isinstance(number, bool)
+            or not 0 < number <= MAX_FIGURE
+        ):
+            raise fail(
+                f"population.{period}",
+                f"expected a positive number up to {MAX_FIGURE:,}, found {number!r}",
+            )
         populations[str(period)] = float(number)
     threshold = data.get("arrow_threshold", 0.10)
     if not isinstance(threshold, int | float) or not 0 < threshold < 1:

@@ -10,6 +10,10 @@ from .dataset import NOT_APPLICABLE, Unit, Value
 
 _NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)?(\.\d+)?$")
 
+MAX_FIGURE = 10_000_000
+"""The largest count or rate accepted: anything bigger is a typo or a pasted code (1e20 would
+also lose digits in Excel, which keeps 15)."""
+
 EXPECTED = {
     Unit.COUNT: "a whole number of 0 or more, like 1,234",
     Unit.PERCENT: "a percentage like 45% or a fraction like 0.45",
@@ -64,6 +68,11 @@ def check_value(number: float, unit: Unit) -> float:
         raise ValueError(f"expected {EXPECTED[unit]}, found {number!r}")
     if number < 0:
         raise ValueError(f"expected {EXPECTED[unit]}, found a negative number {_show(number)}")
+    if number > MAX_FIGURE:
+        raise ValueError(
+            f"expected {EXPECTED[unit]}, found {number:,.0f}, which is over "
+            f"{MAX_FIGURE:,}, the most a figure may be: check it"
+        )
     if unit is Unit.COUNT and number != int(number):
         raise ValueError(f"expected {EXPECTED[unit]}, found {_show(number)}")
     if unit is Unit.PERCENT and number > 1:

@@ -4,17 +4,33 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..model import Month
+
 Grid = list[list[object]]
+
+
+class Formula(str):
+    """A cell's formula, ``=...``: written as a live formula by every writer. Any other text,
+    however it starts (a comment typed as ``=1+1``, a name from a data file), is a plain ``str``
+    and is written as text, never evaluated. Readers give ``Formula`` only for cells that hold a
+    formula, so archived text starting with ``=`` stays text."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return f"Formula({str.__repr__(self)})"
 
 
 @dataclass
 class BookContents:
-    """Each sheet's cells from A1, row by row; formulas as ``=...`` text when the adapter
-    can see them (``formulas_known``), else their values."""
+    """Each sheet's cells from A1, row by row; formulas as :class:`Formula` when the adapter
+    can see them (``formulas_known``), else their values. ``latest`` is the latest month a
+    figure may be for (the adapter knows today's date; None: no upper limit is checked)."""
 
     name: str
     sheets: dict[str, Grid]
     formulas_known: bool = True
+    latest: Month | None = None
 
     def cell(self, sheet: str, row: int, column: int) -> object:
         grid = self.sheets.get(sheet, [])

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from ..calc.figures import CHANGE_DECIMALS
 from ..model import POPULATION, Indicator
+from .contents import Formula
 from .layout import POPULATION_ROW, DatasetLayout, Field, address
 
 NOT_AVAILABLE = "n/a"
 
 
-def derived(layout: DatasetLayout, indicator: Indicator, column: int) -> str:
+def derived(layout: DatasetLayout, indicator: Indicator, column: int) -> Formula:
     """numerator / denominator for one month column, as :func:`calc.derive`."""
     parts = [address(layout.row(ref), column) for ref in indicator.numerator]
     if indicator.denominator == POPULATION:
@@ -27,32 +28,32 @@ def derived(layout: DatasetLayout, indicator: Indicator, column: int) -> str:
     blank = ",".join(f'{cell}=""' for cell in cells)
     not_number = ",".join(f"NOT(ISNUMBER({cell}))" for cell in cells)
     numerator = parts[0] if len(parts) == 1 else "(" + "+".join(parts) + ")"
-    return (
+    return Formula(
         f'=IF(OR({blank}),"",IF(OR({not_number}),"-",IF({base}=0,"-",{numerator}/{base}{scale})))'
     )
 
 
-def change(layout: DatasetLayout, ref: str, base_offset: int) -> str:
+def change(layout: DatasetLayout, ref: str, base_offset: int) -> Formula:
     """% change of the report month from ``base_offset`` months before (:func:`calc.pct_change`)."""
     new = layout.month_cell(ref, 0)
     old = layout.month_cell(ref, base_offset)
-    return (
+    return Formula(
         f'=IF(OR(NOT(ISNUMBER({new})),NOT(ISNUMBER({old}))),"{NOT_AVAILABLE}",'
         f'IF({old}=0,"{NOT_AVAILABLE}",ROUND(({new}-{old})/{old},{CHANGE_DECIMALS})))'
     )
 
 
-def rolling(layout: DatasetLayout, ref: str, function: str) -> str:
+def rolling(layout: DatasetLayout, ref: str, function: str) -> Formula:
     """12-month AVERAGE or MAX over the months ending at the report month; ``-`` if none."""
     first, last = layout.rolling_columns
     row = layout.row(ref)
     block = f"{address(row, first)}:{address(row, last)}"
-    return f'=IF(COUNT({block})=0,"-",{function}({block}))'
+    return Formula(f'=IF(COUNT({block})=0,"-",{function}({block}))')
 
 
-def row_formulas(layout: DatasetLayout, indicator: Indicator) -> dict[int, str]:
+def row_formulas(layout: DatasetLayout, indicator: Indicator) -> dict[int, Formula]:
     """Every formula of an indicator's row, by column index."""
-    formulas: dict[int, str] = {}
+    formulas: dict[int, Formula] = {}
     if indicator.is_derived:
         for column in layout.month_columns:
             formulas[column] = derived(layout, indicator, column)

@@ -14,12 +14,14 @@ import json
 from dataclasses import dataclass, field, fields, replace
 
 from ..calc.figures import HISTORY_MONTHS
-from ..errors import WorkbookError
+from ..errors import DataFileError, WorkbookError
 from ..model import Answer, Dataset, Indicator, Month, Value, answer_key
+from ..model.months import check_month
 from ..model.tables import Table, assemble
+from ..model.text import text_problem
 from ..model.values import parse_value
 from . import schema as sheets
-from .contents import BookContents, Grid
+from .contents import BookContents, Formula, Grid
 from .formulas import row_formulas
 from .image import column_names, header_text
 from .layout import HEADER_ROW, SHEET, DatasetLayout, Field, address
@@ -156,11 +158,17 @@ def table(contents: BookContents, name: str) -> Table:
         )
     header = [str(v).strip() if v is not None else "" for v in (grid[0] if grid else [])]
     rows = []
+    result = Table(name, rows, header, sheet=True, latest=contents.latest)
     for index, values in enumerate(grid[1:], start=2):
         if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
             continue
-        rows.append((index, {header[i]: v for i, v in enumerate(values) if i < len(header)}))
-    return Table(name, rows, header, sheet=True)
+        row = {header[i]: v for i, v in enumerate(values) if i < len(header)}
+        for column, value in row.items():
+            problem = text_problem(value) if isinstance(value, str) else None
+            if problem:
+                raise result.error(index, column, problem)
+        rows.append((index, row))
+    return result
 
 
 def settings_mapping(contents: BookContents) -> dict[str, object]:
@@ -210,11 +218,25 @@ def read_book(contents: BookContents, *, earlier_format: bool = False) -> LiveBo
             f"{contents.name} is not an xlscorecard workbook (its Settings sheet has no "
             f"{sheets.FORMAT_KEY} = {sheets.FORMAT_VERSION})"
         )
+    missing = [
+        name
+        for name in sheets.ORDER
+        if name not in contents.sheets
+        and name not in sheets.OPTIONAL
+        and name not in sheets.WRITTEN_ONLY  # drawn again by every command that saves
+    ]
+    if missing:
+        raise WorkbookError(
+            f"{contents.name} has no sheet {missing[0]!r} (it was deleted or renamed): "
+            f"xlscorecard keeps its {_KEEPS.get(missing[0], 'data')} there. Put it back (undo, "
+            "or copy it from the previous version or a backup of the workbook) and try again; "
+            "nothing was changed."
+        )
     for key in ("visible_months", "year_start_month"):
         if isinstance(data.get(key), float) and data[key].is_integer():  # type: ignore[union-attr]
             data[key] = int(data[key])  # type: ignore[arg-type]
     try:
-        month = Month.parse(str(data.get("report_month", "")))
+        month = check_month(Month.parse(str(data.get("report_month", ""))), contents.latest)
     except ValueError as exc:
         raise WorkbookError(f"{contents.name}: Settings report_month: {exc}") from None
     where = f"{contents.name} {sheets.SETTINGS}"
@@ -245,6 +267,14 @@ def read_book(contents: BookContents, *, earlier_format: bool = False) -> LiveBo
     if sheets.AUDIT in contents.sheets:
         book.audit = [list(values) for values in contents.sheets[sheets.AUDIT][1:] if any(values)]
     return book
+
+
+_KEEPS = {
+    sheets.CHECKS: "findings and the reasons given for queries",
+    sheets.AUDIT: "record of corrections and returns",
+    sheets.HISTORY: "every figure ever entered",
+    sheets.COMMENTARY: "archive of commentary",
+}
 
 
 def _read_header(book: LiveBook, contents: BookContents) -> None:
@@ -284,7 +314,7 @@ def _read_row(book: LiveBook, contents: BookContents, indicator: Indicator, row:
     formulas = row_formulas(layout, indicator)
     for column, formula in formulas.items():
         content = contents.cell(SHEET, row, column)
-        if book.formulas_known and not (isinstance(content, str) and content.startswith("=")):
+        if book.formulas_known and not isinstance(content, Formula):
             what = _describe_column(book, column)
             book.overwritten.append(
                 Overwrite(
@@ -300,8 +330,13 @@ def _read_row(book: LiveBook, contents: BookContents, indicator: Indicator, row:
                 indicator.ref, month, address(row, column), None, None
             )
             book.enter(indicator.ref, month, contents.cell(SHEET, row, column))
-    text = contents.cell(SHEET, row, layout.column(Field.COMMENTARY))
+    column = layout.column(Field.COMMENTARY)
+    text = contents.cell(SHEET, row, column)
     text = str(text).strip() if text is not None else ""
+    problem = text_problem(text)
+    if problem:
+        where = f"{indicator.ref}'s commentary for {book.month.label}"
+        raise DataFileError(SHEET, None, None, f"{where}: {problem}", cell=address(row, column))
     book.commentary_cells[indicator.ref] = text
     kept = book.dataset.commentary.get((indicator.ref, book.month))
     if text and (kept is None or kept.text != text):
@@ -372,7 +407,7 @@ def _parse_key(text: str) -> tuple[str, str, Month | None] | None:
 
 
 def _entry(indicator: Indicator, month: Month, cell: str, raw: object) -> Entry:
-    if isinstance(raw, str) and raw.startswith("="):
+    if isinstance(raw, Formula):
         return Entry(indicator.ref, month, cell, raw, None, "a formula where a figure is typed")
     if isinstance(raw, dt.datetime | dt.date):
         return Entry(indicator.ref, month, cell, raw, None, f"a date ({raw:%d/%m/%Y})")

@@ -20,14 +20,15 @@ from ..errors import ScorecardError
 from ..model import NOT_APPLICABLE, POPULATION, Indicator
 from ..model.values import cell_value
 from . import schema as sheets
-from .contents import BookContents
+from .contents import BookContents, Formula
 from .formulas import row_formulas
 from .layout import POPULATION_ROW, SHEET
 from .reading import Entry, LiveBook, read_book
 from .results import formula_results
 
 LINK = re.compile(r'^=HYPERLINK\("#[^"]*","([^"]*)"\)$')
-"""A Checks row's link to its cell (:func:`image.checks_rows`): it shows its second argument."""
+"""A Checks row's link to its cell (:func:`checks.answers.checks_rows`): it shows its second
+argument."""
 
 
 @dataclass
@@ -50,7 +51,7 @@ def formula_values(contents: BookContents) -> Shown:
             (r, c): value
             for r, row in enumerate(grid, start=1)
             for c, value in enumerate(row, start=1)
-            if isinstance(value, str) and value.startswith("=")
+            if isinstance(value, Formula)  # text starting with "=" is text
         }
         for name, grid in contents.sheets.items()
     }

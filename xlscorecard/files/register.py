@@ -1,0 +1,135 @@
+"""The returns register: ``returns-register.csv`` in the returns folder, one row per return
+saved there (its file, month, the SHA-256 of its bytes and of its PDF's, when and by whom, and
+which working workbook recorded it), and a read-only copy of each return as it was saved, in
+``.xlscorecard-originals``, so that ``verify`` can say which cells were changed.
+
+A row is written as ``pending`` before a return's files are placed and becomes ``saved`` once
+the working workbook has recorded it; an interrupted save leaves a pending row that the next
+command completes or removes (:mod:`xlscorecard.files.journal`). Rows are changed under the
+register's own lock and written atomically.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import hashlib
+import io
+import os
+import shutil
+import stat
+from collections.abc import Callable
+from pathlib import Path
+
+from ..model.tables import csv_table
+from ..model.text import neutralise
+from .datadir import read_text
+from .lock import locked
+from .safe_write import PREFIX, atomic_write, os_error, remove, temporary_path
+
+REGISTER = "returns-register.csv"
+ORIGINALS = f"{PREFIX}originals"
+COLUMNS = [
+    "file", "month", "status", "sha256", "pdf", "pdf_sha256", "signature", "data_sha256",
+    "saved_at", "saved_by", "workbook",
+]  # fmt: skip
+PENDING, SAVED = "pending", "saved"
+
+Row = dict[str, str]
+
+
+def register_path(folder: Path) -> Path:
+    return Path(folder) / REGISTER
+
+
+def read_register(folder: Path) -> list[Row]:
+    """The register's rows (none when there is no register)."""
+    path = register_path(folder)
+    if not path.exists():
+        return []
+    table = csv_table(read_text(path), path.name, str(path))
+    return [{column: str(row.get(column) or "") for column in COLUMNS} for _, row in table.rows]
+
+
+def change_register(folder: Path, change: Callable[[list[Row]], list[Row]]) -> list[Row]:
+    """Apply ``change`` to the register's rows under its lock and write them back atomically."""
+    path = register_path(folder)
+    with locked(path, "update the returns register"):
+        before = read_register(folder)
+        rows = change([dict(row) for row in before])
+        if not rows and not before:
+            return rows
+        atomic_write(path, lambda target: target.write_text(_csv(rows), encoding="utf-8"))
+    return rows
+
+
+def forget(folder: Path, name: str, sha256: str) -> None:
+    """Take a return out of the register (its row and its copy as saved): it was never
+    recorded. A register left with no rows goes too."""
+    rows = change_register(folder, lambda rows: [row for row in rows if row["file"] != name])
+    original = original_path(folder, sha256)
+    if original.exists() and not any(row["sha256"] == sha256 for row in rows):
+        remove(original)
+    with contextlib.suppress(OSError):
+        original.parent.rmdir()
+    if not rows:
+        with locked(register_path(folder), "update the returns register"):
+            if not read_register(folder):
+                register_path(folder).unlink(missing_ok=True)
+
+
+def _csv(rows: list[Row]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    writer.writerows([[neutralise(row.get(column, "")) for column in COLUMNS] for row in rows])
+    return out.getvalue()
+
+
+def row_for(rows: list[Row], file: str = "", sha256: str = "") -> Row | None:
+    """The row of a return, by its file name or else by the SHA-256 of its bytes."""
+    for row in rows:
+        if file and row["file"] == file:
+            return row
+    for row in rows:
+        if sha256 and row["sha256"] == sha256:
+            return row
+    return None
+
+
+def taken(rows: list[Row], file: str) -> bool:
+    return any(row["file"] == file for row in rows)
+
+
+def original_path(folder: Path, sha256: str) -> Path:
+    """Where the register keeps the copy of a return as saved."""
+    return Path(folder) / ORIGINALS / f"{sha256}.xlsx"
+
+
+def keep_original(folder: Path, xlsx: Path, sha256: str) -> None:
+    """A read-only copy of the return as saved (written whole or not at all)."""
+    target = original_path(folder, sha256)
+    if target.exists():
+        return
+    try:
+        target.parent.mkdir(exist_ok=True)
+        temporary = temporary_path(target)
+        try:
+            shutil.copyfile(xlsx, temporary)
+            os.chmod(temporary, stat.S_IREAD)
+            os.replace(temporary, target)
+        finally:
+            if temporary.exists():
+                os.chmod(temporary, stat.S_IREAD | stat.S_IWRITE)
+                temporary.unlink()
+    except OSError as error:
+        raise os_error(error, target) from None
+
+
+def sha256_of(path: Path) -> str:
+    """The SHA-256 of a file's bytes, in hex."""
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()

@@ -1,0 +1,42 @@
+"""What every command that reads a workbook and then writes does first: take the workbook's
+lock, clean its own leftovers beside it, and finish or take back an interrupted save-return."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TypeVar
+
+from .journal import recover
+from .lock import locked
+from .safe_write import clean_stale
+
+Job = TypeVar("Job", bound=Callable)
+
+
+@contextlib.contextmanager
+def working_on(path: Path, command: str, user: str | None = None) -> Iterator[None]:
+    """Hold ``path``'s lock for ``command``, with what earlier commands left dealt with."""
+    path = Path(path)
+    with locked(path, command, user):
+        clean_stale(path.parent if str(path.parent) else Path("."))
+        if path.exists():
+            recover(path)
+        yield
+
+
+def one_at_a_time(command: str) -> Callable[[Job], Job]:
+    """Run a job on a workbook file (its first argument; ``user=`` if given) under
+    :func:`working_on`."""
+
+    def wrap(job: Job) -> Job:
+        @functools.wraps(job)
+        def run(path, *args, **kwargs):
+            with working_on(Path(path), command, kwargs.get("user")):
+                return job(path, *args, **kwargs)
+
+        return run  # type: ignore[return-value]
+
+    return wrap
