@@ -49,20 +49,19 @@ def book_view(book: Workbook, path: Path | None = None) -> BookView:
 
 def sheet_view(sheet: Worksheet, book: Workbook, looks: dict) -> SheetView:
     cells = []
-    for row in sheet.iter_rows():
-        for cell in row:
-            if isinstance(cell, MergedCell):  # shown by its merged range (the layout)
-                continue
-            key = tuple(cell._style or ())
-            look = looks.get(key)
-            if look is None:
-                look = looks[key] = _look(cell)
-            extra = _cell_extra(cell)
-            if extra:
-                look = Look({**look.parts, **extra})
-            if cell.value in (None, "") and not any(key) and not extra:
-                continue
-            cells.append((cell.row, cell.column, cell.coordinate, cell.value, look))
+    for _, cell in sorted(sheet._cells.items()):  # the cells there are, row by row: iter_rows
+        if isinstance(cell, MergedCell):  # would make one for every gap (the Trends charts)
+            continue  # shown by its merged range (the layout)
+        key = tuple(cell._style or ())
+        look = looks.get(key)
+        if look is None:
+            look = looks[key] = _look(cell)
+        extra = _cell_extra(cell)
+        if extra:
+            look = Look({**look.parts, **extra})
+        if cell.value in (None, "") and not any(key) and not extra:
+            continue
+        cells.append((cell.row, cell.column, cell.coordinate, cell.value, look))
     return SheetView(sheet.title, cells, _layout(sheet))
 
 
