@@ -16,7 +16,7 @@ from xlscorecard.errors import Refused
 from xlscorecard.files import return_file
 from xlscorecard.files import workbook_file as files
 from xlscorecard.workbook import schema as sheets
-from xlscorecard.workbook.layout import HEADER_ROW, SHEET, Field
+from xlscorecard.workbook.layout import HEADER_ROW, SHEET, Field, letter
 
 
 @pytest.fixture
@@ -52,7 +52,8 @@ def test_refresh_refuses_when_the_commentary_column_is_deleted(workbook):
         files.refresh_file(workbook)
     message = str(caught.value)
     assert "Cannot move on from Aug-20" in message
-    assert "I503 Dataset!AD5" in message and "the commentary column" in message
+    heading = f"{SHEET}!{letter(layout().column(Field.COMMENTARY))}{HEADER_ROW}"
+    assert f"I503 {heading}" in message and "the commentary column" in message
     assert '"Commentary (Aug-20)"' in message
     assert workbook.read_bytes() == before
     assert comments_kept(workbook) == kept == 43

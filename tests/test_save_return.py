@@ -377,11 +377,11 @@ def test_pandas_reads_every_number_of_the_dataset_and_history(saved):
 def test_verify_passes_on_a_fresh_return(saved):
     _, result, _ = saved
     check = xlsx_return.verify_file(result.placed.xlsx)
-    assert check.intact and check.sheets == 10 and check.month == "Aug-20"
+    assert check.intact and check.sheets == len(sheets.ORDER) and check.month == "Aug-20"
     cli_result = CliRunner().invoke(cli, ["verify", str(result.placed.xlsx)])
     assert cli_result.exit_code == 0
     assert cli_result.output == (
-        f"{result.placed.xlsx} is intact: what each of its 10 sheets shows matches the SHA-256 it "
+        f"{result.placed.xlsx} is intact: what each of its {len(sheets.ORDER)} sheets shows matches the SHA-256 it "
         "was saved with (the Aug-20 return).\n"
         "Checked: its bytes are those registered in returns-register.csv.\n"
         f"Checked: its PDF {STEM}.pdf is the one saved with it.\n"
@@ -420,7 +420,7 @@ def test_verify_fails_on_a_tampered_return_and_says_where(
     check = xlsx_return.verify_file(path)
     assert not check.intact, what
     assert check.changed == [changed]
-    assert f"Changed: the {changed} sheet (9 other sheets match)." in check.message
+    assert f"Changed: the {changed} sheet ({len(sheets.ORDER) - 1} other sheets match)." in check.message
     cli_result = CliRunner().invoke(cli, ["verify", str(path)])
     assert cli_result.exit_code == 1
     assert cli_result.output.startswith(
