@@ -376,8 +376,8 @@ def test_verify_passes_on_a_fresh_return(saved):
     cli_result = CliRunner().invoke(cli, ["verify", str(result.placed.xlsx)])
     assert cli_result.exit_code == 0
     assert cli_result.output == (
-        f"{result.placed.xlsx} is intact: every cell of its {len(sheets.ORDER)} sheets matches the SHA-256 it was "
-        "saved with (the Aug-20 return).\n"
+        f"{result.placed.xlsx} is intact: every cell of its {len(sheets.ORDER)} sheets matches the "
+        "SHA-256 it was saved with (the Aug-20 return).\n"
     )
 
 
@@ -409,7 +409,8 @@ def test_verify_fails_on_a_tampered_return_and_says_where(
     check = xlsx_return.verify_file(path)
     assert not check.intact, what
     assert check.changed == [changed]
-    assert f"Changed: the {changed} sheet ({len(sheets.ORDER) - 1} other sheets match)." in check.message
+    others = len(sheets.ORDER) - 1
+    assert f"Changed: the {changed} sheet ({others} other sheets match)." in check.message
     cli_result = CliRunner().invoke(cli, ["verify", str(path)])
     assert cli_result.exit_code == 1
     assert cli_result.output.startswith(f"Error: {path} is not intact: the SHA-256 of its data")
