@@ -82,12 +82,22 @@ def test_an_xlsm_is_never_saved_as_an_xlsx(ready, tmp_path):
     assert sorted(p.name for p in macro_book.parent.iterdir()) == ["dataset.xlsm"]
 
 
-def test_a_chart_on_the_trends_sheet_is_ours_and_passes(ready, tmp_path):
+def test_the_charts_xlscorecard_draws_on_the_trends_sheet_pass(ready, tmp_path):
+    path = tmp_path / "dataset.xlsx"
+    shutil.copy(ready, path)
+    workbook_file.validate_file(path, backup=False)
+    assert load_workbook(path)[sheets.TRENDS]._charts  # drawn again by the save
+
+
+def test_a_chart_someone_added_to_the_trends_sheet_is_refused(ready, tmp_path):
+    """The Trends sheet's charts are drawn again on every save: one added there would go."""
     path = tmp_path / "dataset.xlsx"
     shutil.copy(ready, path)
     chart(path, sheets.TRENDS)
-    workbook_file.validate_file(path, backup=False)
-    assert load_workbook(path)[sheets.TRENDS]._charts  # still there after the save
+    before = path.read_bytes()
+    with pytest.raises(WorkbookError, match="the Trends sheet holds a chart xlscorecard did not"):
+        workbook_file.validate_file(path, backup=False)
+    assert path.read_bytes() == before
 
 
 def test_the_same_chart_anywhere_else_is_refused(ready, tmp_path):

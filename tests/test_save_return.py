@@ -381,8 +381,8 @@ def test_verify_passes_on_a_fresh_return(saved):
     cli_result = CliRunner().invoke(cli, ["verify", str(result.placed.xlsx)])
     assert cli_result.exit_code == 0
     assert cli_result.output == (
-        f"{result.placed.xlsx} is intact: what each of its {len(sheets.ORDER)} sheets shows matches the SHA-256 it "
-        "was saved with (the Aug-20 return).\n"
+        f"{result.placed.xlsx} is intact: what each of its {len(sheets.ORDER)} sheets shows "
+        "matches the SHA-256 it was saved with (the Aug-20 return).\n"
         "Checked: its bytes are those registered in returns-register.csv.\n"
         f"Checked: its PDF {STEM}.pdf is the one saved with it.\n"
         "Checked: its bytes are those recorded in the working workbook's Audit "
@@ -420,7 +420,8 @@ def test_verify_fails_on_a_tampered_return_and_says_where(
     check = xlsx_return.verify_file(path)
     assert not check.intact, what
     assert check.changed == [changed]
-    assert f"Changed: the {changed} sheet ({len(sheets.ORDER) - 1} other sheets match)." in check.message
+    others = len(sheets.ORDER) - 1
+    assert f"Changed: the {changed} sheet ({others} other sheets match)." in check.message
     cli_result = CliRunner().invoke(cli, ["verify", str(path)])
     assert cli_result.exit_code == 1
     assert cli_result.output.startswith(

@@ -213,7 +213,7 @@ def validation_list(path: Path) -> tuple[str, str]:
     book.save(path)
     return (
         "a data-validation rule someone added (J2:J50) on sheet Checks",
-        "xl/worksheets/sheet2.xml",
+        f"xl/worksheets/sheet{book.sheetnames.index(sheets.CHECKS) + 1}.xml",
     )
 
 
