@@ -276,6 +276,29 @@ def test_a_read_only_folder_is_an_error_for_a_normal_user(workbook, tmp_path):
         tmp_path.chmod(0o755)
 
 
+def test_export_reads_a_workbook_in_a_read_only_folder_for_a_normal_user(workbook, tmp_path):
+    """Export only reads: a workbook on a read-only share exports to a folder of one's own."""
+    reason = can_drop_privileges()
+    if reason:
+        pytest.skip(reason)
+    share, mine = tmp_path / "share", tmp_path / "mine"
+    share.mkdir()
+    mine.mkdir(mode=0o777)
+    mine.chmod(0o777)
+    shutil.move(workbook, share / workbook.name)
+    (share / workbook.name).chmod(0o644)
+    share.chmod(0o555)
+    try:
+        before = snapshot(share)
+        result = cli("export", str(share / workbook.name), str(mine / "data"), cwd=mine,
+                     unprivileged=True)  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        assert (mine / "data" / "values.csv").exists()
+        assert snapshot(share) == before and leftovers(share) == []
+    finally:
+        share.chmod(0o755)
+
+
 def test_a_read_only_workbook_is_an_error_for_a_normal_user(workbook, tmp_path):
     reason = can_drop_privileges()
     if reason:

@@ -163,10 +163,12 @@ def os_error(error: OSError, path: Path, doing: str = "write") -> WorkbookError:
         errno.ENOSPC: "the disk is full: free some space and try again",
         errno.EFBIG: "the file would be bigger than this computer allows (a file size limit)",
         errno.EDQUOT: "your disk quota is used up: free some space and try again",
-        errno.EROFS: "the disk is read-only",
+        errno.EROFS: "the disk is read-only (copy the workbook to a folder you can write to, "
+        "and work on the copy)",
         errno.EACCES: "permission denied: you may not write there (ask for write access, or "
         "work on a copy in a folder of your own)",
-        errno.EPERM: "the operation is not permitted there",
+        errno.EPERM: "the operation is not permitted there (work on a copy in a folder of "
+        "your own)",
     }
     reason = reasons.get(error.errno or 0, error.strerror or str(error))
     return WorkbookError(f"cannot {doing} {path}: {reason}; nothing was changed")
