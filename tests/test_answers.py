@@ -147,6 +147,21 @@ def test_the_answer_command_answers_as_typing_on_checks_does(built, tmp_path):
     assert checks_row(path, "P302|CP2|2020-08").reason == "Fewer conferences in August."
 
 
+def test_the_answer_command_takes_the_code_and_ref_in_any_case(built, tmp_path):
+    path = tmp_path / "dataset.xlsx"
+    shutil.copy(built("2020-08"), path)
+    result = CliRunner().invoke(cli, ["answer", str(path), "p302", "cp3-ql (val) ", "Checked."])
+    assert result.output.startswith("Answered P302 on CP3-QL (val) for Aug-20."), result.output
+    assert checks_row(path, "P302|CP3-QL (val)|2020-08").reason == "Checked."
+
+
+def test_the_comment_command_takes_the_ref_in_any_case(built, tmp_path):
+    path = tmp_path / "dataset.xlsx"
+    shutil.copy(built("2020-08"), path)
+    result = CliRunner().invoke(cli, ["comment", str(path), "lac2", "Fewer new episodes."])
+    assert result.output.startswith("Wrote the Aug-20 comment on LAC2."), result.output
+
+
 @pytest.mark.parametrize(
     ("code", "ref", "says"),
     [

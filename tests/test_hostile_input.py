@@ -17,8 +17,9 @@ from openpyxl import load_workbook
 
 from tests.support.faults import TALLY, can_drop_privileges, cli, leftovers, snapshot
 from tests.support.paths import SAMPLE
+from xlscorecard.checks.testing import sample_book
 from xlscorecard.workbook import schema as sheets
-from xlscorecard.workbook.layout import SHEET
+from xlscorecard.workbook.layout import SHEET, Field
 
 
 @pytest.fixture
@@ -127,7 +128,36 @@ def test_an_over_long_commentary_is_refused_not_cut(data, tmp_path, length):
     assert not (tmp_path / "out.xlsx").exists()
 
 
-@pytest.mark.parametrize(("sheet", "cell"), [(SHEET, "AD7"), (sheets.COMMENTARY, "C2")])
+TYPED = {
+    "a comment": ("TEXT", lambda text: ["comment", "dataset.xlsx", "M1", text]),
+    "an answer": ("REASON", lambda text: ["answer", "dataset.xlsx", "P302", "CP2", text]),
+    "who": ("--by", lambda text: ["comment", "dataset.xlsx", "M1", "Fine.", "--by", text]),
+    "a reason to force": ("--force", lambda text: ["save-return", "dataset.xlsx", "--force", text]),
+}
+
+
+@pytest.mark.parametrize("what", list(TYPED))
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("Fewer\x1bcontacts.", "character 6 is a control character (U+001B)"),
+        ("y" * 40_000, "the text is 40,000 characters long, but an Excel cell holds at most"),
+    ],
+    ids=["a control character", "over a cell's length"],
+)
+def test_text_given_on_the_command_line_is_refused_not_cut(workbook, tmp_path, what, text, says):
+    """What a cell cannot hold, given on the command line, is refused before anything is
+    opened (never a traceback, never cut)."""
+    name, arguments = TYPED[what]
+    before = snapshot(tmp_path)
+    refused(cli(*arguments(text), cwd=tmp_path), f"Error: {name}: {says}", "Nothing was changed.")
+    assert snapshot(tmp_path) == before
+
+
+@pytest.mark.parametrize(
+    ("sheet", "cell"),
+    [(SHEET, sample_book().layout.cell("M1", Field.COMMENTARY)), (sheets.COMMENTARY, "C2")],
+)
 def test_an_over_long_text_in_the_workbook_is_refused(workbook, tmp_path, sheet, cell):
     """A file made by another program may hold more than a cell's limit (openpyxl and Excel
     would cut it): it is refused, not cut."""
@@ -244,6 +274,29 @@ def test_a_read_only_folder_is_an_error_for_a_normal_user(workbook, tmp_path):
         assert snapshot(tmp_path) == before
     finally:
         tmp_path.chmod(0o755)
+
+
+def test_export_reads_a_workbook_in_a_read_only_folder_for_a_normal_user(workbook, tmp_path):
+    """Export only reads: a workbook on a read-only share exports to a folder of one's own."""
+    reason = can_drop_privileges()
+    if reason:
+        pytest.skip(reason)
+    share, mine = tmp_path / "share", tmp_path / "mine"
+    share.mkdir()
+    mine.mkdir(mode=0o777)
+    mine.chmod(0o777)
+    shutil.move(workbook, share / workbook.name)
+    (share / workbook.name).chmod(0o644)
+    share.chmod(0o555)
+    try:
+        before = snapshot(share)
+        result = cli("export", str(share / workbook.name), str(mine / "data"), cwd=mine,
+                     unprivileged=True)  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        assert (mine / "data" / "values.csv").exists()
+        assert snapshot(share) == before and leftovers(share) == []
+    finally:
+        share.chmod(0o755)
 
 
 def test_a_read_only_workbook_is_an_error_for_a_normal_user(workbook, tmp_path):

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -127,6 +129,31 @@ def test_killed_after_recording_the_next_command_finishes_the_register(ready):
     assert [r["status"] for r in read_register(ready.parent / "returns")] == ["saved"]
     assert return_file.verify_file(ready.parent / "returns" / f"{STEM}.xlsx").intact
     TALLY["kill at a step: save-return recorded, register pending -> finished"] += 1
+
+
+def test_a_program_left_running_by_a_killed_save_return_is_stopped_by_the_next(ready, tmp_path):
+    """LibreOffice outlives the save-return that started it (kill -9 kills the one process)
+    and keeps writing its profile in the scratch folder: the next command stops it, then
+    removes the folder for good."""
+    pid_file = tmp_path / "libreoffice.pid"
+
+    def still_printing(copy: Path, pdf: Path) -> None:  # pragma: no cover - runs in the child
+        profile = (pdf.parent / "xlscorecard-lo-test" / "profile").resolve()
+        program = "import time; time.sleep(120)"
+        process = subprocess.Popen([sys.executable, "-c", program, profile.as_uri()])
+        pid_file.write_text(str(process.pid))
+        os._exit(KILLED)
+
+    returns = ready.parent / "returns"
+    command = lambda: return_file.save_return_file(ready, returns, pdf_maker=still_printing)  # noqa: E731
+    assert killed_at(lambda m: None, command) == KILLED
+    left = int(pid_file.read_text())
+    assert safe_write.process_alive(left)
+    notes = next_command(ready)
+    assert not safe_write.process_alive(left)
+    assert any("stopped 1 program it had left running in it" in note for note in notes), notes
+    assert leftovers(ready.parent, returns) == []
+    TALLY["kill at a step: save-return while printing -> LibreOffice stopped"] += 1
 
 
 def test_killed_before_the_atomic_replace_the_workbook_is_the_old_one(ready):

@@ -24,6 +24,7 @@ from .jobs.cycle import Outcome
 from .lint import lint_file
 from .model import Month
 from .model.months import check_month
+from .model.text import text_problem
 from .model.values import show_value
 from .version import __version__
 
@@ -59,6 +60,24 @@ class MonthType(click.ParamType):
             return check_month(Month.parse(str(value)), latest_month())
         except ValueError as exc:
             self.fail(str(exc), param, ctx)
+
+
+class CellText(click.ParamType):
+    """Text that goes into a cell as typed, refused (an ``Error:``, nothing changed) if a cell
+    cannot hold it."""
+
+    name = "TEXT"
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None):
+        problem = text_problem(str(value))
+        if problem:
+            name = (param.opts[0] if isinstance(param, click.Option) else param.human_readable_name
+                    ) if param else "TEXT"  # fmt: skip
+            raise ScorecardError(f"{name}: {problem}. Nothing was changed.")
+        return str(value)
+
+
+TEXT = CellText()
 
 
 class Commands(click.Group):
@@ -129,6 +148,7 @@ BY = click.option(
     "--by",
     "user",
     metavar="NAME",
+    type=TEXT,
     help="Who is doing this, as Audit, Commentary and Answers record it [default: your login].",
 )
 CLEAR_BLANKS = click.option(
@@ -198,7 +218,7 @@ def import_(
 @cli.command()
 @click.argument("workbook", type=WORKBOOK)
 @click.argument("ref")
-@click.argument("text")
+@click.argument("text", type=TEXT)
 @NO_BACKUP
 @BY
 def comment(workbook: Path, ref: str, text: str, no_backup: bool, user: str | None) -> None:
@@ -212,7 +232,7 @@ def comment(workbook: Path, ref: str, text: str, no_backup: bool, user: str | No
 @click.argument("workbook", type=WORKBOOK)
 @click.argument("code")
 @click.argument("ref")
-@click.argument("reason")
+@click.argument("reason", type=TEXT)
 @click.option(
     "--month", "-m", type=MonthType(), help="The query's month [default: the report month]."
 )
@@ -373,9 +393,10 @@ def spc(workbook: Path, refs: tuple[str, ...]) -> None:
     flag_value="",
     default=None,
     metavar="REASON",
+    type=TEXT,
     help="Save although checks block it; the reason is recorded in Audit with who and when.",
 )
-@click.option("--reason", help="The reason for --force (or give it as --force REASON).")
+@click.option("--reason", type=TEXT, help="The reason for --force (or give it as --force REASON).")
 @click.option(
     "--sign",
     "key",

@@ -17,6 +17,7 @@ import os
 import re
 import secrets
 import shutil
+import signal
 import socket
 import stat
 import sys
@@ -162,10 +163,12 @@ def os_error(error: OSError, path: Path, doing: str = "write") -> WorkbookError:
         errno.ENOSPC: "the disk is full: free some space and try again",
         errno.EFBIG: "the file would be bigger than this computer allows (a file size limit)",
         errno.EDQUOT: "your disk quota is used up: free some space and try again",
-        errno.EROFS: "the disk is read-only",
+        errno.EROFS: "the disk is read-only (copy the workbook to a folder you can write to, "
+        "and work on the copy)",
         errno.EACCES: "permission denied: you may not write there (ask for write access, or "
         "work on a copy in a folder of your own)",
-        errno.EPERM: "the operation is not permitted there",
+        errno.EPERM: "the operation is not permitted there (work on a copy in a folder of "
+        "your own)",
     }
     reason = reasons.get(error.errno or 0, error.strerror or str(error))
     return WorkbookError(f"cannot {doing} {path}: {reason}; nothing was changed")
@@ -257,14 +260,47 @@ def clean_stale(folder: Path) -> list[str]:
                 os.rename(entry, target)
                 done.append(f"put back {target}, which an interrupted command had moved aside")
                 continue
+            stopped = stop_users(entry)
             remove(entry)
         except OSError as error:
             done.append(f"could not remove {entry} ({error.strerror}): remove it by hand")
             continue
-        done.append(f"removed {entry.name}, left by an interrupted command")
+        done.append(f"removed {entry.name}, left by an interrupted command" + (
+            f" (and stopped {stopped} program{'s' if stopped > 1 else ''} it had left "
+            "running in it, such as LibreOffice making the PDF)" if stopped else ""
+        ))  # fmt: skip
     if done:
         notify(f"In {folder}: " + "; ".join(done) + ".")
     return done
+
+
+def stop_users(folder: Path, wait: float = 5.0) -> int:
+    """Kill the processes of this user still working in ``folder`` (named on their command
+    line, plainly or as a ``file://`` address: a LibreOffice a killed command had started
+    lives on and writes its profile there), so that removing it is final. Where processes
+    cannot be listed (no ``/proc``: Windows) it does nothing. Returns how many it stopped."""
+    if not folder.is_dir() or not Path("/proc").is_dir():
+        return 0
+    resolved = folder.resolve()
+    marks = {os.fsencode(str(resolved)), resolved.as_uri().encode()}
+    stopped = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            if entry.stat().st_uid != os.getuid():
+                continue
+            command = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if any(mark in command for mark in marks):
+            with contextlib.suppress(OSError):
+                os.kill(int(entry.name), signal.SIGKILL)
+                stopped.append(int(entry.name))
+    deadline = time.monotonic() + wait
+    while any(process_alive(pid) for pid in stopped) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return len(stopped)
 
 
 def remove(path: Path) -> None:

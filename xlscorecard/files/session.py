@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TypeVar
@@ -17,24 +18,32 @@ Job = TypeVar("Job", bound=Callable)
 
 
 @contextlib.contextmanager
-def working_on(path: Path, command: str, user: str | None = None) -> Iterator[None]:
-    """Hold ``path``'s lock for ``command``, with what earlier commands left dealt with."""
+def working_on(
+    path: Path, command: str, user: str | None = None, reading: bool = False
+) -> Iterator[None]:
+    """Hold ``path``'s lock for ``command``, with what earlier commands left dealt with. A
+    command ``reading`` only works without them in a folder nobody may write to (a
+    read-only share): no command can change the workbook there, and none can lock it."""
     path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    if reading and folder.is_dir() and not os.access(folder, os.W_OK):
+        yield
+        return
     with locked(path, command, user):
-        clean_stale(path.parent if str(path.parent) else Path("."))
+        clean_stale(folder)
         if path.exists():
             recover(path)
         yield
 
 
-def one_at_a_time(command: str) -> Callable[[Job], Job]:
+def one_at_a_time(command: str, reading: bool = False) -> Callable[[Job], Job]:
     """Run a job on a workbook file (its first argument; ``user=`` if given) under
     :func:`working_on`."""
 
     def wrap(job: Job) -> Job:
         @functools.wraps(job)
         def run(path, *args, **kwargs):
-            with working_on(Path(path), command, kwargs.get("user")):
+            with working_on(Path(path), command, kwargs.get("user"), reading):
                 return job(path, *args, **kwargs)
 
         return run  # type: ignore[return-value]

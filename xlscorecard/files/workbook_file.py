@@ -279,7 +279,7 @@ def spc_file(path: Path, refs: tuple[str, ...] = ()) -> list[str]:
     return spc_table(report, book.month)
 
 
-@one_at_a_time("export")
+@one_at_a_time("export", reading=True)
 def export_file(
     path: Path, directory: Path, user: str | None = None, when: str | None = None
 ) -> list[Path]:

@@ -187,6 +187,7 @@ def answer_query(
     on Checks does), then check. Refuses when there is no such query to answer."""
     if not reason.strip():
         raise Refused("An answer needs a reason: give it in quotes (nothing was changed).")
+    code, ref = code.strip().upper(), _as_listed(book, ref)
     month = month or book.month
     keep = keep_typed(book, user, when)
     findings = run_rules(book, Stage.VALIDATE)
@@ -217,6 +218,7 @@ def answer_query(
 
 def type_comment(book: LiveBook, ref: str, text: str, user: str, when: str) -> Outcome:
     """Write the report month's comment on ``ref`` (as typing it on Dataset does), then check."""
+    ref = _as_listed(book, ref)
     if ref not in book.layout.rows:
         raise ScorecardError(
             f"{book.name} has no indicator {ref!r}: give a ref from column A of its Dataset "
@@ -236,6 +238,13 @@ def type_comment(book: LiveBook, ref: str, text: str, user: str, when: str) -> O
     outcome.cells[book.layout.cell(ref, Field.COMMENTARY)] = text or None
     outcome.summary = f"Wrote the {book.month.label} comment on {ref}. {outcome.summary}"
     return outcome
+
+
+def _as_listed(book: LiveBook, ref: str) -> str:
+    """``ref`` as the Dataset sheet spells it, whatever its case or surrounding spaces."""
+    ref = ref.strip()
+    same = [listed for listed in book.layout.rows if listed.casefold() == ref.casefold()]
+    return ref if ref in book.layout.rows or len(same) != 1 else same[0]
 
 
 def _refuse_unless_in_place(book: LiveBook, doing: str) -> None:
