@@ -352,7 +352,8 @@ def test_without_the_copy_as_saved_verify_names_the_sheets(folder):
     shutil.rmtree(folder / "returns" / ".xlscorecard-originals", onerror=_writable)
     edit(_figure)(the_return(folder))
     code, output = verify(the_return(folder))
-    assert code == 1 and f"Changed: the Dataset sheet ({len(sheets.ORDER) - 1} other sheets match)." in output
+    others = len(sheets.ORDER) - 1
+    assert code == 1 and f"Changed: the Dataset sheet ({others} other sheets match)." in output
     assert "Not checked: which cells changed: the copy of the return as saved is gone" in output
 
 
