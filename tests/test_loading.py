@@ -154,3 +154,35 @@ def test_a_check_naming_an_unknown_ref_is_an_error(data_dir):
     error = load_error(data_dir)
     assert error.column == "checks"
     assert "checks.stock_flow names 'LAC99', which is not an indicator" in str(error)
+
+
+@pytest.mark.parametrize(
+    ("spelt", "meant"),
+    [("arrow_threshold = ", "arow_threshold = "), ("[spc]", "[SPC]"), ("region = ", "regoin = ")],
+)
+def test_a_misspelt_setting_is_an_error_naming_its_line(data_dir, spelt, meant):
+    """Spelt wrong, a setting would be ignored and the officer never know."""
+    path = data_dir / "council.toml"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    line = next(n for n, text in enumerate(lines, start=1) if text.startswith(spelt))
+    lines[line - 1] = lines[line - 1].replace(spelt, meant)
+    path.write_text("".join(lines), encoding="utf-8")
+    error = load_error(data_dir)
+    key = meant.strip("[] =")
+    assert (error.line, error.column) == (line, key)
+    assert f"did you mean {spelt.strip('[] =')!r}? As it is spelt, it would be" in str(error)
+
+
+def test_a_councils_own_setting_unlike_any_is_kept(data_dir):
+    path = data_dir / "council.toml"
+    own = 'intranet_page = "https://intranet.example/dataset"\n'
+    path.write_text(own + path.read_text(encoding="utf-8"), encoding="utf-8")
+    assert load_data_dir(data_dir).settings.extra["intranet_page"].startswith("https://")
+
+
+def test_an_unknown_check_setting_is_an_error(data_dir):
+    path = data_dir / "council.toml"
+    path.write_text(path.read_text(encoding="utf-8").replace("range_factor", "range_facter"))
+    error = load_error(data_dir)
+    assert error.column == "checks"
+    assert "checks.range_facter is not a check setting; they are at_most, big_change" in str(error)

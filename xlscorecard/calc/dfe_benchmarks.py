@@ -64,6 +64,9 @@ MONTH_NAMES: Final = (
     "October", "November", "December",
 )  # fmt: skip
 
+LA_CODE_KEY, REGION_KEY = "la_code", "region"
+"""council.toml's settings saying who the council is in DfE's tables."""
+
 
 class Kind(StrEnum):
     """How a published annual figure becomes a monthly benchmark (counts and rates)."""

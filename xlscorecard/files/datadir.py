@@ -13,19 +13,27 @@ from pathlib import Path
 
 import tomli_w
 
+from ..calc.dfe_benchmarks import LA_CODE_KEY, REGION_KEY
 from ..errors import DataFileError
+from ..jobs.official_return import FILE_NAME_KEY, FOLDER_KEY
 from ..model import Dataset
+from ..model.check_config import CHECKS_KEY
+from ..model.spc_config import KEY as SPC_KEY
 from ..model.tables import (
+    BOOK_KEYS,
     INDICATORS,
+    SETTING_KEYS,
     TABLE_COLUMNS,
     VALUES,
     Table,
     assemble,
     csv_table,
     dataset_tables,
+    misspelt,
 )
 from ..model.text import neutralise
 from ..model.values import cell_value
+from ..workbook.schema import BACKUPS_KEY, PASSWORD_KEY
 from .identity import latest_month
 from .safe_write import (
     NEW,
@@ -39,6 +47,11 @@ from .safe_write import (
 )
 
 SETTINGS_FILE = "council.toml"
+KNOWN_SETTINGS = SETTING_KEYS | BOOK_KEYS | {
+    CHECKS_KEY, SPC_KEY, LA_CODE_KEY, REGION_KEY, FILE_NAME_KEY, FOLDER_KEY, BACKUPS_KEY,
+    PASSWORD_KEY,
+}  # fmt: skip
+"""Every setting some part of xlscorecard reads (a council may keep others of its own)."""
 REQUIRED = {INDICATORS, VALUES}
 """Tables a data directory must have; the others (commentary, benchmarks, targets) may be
 left out."""
@@ -57,6 +70,13 @@ def load_data_dir(directory: Path | str) -> Dataset:
     directory = Path(directory)
     settings = directory / SETTINGS_FILE
     data = read_toml(settings)
+    for key in data:
+        near = misspelt(key, KNOWN_SETTINGS)
+        if near:
+            raise DataFileError(settings, _toml_line(settings, key), key, (
+                f"there is no setting {key!r}: did you mean {near!r}? As it is spelt, it would "
+                "be ignored: correct it"
+            ))  # fmt: skip
     tables = {
         name: read_csv(directory / file_name(name))
         for name in TABLE_COLUMNS
@@ -70,6 +90,15 @@ def read_toml(path: Path) -> dict:
         return tomllib.loads(read_text(path))
     except tomllib.TOMLDecodeError as exc:
         raise DataFileError(path, None, None, f"not valid TOML: {exc}") from None
+
+
+def _toml_line(path: Path, key: str) -> int | None:
+    """The line of ``path`` where ``key`` is set (``key =`` or ``[key]``), if one is."""
+    for number, line in enumerate(read_text(path).splitlines(), start=1):
+        bare = line.strip().strip("[]").strip()
+        if bare == key or bare.split("=")[0].strip().strip('"') == key:
+            return number
+    return None
 
 
 def read_csv(path: Path) -> Table:

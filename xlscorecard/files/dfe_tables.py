@@ -15,7 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..calc.dfe_benchmarks import (
+    LA_CODE_KEY,
     NEIGHBOURS,
+    REGION_KEY,
     STANDARD_COLUMNS,
     Average,
     Council,
@@ -138,7 +140,7 @@ def update_benchmarks(
 
 def council_identity(settings: Settings, where: Path) -> Council:
     """The council's LA code and region from council.toml (``la_code``, ``region``)."""
-    code = settings.extra.get("la_code")
+    code = settings.extra.get(LA_CODE_KEY)
     if isinstance(code, float) and code.is_integer():
         code = int(code)
     code = str(code).strip() if isinstance(code, int | str) and not isinstance(code, bool) else ""
@@ -150,7 +152,7 @@ def council_identity(settings: Settings, where: Path) -> Council:
             "xlscorecard benchmarks needs the council's three-digit LA number as DfE's tables "
             "give it in old_la_code, e.g. la_code = 852 for Southampton",
         )
-    region = settings.extra.get("region")
+    region = settings.extra.get(REGION_KEY)
     if not isinstance(region, str) or not region.strip():
         raise DataFileError(
             where,

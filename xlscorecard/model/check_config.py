@@ -7,6 +7,9 @@ from dataclasses import dataclass, field
 
 from .dataset import Settings
 
+CHECKS_KEY = "checks"
+"""council.toml's table of check settings (kept in Settings)."""
+
 
 @dataclass(frozen=True)
 class SumTo100:
@@ -46,9 +49,15 @@ class CheckConfig:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> CheckConfig:
-        data = settings.extra.get("checks") or {}
+        data = settings.extra.get(CHECKS_KEY) or {}
         if not isinstance(data, Mapping):
             raise ValueError("the checks setting must be a table")
+        unknown = sorted(set(data) - CHECK_SETTINGS)
+        if unknown:
+            raise ValueError(
+                f"{CHECKS_KEY}.{unknown[0]} is not a check setting; they are "
+                f"{', '.join(sorted(CHECK_SETTINGS))} (docs/checks.md)"
+            )
         return cls(
             range_factor=float(data.get("range_factor", 1.5)),
             big_change=float(data.get("big_change", 0.5)),
@@ -65,6 +74,11 @@ class CheckConfig:
             ),
             at_most=tuple(AtMost(item["part"], item["whole"]) for item in data.get("at_most", [])),
         )
+
+
+CHECK_SETTINGS = {
+    "range_factor", "big_change", "big_change_minimum", "sum_to_100", "stock_flow", "at_most",
+}  # fmt: skip
 
 
 def check_config_refs(settings: Settings, refs: set[str]) -> str | None:

@@ -8,6 +8,7 @@ Every error names where the bad cell is: ``values.csv, line 12, column 'value'``
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -345,6 +346,15 @@ def missing_population(year: str, rates: list[str], needed: str) -> str:
         f"for {needed}: add population.{year} (in council.toml, under [population], or as a "
         "row of the Settings sheet)"
     )
+
+
+def misspelt(key: str, known: set[str]) -> str | None:
+    """The known setting ``key`` looks like a misspelling of (``arow_threshold``, ``SPC``), or
+    None: for a key that is known, or unlike any (a council's own setting)."""
+    if key in known:
+        return None
+    near = difflib.get_close_matches(key.lower(), sorted(known), n=1, cutoff=0.8)
+    return near[0] if near else None
 
 
 def parse_settings(data: Mapping[str, object], where: str) -> Settings:
