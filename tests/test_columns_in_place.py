@@ -122,3 +122,17 @@ def test_refresh_month_pressed_in_excel_refuses_and_writes_nothing(workbook):
     pressed = press(workbook)
     assert pressed.calls == 1 and "the commentary column" in pressed.message
     assert workbook.read_bytes() == before
+
+
+def test_with_a_column_deleted_only_the_columns_out_of_place_are_reported_first_one_first(
+    workbook,
+):
+    """Every cell right of a deleted column is read from its neighbour: checks on those reads
+    (a formula typed over, a comment missing) would bury the one thing to do."""
+    deleted = layout().column(Field.CHANGE_YEAR)
+    delete_column(workbook, deleted)
+    outcome = files.validate_file(workbook)
+    assert {f.code for f in outcome.findings} == {"I503"}
+    assert outcome.findings[0].cell == f"{SHEET}!{letter(deleted)}{HEADER_ROW}"
+    assert all(": : " not in str(f) and " nothing is written, and no other check runs" in str(f)
+               for f in outcome.findings)  # fmt: skip

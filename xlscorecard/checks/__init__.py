@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from ..model import Month, answer_key
+from ..model.cells import parse_address
 from ..model.check_config import CheckConfig
 from ..workbook.layout import SHEET
 from ..workbook.reading import LiveBook
@@ -72,9 +73,11 @@ class Finding:
     def __str__(self) -> str:
         month = f", {self.month.label}" if self.month else ""
         name = f" {self.indicator}" if self.indicator else ""
+        about = f"{self.ref}{name}{month}".strip(", ")
         return (
-            f"{self.severity.value.upper()} {self.code} {self.cell}: {self.ref}{name}{month}: "
-            f"{self.message} Found {self.found}; expected {self.expected}."
+            f"{self.severity.value.upper()} {self.code} {self.cell}: "
+            f"{about + ': ' if about else ''}{self.message} Found {self.found}; expected "
+            f"{self.expected}."
         )
 
 
@@ -132,9 +135,16 @@ def load_rules() -> dict[str, Rule]:
 CRASH_CODE = "X000"
 
 
+COLUMNS_CODE = "I503"
+"""The check of the Dataset sheet's columns: while it finds any, no other check runs."""
+
+
 def run_rules(book: LiveBook, stage: Stage, codes: Iterable[str] | None = None) -> list[Finding]:
-    """Run the rules that apply at ``stage`` (or just ``codes``) and return their findings."""
+    """Run the rules that apply at ``stage`` (or just ``codes``) and return their findings;
+    with a column out of place, only :data:`COLUMNS_CODE`'s."""
     rules = load_rules()
+    if codes is None and book.header_problems:  # every cell read by its place is not what it
+        codes = [COLUMNS_CODE]  # seems: only the columns out of place are reported
     selected = [rules[code] for code in codes] if codes is not None else list(rules.values())
     config = CheckConfig.from_settings(book.dataset.settings)
     findings: list[Finding] = []
@@ -184,12 +194,19 @@ def _order(book: LiveBook) -> Callable[[Finding], tuple]:
     rank = {severity: index for index, severity in enumerate(Severity)}
     rows = book.layout.rows
 
+    def place(cell: str) -> tuple[int, int]:
+        try:
+            return parse_address(cell)
+        except ValueError:
+            return (0, 0)
+
     def key(finding: Finding) -> tuple:
         return (
             rank[finding.severity],
             rows.get(finding.ref, 0),
             finding.month or Month(1, 1),
             finding.code,
+            place(finding.cell),  # a sheet's own findings (I503) from left to right
         )
 
     return key

@@ -47,8 +47,8 @@ def columns_in_place(context: Context) -> Iterator[Problem]:
 
 _MESSAGE = (
     "figures, comments, targets and benchmarks are read and written by their place, so "
-    "nothing is written until every column is back where it was built (undo the change in "
-    "Excel)."
+    "nothing is written, and no other check runs, until every column is back where it was "
+    "built (undo the change in Excel)."
 )
 
 
@@ -71,7 +71,7 @@ def test_a_heading_typed_as_text_fails():
 def test_a_deleted_commentary_column_is_named():
     from ..workbook.contents import BookContents
     from ..workbook.image import book_contents
-    from ..workbook.layout import HEADER_ROW, SHEET
+    from ..workbook.layout import HEADER_ROW, SHEET, Field, letter
     from ..workbook.reading import read_book
     from .testing import sample_dataset
 
@@ -79,7 +79,8 @@ def test_a_deleted_commentary_column_is_named():
     grid = [row[:-1] for row in contents.sheets[SHEET]]  # the last column, commentary, deleted
     book = read_book(BookContents("test.xlsx", {**contents.sheets, SHEET: grid}))
     findings = check(book, "I503")
-    assert [f.cell for f in findings] == [f"{SHEET}!AD{HEADER_ROW}"]
+    commentary = letter(sample_book().layout.column(Field.COMMENTARY))
+    assert [f.cell for f in findings] == [f"{SHEET}!{commentary}{HEADER_ROW}"]
     assert findings[0].expected == '"Commentary (Aug-20)", the heading of the commentary column'
     assert findings[0].message.startswith("The commentary column is not where it was built")
 
