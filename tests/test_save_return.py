@@ -374,6 +374,17 @@ def test_pandas_reads_every_number_of_the_dataset_and_history(saved):
 
 
 # -- verify ------------------------------------------------------------------------------------
+@pytest.mark.parametrize("command", ["validate", "spc", "refresh"])
+def test_a_working_command_on_the_return_says_it_is_the_return(saved, command):
+    _, result, _ = saved
+    before = result.placed.xlsx.read_bytes()
+    cli_result = CliRunner().invoke(cli, [command, str(result.placed.xlsx)])
+    assert cli_result.exit_code == 2
+    says = "is an official return (saved by xlscorecard save-return), not a working workbook"
+    assert f"{result.placed.xlsx.name} {says}: run this on the workbook it was" in cli_result.output
+    assert result.placed.xlsx.read_bytes() == before
+
+
 def test_verify_passes_on_a_fresh_return(saved):
     _, result, _ = saved
     check = xlsx_return.verify_file(result.placed.xlsx)

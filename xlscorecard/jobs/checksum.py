@@ -19,8 +19,9 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from ..workbook.layout import SHEET, address
+from ..workbook.schema import RETURN_CHECKSUM_LABEL
 
-CHECKSUM_LABEL = "SHA-256"
+CHECKSUM_LABEL = RETURN_CHECKSUM_LABEL
 PROPERTY_CHECKSUM = "SHA-256"
 PROPERTY_SHEET = "SHA-256 of sheet {name}"
 PROPERTY_BOOK = "SHA-256 of the properties and parts"

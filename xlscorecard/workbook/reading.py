@@ -213,6 +213,14 @@ def read_book(contents: BookContents, *, earlier_format: bool = False) -> LiveBo
             "all its figures and comments to a data directory, and `xlscorecard build DIR "
             "--month YYYY-MM -o NEW.xlsx` makes it again as a workbook of this version."
         )
+    if not found and any(
+        row and row[0] == sheets.RETURN_CHECKSUM_LABEL for row in contents.sheets[SHEET]
+    ):
+        raise WorkbookError(
+            f"{contents.name} is an official return (saved by xlscorecard save-return), not a "
+            "working workbook: run this on the workbook it was saved from (`xlscorecard verify "
+            f'"{contents.name}"` checks the return itself)'
+        )
     if found not in (sheets.FORMAT_VERSION, EARLIER_FORMAT):
         raise WorkbookError(
             f"{contents.name} is not an xlscorecard workbook (its Settings sheet has no "

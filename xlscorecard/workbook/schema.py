@@ -86,6 +86,9 @@ TABLE_SHEETS = {
 }
 """The sheet holding each of the dataset's tidy tables."""
 
+RETURN_CHECKSUM_LABEL = "SHA-256"
+"""The label in column A of a return's Dataset sheet beside its checksum (a return, not a
+working workbook)."""
 FORMAT_KEY = "xlscorecard_format"
 FORMAT_VERSION = "2"
 """Written to Settings so a workbook can be recognised as an xlscorecard workbook. Format 2
