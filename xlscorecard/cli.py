@@ -31,8 +31,8 @@ from .version import __version__
 DONE, FINDINGS, UNUSABLE = 0, 1, 2
 """Exit statuses: done; refused or found something to deal with; input that cannot be used."""
 ORDER = [
-    "refresh", "import", "comment", "validate", "answer", "save-return", "verify", "keygen",
-    "build", "export", "template", "lint", "addin",
+    "refresh", "import", "comment", "validate", "answer", "save-return", "verify", "spc",
+    "keygen", "build", "benchmarks", "export", "template", "lint", "addin",
 ]  # fmt: skip
 """``--help`` lists the commands in the order of the month, then the rest."""
 EPILOG = """\b
@@ -106,7 +106,13 @@ def cli() -> None:
 @cli.command()
 @click.argument("data_dir", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--month", "-m", type=MonthType(), required=True, help="Report month, YYYY-MM.")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="The workbook to write (a name ending in .xlsx, not there yet).",
+)
 @click.option(
     "--template",
     type=click.Path(dir_okay=False, exists=True, path_type=Path),
