@@ -135,6 +135,8 @@ CASES: dict[str, tuple[int, Setup]] = {
     "verify, intact": (0, lambda f, b: ["verify", str(make_return(f, b))]),
     "verify, changed": (1, lambda f, b: ["verify", tampered_return(f, b)]),
     "verify, not a workbook": (2, lambda f, b: ["verify", not_a_workbook(f)]),
+    "keygen, done": (0, lambda f, b: ["keygen", str(f / "council-key")]),
+    "keygen, a key there already": (2, lambda f, b: ["keygen", str(existing(f))]),
     "export, done": (0, lambda f, b: ["export", workbook(f, b), str(f / "data")]),
     "export, figures that cannot be read": (
         1,
@@ -174,6 +176,12 @@ CASES: dict[str, tuple[int, Setup]] = {
     "addin build, a wrong name": (2, lambda f, b: ["addin", "build", "-o", str(f / "other.xlam")]),
     "addin install, no Excel here": (2, lambda f, b: ["addin", "install"]),
 }
+
+
+def existing(folder: Path) -> Path:
+    key = folder / "council-key"
+    key.write_text("a key already")
+    return key
 
 
 def make_return(folder: Path, built) -> Path:
