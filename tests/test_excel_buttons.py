@@ -38,7 +38,7 @@ from xlscorecard.excel import buttons as excel
 from xlscorecard.files import return_file as xlsx_return
 from xlscorecard.files import workbook_file as xlsx_cycle
 from xlscorecard.files.datadir import load_data_dir
-from xlscorecard.files.register import read_register
+from xlscorecard.files.register import REGISTER, read_register
 from xlscorecard.files.workbook_file import build_file as build
 from xlscorecard.jobs import official_return
 from xlscorecard.model.months import Month
@@ -671,7 +671,8 @@ def test_save_return_prints_its_pdf_in_excel_with_the_structure_lock_in_force(re
     assert desktop.printed == [(f"{name} (for printing).xlsx", [SHEET])]
     assert desktop.app.books.impl.open_books == {}  # closed again
     made = tmp_path / "excel returns" / f"{name}.xlsx"
-    assert sorted(p.name for p in made.parent.iterdir()) == [f"{name}.pdf", f"{name}.xlsx"]
+    placed = sorted(p.name for p in made.parent.iterdir())
+    assert placed == [".xlscorecard-originals", f"{name}.pdf", f"{name}.xlsx", REGISTER]
     assert load_workbook(made).security.lockStructure
     saved = xlsx_return.save_return_file(
         cli_copy, tmp_path / "cli returns", backup=False, user="a.officer", when=WHEN

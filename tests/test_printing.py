@@ -41,7 +41,7 @@ def printed(validated, tmp_path_factory):
     return render
 
 
-@pytest.mark.parametrize("name", sheets.ORDER[1:])
+@pytest.mark.parametrize("name", sheets.SUPPORTING)  # Trends: tests/test_trends_rendering.py
 def test_each_supporting_sheet_prints_one_page_wide(printed, name):
     pdf = printed(name)
     width, _, height = pdf_info(pdf)["Page size"].split()[:3]
@@ -52,7 +52,7 @@ def test_each_supporting_sheet_prints_one_page_wide(printed, name):
     assert all(column in first.split() for column in shown), (name, first[:300])
 
 
-@pytest.mark.parametrize("name", sheets.ORDER[1:])
+@pytest.mark.parametrize("name", sheets.SUPPORTING)
 def test_the_header_row_repeats_on_every_page(printed, name):
     pdf = printed(name)
     first_column = sheets.COLUMNS[name][0]
@@ -63,7 +63,7 @@ def test_the_header_row_repeats_on_every_page(printed, name):
 def test_the_supporting_sheets_print_in_a_few_pages(printed):
     """Each page one page wide (Checks once took a page per column): History, every month of
     every indicator, is most of them."""
-    pages = {name: page_count(printed(name)) for name in sheets.ORDER[1:]}
+    pages = {name: page_count(printed(name)) for name in sheets.SUPPORTING}
     assert pages[sheets.CHECKS] == 1
     assert sum(pages.values()) <= 35, pages
 

@@ -95,7 +95,7 @@ def add_text_box(path: Path) -> None:
         '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.'
         'openxmlformats.org/package/2006/relationships"><Relationship Id="rIdBox" Type="http://'
         'schemas.openxmlformats.org/officeDocument/2006/relationships/drawing" Target="../'
-        'drawings/drawing1.xml"/></Relationships>'
+        'drawings/drawingBox1.xml"/></Relationships>'
     )
     with zipfile.ZipFile(path) as package:
         parts = {name: package.read(name) for name in package.namelist()}
@@ -106,9 +106,9 @@ def add_text_box(path: Path) -> None:
         "</worksheet>", link + "</worksheet>"
     ).encode()
     parts["xl/worksheets/_rels/sheet1.xml.rels"] = relation.encode()
-    parts["xl/drawings/drawing1.xml"] = drawing.encode()
+    parts["xl/drawings/drawingBox1.xml"] = drawing.encode()  # the Trends sheet has drawing1
     types = parts["[Content_Types].xml"].decode().replace(
-        "</Types>", '<Override PartName="/xl/drawings/drawing1.xml" ContentType="application/'
+        "</Types>", '<Override PartName="/xl/drawings/drawingBox1.xml" ContentType="application/'
         'vnd.openxmlformats-officedocument.drawing+xml"/></Types>',
     )  # fmt: skip
     parts["[Content_Types].xml"] = types.encode()
@@ -187,7 +187,9 @@ ALTERATIONS: dict[str, tuple[Callable[[Path], None], list[str]]] = {
     "a hidden column": (
         edit(_hidden_column), ["Dataset (columns): columns 18-18: width", ", hidden"],
     ),
-    "a text box": (add_text_box, ["the workbook's parts: (nothing) -> xl/drawings/drawing1.xml"]),
+    "a text box": (
+        add_text_box, ["the workbook's parts: (nothing) -> xl/drawings/drawingBox1.xml"],
+    ),
     "a cell note": (edit(_note), [f"Dataset!R7 ({M1}): note none -> x: provisional"]),
     "a DRAFT page header": (
         edit(_draft_header),

@@ -273,7 +273,7 @@ def _iso(label: str) -> str:
 def fast_pdfs(monkeypatch) -> None:
     """Stand-ins for the returns' PDFs (LibreOffice renders returns in their own tests)."""
 
-    def rendered(source: Path, target_format: str, out_dir: Path) -> Path:
+    def rendered(source: Path, target_format: str, out_dir: Path, scratch: Path | None = None):
         assert target_format == "pdf", target_format
         out_dir.mkdir(parents=True, exist_ok=True)
         fake_pdf(source, out_dir / f"{source.stem}.pdf")
