@@ -32,7 +32,9 @@ from tests.support.rules_rig import (
     verdict,
 )
 from xlscorecard.calc.figures import CHANGE_DECIMALS, Arrow, arrow_for, polarity_marker, sense_for
+from xlscorecard.calc.spc_report import ASSURANCE_WORDS, NO_FIGURE, TOO_FEW, VARIATION_WORDS
 from xlscorecard.checks.testing import check, sample_book, type_into
+from xlscorecard.files.styles import MDC_COLOURS, SPC_KINDS
 from xlscorecard.files.workbook_file import open_book
 from xlscorecard.model import Polarity, Unit
 from xlscorecard.workbook.image import allowed_entry
@@ -269,3 +271,23 @@ def test_c402_queries_exactly_the_changes_that_show_an_arrow():
         shows = arrow_for(change, book.dataset.settings.arrow_threshold) is not Arrow.SIDE
         found = [f.found for f in check(book, "C402") if f.ref == "LAC16"]
         assert any("from Jul-20" in text for text in found) == shows, change
+
+
+# -- SPC colours --------------------------------------------------------------------------------
+def test_each_variation_and_assurance_word_gets_the_colour_of_its_icon_and_no_other(produced):
+    """Making Data Count's colours follow the words (blue improvement or pass, orange concern
+    or fail, purple neither, grey common cause or hit-or-miss), as a spreadsheet evaluates the
+    "text that begins with" rules; a cell with no icon gets none."""
+    _, path = produced
+    rules = rules_in(path).text_formats
+    assert rules, "no colour rules on the Variation and Assurance cells"
+    words = {text: MDC_COLOURS[SPC_KINDS[icon]] for icon, text in
+             {**VARIATION_WORDS, **ASSURANCE_WORDS}.items()}  # fmt: skip
+    words |= {NO_FIGURE: None, TOO_FEW.format(points=12, needed=13): None, "": None}
+    cases = [(Case(rule, {rule.anchor: word or None}), word) for word in words for rule in rules]
+    results = evaluate([case for case, _ in cases])
+    applied: dict[str, set[str]] = {word: set() for word in words}
+    for (case, word), result in zip(cases, results, strict=True):
+        if verdict(result):
+            applied[word].add(case.rule.dxf.fill.bgColor.rgb[-6:])
+    assert applied == {word: {colour} if colour else set() for word, colour in words.items()}

@@ -320,7 +320,8 @@ def test_loading_leaves_our_own_charts_unread_and_reads_anyone_elses(copy):
     chart.add_data(Reference(sheet, min_col=1, min_row=1, max_row=1))
     sheet.add_chart(chart, "C3")
     book.save(copy.with_name("other.xlsx"))
-    assert len(open_workbook(copy.with_name("other.xlsx")).active._charts) == 1
+    other = open_workbook(copy.with_name("other.xlsx"), writing=False)  # writing refuses it
+    assert len(other.active._charts) == 1
 
 
 def test_charts_written_from_the_first_of_their_shape_are_what_openpyxl_writes(sample):

@@ -55,18 +55,22 @@ class IconRule:
 class Rules:
     validations: list[FormulaRule]
     prompts_only: list[str]  # validations without a formula (input prompts): accept anything
-    formats: list[FormulaRule]
+    formats: list[FormulaRule]  # the arrows' good and bad shading (expressions)
     icons: list[IconRule]
+    text_formats: list[FormulaRule]  # "text that begins with" (the SPC words' colours)
 
     @property
     def count(self) -> int:
-        return len(self.validations) + len(self.prompts_only) + len(self.formats) + len(self.icons)
+        return (
+            len(self.validations) + len(self.prompts_only) + len(self.formats) + len(self.icons)
+            + len(self.text_formats)
+        )  # fmt: skip
 
 
 def rules_in(path: Path) -> Rules:
     """Every data-validation and conditional-format rule of every sheet of ``path``."""
     book = load_workbook(path)
-    validations, prompts, formats, icons = [], [], [], []
+    validations, prompts, formats, icons, texts = [], [], [], [], []
     for sheet in book.worksheets:
         for validation in sheet.data_validations.dataValidation:
             for cells in validation.sqref.ranges:
@@ -88,9 +92,12 @@ def rules_in(path: Path) -> Rules:
                     formats.append(FormulaRule("format", sheet.title, anchor, formula, rule.dxf))
                 elif rule.type == "iconSet":
                     icons.append(_icon_rule(sheet.title, str(formatting.sqref), rule.iconSet))
+                elif rule.type == "beginsWith":  # Excel applies it by its formula, as written
+                    formula = rule.formula[0]
+                    texts.append(FormulaRule("format", sheet.title, anchor, formula, rule.dxf))
                 else:
                     raise AssertionError(f"the rig has no reading of {rule.type} rules")
-    return Rules(validations, prompts, formats, icons)
+    return Rules(validations, prompts, formats, icons, texts)
 
 
 def _icon_rule(sheet: str, cells: str, icon_set: IconSet) -> IconRule:

@@ -262,8 +262,13 @@ def checks_blocks(contents: BookContents, outcome: Outcome) -> list[Block]:
 
 
 def missing_sheets(contents: BookContents) -> list[str]:
-    """The supporting sheets a workbook made by an earlier xlscorecard lacks."""
-    return [name for name in sheets.ORDER if name not in contents.sheets]
+    """The supporting sheets a workbook made by an earlier xlscorecard lacks (but the Trends
+    sheet: the buttons write around it, and the next command on the file draws it again)."""
+    return [
+        name
+        for name in sheets.ORDER
+        if name not in contents.sheets and name not in sheets.WRITTEN_ONLY
+    ]
 
 
 def table_block(contents: BookContents, name: str, rows: list[list[object]]) -> Block:

@@ -117,7 +117,9 @@ class SheetImage:
 
 def header_text(layout: DatasetLayout, month: Month) -> dict[int, str | dt.date]:
     """The header row's texts (and month dates) by column, for report ``month``."""
-    texts: dict[int, str | dt.date] = {layout.column(name): text for name, text in HEADERS.items()}
+    texts: dict[int, str | dt.date] = {
+        layout.column(name): text for name, text in HEADERS.items() if layout.has(name)
+    }
     for offset in range(HISTORY_MONTHS):
         texts[layout.month_column(offset)] = (month - offset).first_day
     texts[layout.column(Field.CHANGE_PREVIOUS)] = f"% change from {(month - 1).label}"
@@ -130,7 +132,11 @@ def header_text(layout: DatasetLayout, month: Month) -> dict[int, str | dt.date]
 
 def column_names(layout: DatasetLayout, month: Month) -> dict[int, str]:
     """Each column of the Dataset sheet in words, by column: ``the commentary column``."""
-    names = {layout.column(name): f"the {words} column" for name, words in COLUMN_NAMES.items()}
+    names = {
+        layout.column(name): f"the {words} column"
+        for name, words in COLUMN_NAMES.items()
+        if layout.has(name)
+    }
     for offset in range(HISTORY_MONTHS):
         names[layout.month_column(offset)] = f"the month column for {(month - offset).label}"
     for period in layout.target_periods:

@@ -133,6 +133,11 @@ class DatasetLayout:
         )
 
     # -- columns -------------------------------------------------------------------------
+    def has(self, name: Field) -> bool:
+        """Whether the sheet has the named field's column (format 1 has no Variation and
+        Assurance)."""
+        return name in _LEADING or name in self._after_months or name is Field.COMMENTARY
+
     def column(self, name: Field) -> int:
         """1-based column index of a named field."""
         if name in _LEADING:
