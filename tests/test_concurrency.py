@@ -162,3 +162,18 @@ def test_excels_own_lock_stays_refused(workbook, tmp_path):
     result = cli("refresh", workbook.name, cwd=tmp_path)
     assert result.returncode == 2 and "is open in Excel" in result.stderr
     assert not lock_path(workbook).exists()
+
+
+@pytest.mark.parametrize("given", ["abc", "nan", ""])
+def test_a_lock_wait_that_is_not_a_number_of_seconds_is_said_and_the_default_used(given):
+    from xlscorecard.files import lock
+    from xlscorecard.files.notices import listening
+
+    notes: list[str] = []
+    with pytest.MonkeyPatch.context() as patch, listening(notes.append):
+        patch.setenv(lock.WAIT_VARIABLE, given)
+        assert lock.wait_seconds() == lock.DEFAULT_WAIT
+    assert notes == [
+        f"XLSCORECARD_LOCK_WAIT is {given!r}, not a number of seconds: waiting for a busy "
+        "workbook the default 20 seconds (set it to a number, or unset it)"
+    ]

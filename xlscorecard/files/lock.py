@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import os
 import secrets
 import socket
@@ -39,10 +40,20 @@ _held: dict[Path, tuple[str, int]] = {}
 
 def wait_seconds() -> float:
     """How long to wait for a lock: :data:`DEFAULT_WAIT`, or ``XLSCORECARD_LOCK_WAIT``."""
-    try:
-        return max(0.0, float(os.environ.get(WAIT_VARIABLE, DEFAULT_WAIT)))
-    except ValueError:
+    given = os.environ.get(WAIT_VARIABLE)
+    if given is None:
         return DEFAULT_WAIT
+    try:
+        seconds = float(given)
+    except ValueError:
+        seconds = math.nan
+    if not math.isfinite(seconds):
+        notify(
+            f"{WAIT_VARIABLE} is {given!r}, not a number of seconds: waiting for a busy "
+            f"workbook the default {DEFAULT_WAIT:g} seconds (set it to a number, or unset it)"
+        )
+        return DEFAULT_WAIT
+    return max(0.0, seconds)
 
 
 def lock_path(path: Path) -> Path:
