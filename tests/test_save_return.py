@@ -318,7 +318,7 @@ def test_settings_leave_out_the_password_and_the_working_workbook_mark(saved):
     keys = [row[0] for row in load_workbook(result.placed.xlsx)[sheets.SETTINGS].values]
     assert "report_month" in keys
     assert sheets.FORMAT_KEY not in keys and "protection_password" not in keys
-    with pytest.raises(ScorecardError, match="is not an xlscorecard workbook"):
+    with pytest.raises(ScorecardError, match=r"is an official return .*, not a working workbook"):
         xlsx_cycle.validate_file(result.placed.xlsx)  # a return is not a working workbook
 
 
