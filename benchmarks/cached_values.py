@@ -45,6 +45,7 @@ def measure(name: str, data_dir: Path, folder: Path) -> list[tuple[str, float, f
     scratch = folder / f"{name}-scratch.xlsx"
 
     def build() -> None:
+        built.unlink(missing_ok=True)  # build never replaces a workbook
         build_file(data_dir, Month(2020, 8), built)
 
     def refresh() -> None:

@@ -49,6 +49,12 @@ def floor(source: Path, scratch: Path) -> float:
     return timed(lambda: load_workbook(source).save(scratch / "floor.xlsx"))
 
 
+def build_sample(scratch: Path) -> float:
+    """Seconds to build the sample's workbook (a new file each time: build never replaces)."""
+    target = scratch / f"sample-{len(list(scratch.glob('sample-*.xlsx')))}.xlsx"
+    return timed(lambda: build_file(SAMPLE, MONTH, target))
+
+
 def refresh(source: Path, scratch: Path) -> float:
     copy = scratch / "refreshed.xlsx"
     shutil.copy(source, copy)
@@ -78,12 +84,12 @@ def main() -> int:
         large = generate_catalogue(SAMPLE, scratch / "catalogue-x10", 10)
         source = scratch / "x10.xlsx"
         build_file(large, MONTH, source)
-        builds = [timed(lambda: build_file(SAMPLE, MONTH, scratch / "sample.xlsx"))]
+        builds = [build_sample(scratch)]
         floors, refreshes, parts = [], [], []
         for _ in range(RUNS):
             floors.append(floor(source, scratch))
             refreshes.append(refresh(source, scratch))
-            builds.append(timed(lambda: build_file(SAMPLE, MONTH, scratch / "sample.xlsx")))
+            builds.append(build_sample(scratch))
             parts.append(spc_parts(source, scratch))
         ratio = statistics.median(refreshes) / statistics.median(floors)
         build = statistics.median(builds)
