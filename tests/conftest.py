@@ -37,6 +37,14 @@ def built(tmp_path_factory):
     return make
 
 
+@pytest.fixture
+def workbook(built, tmp_path) -> Path:
+    """A fresh copy of the built Aug-20 sample workbook, as ``tmp_path / "dataset.xlsx"``."""
+    path = tmp_path / "dataset.xlsx"
+    shutil.copy(built("2020-08"), path)
+    return path
+
+
 @pytest.fixture(scope="session")
 def recalc(tmp_path_factory):
     """Open a workbook in LibreOffice, recalculate it and read the values back (cached)."""

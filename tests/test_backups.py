@@ -6,7 +6,6 @@ nothing."""
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from pathlib import Path
 
 import pytest
@@ -18,13 +17,6 @@ from xlscorecard.cli import cli
 from xlscorecard.errors import DataFileError
 from xlscorecard.files import workbook_file as files
 from xlscorecard.workbook.layout import SHEET, Field
-
-
-@pytest.fixture
-def workbook(built, tmp_path) -> Path:
-    path = tmp_path / "dataset.xlsx"
-    shutil.copy(built("2020-08"), path)
-    return path
 
 
 def versions(path: Path) -> list[Path]:

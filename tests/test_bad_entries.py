@@ -3,8 +3,6 @@ workbook byte-identical."""
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 from openpyxl import load_workbook
 
@@ -61,13 +59,6 @@ CORPUS = {
     "a blank for the month": ({month_cell("CP9"): None}, "C401", month_cell("CP9"), "blank"),
 }  # fmt: skip
 BLOCKING = {"E101", "E102", "E103", "R201", "I502", "I503", "C401"}
-
-
-@pytest.fixture
-def workbook(built, tmp_path):
-    path = tmp_path / "dataset.xlsx"
-    shutil.copy(built("2020-08"), path)
-    return path
 
 
 def enter(path, edit) -> None:

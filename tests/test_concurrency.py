@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -22,13 +21,6 @@ from xlscorecard.workbook import schema as sheets
 from xlscorecard.workbook.layout import SHEET
 
 STEM = "Children and Families Aug-20"
-
-
-@pytest.fixture
-def workbook(built, tmp_path) -> Path:
-    path = tmp_path / "dataset.xlsx"
-    shutil.copy(built("2020-08"), path)
-    return path
 
 
 def extract(path: Path, ref: str, value: int) -> Path:

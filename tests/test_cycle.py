@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import shutil
 from pathlib import Path
 
 import pytest
@@ -19,14 +18,6 @@ from xlscorecard.files.datadir import load_data_dir
 from xlscorecard.model.months import Month
 from xlscorecard.workbook import schema as sheets
 from xlscorecard.workbook.layout import HEADER_ROW, SHEET, DatasetLayout, Field
-
-
-@pytest.fixture
-def workbook(built, tmp_path) -> Path:
-    """A fresh copy of the built Aug-20 sample workbook."""
-    path = tmp_path / "dataset.xlsx"
-    shutil.copy(built("2020-08"), path)
-    return path
 
 
 @pytest.fixture(scope="module")

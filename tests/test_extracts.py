@@ -4,7 +4,6 @@ is read whatever its case and spacing; a month the workbook has not reached says
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -19,13 +18,6 @@ from xlscorecard.workbook import schema as sheets
 from xlscorecard.workbook.layout import SHEET
 
 JULY = Month(2020, 7)
-
-
-@pytest.fixture
-def workbook(built, tmp_path) -> Path:
-    path = tmp_path / "dataset.xlsx"
-    shutil.copy(built("2020-08"), path)
-    return path
 
 
 def extract(folder: Path, text: str) -> Path:

@@ -4,10 +4,8 @@ too."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
@@ -19,13 +17,6 @@ from xlscorecard.files import return_file
 from xlscorecard.files import workbook_file as files
 from xlscorecard.workbook import schema as sheets
 from xlscorecard.workbook.layout import HEADER_ROW, SHEET, Field
-
-
-@pytest.fixture
-def workbook(built, tmp_path) -> Path:
-    path = tmp_path / "dataset.xlsx"
-    shutil.copy(built("2020-08"), path)
-    return path
 
 
 def cell_of(path: Path, ref: str, field: Field) -> str:

@@ -29,13 +29,6 @@ def data(tmp_path) -> Path:
     return target
 
 
-@pytest.fixture
-def workbook(built, tmp_path) -> Path:
-    path = tmp_path / "dataset.xlsx"
-    shutil.copy(built("2020-08"), path)
-    return path
-
-
 def refused(result: subprocess.CompletedProcess, *phrases: str) -> None:
     """An ``Error:`` (exit 2), no traceback, saying each of ``phrases``."""
     assert result.returncode == 2, (result.stdout, result.stderr)

@@ -49,13 +49,6 @@ def pdf_info(path: Path) -> dict[str, str]:
 
 
 @pytest.fixture
-def workbook(built, tmp_path) -> Path:
-    path = tmp_path / "dataset.xlsx"
-    shutil.copy(built("2020-08"), path)
-    return path
-
-
-@pytest.fixture
 def ready(built, tmp_path) -> Path:
     return make_ready(built("2020-08"), tmp_path / "dataset.xlsx")
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 
 from ..calc import figures as calc
 from ..calc.figures import HISTORY_MONTHS
-from ..checks import Finding, Severity, Stage, run_rules
+from ..checks import COLUMNS_CODE, Finding, Severity, Stage, run_rules
 from ..checks.answers import ANSWERED_BY_COMMENT, answer_for, answerable
 from ..errors import DataFileError, Refused, ScorecardError
 from ..model import POPULATION, Answer, Comment, Dataset, Month, Unit, Value, answer_key
@@ -25,7 +25,7 @@ DERIVED_MISMATCH = "M701"
 """An extract's figure for a calculated indicator that differs from the formula."""
 RESTORED = "I501"
 """Overwritten formulas are put back by validate and a refresh, so they do not block one."""
-STRUCTURE = {"I502", "I503"}
+STRUCTURE = {"I502", COLUMNS_CODE}
 """Rows or columns not where they were built: nothing is written by place until they are."""
 MISSING = "C401"
 UNEXPLAINED = "C402"
