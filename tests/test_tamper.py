@@ -8,6 +8,7 @@ file and version it signs."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -29,7 +30,7 @@ from xlscorecard.cli import cli
 from xlscorecard.files import return_file
 from xlscorecard.files.looks import book_view
 from xlscorecard.files.register import read_register, register_path, sha256_of
-from xlscorecard.files.signing import make_key_pair
+from xlscorecard.files.signing import load_signer, make_key_pair, sign
 from xlscorecard.jobs.checksum import find_checksum
 from xlscorecard.workbook import schema as sheets
 from xlscorecard.workbook.layout import SHEET
@@ -513,3 +514,80 @@ def test_keygen_makes_a_pair_and_never_replaces_a_key(tmp_path):
     assert (tmp_path / "council.pub").read_text().startswith("-----BEGIN PUBLIC KEY-----")
     again = runner.invoke(cli, ["keygen", str(tmp_path / "council")])
     assert again.exit_code == 2 and "keygen never replaces a key" in again.output
+
+
+# -- a signature binds the council, month, version and file name -----------------------------
+def inbox(tmp_path: Path, files: dict[Path, str]) -> Path:
+    """Copies of ``files`` under the names given, in a folder with nothing else (an e-mail's
+    attachments); the first is the return."""
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    for source, name in files.items():
+        shutil.copy(source, folder / name)
+    return folder / next(iter(files.values()))
+
+
+def signed_files(xlsx: Path) -> list[Path]:
+    return [xlsx, xlsx.with_suffix(".pdf"), xlsx.with_suffix(".sig")]
+
+
+def test_a_signed_return_alone_verifies_and_says_each_thing_once(folder, keys, tmp_path):
+    alone = inbox(tmp_path, {path: path.name for path in signed_files(the_return(folder))})
+    code, output = verify(alone, "--key", str(keys[1]))
+    assert code == 0, output
+    assert f"and signs this file, {STEM}.xlsx (version 1 of Southampton" in output
+    assert "its bytes and its PDF's." in output
+    assert "Not checked: its PDF" not in output  # the signature checked it
+
+
+def test_a_signed_return_renamed_to_another_months_names_fails(folder, keys, tmp_path):
+    july = "Children and Families Jul-20"
+    files = signed_files(the_return(folder))
+    alone = inbox(tmp_path, {path: f"{july}{path.suffix}" for path in files})
+    code, output = verify(alone, "--key", str(keys[1]))
+    assert code == 1, output
+    assert (
+        f"Its signature {july}.sig signs {STEM}.xlsx (version 1 of Southampton City Council's "
+        f"Aug-20 return), not {july}.xlsx: the return was renamed or copied over another"
+    ) in output
+
+
+def test_a_superseded_return_copied_over_the_next_version_fails(folder, keys, tmp_path):
+    ready = folder / "dataset.xlsx"
+    second = return_file.save_return_file(
+        ready, folder / "returns", force="A second copy.", pdf_maker=fake_pdf, sign_with=keys[0]
+    ).placed
+    assert second.xlsx.name == f"{STEM} v2.xlsx"
+    assert verify(second.xlsx, "--key", str(keys[1]))[0] == 0
+    for old, new in zip(signed_files(the_return(folder)), second.paths, strict=True):
+        new.chmod(0o644)
+        shutil.copy(old, new)
+    for where in (second.xlsx, inbox(tmp_path, {path: path.name for path in second.paths})):
+        code, output = verify(where, "--key", str(keys[1]))
+        assert code == 1, output
+        assert f"signs {STEM}.xlsx (version 1 of Southampton" in output
+        assert f"not {STEM} v2.xlsx" in output
+
+
+def test_a_signature_made_before_it_named_the_file_says_the_name_is_not_checked(
+    folder, keys, tmp_path
+):
+    alone = inbox(tmp_path, {path: path.name for path in signed_files(the_return(folder))})
+    signature = alone.with_suffix(".sig")
+    fields = json.loads(signature.read_text("utf-8"))["signed"]
+    older = {k: v for k, v in fields.items() if k not in ("format", "file", "pdf", "version")}
+    signature.write_text(sign(load_signer(keys[0]), older), "utf-8")
+    code, output = verify(alone, "--key", str(keys[1]))
+    assert code == 0, output
+    assert "signs its bytes and its PDF's." in output
+    assert "Not checked: its file name and version: its signature was made before" in output
+
+
+def test_verify_with_a_workbook_that_is_not_a_workbook_is_an_error(folder):
+    text = folder / "not-a-zip.xlsx"
+    text.write_text("figures, not a workbook\n")
+    before = sha256_of(the_return(folder))
+    code, output = verify(the_return(folder), "--workbook", str(text))
+    assert code == 2, output
+    assert output.startswith(f"Error: {text} (given with --workbook) is not an Excel workbook")
+    assert sha256_of(the_return(folder)) == before
