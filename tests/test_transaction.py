@@ -90,10 +90,10 @@ def test_killed_between_the_return_and_its_pdf_the_next_command_takes_it_back(re
     before = ready.read_bytes()
     move = return_file._move_new
 
-    def die_at_the_pdf(source: Path, target: Path) -> bool:
+    def die_at_the_pdf(source: Path, target: Path, *step: str) -> bool:
         if target.suffix == ".pdf":
             os._exit(KILLED)
-        return move(source, target)
+        return move(source, target, *step)
 
     assert killed_at(lambda m: m.setattr(return_file, "_move_new", die_at_the_pdf), save(ready))
     assert returns_of(ready.parent / "returns") == [f"{STEM}.xlsx"]  # half placed
