@@ -7,15 +7,18 @@ from __future__ import annotations
 import dataclasses
 import os
 import shutil
-import traceback
 import signal
+import traceback
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 
 from tests.support.faults import leftovers
-from tests.support.returns import fake_pdf
+from tests.support.harness import press
+from tests.support.returns import fake_pdf, make_ready
+from tests.test_excel_buttons import set_return_folder
+from xlscorecard.excel import buttons
 from xlscorecard.files import journal, return_file, workbook_file
 from xlscorecard.files.checkpoints import KILL_VARIABLE, SAVE_RETURN_STEPS, reached
 from xlscorecard.files.notices import listening
@@ -67,14 +70,14 @@ def made_again(made: return_file.Made):
     def make(plan, folder, pdf_maker, signer=None) -> return_file.Made:
         folder.mkdir(parents=True, exist_ok=True)
         scratch = make_temporary_folder(folder / plan.stem, "return")
-        copy = {p: scratch / p.name if p else None for p in (made.xlsx, made.pdf, made.signature)}
+        made_files = [p for p in (made.xlsx, made.pdf, made.signature) if p is not None]
+        copy = {p: scratch / p.name for p in made_files}
         for source, target in copy.items():
-            if source is not None:
-                shutil.copy(source, target)
+            shutil.copy(source, target)
         reached("return made")
         return dataclasses.replace(
             made, scratch=scratch, xlsx=copy[made.xlsx], pdf=copy[made.pdf],
-            signature=copy[made.signature],
+            signature=copy.get(made.signature),
         )  # fmt: skip
 
     return make
@@ -114,7 +117,7 @@ def saved_in_audit(workbook: Path) -> list[tuple[str, str]]:
     ]
 
 
-def agree(workbook: Path, returns: Path) -> list[str]:
+def agree(workbook: Path, returns: Path, anchor: Path | None = None) -> list[str]:
     """Audit and the register agree, every row is saved, and only the files of recorded
     returns are in the returns folder, each verifying; the names of the returns."""
     rows = read_register(returns)
@@ -133,7 +136,7 @@ def agree(workbook: Path, returns: Path) -> list[str]:
     for row in rows:
         assert sha256_of(returns / row["file"]) == row["sha256"]
         assert return_file.verify_file(returns / row["file"]).intact
-    assert not journal.journal_path(workbook).exists()
+    assert not journal.journal_path(anchor or workbook).exists()
     assert leftovers(workbook.parent, returns) == []
     return recorded
 
@@ -167,3 +170,50 @@ def test_a_save_return_killed_at_each_step_is_finished_or_taken_back(
         said = "recorded the Aug-20 return" if step in RECORDED else "finished the Aug-20"
         if step != "register saved":
             assert any(said in note for note in notes), notes
+
+
+# -- the ribbon's Save return button: the same transaction ---------------------------------
+BUTTON_WINDOWS = {
+    "journal placing": "had placed nothing",
+    "placed xlsx": "took back an interrupted save-return",
+    "original kept": "recorded the Aug-20 return",
+    "register saved": "recorded the Aug-20 return",
+}
+"""A window of each kind: the code after the lock is the command line's (every window of it
+is aimed at above)."""
+
+
+@pytest.fixture(scope="module")
+def ready_made(built, tmp_path_factory) -> tuple[Path, return_file.Made]:
+    """A workbook ready for its return (its returns folder in Settings), and its return's
+    files, made once."""
+    workbook = tmp_path_factory.mktemp("ready") / "dataset.xlsx"
+    make_ready(built("2020-08"), workbook)
+    set_return_folder(workbook, workbook.parent / "returns")
+    _, book = workbook_file.open_book(workbook)
+    plan = plan_return(book, USER, WHEN)
+    return workbook, return_file.make_return(plan, workbook.parent / "made", fake_pdf)
+
+
+@pytest.mark.parametrize("step", BUTTON_WINDOWS)
+def test_a_save_return_button_killed_is_finished_or_taken_back_by_the_next_press(
+    step, ready_made, tmp_path, monkeypatch
+):
+    source, made = ready_made
+    workbook = tmp_path / "dataset.xlsx"
+    shutil.copy(source, workbook)
+    returns = tmp_path / "returns"
+    set_return_folder(workbook, returns)
+    monkeypatch.setattr(buttons, "now", lambda: WHEN)
+    monkeypatch.setattr(buttons, "os_user", lambda: USER)
+    monkeypatch.setattr(buttons, "_pdf_maker", lambda book: fake_pdf)
+    assert killed_at(step, lambda: press(workbook, "SaveReturn"), made) == -signal.SIGKILL
+    again = press(workbook, "SaveReturn")
+    assert BUTTON_WINDOWS[step] in again.message, again.message
+    recorded = agree(workbook, returns, anchor=returns / workbook.name)
+    if "took back" in BUTTON_WINDOWS[step] or "nothing" in BUTTON_WINDOWS[step]:
+        assert recorded == ["Children and Families Aug-20.xlsx"]  # the press then saved it
+        assert again.message.count("Saved the Aug-20 return") == 1
+    else:
+        assert recorded == ["Children and Families Aug-20.xlsx"]  # and saved no other
+        assert "Saved the Aug-20 return" not in again.message
