@@ -223,7 +223,7 @@ def recover(workbook: Path, recorder: Recorder | None = None) -> None:
         journal.remove()
         notify(f"an interrupted save-return of {month} had placed nothing; it was cleared away")
         return
-    if not _belongs(row, journal):
+    if not _belongs(row, journal, workbook):
         notify(
             f"left {journal.path} alone: the returns register in {folder} does not say that "
             f"{name} is the return it records (delete it if it is not needed)"
@@ -262,13 +262,20 @@ def recover(workbook: Path, recorder: Recorder | None = None) -> None:
     )
 
 
-def _belongs(row: Row, journal: Journal) -> bool:
-    """Whether the register's row is the one this journal reserved (same bytes, same
-    workbook)."""
-    mine = journal.register_row
+def _belongs(row: Row, journal: Journal, workbook: Path) -> bool:
+    """Whether the register's row is the one this journal reserved for this workbook: the
+    same bytes, and the workbook it names is this one (a book that is no file here keeps its
+    journal in the returns folder, and its row names no workbook)."""
+    folder = Path(journal.folder)
+    named = row["workbook"]
+    if named:
+        this = _same_file(str(folder / named), workbook)
+    else:
+        this = _same_file(str(folder / Path(workbook).name), workbook)
     return (
-        row["sha256"] == journal.sha256["xlsx"]
-        and row["workbook"] == str(mine.get("workbook", ""))
+        this
+        and row["sha256"] == journal.sha256["xlsx"]
+        and row["workbook"] == str(journal.register_row.get("workbook", ""))
         and row["pdf_sha256"] == journal.sha256.get("pdf", "")
     )
 

@@ -100,9 +100,9 @@ def atomic_write(
             with contextlib.suppress(OSError):
                 os.chmod(temporary, mode)
             if backup and versions > 0 and path.exists():
-                backup_folder(path).mkdir(exist_ok=True)
-                copy = temporary_path(path)
-                shutil.copy2(path, copy)
+                copy = stage_backup(path)
+        except WorkbookError:
+            raise
         except Exception as error:
             found = io_failure(error)
             if found is None:
@@ -125,13 +125,46 @@ def atomic_write(
             try:
                 keep_version(path, staged=staged)
                 prune(path, versions)
-            except OSError:
+            except OSError as error:
                 staged.unlink(missing_ok=True)
+                notify(
+                    f"{path} was saved, but its earlier version could not be kept in "
+                    f"{backup_folder(path)} ({error.strerror or error})"
+                )
     except BaseException:
         temporary.unlink(missing_ok=True)
         if copy is not None:
             copy.unlink(missing_ok=True)
         raise
+
+
+def stage_backup(path: Path) -> Path:
+    """A copy of ``path`` as it is, made in its backups folder (a temporary name there) before
+    anything is replaced, so that a backup that cannot be kept (the folder is a file, a link
+    to a full or read-only place) stops the command with nothing changed."""
+    folder = backup_folder(path)
+    advice = "or set backups to 0 to keep no earlier versions"
+    if os.path.lexists(folder) and not folder.is_dir():
+        raise WorkbookError(
+            f"cannot keep the earlier version of {path.name}: {folder} is not a folder (move "
+            f"it away, {advice}); nothing was changed"
+        )
+    copy = temporary_path(folder / path.name)
+    try:
+        folder.mkdir(exist_ok=True)
+        shutil.copy2(path, copy)
+    except Exception as error:
+        found = io_failure(error)
+        if found is None:
+            raise
+        with contextlib.suppress(OSError):
+            copy.unlink(missing_ok=True)
+        reason = os_reason(found)
+        raise WorkbookError(
+            f"cannot keep the earlier version of {path.name} in its backups folder {folder}: "
+            f"{reason} ({advice}); nothing was changed"
+        ) from None
+    return copy
 
 
 def _collect_quietly() -> None:
@@ -160,6 +193,11 @@ def io_failure(error: BaseException) -> OSError | None:
 
 def os_error(error: OSError, path: Path, doing: str = "write") -> WorkbookError:
     """An OS failure as a message naming the file and what to do; nothing was changed."""
+    return WorkbookError(f"cannot {doing} {path}: {os_reason(error)}; nothing was changed")
+
+
+def os_reason(error: OSError) -> str:
+    """What an OS failure means for the person, and what to do about it."""
     reasons = {
         errno.ENOSPC: "the disk is full: free some space and try again",
         errno.EFBIG: "the file would be bigger than this computer allows (a file size limit)",
@@ -171,8 +209,7 @@ def os_error(error: OSError, path: Path, doing: str = "write") -> WorkbookError:
         errno.EPERM: "the operation is not permitted there (work on a copy in a folder of "
         "your own)",
     }
-    reason = reasons.get(error.errno or 0, error.strerror or str(error))
-    return WorkbookError(f"cannot {doing} {path}: {reason}; nothing was changed")
+    return reasons.get(error.errno or 0, error.strerror or str(error))
 
 
 def is_read_only(path: Path) -> bool:

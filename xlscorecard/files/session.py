@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TypeVar
 
+from .backups import backup_folder
 from .journal import Recorder, recover
 from .lock import locked
 from .safe_write import clean_stale
@@ -37,6 +38,8 @@ def working_on(
         return
     with locked(path, command, user):
         clean_stale(folder)
+        if backup_folder(path).is_dir():  # a copy staged there by a command killed since
+            clean_stale(backup_folder(path))
         if recorder is not None or path.exists():
             recover(path, recorder)
         yield
