@@ -90,10 +90,10 @@ def test_killed_between_the_return_and_its_pdf_the_next_command_takes_it_back(re
     before = ready.read_bytes()
     move = return_file._move_new
 
-    def die_at_the_pdf(source: Path, target: Path) -> bool:
+    def die_at_the_pdf(source: Path, target: Path, *step: str) -> bool:
         if target.suffix == ".pdf":
             os._exit(KILLED)
-        return move(source, target)
+        return move(source, target, *step)
 
     patch = lambda m: m.setattr(return_file, "_move_new", die_at_the_pdf)  # noqa: E731
     assert killed_at(patch, save(ready)) == KILLED

@@ -30,7 +30,7 @@ from ..calc.spc_report import IndicatorSpc, spc_report
 from ..checks.answers import checks_rows
 from ..files.identity import latest_month
 from ..jobs.cycle import Outcome
-from ..jobs.official_return import ReturnPlan, history_with_month, saved_row
+from ..jobs.official_return import history_with
 from ..model import Dataset, Month
 from ..model.cells import parse_address
 from ..workbook import schema as sheets
@@ -43,7 +43,7 @@ from ..workbook.trends import DATA_COLUMN, HEADER_ROW, TrendsLayout, trends_rows
 if TYPE_CHECKING:  # the library itself never imports xlwings
     import xlwings as xw
 
-    from ..files.return_file import Placed
+    from ..files.journal import Journal
 
 ADDIN = "xlscorecard.xlam"
 """The add-in's file name: xlwings' RunMain runs ``import <file stem>; <stem>.main()``."""
@@ -202,19 +202,19 @@ def spc_blocks(contents: BookContents, book: LiveBook, others: bool = True) -> l
     return blocks
 
 
-def return_blocks(
-    contents: BookContents, book: LiveBook, plan: ReturnPlan, placed: Placed
-) -> list[Block]:
-    """What saving the return writes to the workbook, as :func:`xlsx_return.save_return_file`
-    does: the month's figures in History when they are not there yet, what was typed since
-    the last press in the archives, and the Audit rows."""
+def journal_blocks(contents: BookContents, book: LiveBook, journal: Journal) -> list[Block]:
+    """What saving the return writes to the workbook, as the command line's
+    :func:`~xlscorecard.files.journal.record_in` does, from the same journal: the month's
+    figures in History when they are not there yet, what was typed since the last press in the
+    archives, and the Audit rows."""
     blocks = []
-    history = history_with_month(contents.sheets.get(sheets.HISTORY, [])[1:], book)
+    month = Month.parse(journal.month)
+    rows = contents.sheets.get(sheets.HISTORY, [])[1:]
+    history = history_with(rows, journal.refs, month, journal.figures)
     if history is not None:
         blocks.append(table_block(contents, sheets.HISTORY, history))
-    blocks += changed_blocks(contents, plan.kept)
-    saved = saved_row(plan.stamp, placed.xlsx.name, placed.digest, placed.hashes, placed.note)
-    blocks.append(table_block(contents, sheets.AUDIT, [*book.audit, *plan.audit, saved]))
+    blocks += changed_blocks(contents, journal.kept)
+    blocks.append(table_block(contents, sheets.AUDIT, [*book.audit, *journal.audit]))
     return blocks
 
 

@@ -18,7 +18,11 @@ import xlwings as xw
 
 from ..errors import Refused, ScorecardError, WorkbookError
 from ..files.identity import now, os_user
-from ..files.return_file import libreoffice_pdf, write_return
+from ..files.journal import Journal
+from ..files.notices import listening
+from ..files.return_file import libreoffice_pdf, save_transaction
+from ..files.safe_write import os_error
+from ..files.session import working_on
 from ..jobs import cycle
 from ..jobs.official_return import plan_return, return_folder
 from ..version import __version__
@@ -28,11 +32,11 @@ from .blocks import (
     Block,
     alert,
     contents_from_xlwings,
+    journal_blocks,
     missing_sheets,
     prepare,
     protection_password,
     refresh_blocks,
-    return_blocks,
     spc_blocks,
     user_name,
     validate_blocks,
@@ -124,38 +128,75 @@ def validate(book: xw.Book) -> str:
 def save_return(book: xw.Book) -> str:
     """Save the month as the official return beside the workbook and record it in Audit.
 
-    The return and its PDF are written (and checked) before the one write to this workbook;
-    if that write fails they are removed again.
+    The same transaction as the command line's (:func:`save_transaction`): under the
+    workbook's lock, journaled beside it (or, for a book that is no file here, in the returns
+    folder), an interrupted earlier save finished or taken back first. The return and its
+    PDF are written (and checked) before the one write to this workbook; if that write fails
+    they are removed again.
     """
+    notes: list[str] = []
     try:
-        contents, live = read(book)
-        plan = plan_return(live, who(book), now())
-        folder = return_folder(plan.dataset, _folder_of(book))
-        placed = write_return(plan, folder, _pdf_maker(book), workbook=_path_of(book))
+        with listening(notes.append):
+            return _save_return(book, notes)
     except ScorecardError as error:
-        message = explain(error)
+        message = "\n\n".join([explain(error), *notes])
         alert(book, message, critical=True)
         return message
-    try:
-        blocks = prepare(return_blocks(contents, live, plan, placed))
-        write_blocks(book, blocks)
-    except Exception as error:
-        placed.remove()
-        alert(book, HALF_WRITTEN.format(error=error), critical=True)
-        raise
-    try:
-        placed.confirm()
-        registered = ""
-    except ScorecardError as error:  # the return is saved and recorded: say so, and why not
-        registered = f"\n\nThe returns register could not be updated ({error}): verify will say so."
+
+
+def _save_return(book: xw.Book, notes: list[str]) -> str:
+    contents, live = read(book)
+    plan = plan_return(live, who(book), now())  # a refusal: nothing is written anywhere
+    folder = return_folder(plan.dataset, _folder_of(book))
+    path = _path_of(book)
+    anchor = path if path is not None else folder / book.name
+    if path is None:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise os_error(error, folder, "make the folder") from None
+    recorder = ExcelRecorder(book, contents, live)
+    with working_on(anchor, "Save return (button)", who(book), recorder=recorder):
+        if recorder.wrote:  # an interrupted save of this workbook was recorded: that was it
+            message = "\n\n".join([*(f"Note: {note}" for note in notes), "Nothing else was saved."])
+            alert(book, message)
+            return message
+        placed = save_transaction(
+            plan, live, folder, _pdf_maker(book), None, anchor, path, recorder
+        )
+    registered = ""
+    if any("register could not be marked" in note for note in notes):
+        registered = "\n\nThe returns register could not be updated: verify will say so."
     message = (
         f"Saved the {plan.month.label} return in {folder}:\n\n{placed.xlsx.name}\n"
         + (f"{placed.pdf.name}" if placed.pdf else f"(no PDF: {placed.note})")
         + f"\n\n{plan.month.label} is recorded as returned in Audit: save this workbook to keep "
         "that record. A later change to its figures will be queried." + registered
     )
+    message = "\n\n".join([message, *(f"Note: {note}" for note in notes)])
     alert(book, message)
     return message
+
+
+class ExcelRecorder:
+    """How a save-return records itself in the open workbook: the journal's History figures,
+    archives and Audit rows in one write per sheet (:func:`journal_blocks`)."""
+
+    def __init__(self, book: xw.Book, contents: BookContents, live: LiveBook) -> None:
+        self.book, self.contents, self.live = book, contents, live
+        self.wrote = False
+
+    def audit(self) -> list[list[object]]:
+        return self.live.audit
+
+    def record(self, journal: Journal) -> None:
+        blocks = prepare(journal_blocks(self.contents, self.live, journal))
+        try:
+            write_blocks(self.book, blocks)
+        except Exception as error:
+            alert(self.book, HALF_WRITTEN.format(error=error), critical=True)
+            raise
+        self.wrote = True
 
 
 def _folder_of(book: xw.Book) -> Path | None:

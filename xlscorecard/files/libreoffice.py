@@ -15,6 +15,7 @@ from pathlib import Path
 from openpyxl import Workbook, load_workbook
 
 from ..errors import ScorecardError
+from .safe_write import record_started
 
 _PROFILE = """<?xml version="1.0" encoding="UTF-8"?>
 <oor:items xmlns:oor="http://openoffice.org/2001/registry"
@@ -64,9 +65,7 @@ def convert(source: Path, target_format: str, out_dir: Path, scratch: Path | Non
             str(out_dir),
             str(source),
         ]
-        result = subprocess.run(
-            command, capture_output=True, text=True, env=env, timeout=TIMEOUT_SECONDS, check=False
-        )
+        result = _run(command, env, scratch)
     produced = out_dir / f"{Path(source).stem}.{target_format.split(':')[0]}"
     if result.returncode != 0 or not produced.exists():
         raise ScorecardError(
@@ -74,6 +73,25 @@ def convert(source: Path, target_format: str, out_dir: Path, scratch: Path | Non
             f"{(result.stderr or result.stdout).strip() or 'no output'}"
         )
     return produced
+
+
+def _run(command: list[str], env: dict[str, str], scratch: Path | None):
+    """Run LibreOffice; the process is recorded in ``scratch`` (a temporary folder of ours)
+    so that, should this command be killed, the next one can prove it is ours and stop it."""
+    with subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+    ) as process:
+        if scratch is not None:
+            record_started(scratch, process.pid)
+        try:
+            stdout, stderr = process.communicate(timeout=TIMEOUT_SECONDS)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            stdout, stderr = process.communicate()
+            raise ScorecardError(
+                f"LibreOffice did not finish within {TIMEOUT_SECONDS} seconds: {command[-1]}"
+            ) from None
+    return subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
 
 
 def one_sheet(workbook: Path, sheet: str) -> Workbook:

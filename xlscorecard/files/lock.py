@@ -21,15 +21,17 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from ..errors import Refused
+from ..errors import Refused, WorkbookError
 from .identity import now, os_user
 from .notices import notify
-from .safe_write import HOST, PREFIX, os_error, owner_gone, temporary_path
+from .safe_write import HOST, PREFIX, not_ours, os_error, owner_gone, read_own, temporary_path
 
 WAIT_VARIABLE = "XLSCORECARD_LOCK_WAIT"
 DEFAULT_WAIT = 20.0
 """Seconds a command waits for another to finish with the workbook before refusing."""
 POLL = 0.05
+LOCK_LIMIT = 64 << 10
+"""A lock file is never bigger (a few names and numbers)."""
 UNWRITTEN_GRACE = 10.0
 """Seconds after which a lock file that is still empty (its maker was killed while writing
 it) counts as stale."""
@@ -132,16 +134,45 @@ def _acquire(lock: Path, holder: Holder, path: Path) -> None:
 
 
 def read_holder(lock: Path) -> Holder | None:
-    """The holder written in a lock file; None while it is being written (or unreadable)."""
-    try:
-        data = json.loads(lock.read_text(encoding="utf-8"))
-        return Holder(**data)
-    except (OSError, ValueError, TypeError):
+    """The holder written in a lock file; None while it is being written (empty, or not yet
+    whole). A lock that is not a regular file of this user's, or holds what xlscorecard never
+    writes, is refused naming it (:class:`WorkbookError`)."""
+    why = not_ours(lock)
+    if why == "it is gone":
         return None
+    if why is not None:
+        raise _foreign(lock, why)
+    try:
+        text = read_own(lock, LOCK_LIMIT).decode("utf-8")
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as error:
+        raise _foreign(lock, f"it cannot be read ({error})") from None
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return None  # still being written (or its writer was killed: see _unwritten)
+    if not isinstance(data, dict) or set(data) != set(Holder.__dataclass_fields__):
+        raise _foreign(lock, "it does not hold what xlscorecard writes in a lock")
+    pid = data["pid"]
+    if type(pid) is not int or not 0 < pid < 2**31:
+        raise _foreign(lock, f"its process {pid!r} is not a process number")
+    if not all(isinstance(data[key], str) for key in data if key != "pid"):
+        raise _foreign(lock, "it does not hold what xlscorecard writes in a lock")
+    return Holder(**data)
+
+
+def _foreign(lock: Path, why: str) -> WorkbookError:
+    return WorkbookError(
+        f"{lock} is not a lock xlscorecard made ({why}): if no xlscorecard command is working "
+        "on that workbook, remove it and try again; nothing was changed"
+    )
 
 
 def _stale(lock: Path, holder: Holder) -> bool:
-    return owner_gone(holder.host, holder.pid, lock)
+    """Left by a process of this computer that is no longer running. A lock of another
+    computer, however old, is never stale: its process cannot be asked (delete it by hand)."""
+    return holder.host == HOST and owner_gone(holder.host, holder.pid, lock)
 
 
 def _take_over(lock: Path, stale: Holder | None) -> None:
@@ -154,8 +185,8 @@ def _take_over(lock: Path, stale: Holder | None) -> None:
     except OSError as error:
         raise os_error(error, lock, "take over the lock") from None
     if read_holder(aside) != stale:  # a fresh lock was made meanwhile: put it back
-        with contextlib.suppress(OSError):
-            os.link(aside, lock)
+        with contextlib.suppress(OSError, AttributeError, NotImplementedError):
+            os.link(aside, lock)  # (never over a lock made meanwhile)
         aside.unlink(missing_ok=True)
         return
     aside.unlink(missing_ok=True)
@@ -167,8 +198,9 @@ def _take_over(lock: Path, stale: Holder | None) -> None:
 
 
 def _release(lock: Path, holder: Holder) -> None:
-    if read_holder(lock) == holder:
-        lock.unlink(missing_ok=True)
+    with contextlib.suppress(WorkbookError):  # replaced meanwhile by what is not ours: left
+        if read_holder(lock) == holder:
+            lock.unlink(missing_ok=True)
 
 
 def _busy(path: Path, lock: Path, other: Holder | None) -> str:

@@ -56,8 +56,9 @@ from ..workbook.layout import SHEET, span
 from ..workbook.reading import LiveBook
 from ..workbook.trends import DATA_COLUMN
 from .cached import write_workbook
+from .checkpoints import reached
 from .identity import now, os_user
-from .journal import PLACING, Journal, record_in
+from .journal import PLACING, Journal, Recorder, set_status
 from .libreoffice import LibreOfficeMissing, convert, one_sheet
 from .notices import notify
 from .register import (
@@ -247,16 +248,6 @@ class Placed:
         set_status(self.xlsx.parent, self.xlsx.name, SAVED)
 
 
-def set_status(folder: Path, name: str, status: str) -> None:
-    def update(rows: list[Row]) -> list[Row]:
-        for row in rows:
-            if row["file"] == name:
-                row["status"] = status
-        return rows
-
-    change_register(folder, update)
-
-
 @dataclass
 class Made:
     """A return's files, made and checked in a scratch folder."""
@@ -315,6 +306,7 @@ def make_return(
         made = Made(scratch, xlsx, pdf, signature, note, digest, hashes, signer)
         made.signed = _signed(plan, digest, sha, pdf_sha)
         made.sign_as(plan.stem, 1)
+        reached("return made")
         return made
     except OSError as error:  # a full disk, a folder that went away: nothing is placed
         remove(scratch)
@@ -350,14 +342,16 @@ def place(
         targets = {kind: folder / f"{name}{suffix}" for kind, _, suffix in kinds}
         row = _row(plan, made, targets, workbook, folder)
         made.sign_as(name, version)  # the signature names the file and its version
-        if not _reserve(folder, targets, row, made, journal):
+        if not _reserve(folder, targets, row, made, journal, plan):
             continue
+        reached("register pending")
         moved: list[Path] = []
         try:
             for kind, source, _ in present:
-                if not _move_new(source, targets[kind]):
+                if not _move_new(source, targets[kind], f"linked {kind}"):
                     break
                 moved.append(targets[kind])
+                reached(f"placed {kind}")
         except BaseException:
             _unreserve(folder, targets["xlsx"].name, moved, made)
             raise
@@ -366,8 +360,10 @@ def place(
             continue
         for path in moved:
             with contextlib.suppress(OSError):
-                os.chmod(path, stat.S_IMODE(path.stat().st_mode) & ~0o222)
+                os.chmod(path, stat.S_IMODE(path.lstat().st_mode) & ~0o222)
+        reached("made read-only")
         keep_original(folder, targets["xlsx"], made.hashes.sha256)
+        reached("original kept")
         return Placed(
             targets["xlsx"], targets["pdf"] if made.pdf else None, made.note, made.digest,
             made.hashes, targets["sig"] if made.signature else None, row,
@@ -390,7 +386,12 @@ def _row(plan, made: Made, targets: dict[str, Path], workbook: Path | None, fold
 
 
 def _reserve(
-    folder: Path, targets: dict[str, Path], row: Row, made: Made, journal: Journal | None
+    folder: Path,
+    targets: dict[str, Path],
+    row: Row,
+    made: Made,
+    journal: Journal | None,
+    plan: ReturnPlan,
 ) -> bool:
     reserved = False
 
@@ -419,7 +420,10 @@ def _reserve(
                 if source is not None
             }
             journal.register_row = row
+            saved = saved_row(plan.stamp, row["file"], made.digest, made.hashes, made.note)
+            journal.audit = [*plan.audit, saved]  # what the next command records, if need be
             journal.write()
+            reached("journal placing")
         reserved = True
         return [*rows, row]
 
@@ -433,21 +437,24 @@ def _unreserve(folder: Path, name: str, moved: list[Path], made: Made) -> None:
     change_register(folder, lambda rows: [r for r in rows if r["file"] != name])
 
 
-def _move_new(source: Path, target: Path) -> bool:
+def _move_new(source: Path, target: Path, step: str = "") -> bool:
     """Move ``source`` to ``target`` only if ``target`` does not exist (in one step where the
     file system allows hard links); False if it does."""
     try:
         os.link(source, target)
     except FileExistsError:
         return False
-    except OSError:  # no hard links here (some network drives): rename, which on Windows
-        if target.exists():  # refuses to replace a file, and elsewhere is checked just before
+    except (OSError, AttributeError, NotImplementedError):
+        # no hard links here (some network drives; Pyodide has no os.link at all): rename,
+        # which on Windows refuses to replace a file, and elsewhere is checked just before
+        if os.path.lexists(target):
             return False
         try:
             os.rename(source, target)
         except FileExistsError:
             return False
         return True
+    reached(step)
     source.unlink()
     return True
 
@@ -521,37 +528,51 @@ def save_return_file(
     plan = plan_return(book, user or os_user(), when or now(), force)
     folder = Path(out_dir) if out_dir is not None else return_folder(plan.dataset, path.parent)
     signer = load_signer(sign_with) if sign_with is not None else None
+    recorder = Recorder(path, opened=(workbook, book), backup=backup)
+    placed = save_transaction(plan, book, folder, pdf_maker, signer, path, path, recorder)
+    return ReturnSaved(plan, placed)
+
+
+def save_transaction(
+    plan: ReturnPlan,
+    book: LiveBook,
+    folder: Path,
+    pdf_maker: PdfMaker,
+    signer: Signer | None,
+    anchor: Path,
+    workbook: Path | None,
+    recorder: Recorder,
+) -> Placed:
+    """The one save-return of every front end, under the lock of ``anchor`` (the workbook's
+    file, or where a front end without one keeps the journal): journal, place, record (the
+    front end's ``recorder``), confirm; the journal goes once all three are done. A failure
+    takes back what was placed; a kill is finished or taken back by the next command."""
     journal = Journal(
-        workbook=os.path.abspath(path), folder=os.path.abspath(folder), month=plan.month.iso,
+        workbook=os.path.abspath(anchor), folder=os.path.abspath(folder), month=plan.month.iso,
         started=plan.stamp.saved_at, figures=returned_figures(book), refs=list(book.dataset.refs),
         kept=plan.kept,
     )  # fmt: skip
     journal.write()
+    reached("journal started")
     try:
-        placed = _save(plan, book, workbook, path, folder, pdf_maker, signer, journal, backup)
+        placed = write_return(plan, folder, pdf_maker, signer, workbook, journal)
     except BaseException:
         journal.remove()
         raise
-    return ReturnSaved(plan, placed)
-
-
-def _save(plan, book: LiveBook, workbook, path, folder, pdf_maker, signer, journal, backup):
-    """Place, record, confirm; the journal goes once all three are done."""
-    placed = write_return(plan, folder, pdf_maker, signer, path, journal)
     try:
-        saved = saved_row(plan.stamp, placed.xlsx.name, placed.digest, placed.hashes, placed.note)
-        journal.audit = [*plan.audit, saved]
-        journal.write()
-        record_in(workbook, book, path, journal, backup)
+        recorder.record(journal)
+        reached("recorded")
     except BaseException:
         placed.remove()
+        journal.remove()
         raise
     try:
         placed.confirm()
+        reached("register saved")
     except ScorecardError as error:  # saved and recorded: the next command finishes the row
         notify(
             f"the returns register could not be marked ({error}); the next command on "
-            f"{path.name} will do it"
+            f"{anchor.name} will do it"
         )
         return placed
     journal.remove()

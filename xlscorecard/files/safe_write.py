@@ -13,6 +13,7 @@ import contextlib
 import datetime as dt
 import errno
 import gc
+import json
 import os
 import re
 import secrets
@@ -99,9 +100,9 @@ def atomic_write(
             with contextlib.suppress(OSError):
                 os.chmod(temporary, mode)
             if backup and versions > 0 and path.exists():
-                backup_folder(path).mkdir(exist_ok=True)
-                copy = temporary_path(path)
-                shutil.copy2(path, copy)
+                copy = stage_backup(path)
+        except WorkbookError:
+            raise
         except Exception as error:
             found = io_failure(error)
             if found is None:
@@ -124,13 +125,46 @@ def atomic_write(
             try:
                 keep_version(path, staged=staged)
                 prune(path, versions)
-            except OSError:
+            except OSError as error:
                 staged.unlink(missing_ok=True)
+                notify(
+                    f"{path} was saved, but its earlier version could not be kept in "
+                    f"{backup_folder(path)} ({error.strerror or error})"
+                )
     except BaseException:
         temporary.unlink(missing_ok=True)
         if copy is not None:
             copy.unlink(missing_ok=True)
         raise
+
+
+def stage_backup(path: Path) -> Path:
+    """A copy of ``path`` as it is, made in its backups folder (a temporary name there) before
+    anything is replaced, so that a backup that cannot be kept (the folder is a file, a link
+    to a full or read-only place) stops the command with nothing changed."""
+    folder = backup_folder(path)
+    advice = "or set backups to 0 to keep no earlier versions"
+    if os.path.lexists(folder) and not folder.is_dir():
+        raise WorkbookError(
+            f"cannot keep the earlier version of {path.name}: {folder} is not a folder (move "
+            f"it away, {advice}); nothing was changed"
+        )
+    copy = temporary_path(folder / path.name)
+    try:
+        folder.mkdir(exist_ok=True)
+        shutil.copy2(path, copy)
+    except Exception as error:
+        found = io_failure(error)
+        if found is None:
+            raise
+        with contextlib.suppress(OSError):
+            copy.unlink(missing_ok=True)
+        reason = os_reason(found)
+        raise WorkbookError(
+            f"cannot keep the earlier version of {path.name} in its backups folder {folder}: "
+            f"{reason} ({advice}); nothing was changed"
+        ) from None
+    return copy
 
 
 def _collect_quietly() -> None:
@@ -159,6 +193,11 @@ def io_failure(error: BaseException) -> OSError | None:
 
 def os_error(error: OSError, path: Path, doing: str = "write") -> WorkbookError:
     """An OS failure as a message naming the file and what to do; nothing was changed."""
+    return WorkbookError(f"cannot {doing} {path}: {os_reason(error)}; nothing was changed")
+
+
+def os_reason(error: OSError) -> str:
+    """What an OS failure means for the person, and what to do about it."""
     reasons = {
         errno.ENOSPC: "the disk is full: free some space and try again",
         errno.EFBIG: "the file would be bigger than this computer allows (a file size limit)",
@@ -170,8 +209,7 @@ def os_error(error: OSError, path: Path, doing: str = "write") -> WorkbookError:
         errno.EPERM: "the operation is not permitted there (work on a copy in a folder of "
         "your own)",
     }
-    reason = reasons.get(error.errno or 0, error.strerror or str(error))
-    return WorkbookError(f"cannot {doing} {path}: {reason}; nothing was changed")
+    return reasons.get(error.errno or 0, error.strerror or str(error))
 
 
 def is_read_only(path: Path) -> bool:
@@ -197,7 +235,7 @@ def _umask() -> int:
 # -- leftovers ---------------------------------------------------------------------------------
 def process_alive(pid: int) -> bool:
     """Whether process ``pid`` is running on this computer (a zombie is not)."""
-    if pid <= 0:
+    if not 0 < pid < 2**31:
         return False
     if os.name == "nt":  # pragma: no cover - Windows
         return _windows_alive(pid)
@@ -228,6 +266,39 @@ def _windows_alive(pid: int) -> bool:  # pragma: no cover - Windows
         kernel.CloseHandle(handle)
 
 
+def not_ours(path: Path, folder: bool = False) -> str | None:
+    """Why ``path`` (never followed through a link) is not a file (``folder``: a folder) this
+    user's xlscorecard could have made; None when it could be."""
+    try:
+        status = os.lstat(path)
+    except FileNotFoundError:
+        return "it is gone"
+    except OSError as error:
+        return f"it cannot be examined ({error.strerror})"
+    if stat.S_ISLNK(status.st_mode):
+        return "it is a link, which xlscorecard never makes"
+    if folder and not stat.S_ISDIR(status.st_mode):
+        return "it is not a folder"
+    if not folder and not stat.S_ISREG(status.st_mode):
+        return "it is a folder" if stat.S_ISDIR(status.st_mode) else "it is not a regular file"
+    if hasattr(os, "getuid") and status.st_uid != os.getuid():
+        return "it belongs to another user"
+    return None
+
+
+def read_own(path: Path, limit: int) -> bytes:
+    """The bytes of a regular file, opened without following a link, refused past ``limit``
+    bytes (more than xlscorecard writes there): :class:`OSError` otherwise."""
+    handle = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    with os.fdopen(handle, "rb") as file:
+        if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file")
+        data = file.read(limit + 1)
+    if len(data) > limit:
+        raise OSError(errno.EFBIG, f"bigger than the {limit} bytes xlscorecard writes there")
+    return data
+
+
 def owner_gone(host: str, pid: int, path: Path) -> bool:
     """Whether the process that made ``path`` is gone: on this computer, when it is not
     running; on another, when the file is older than :data:`STALE_AFTER`."""
@@ -240,11 +311,19 @@ def owner_gone(host: str, pid: int, path: Path) -> bool:
     return age > STALE_AFTER.total_seconds()
 
 
+FOLDER_ROLES = frozenset({NEW, OLD, "return", "pdf"})
+"""Roles whose temporary entries are folders; every other role's are files."""
+STARTED = PREFIX + "started-"
+"""A record, in a temporary folder, of a program a command started working in it."""
+RECORD_LIMIT = 4096
+
+
 def clean_stale(folder: Path) -> list[str]:
     """Remove the temporary files and folders in ``folder`` left by xlscorecard processes that
     are gone (a killed command, a full disk), putting back a folder that was moved aside while
-    being replaced. Nothing else is touched. Returns what was done, one line each (also
-    :func:`notify` d)."""
+    being replaced. Only what this user's xlscorecard could have made is touched (never a link,
+    never followed through one); anything else named like ours is left alone, and said. Returns
+    what was done, one line each (also :func:`notify` d)."""
     done: list[str] = []
     try:
         entries = sorted(Path(folder).iterdir())
@@ -254,13 +333,19 @@ def clean_stale(folder: Path) -> list[str]:
         found = _NAME.match(entry.name)
         if found is None or not owner_gone(found["host"], int(found["pid"]), entry):
             continue
+        why = not_ours(entry, folder=found["role"] in FOLDER_ROLES)
+        if why is not None:
+            if why != "it is gone":
+                done.append(f"left {entry.name} alone: it is named like a file of xlscorecard's "
+                            f"but {why} (remove it yourself if it is not needed)")  # fmt: skip
+            continue
         target = entry.with_name(found["name"])
         try:
-            if found["role"] == OLD and not target.exists():
+            if found["role"] == OLD and not os.path.lexists(target):
                 os.rename(entry, target)
                 done.append(f"put back {target}, which an interrupted command had moved aside")
                 continue
-            stopped = stop_users(entry)
+            stopped = stop_started(entry) if found["role"] in FOLDER_ROLES else 0
             remove(entry)
         except OSError as error:
             done.append(f"could not remove {entry} ({error.strerror}): remove it by hand")
@@ -274,29 +359,55 @@ def clean_stale(folder: Path) -> list[str]:
     return done
 
 
-def stop_users(folder: Path, wait: float = 5.0) -> int:
-    """Kill the processes of this user still working in ``folder`` (named on their command
-    line, plainly or as a ``file://`` address: a LibreOffice a killed command had started
-    lives on and writes its profile there), so that removing it is final. Where processes
-    cannot be listed (no ``/proc``: Windows) it does nothing. Returns how many it stopped."""
-    if not folder.is_dir() or not Path("/proc").is_dir():
+def started_at(pid: int) -> str | None:
+    """When process ``pid`` started (clock ticks since boot, from ``/proc``); None where it is
+    not running or this cannot be known."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[19]
+    except (OSError, IndexError):
+        return None
+
+
+def record_started(folder: Path, pid: int) -> None:
+    """Write down, in our temporary ``folder``, that this command started process ``pid`` to
+    work in it: its start time and the folder's token, so that a later command can prove the
+    process is the one started for this folder before it stops it (:func:`stop_started`)."""
+    found = _NAME.match(Path(folder).name)
+    start = started_at(pid)
+    if found is None or start is None:
+        return
+    record = {"pid": pid, "start": start, "token": found["token"], "by": os.getpid()}
+    path = Path(folder) / f"{STARTED}{pid}.json"
+    with contextlib.suppress(OSError):
+        path.write_text(json.dumps(record), encoding="utf-8")
+
+
+def stop_started(folder: Path, wait: float = 5.0) -> int:
+    """Kill the programs a killed command had started to work in its temporary ``folder`` (a
+    LibreOffice lives on and writes its profile there), so that removing it is final: only
+    a process recorded there (:func:`record_started`) that is still that process (same start
+    time, this user's) is stopped. Returns how many were stopped."""
+    found = _NAME.match(Path(folder).name)
+    if found is None or not Path("/proc").is_dir():
         return 0
-    resolved = folder.resolve()
-    marks = {os.fsencode(str(resolved)), resolved.as_uri().encode()}
     stopped = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit() or int(entry.name) == os.getpid():
-            continue
+    for record in sorted(Path(folder).glob(f"{STARTED}*.json")):
         try:
-            if entry.stat().st_uid != os.getuid():
+            data = json.loads(read_own(record, RECORD_LIMIT))
+            pid, start, token = data["pid"], data["start"], data["token"]
+        except (OSError, ValueError, TypeError, KeyError):
+            continue
+        if type(pid) is not int or not 0 < pid < 2**31 or token != found["token"]:
+            continue
+        if pid == os.getpid() or start is None or started_at(pid) != start:
+            continue  # gone, and its number perhaps reused by another program
+        try:
+            if os.stat(f"/proc/{pid}").st_uid != os.getuid():
                 continue
-            command = (entry / "cmdline").read_bytes()
+            os.kill(pid, signal.SIGKILL)
         except OSError:
             continue
-        if any(mark in command for mark in marks):
-            with contextlib.suppress(OSError):
-                os.kill(int(entry.name), signal.SIGKILL)
-                stopped.append(int(entry.name))
+        stopped.append(pid)
     deadline = time.monotonic() + wait
     while any(process_alive(pid) for pid in stopped) and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -304,15 +415,19 @@ def stop_users(folder: Path, wait: float = 5.0) -> int:
 
 
 def remove(path: Path) -> None:
-    """Delete a file or folder of ours, read-only ones included."""
+    """Delete a file or folder of ours, read-only ones included; a link is removed itself,
+    never what it points to (and nothing's permissions are changed through one)."""
+    path = Path(path)
     if path.is_dir() and not path.is_symlink():
 
         def writable_then_retry(function, name, _info) -> None:
-            os.chmod(name, stat.S_IWRITE | stat.S_IREAD | stat.S_IEXEC)
+            if not os.path.islink(name):
+                os.chmod(name, stat.S_IWRITE | stat.S_IREAD | stat.S_IEXEC)
             function(name)
 
         shutil.rmtree(path, onerror=writable_then_retry)
     else:
-        with contextlib.suppress(OSError):
-            os.chmod(path, stat.S_IREAD | stat.S_IWRITE)
+        if not path.is_symlink():
+            with contextlib.suppress(OSError):
+                os.chmod(path, stat.S_IREAD | stat.S_IWRITE)
         path.unlink(missing_ok=True)

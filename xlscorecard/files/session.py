@@ -10,7 +10,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TypeVar
 
-from .journal import recover
+from .backups import backup_folder
+from .journal import Recorder, recover
 from .lock import locked
 from .safe_write import clean_stale
 
@@ -19,11 +20,17 @@ Job = TypeVar("Job", bound=Callable)
 
 @contextlib.contextmanager
 def working_on(
-    path: Path, command: str, user: str | None = None, reading: bool = False
+    path: Path,
+    command: str,
+    user: str | None = None,
+    reading: bool = False,
+    recorder: Recorder | None = None,
 ) -> Iterator[None]:
     """Hold ``path``'s lock for ``command``, with what earlier commands left dealt with. A
     command ``reading`` only works without them in a folder nobody may write to (a
-    read-only share): no command can change the workbook there, and none can lock it."""
+    read-only share): no command can change the workbook there, and none can lock it.
+    ``recorder``: how an interrupted save-return is recorded, if need be (a front end other
+    than the command line; the workbook's file by default)."""
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
     if reading and folder.is_dir() and not os.access(folder, os.W_OK):
@@ -31,8 +38,10 @@ def working_on(
         return
     with locked(path, command, user):
         clean_stale(folder)
-        if path.exists():
-            recover(path)
+        if backup_folder(path).is_dir():  # a copy staged there by a command killed since
+            clean_stale(backup_folder(path))
+        if recorder is not None or path.exists():
+            recover(path, recorder)
         yield
 
 

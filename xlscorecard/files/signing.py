@@ -12,6 +12,7 @@ Needs the ``cryptography`` package (``pip install 'xlscorecard[sign]'``), import
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import json
 import os
@@ -154,11 +155,20 @@ def make_key_pair(private: Path) -> tuple[Path, Path]:
     shared = key.public_key().public_bytes(
         serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
     )
+    made: list[Path] = []
     try:
-        handle = os.open(private, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-        with os.fdopen(handle, "wb") as file:
-            file.write(secret)
-        public.write_bytes(shared)
+        for path, data, mode in ((private, secret, 0o600), (public, shared, 0o644)):
+            handle = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, mode)
+            made.append(path)
+            with os.fdopen(handle, "wb") as file:
+                file.write(data)
+                file.flush()
+                os.fsync(file.fileno())
     except OSError as error:
-        raise ScorecardError(f"cannot write the key pair {private}: {error.strerror}") from None
+        for path in made:  # no half key pair is left behind
+            with contextlib.suppress(OSError):
+                path.unlink()
+        raise ScorecardError(
+            f"cannot write the key pair {private}: {error.strerror}; no key was made"
+        ) from None
     return private, public
