@@ -1,0 +1,143 @@
+"""A folder of case-level files read by what each file holds, not its name: an SSDA903 table
+by its header row, a CIN census by its XML, an Annex A list 1 by its headers (a workbook's
+sheets, or a list saved as CSV). A file it cannot recognise is named in a note and left."""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from pathlib import Path
+
+import openpyxl
+
+from ..errors import DataFileError
+from ..files.safe_write import TEMPORARY
+from .read_903 import read_episodes, read_uasc, table_kind
+from .read_annexa import find_header, read_contacts, which_list
+from .read_cin import is_cin_census, parse_xml, read_cin
+from .records import CaseFiles, Episode, Referral
+
+NEEDED_903 = {"episodes", "uasc"}
+
+
+def read_folder(folder: Path) -> tuple[CaseFiles, list[str]]:
+    """Every case-level file in ``folder`` (not its subfolders) read into one
+    :class:`CaseFiles`, and notes on the files left unread. Records in more than one file
+    (a collection year's census and the next) are kept once, as the file that knows most
+    has them (:func:`_once`)."""
+    if not folder.is_dir():
+        raise DataFileError(folder, None, None, "folder not found (--from names the folder of "
+                            "case-level files)")  # fmt: skip
+    data, notes = CaseFiles(), []
+    referrals: list[list[Referral]] = []
+    episodes: list[list[Episode]] = []
+    for path in sorted(folder.iterdir()):
+        if path.name.startswith((".", TEMPORARY, "~$")) or not path.is_file():
+            continue
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            raise DataFileError(path, None, None, f"cannot be read: {exc.strerror}") from None
+        note = _read(path, raw, data, referrals, episodes)
+        if note:
+            notes.append(f"{path}: {note}; ignored")
+    data.referrals = _once(referrals, lambda r: (r.child, r.date), lambda r: r.closed is not None)
+    data.episodes = _once(episodes, lambda e: (e.child, e.start), lambda e: e.end is not None)
+    return data, notes
+
+
+def _once(files, key, finished):
+    """The records of several files, each key once: an ended record before an open one,
+    else the later file's (files come in name order)."""
+    kept: dict = {}
+    for records in files:
+        for record in records:
+            old = kept.get(key(record))
+            if old is None or finished(record) or not finished(old):
+                kept[key(record)] = record
+    return list(kept.values())
+
+
+def _read(path, raw: bytes, data: CaseFiles, referrals, episodes) -> str | None:
+    """Read one file into ``data``; a note when it is not a file this reads."""
+    if raw.startswith(b"PK\x03\x04"):
+        return _workbook(path, data)
+    if raw.startswith(b"\xd0\xcf\x11\xe0"):
+        return "an old-style Excel file (.xls): save it as .xlsx to have it read"
+    text = _text(raw)
+    if text is None:
+        return "not text, a workbook or XML"
+    if text.lstrip().startswith("<"):
+        root = parse_xml(path, raw)
+        if not is_cin_census(root):
+            return f"XML that is not a CIN census (its root element is <{root.tag}>)"
+        referrals.append(read_cin(path, root))
+        data.add_file("cin", path.name)
+        return None
+    try:
+        header = next(csv.reader(io.StringIO(text)), [])
+    except csv.Error:
+        return "not a CSV file with a header row"
+    kind = table_kind(header)
+    if kind == "episodes":
+        episodes.append(read_episodes(path, text))
+        data.add_file("903", path.name)
+    elif kind == "uasc":
+        for row in read_uasc(path, text):
+            data.uasc[row.child] = row
+        data.add_file("uasc", path.name)
+    elif kind is not None:
+        return f"the 903 {kind} table, which no rule needs"
+    elif which_list(header) == "list 1":
+        reader = csv.reader(io.StringIO(text))
+        next(reader)
+        rows = ((reader.line_num, row) for row in reader)
+        data.contacts += read_contacts(path, rows, header, None)
+        data.add_file("annexa", path.name)
+    elif which_list(header):
+        return f"Annex A {which_list(header)}, which no rule reads"
+    else:
+        return "not a table this reads (an SSDA903 table, or Annex A list 1)"
+    return None
+
+
+def _text(raw: bytes) -> str | None:
+    if b"\x00" in raw[:4096]:
+        return None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", errors="replace")
+
+
+def _workbook(path: Path, data: CaseFiles) -> str | None:
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        return f"a workbook that cannot be opened ({exc})"
+    try:
+        found = []
+        for sheet in book.worksheets:
+            top = [row for row in sheet.iter_rows(max_row=10, values_only=True)]
+            header = find_header(top)
+            if header is None:
+                continue
+            index, name = header
+            found.append(name)
+            if name == "list 1":
+                rows = (
+                    (number, row)
+                    for number, row in enumerate(
+                        sheet.iter_rows(min_row=index + 2, values_only=True), start=index + 2
+                    )
+                )
+                data.contacts += read_contacts(path, rows, top[index], sheet.title)
+                data.add_file("annexa", path.name)
+    finally:
+        book.close()
+    if "list 1" in found:
+        return None
+    if found:
+        return "an Annex A workbook with no list 1 (contacts)"
+    return "a workbook with no Annex A list in it"
