@@ -17,6 +17,31 @@ def parse_date(value: object) -> dt.date | None:
 
     Raises ValueError saying what was found and the forms expected (``31/02/2020`` is not a
     date)."""
+    if isinstance(value, str):
+        text = value.strip()
+        if not text:
+            return None
+        try:
+            if len(text) == 10:
+                if text[2] == "/" and text[5] == "/":
+                    return dt.date(int(text[6:]), int(text[3:5]), int(text[:2]))
+                if text[4] == "-" and text[7] == "-":
+                    return dt.date(int(text[:4]), int(text[5:7]), int(text[8:]))
+            elif len(text) > 10 and text[4] == "-" and text[7] == "-" and text[10] in "T ":
+                return dt.date(int(text[:4]), int(text[5:7]), int(text[8:10]))
+            if text.count("/") == 2:
+                day, month, year = text.split("/")
+                if len(year) == 4:
+                    return dt.date(int(year), int(month), int(day))
+        except ValueError:
+            raise ValueError(f"{text!r} is not a date that exists") from None
+        try:
+            number = float(text)
+        except ValueError:
+            raise ValueError(
+                f"expected a date (DD/MM/YYYY, YYYY-MM-DD or an Excel date), found {text!r}"
+            ) from None
+        return _serial(number, text)
     if value is None:
         return None
     if isinstance(value, dt.datetime):
@@ -27,28 +52,7 @@ def parse_date(value: object) -> dt.date | None:
         raise ValueError(f"expected a date, found {value!r}")
     if isinstance(value, int | float):
         return _serial(float(value), value)
-    text = str(value).strip()
-    if not text:
-        return None
-    try:
-        if len(text) == 10 and text[2] == "/" and text[5] == "/":
-            return dt.date(int(text[6:]), int(text[3:5]), int(text[:2]))
-        iso = len(text) >= 10 and text[4] == "-" and text[7] == "-" and text[:4].isdigit()
-        if iso and (len(text) == 10 or text[10] in "T "):
-            return dt.date(int(text[:4]), int(text[5:7]), int(text[8:10]))
-        if "/" in text:
-            day, month, year = text.split("/")
-            if len(year) == 4:
-                return dt.date(int(year), int(month), int(day))
-    except ValueError:
-        raise ValueError(f"{text!r} is not a date that exists") from None
-    try:
-        number = float(text)
-    except ValueError:
-        raise ValueError(
-            f"expected a date (DD/MM/YYYY, YYYY-MM-DD or an Excel date), found {text!r}"
-        ) from None
-    return _serial(number, text)
+    raise ValueError(f"expected a date, found {value!r}")
 
 
 def _serial(number: float, shown: object) -> dt.date:

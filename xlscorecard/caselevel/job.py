@@ -132,23 +132,25 @@ def _stage_trail(trail, trails, wanted, indices, mapping) -> Path:
         summary = []
         for ref, figures in trails.items():
             measure = mapping.measures[ref]
-            rows, facts = [], []
+            percent = measure.unit == "percent"
+            first = next((row for f in figures.values() for row in f.counted), None)
+            names = [name for name, _ in first.facts] if first else []
+            lines = []
             for when, index in zip(wanted, indices, strict=True):
-                figure = figures[index]
-                summary.append([ref, when.iso, "" if figure.value is None else
-                                f"{figure.value:g}", measure.name, str(len(figure.counted)),
+                figure, iso = figures[index], when.iso
+                value = "" if figure.value is None else f"{figure.value:g}"
+                summary.append([ref, iso, value, measure.name, str(len(figure.counted)),
                                 trail_name(ref)])  # fmt: skip
                 for row in figure.counted:
-                    facts += [name for name, _ in row.facts if name not in facts]
-                    rows.append((when.iso, row))
-            percent = measure.unit == "percent"
-            columns = ["month", "child", *(["in numerator"] if percent else []), *facts, "record"]
-            lines = []
-            for iso, row in rows:
-                known = dict(row.facts)
-                flag = ["Y" if row.included else "N"] if percent else []
-                lines.append([iso, row.child, *flag, *(known.get(f, "") for f in facts),
-                              row.where])  # fmt: skip
+                    if len(row.facts) == len(names):
+                        facts = [text for _, text in row.facts]
+                    else:  # a rule whose rows differ: each fact under its own name
+                        known = dict(row.facts)
+                        names += [name for name in known if name not in names]
+                        facts = [known.get(name, "") for name in names]
+                    flag = ["Y" if row.included else "N"] if percent else []
+                    lines.append([iso, row.child, *flag, *facts, row.where])
+            columns = ["month", "child", *(["in numerator"] if percent else []), *names, "record"]
             (staged / trail_name(ref)).write_text(_csv(columns, lines), encoding="utf-8")
         columns = ["ref", "month", "value", "measure", "records", "file"]
         (staged / SUMMARY).write_text(_csv(columns, summary), encoding="utf-8")

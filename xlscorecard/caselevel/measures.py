@@ -66,6 +66,15 @@ class Context:
         self.days = WorkingDays(weekdays_only=not conventions.bank_holidays)
         self._ends: dict[int, dt.date] = {}
         self._by_child: dict[str, list[Referral]] | None = None
+        self._memo: dict[tuple[str, tuple[int, ...]], object] = {}
+
+    def memo(self, key: str, months: list[int], make: Callable[[], object]):
+        """What ``make`` returns, made once for ``key`` and these months (several rules
+        share who is looked after or on a plan at each month end)."""
+        index = (key, tuple(months))
+        if index not in self._memo:
+            self._memo[index] = make()
+        return self._memo[index]
 
     def month_end(self, index: int) -> dt.date:
         if index not in self._ends:
@@ -216,6 +225,10 @@ def cse_referrals(ctx: Context, months: list[int]) -> dict[int, list[Counted]]:
 
 def _looked_after(ctx: Context, months: list[int]) -> dict[int, dict[str, Episode]]:
     """Each month's looked-after children at month end, with the episode open then."""
+    return ctx.memo("looked after", months, lambda: _make_looked_after(ctx, months))
+
+
+def _make_looked_after(ctx: Context, months: list[int]) -> dict[int, dict[str, Episode]]:
     out: dict[int, dict[str, Episode]] = {m: {} for m in months}
     for e in ctx.episodes():
         for m in ctx.open_months(e.start, e.end, months):
@@ -224,6 +237,10 @@ def _looked_after(ctx: Context, months: list[int]) -> dict[int, dict[str, Episod
 
 
 def _plan_children(ctx: Context, months: list[int]) -> dict[int, dict[str, Plan]]:
+    return ctx.memo("on plans", months, lambda: _make_plan_children(ctx, months))
+
+
+def _make_plan_children(ctx: Context, months: list[int]) -> dict[int, dict[str, Plan]]:
     out: dict[int, dict[str, Plan]] = {m: {} for m in months}
     for p in _plans(ctx):
         for m in ctx.open_months(p.start, p.end, months):
@@ -242,21 +259,35 @@ def cin_excluding_cp_lac(ctx: Context, months: list[int]) -> dict[int, list[Coun
     return {m: list(rows.values()) for m, rows in seen.items()}
 
 
+def _authorised(ctx: Context, months: list[int]) -> dict[int, list[tuple[Counted, int]]]:
+    """Each month's authorised assessments, with the working days each took."""
+
+    def make() -> dict[int, list[tuple[Counted, int]]]:
+        out: dict[int, list[tuple[Counted, int]]] = {m: [] for m in months}
+        for r in ctx.data.referrals:
+            for a in r.assessments:
+                rows = out.get(month_index(a.authorised)) if a.authorised else None
+                if rows is not None:
+                    assert a.authorised is not None
+                    days = ctx.days.between(a.start, a.authorised)
+                    facts = (
+                        ("start", _iso(a.start)),
+                        ("authorised", _iso(a.authorised)),
+                        ("working days", str(days)),
+                    )
+                    rows.append((Counted(a.child, facts, a.where), days))
+        return out
+
+    return ctx.memo("authorised", months, make)
+
+
 def _assessments(ctx: Context, months: list[int], within: Callable[[int], bool] | None):
-    out = _bucket(months)
-    for r in ctx.data.referrals:
-        for a in r.assessments:
-            rows = _in(out, a.authorised)
-            if rows is not None:
-                assert a.authorised is not None
-                days = ctx.days.between(a.start, a.authorised)
-                facts = (
-                    ("start", _iso(a.start)),
-                    ("authorised", _iso(a.authorised)),
-                    ("working days", str(days)),
-                )
-                included = within is None or within(days)
-                rows.append(Counted(a.child, facts, a.where, included))
+    out = {}
+    for m, rows in _authorised(ctx, months).items():
+        if within is None:
+            out[m] = [row for row, _ in rows]
+        else:
+            out[m] = [Counted(r.child, r.facts, r.where, within(days)) for r, days in rows]
     return out
 
 

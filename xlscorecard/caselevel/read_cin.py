@@ -1,115 +1,104 @@
-"""The CIN census (XML), read with the standard library's expat parser: no DOCTYPE, so no
-entities, internal or external, are ever expanded. Each record remembers its line."""
+"""The CIN census (XML), read with the standard library's parsers. A DOCTYPE or entity
+declaration is refused before parsing, so no entity, internal or external, is ever expanded.
+Each record remembers its line."""
 
 from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from xml.etree import ElementTree
 from xml.parsers import expat
 
 from ..errors import DataFileError
 from .dates import parse_date
 from .records import Assessment, Plan, Referral, Section47
 
-
-class _Node:
-    __slots__ = ("children", "line", "tag", "text")
-
-    def __init__(self, tag: str, line: int):
-        self.tag, self.line = tag, line
-        self.children: list[_Node] = []
-        self.text = ""
-
-    def all(self, tag: str) -> list[_Node]:
-        return [child for child in self.children if child.tag == tag]
-
-    def first(self, tag: str) -> _Node | None:
-        return next((child for child in self.children if child.tag == tag), None)
-
-    def value(self, tag: str) -> str:
-        node = self.first(tag)
-        return node.text.strip() if node is not None else ""
+Element = ElementTree.Element
+LOCATED = ("Child", "CINdetails", "Assessments", "Section47", "ChildProtectionPlans")
+"""Elements whose line each record and message names."""
 
 
-class _Refused(Exception):
-    pass
+class Census:
+    """A parsed XML document: its root element and the lines of the :data:`LOCATED`
+    elements, in document order."""
+
+    def __init__(self, path: Path, data: bytes):
+        self.path = path
+        if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+            at = data.find(b"<!DOCTYPE")
+            at = at if at >= 0 else data.find(b"<!ENTITY")
+            raise DataFileError(
+                path, data.count(b"\n", 0, at) + 1, None,
+                "has a DOCTYPE (entity declarations), which a CIN census never has: not read",
+            )  # fmt: skip
+        self.lines: dict[str, list[int]] = {tag: [] for tag in LOCATED}
+        self._seen = dict.fromkeys(LOCATED, 0)
+        self._scan(data)
+        self.root = _strip(ElementTree.fromstring(data))
+
+    def _scan(self, data: bytes) -> None:
+        """The located elements' lines; a DataFileError where the XML is not well formed."""
+        parser = expat.ParserCreate()
+        lines = self.lines
+
+        def start(tag: str, _attributes: object) -> None:
+            found = lines.get(tag.rpartition(":")[2])
+            if found is not None:
+                found.append(parser.CurrentLineNumber)
+
+        parser.StartElementHandler = start
+        try:
+            parser.Parse(data, True)
+        except expat.ExpatError as exc:
+            raise DataFileError(
+                self.path, exc.lineno, None,
+                f"is not well-formed XML (column {exc.offset + 1}: "
+                f"{expat.ErrorString(exc.code)}); export the CIN census again",
+            ) from None  # fmt: skip
+
+    def line(self, element: Element) -> int:
+        """The line of the next located element of its kind (records are read in order)."""
+        tag = element.tag
+        number = self.lines[tag][self._seen[tag]]
+        self._seen[tag] += 1
+        return number
 
 
-def parse_xml(path: Path, data: bytes) -> _Node:
-    """The document's element tree (namespace prefixes dropped), or a DataFileError naming
-    the line and column where it stops being well-formed XML."""
-    parser = expat.ParserCreate()
-    root = _Node("", 0)
-    stack = [root]
-
-    def start(tag: str, _attributes: dict[str, str]) -> None:
-        node = _Node(tag.rpartition(":")[2], parser.CurrentLineNumber)
-        stack[-1].children.append(node)
-        stack.append(node)
-
-    def end(_tag: str) -> None:
-        stack.pop()
-
-    def text(data: str) -> None:
-        stack[-1].text += data
-
-    def doctype(*_args: object) -> None:
-        raise _Refused
-
-    parser.StartElementHandler, parser.EndElementHandler = start, end
-    parser.CharacterDataHandler = text
-    parser.StartDoctypeDeclHandler = doctype
-    parser.EntityDeclHandler = doctype
-    try:
-        parser.Parse(data, True)
-    except expat.ExpatError as exc:
-        raise DataFileError(
-            path, exc.lineno, None,
-            f"is not well-formed XML (column {exc.offset + 1}: "
-            f"{expat.ErrorString(exc.code)}); export the CIN census again",
-        ) from None  # fmt: skip
-    except _Refused:
-        raise DataFileError(
-            path, parser.CurrentLineNumber, None,
-            "has a DOCTYPE (entity declarations), which a CIN census never has: not read",
-        ) from None  # fmt: skip
-    if not root.children:
-        raise DataFileError(path, None, None, "holds no XML element")
-    return root.children[0]
+def _strip(root: Element) -> Element:
+    """Namespaces dropped from every tag (``{urn:...}Child`` -> ``Child``)."""
+    if any(e.tag[:1] == "{" or ":" in e.tag for e in root.iter()):
+        for element in root.iter():
+            element.tag = element.tag.rpartition("}")[2].rpartition(":")[2]
+    return root
 
 
-def is_cin_census(root: _Node) -> bool:
+def is_cin_census(root: Element) -> bool:
     """A CIN census: a ``Message`` whose ``Children`` hold ``Child`` with ``CINdetails``."""
-    children = root.first("Children")
+    children = root.find("Children")
     if root.tag != "Message" or children is None:
         return False
-    return any(child.first("CINdetails") is not None for child in children.all("Child"))
+    return any(child.find("CINdetails") is not None for child in children.iter("Child"))
 
 
-def read_cin(path: Path, root: _Node) -> list[Referral]:
+def read_cin(census: Census) -> list[Referral]:
     """Every CINdetails of every child, with its assessments, enquiries and plans."""
-    referrals = []
-    for child in root.first("Children").all("Child"):  # type: ignore[union-attr]
-        ids = child.first("ChildIdentifiers")
-        who = ids.value("LAchildID") if ids is not None else ""
+    path, referrals = census.path, []
+    for child in census.root.iter("Child"):
+        line = census.line(child)
+        ids = child.find("ChildIdentifiers")
+        who = (ids.findtext("LAchildID") or "").strip() if ids is not None else ""
         if not who:
-            raise DataFileError(path, child.line, "LAchildID", "a Child with no LAchildID")
-        birth = _date(path, ids, "PersonBirthDate", False) if ids is not None else None
-        for details in child.all("CINdetails"):
-            referrals.append(_referral(path, who, birth, details))
+            raise DataFileError(path, line, "LAchildID", "a Child with no LAchildID")
+        birth = _date(path, line, ids, "PersonBirthDate", False) if ids is not None else None
+        for details in child.iter("CINdetails"):
+            referrals.append(_referral(census, who, birth, details))
     return referrals
 
 
-def _where(path: Path, node: _Node) -> str:
-    return f"{path.name}, line {node.line}"
-
-
-def _date(path: Path, node: _Node, tag: str, required: bool) -> dt.date | None:
-    element = node.first(tag)
-    text = element.text.strip() if element is not None else ""
-    line = element.line if element is not None else node.line
+def _date(path: Path, line: int, node: Element, tag: str, required: bool) -> dt.date | None:
+    text = node.findtext(tag)
     try:
-        day = parse_date(text)
+        day = parse_date(text.strip() if text else None)
     except ValueError as exc:
         raise DataFileError(path, line, tag, str(exc)) from None
     if day is None and required:
@@ -117,52 +106,55 @@ def _date(path: Path, node: _Node, tag: str, required: bool) -> dt.date | None:
     return day
 
 
-def _referral(path: Path, who: str, birth: dt.date | None, node: _Node) -> Referral:
-    date = _date(path, node, "CINreferralDate", True)
+def _referral(census: Census, who: str, birth: dt.date | None, node: Element) -> Referral:
+    path = census.path
+    line = census.line(node)
+    where = f"{path.name}, line {line}"
+    date = _date(path, line, node, "CINreferralDate", True)
     assert date is not None
     assessments = []
-    for a in node.all("Assessments"):
-        start = _date(path, a, "AssessmentActualStartDate", True)
+    for a in node.iter("Assessments"):
+        at = census.line(a)
+        start = _date(path, at, a, "AssessmentActualStartDate", True)
         assert start is not None
-        factors = a.first("FactorsIdentifiedAtAssessment")
-        codes = tuple(f.text.strip().upper() for f in factors.children) if factors else ()
-        authorised = _date(path, a, "AssessmentAuthorisationDate", False)
-        assessments.append(Assessment(who, start, authorised, codes, _where(path, a)))
+        codes = tuple((f.text or "").strip().upper() for f in a.iter("AssessmentFactors"))
+        authorised = _date(path, at, a, "AssessmentAuthorisationDate", False)
+        assessments.append(Assessment(who, start, authorised, codes, f"{path.name}, line {at}"))
     enquiries = []
-    for s in node.all("Section47"):
-        start = _date(path, s, "S47ActualStartDate", True)
+    for s in node.iter("Section47"):
+        at = census.line(s)
+        start = _date(path, at, s, "S47ActualStartDate", True)
         assert start is not None
-        icpc = _date(path, s, "DateOfInitialCPC", False)
-        enquiries.append(Section47(who, start, icpc, _where(path, s)))
+        icpc = _date(path, at, s, "DateOfInitialCPC", False)
+        enquiries.append(Section47(who, start, icpc, f"{path.name}, line {at}"))
     plans = []
-    for p in node.all("ChildProtectionPlans"):
-        start = _date(path, p, "CPPstartDate", True)
+    for p in node.iter("ChildProtectionPlans"):
+        at = census.line(p)
+        start = _date(path, at, p, "CPPstartDate", True)
         assert start is not None
-        previous = p.value("NumberOfPreviousCPP") or "0"
+        previous = (p.findtext("NumberOfPreviousCPP") or "0").strip() or "0"
         if not previous.isdigit():
-            raise DataFileError(path, p.line, "NumberOfPreviousCPP",
+            raise DataFileError(path, at, "NumberOfPreviousCPP",
                                 f"expected a whole number, found {previous!r}")  # fmt: skip
-        reviews_node = p.first("Reviews")
-        reviews = tuple(
-            day for r in (reviews_node.all("CPPreviewDate") if reviews_node else [])
-            if (day := _review(path, r)) is not None
-        )  # fmt: skip
-        end = _date(path, p, "CPPendDate", False)
-        plans.append(Plan(who, start, end, int(previous), reviews, _where(path, p)))
-    nfa = node.value("ReferralNFA").lower()
-    if nfa not in {"true", "false", "1", "0", ""}:
-        raise DataFileError(
-            path, node.line, "ReferralNFA", f"expected true or false, found {nfa!r}"
+        reviews = []
+        for review in p.iter("CPPreviewDate"):
+            try:
+                day = parse_date((review.text or "").strip())
+            except ValueError as exc:
+                raise DataFileError(path, at, "CPPreviewDate", str(exc)) from None
+            if day is not None:
+                reviews.append(day)
+        end = _date(path, at, p, "CPPendDate", False)
+        plans.append(
+            Plan(who, start, end, int(previous), tuple(reviews), f"{path.name}, line {at}")
         )
+    nfa = (node.findtext("ReferralNFA") or "").strip().lower()
+    if nfa not in {"true", "false", "1", "0", ""}:
+        message = f"expected true or false, found {nfa!r}"
+        raise DataFileError(path, line, "ReferralNFA", message)
+    closed = _date(path, line, node, "CINclosureDate", False)
+    icpc = _date(path, line, node, "DateOfInitialCPC", False)
     return Referral(
-        who, date, _date(path, node, "CINclosureDate", False), nfa in {"true", "1"}, birth,
-        _date(path, node, "DateOfInitialCPC", False), tuple(assessments), tuple(enquiries),
-        tuple(plans), _where(path, node),
+        who, date, closed, nfa in {"true", "1"}, birth, icpc, tuple(assessments),
+        tuple(enquiries), tuple(plans), where,
     )  # fmt: skip
-
-
-def _review(path: Path, node: _Node) -> dt.date | None:
-    try:
-        return parse_date(node.text.strip())
-    except ValueError as exc:
-        raise DataFileError(path, node.line, "CPPreviewDate", str(exc)) from None

@@ -6,17 +6,16 @@ from __future__ import annotations
 
 import csv
 import io
-import zipfile
+import itertools
 from pathlib import Path
-
-import openpyxl
 
 from ..errors import DataFileError
 from ..files.safe_write import TEMPORARY
 from .read_903 import read_episodes, read_uasc, table_kind
-from .read_annexa import find_header, read_contacts, which_list
-from .read_cin import is_cin_census, parse_xml, read_cin
+from .read_annexa import HEADER_ROWS, find_header, read_contacts, which_list
+from .read_cin import Census, is_cin_census, read_cin
 from .records import CaseFiles, Episode, Referral
+from .xlsx import NotAWorkbook, Workbook
 
 NEEDED_903 = {"episodes", "uasc"}
 
@@ -69,10 +68,10 @@ def _read(path, raw: bytes, data: CaseFiles, referrals, episodes) -> str | None:
     if text is None:
         return "not text, a workbook or XML"
     if text.lstrip().startswith("<"):
-        root = parse_xml(path, raw)
-        if not is_cin_census(root):
-            return f"XML that is not a CIN census (its root element is <{root.tag}>)"
-        referrals.append(read_cin(path, root))
+        census = Census(path, raw)
+        if not is_cin_census(census.root):
+            return f"XML that is not a CIN census (its root element is <{census.root.tag}>)"
+        referrals.append(read_cin(census))
         data.add_file("cin", path.name)
         return None
     try:
@@ -113,27 +112,25 @@ def _text(raw: bytes) -> str | None:
 
 def _workbook(path: Path, data: CaseFiles) -> str | None:
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        return f"a workbook that cannot be opened ({exc})"
+        book = Workbook(path)
+    except NotAWorkbook as exc:
+        return str(exc)
     try:
         found = []
-        for sheet in book.worksheets:
-            top = [row for row in sheet.iter_rows(max_row=10, values_only=True)]
-            header = find_header(top)
+        for title, part in book.names:
+            rows = book.rows(part)
+            top = list(itertools.islice(rows, HEADER_ROWS))
+            header = find_header([row for _, row in top])
             if header is None:
                 continue
             index, name = header
             found.append(name)
             if name == "list 1":
-                rows = (
-                    (number, row)
-                    for number, row in enumerate(
-                        sheet.iter_rows(min_row=index + 2, values_only=True), start=index + 2
-                    )
-                )
-                data.contacts += read_contacts(path, rows, top[index], sheet.title)
+                rest = itertools.chain(top[index + 1 :], rows)
+                data.contacts += read_contacts(path, rest, top[index][1], title)
                 data.add_file("annexa", path.name)
+    except NotAWorkbook as exc:
+        return str(exc)
     finally:
         book.close()
     if "list 1" in found:
