@@ -31,6 +31,7 @@ class Census:
                 path, data.count(b"\n", 0, at) + 1, None,
                 "has a DOCTYPE (entity declarations), which a CIN census never has: not read",
             )  # fmt: skip
+        self.data = data
         self.lines: dict[str, list[int]] = {tag: [] for tag in LOCATED}
         self._seen = dict.fromkeys(LOCATED, 0)
         self._scan(data)
@@ -55,6 +56,14 @@ class Census:
                 f"is not well-formed XML (column {exc.offset + 1}: "
                 f"{expat.ErrorString(exc.code)}); export the CIN census again",
             ) from None  # fmt: skip
+
+    def field_line(self, line: int, tag: str) -> int:
+        """The line, from ``line`` on, where element ``tag`` starts (for a message)."""
+        text = self.data.decode("utf-8", errors="replace").splitlines()
+        for number in range(line, len(text) + 1):
+            if f"<{tag}" in text[number - 1] or f":{tag}" in text[number - 1]:
+                return number
+        return line
 
     def line(self, element: Element) -> int:
         """The line of the next located element of its kind (records are read in order)."""
@@ -89,18 +98,19 @@ def read_cin(census: Census) -> list[Referral]:
         who = (ids.findtext("LAchildID") or "").strip() if ids is not None else ""
         if not who:
             raise DataFileError(path, line, "LAchildID", "a Child with no LAchildID")
-        birth = _date(path, line, ids, "PersonBirthDate", False) if ids is not None else None
+        birth = _date(census, line, ids, "PersonBirthDate", False) if ids is not None else None
         for details in child.iter("CINdetails"):
             referrals.append(_referral(census, who, birth, details))
     return referrals
 
 
-def _date(path: Path, line: int, node: Element, tag: str, required: bool) -> dt.date | None:
+def _date(census: Census, line: int, node: Element, tag: str, required: bool) -> dt.date | None:
     text = node.findtext(tag)
+    path = census.path
     try:
         day = parse_date(text.strip() if text else None)
     except ValueError as exc:
-        raise DataFileError(path, line, tag, str(exc)) from None
+        raise DataFileError(path, census.field_line(line, tag), tag, str(exc)) from None
     if day is None and required:
         raise DataFileError(path, line, tag, f"a {node.tag} with no {tag}")
     return day
@@ -110,30 +120,31 @@ def _referral(census: Census, who: str, birth: dt.date | None, node: Element) ->
     path = census.path
     line = census.line(node)
     where = f"{path.name}, line {line}"
-    date = _date(path, line, node, "CINreferralDate", True)
+    date = _date(census, line, node, "CINreferralDate", True)
     assert date is not None
     assessments = []
     for a in node.iter("Assessments"):
         at = census.line(a)
-        start = _date(path, at, a, "AssessmentActualStartDate", True)
+        start = _date(census, at, a, "AssessmentActualStartDate", True)
         assert start is not None
         codes = tuple((f.text or "").strip().upper() for f in a.iter("AssessmentFactors"))
-        authorised = _date(path, at, a, "AssessmentAuthorisationDate", False)
+        authorised = _date(census, at, a, "AssessmentAuthorisationDate", False)
         assessments.append(Assessment(who, start, authorised, codes, f"{path.name}, line {at}"))
     enquiries = []
     for s in node.iter("Section47"):
         at = census.line(s)
-        start = _date(path, at, s, "S47ActualStartDate", True)
+        start = _date(census, at, s, "S47ActualStartDate", True)
         assert start is not None
-        icpc = _date(path, at, s, "DateOfInitialCPC", False)
+        icpc = _date(census, at, s, "DateOfInitialCPC", False)
         enquiries.append(Section47(who, start, icpc, f"{path.name}, line {at}"))
     plans = []
     for p in node.iter("ChildProtectionPlans"):
         at = census.line(p)
-        start = _date(path, at, p, "CPPstartDate", True)
+        start = _date(census, at, p, "CPPstartDate", True)
         assert start is not None
         previous = (p.findtext("NumberOfPreviousCPP") or "0").strip() or "0"
         if not previous.isdigit():
+            at = census.field_line(at, "NumberOfPreviousCPP")
             raise DataFileError(path, at, "NumberOfPreviousCPP",
                                 f"expected a whole number, found {previous!r}")  # fmt: skip
         reviews = []
@@ -141,10 +152,11 @@ def _referral(census: Census, who: str, birth: dt.date | None, node: Element) ->
             try:
                 day = parse_date((review.text or "").strip())
             except ValueError as exc:
+                at = census.field_line(at, "CPPreviewDate")
                 raise DataFileError(path, at, "CPPreviewDate", str(exc)) from None
             if day is not None:
                 reviews.append(day)
-        end = _date(path, at, p, "CPPendDate", False)
+        end = _date(census, at, p, "CPPendDate", False)
         plans.append(
             Plan(who, start, end, int(previous), tuple(reviews), f"{path.name}, line {at}")
         )
@@ -152,8 +164,8 @@ def _referral(census: Census, who: str, birth: dt.date | None, node: Element) ->
     if nfa not in {"true", "false", "1", "0", ""}:
         message = f"expected true or false, found {nfa!r}"
         raise DataFileError(path, line, "ReferralNFA", message)
-    closed = _date(path, line, node, "CINclosureDate", False)
-    icpc = _date(path, line, node, "DateOfInitialCPC", False)
+    closed = _date(census, line, node, "CINclosureDate", False)
+    icpc = _date(census, line, node, "DateOfInitialCPC", False)
     return Referral(
         who, date, closed, nfa in {"true", "1"}, birth, icpc, tuple(assessments),
         tuple(enquiries), tuple(plans), where,

@@ -1,0 +1,290 @@
+"""``xlscorecard figures``: case-level files recognised by what they hold (not their names),
+the extract ``import`` takes with a source for every figure, a trail of every record counted,
+and bad input refused with an ``Error:`` naming file and line, exit 2 and nothing written."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from tests.support.paths import ROOT
+from xlscorecard.cli import cli
+from xlscorecard.files import workbook_file
+from xlscorecard.model import Month
+
+SAMPLE = ROOT / "samples" / "southampton"
+CASES = ROOT / "samples" / "caselevel"
+EPISODES = """CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,URN
+G,01/06/2019,S,C2,N1,U1,PR1,31/12/2019,X1,,
+G,31/12/2019,P,C2,N1,U4,PR5,31/01/2020,E11,,
+H,06/12/2019,S,V3,N1,U1,PR1,08/12/2019,E13,,
+J,10/12/2019,S,C2,N1,U4,PR1,29/02/2020,E45,,
+"""
+UASC = "CHILD,SEX,DOB,DUC\nJ,M,01/02/2002,15/01/2020\n"
+CIN = """<?xml version="1.0" encoding="utf-8"?>
+<Message xmlns="http://www.example.org/cin">
+  <Header/>
+  <Children>
+    <Child>
+      <ChildIdentifiers><LAchildID>A</LAchildID><PersonBirthDate>2006-01-20</PersonBirthDate></ChildIdentifiers>
+      <CINdetails>
+        <CINreferralDate>2020-01-06</CINreferralDate>
+        <CINclosureDate>2020-01-06</CINclosureDate>
+        <ReferralNFA>true</ReferralNFA>
+      </CINdetails>
+      <CINdetails>
+        <CINreferralDate>2020-01-20</CINreferralDate>
+        <Assessments>
+          <AssessmentActualStartDate>2019-11-18</AssessmentActualStartDate>
+          <AssessmentAuthorisationDate>2020-01-24</AssessmentAuthorisationDate>
+        </Assessments>
+        <Section47>
+          <S47ActualStartDate>2020-01-20</S47ActualStartDate>
+          <DateOfInitialCPC>2020-01-31</DateOfInitialCPC>
+        </Section47>
+        <ReferralNFA>false</ReferralNFA>
+        <ChildProtectionPlans>
+          <CPPstartDate>2020-01-31</CPPstartDate>
+          <NumberOfPreviousCPP>0</NumberOfPreviousCPP>
+        </ChildProtectionPlans>
+      </CINdetails>
+    </Child>
+  </Children>
+</Message>
+"""
+
+
+def annex_a(path: Path, header: list[str], rows: list[list[object]], title: str = "List 1"):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = title
+    sheet.append(["Annex A: contacts"])  # a title above the header, as some councils have
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    book.save(path)
+
+
+@pytest.fixture
+def folder(tmp_path) -> Path:
+    """Case-level files under names that say nothing of what they hold."""
+    files = tmp_path / "files"
+    files.mkdir()
+    (files / "export1.csv").write_text(EPISODES, encoding="utf-8")
+    (files / "export2.txt").write_text(UASC, encoding="utf-8")
+    (files / "census").write_text(CIN, encoding="utf-8")
+    annex_a(
+        files / "lists.xlsx",
+        ["CHILD UNIQUE ID", "b) Gender", " a) Date of  contact ", "Contact source"],
+        [
+            ["A", "a) Male", dt.datetime(2020, 1, 31), "a) 1A"],  # a real date cell
+            [101, "a) Male", "01/01/2020", "a) 1A"],  # DD/MM/YYYY text, a numeric ID
+            ["C", "a) Male", "2020-01-15", "a) 6"],  # ISO text
+            ["D", "a) Male", 43861, "a) 6"],  # an Excel serial: 31/01/2020
+            ["E", "a) Male", "2019-12-31", "a) 6"],
+        ],
+    )
+    (files / "notes.md").write_text("# What these files are\n", encoding="utf-8")
+    return files
+
+
+def run(*args: object):
+    return CliRunner().invoke(cli, ["figures", *map(str, args)])
+
+
+def extract_rows(path: Path) -> dict[tuple[str, str], str]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return {(r["ref"], r["month"]): r["value"] for r in csv.DictReader(handle)}
+
+
+def test_files_are_recognised_by_what_they_hold_and_counted(folder, tmp_path):
+    out = tmp_path / "extract.csv"
+    result = run(SAMPLE, "--month", "2020-01", "--months", "2", "--from", folder, "-o", out)
+    assert result.exit_code == 0, result.output
+    rows = extract_rows(out)
+    assert rows[("M1", "2019-12")] == "1"
+    assert rows[("M1", "2020-01")] == "4"  # a date cell, DD/MM/YYYY, ISO text, a serial
+    assert rows[("M2", "2020-01")] == "2"
+    assert rows[("M6-QL (val)", "2020-01")] == "1"
+    assert rows[("LAC1", "2019-12")] == "2"  # G once across the move on 31 Dec, J
+    assert rows[("LAC3", "2020-01")] == "1"  # G adopted, not G's placement move
+    assert rows[("LAC13", "2019-12")] == "1"
+    assert rows[("CP6B", "2020-01")] == "1"  # a plan starting on the last day
+    assert rows[("EH3e%", "2020-01")] == "1"  # 46 working days over Christmas
+    assert "export1.csv, census, export2.txt, lists.xlsx" in result.output or (
+        "from census, export1.csv, export2.txt, lists.xlsx" in result.output
+    )
+
+
+def test_each_figure_names_its_files_and_rule_as_its_source(folder, tmp_path):
+    out = tmp_path / "extract.csv"
+    assert run(SAMPLE, "--month", "2020-01", "--from", folder, "-o", out).exit_code == 0
+    with out.open(encoding="utf-8", newline="") as handle:
+        sources = {row["ref"]: row["source"] for row in csv.DictReader(handle)}
+    assert (
+        sources["LAC13"]
+        == "figures from case-level files: export1.csv, export2.txt, rule uasc_at_month_end"
+    )
+    assert sources["M1"] == "figures from case-level files: lists.xlsx, rule contacts"
+
+
+def test_a_file_it_cannot_recognise_is_named_in_a_note_and_left(folder, tmp_path):
+    result = run(SAMPLE, "--month", "2020-01", "--from", folder, "-o", tmp_path / "x.csv")
+    assert result.exit_code == 0
+    assert f"Note: {folder / 'notes.md'}: not a table this reads" in result.output
+
+
+def test_indicators_with_no_measure_are_listed_as_hand_entered(folder, tmp_path):
+    result = run(SAMPLE, "--month", "2020-01", "--from", folder, "-o", tmp_path / "x.csv")
+    assert "Hand-entered (no measure in figures.toml): M8-QL, M5, EH5-QL, CP8-QL, LAC7-QL, " in (
+        result.output
+    )
+
+
+def test_a_measure_whose_file_is_missing_is_left_to_type_with_a_note(folder, tmp_path):
+    (folder / "lists.xlsx").unlink()
+    result = run(SAMPLE, "--month", "2020-01", "--from", folder, "-o", tmp_path / "x.csv")
+    assert result.exit_code == 0
+    assert "Note: M1 (contacts) needs an Annex A workbook with list 1 (contacts)" in result.output
+    assert not any(ref == "M1" for ref, _ in extract_rows(tmp_path / "x.csv"))
+
+
+def test_the_trail_lists_each_child_counted_with_the_dates_and_codes(folder, tmp_path):
+    trail = tmp_path / "trail"
+    result = run(SAMPLE, "--month", "2020-01", "--months", "2", "--from", folder,
+                 "-o", tmp_path / "x.csv", "--trail", trail)  # fmt: skip
+    assert result.exit_code == 0, result.output
+    with (trail / "LAC1.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    december = [(r["child"], r["decom"], r["rne"], r["record"]) for r in rows
+                if r["month"] == "2019-12"]  # fmt: skip
+    assert december == [("G", "2019-12-31", "P", "export1.csv, line 3"),
+                        ("J", "2019-12-10", "S", "export1.csv, line 5")]  # fmt: skip
+    with (trail / "figures.csv").open(encoding="utf-8", newline="") as handle:
+        index = {(r["ref"], r["month"]): r for r in csv.DictReader(handle)}
+    assert index[("LAC1", "2019-12")]["records"] == "2"
+    assert index[("EH3e%", "2020-01")]["file"] == "EH3e%.csv"
+
+
+def test_a_second_run_replaces_its_own_trail(folder, tmp_path):
+    trail = tmp_path / "trail"
+    for months in ("2", "1"):
+        run(SAMPLE, "--month", "2020-01", "--months", months, "--from", folder,
+            "-o", tmp_path / "x.csv", "--trail", trail)  # fmt: skip
+    with (trail / "figures.csv").open(encoding="utf-8", newline="") as handle:
+        assert {r["month"] for r in csv.DictReader(handle)} == {"2020-01"}
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_a_trail_folder_holding_other_files_is_refused(folder, tmp_path):
+    trail = tmp_path / "mine"
+    trail.mkdir()
+    (trail / "keep.txt").write_text("mine", encoding="utf-8")
+    result = run(SAMPLE, "--month", "2020-01", "--from", folder, "-o", tmp_path / "x.csv",
+                 "--trail", trail)  # fmt: skip
+    assert result.exit_code == 2
+    assert "holds files that are not a trail" in result.output
+    assert not (tmp_path / "x.csv").exists()
+
+
+def _refused(result, out: Path, trail: Path, message: str) -> None:
+    assert result.exit_code == 2, result.output
+    assert result.output.startswith("Error: "), result.output
+    assert message in result.output
+    assert ("Traceback" not in result.output and not isinstance(result.exception, Exception)) or (
+        isinstance(result.exception, SystemExit)
+    )
+    assert not out.exists() and not trail.exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "message"),
+    [
+        ("export1.csv", EPISODES.replace("10/12/2019", "31/02/2020"),
+         "export1.csv, line 5, column 'DECOM': '31/02/2020' is not a date that exists"),
+        ("export1.csv", EPISODES.replace(",REC,", ",REASON,"),
+         "export1.csv, line 1: the 903 episodes table has no column REC"),
+        ("export1.csv", EPISODES.replace("E45", "E99"),
+         "export1.csv, line 5, column 'REC': 'E99' is not a 903 REC code"),
+        ("export1.csv", EPISODES.replace("29/02/2020,E45", "29/02/2020,"),
+         "export1.csv, line 5, column 'REC': blank: an episode that ends (DEC) says why"),
+        ("census", CIN.replace("</CINclosureDate>", "</CINclosure>"),
+         "census, line 9: is not well-formed XML (column 37: mismatched tag)"),
+        ("census", CIN.replace("2020-01-24", "2020-13-24"),
+         "census, line 16, column 'AssessmentAuthorisationDate': '2020-13-24' is not a date"),
+        ("census", CIN.replace("<Message", '<!DOCTYPE m [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n<Message'),
+         "census, line 2: has a DOCTYPE (entity declarations), which a CIN census never has"),
+        ("census", CIN.replace("<NumberOfPreviousCPP>0", "<NumberOfPreviousCPP>two"),
+         "census, line 25, column 'NumberOfPreviousCPP': expected a whole number, found 'two'"),
+    ],
+    ids=["date-that-does-not-exist", "missing-column", "unknown-code", "ending-without-reason",
+         "xml-not-well-formed", "xml-bad-date", "xml-doctype", "xml-bad-number"],
+)  # fmt: skip
+def test_bad_input_is_an_error_naming_file_and_line_and_nothing_is_written(
+    folder, tmp_path, name, text, message
+):
+    (folder / name).write_text(text, encoding="utf-8")
+    out, trail = tmp_path / "x.csv", tmp_path / "trail"
+    result = run(SAMPLE, "--month", "2020-01", "--from", folder, "-o", out, "--trail", trail)
+    _refused(result, out, trail, message)
+
+
+def test_a_bad_date_in_annex_a_names_the_sheet_and_cell(folder, tmp_path):
+    annex_a(folder / "lists.xlsx", ["Child Unique ID", "Date of Contact"], [["A", "30/02/2020"]])
+    out, trail = tmp_path / "x.csv", tmp_path / "trail"
+    result = run(SAMPLE, "--month", "2020-01", "--from", folder, "-o", out, "--trail", trail)
+    _refused(result, out, trail, "lists.xlsx!'List 1'!B3: '30/02/2020' is not a date that exists")
+
+
+@pytest.mark.parametrize(
+    ("toml", "message"),
+    [
+        ('[measures]\nM2 = "referral"\n',
+         "figures.toml, line 2, column 'M2': 'referral' is not a measure (did you mean "
+         "'referrals'?)"),
+        ('[measures]\nM3 = "referrals"\n',
+         "M3 is worked out by the workbook from M2 and M1: map its parts"),
+        ('[measures]\nM1 = "assessments_over_45_days_percent"\n',
+         "assessments_over_45_days_percent is a percent but M1 is a count"),
+        ('[measures]\nM99 = "referrals"\n', "no indicator has this ref in indicators.csv"),
+        ('[measures]\nM2 = "referrals"\n[conventions]\nshort_breaks = "V4"\n',
+         "figures.toml, line 4, column 'short_breaks': expected a list of codes"),
+    ],
+    ids=["unknown-measure", "derived", "unit", "unknown-ref", "convention"],
+)  # fmt: skip
+def test_a_mapping_that_cannot_be_used_is_an_error_naming_its_line(folder, tmp_path, toml, message):
+    data = tmp_path / "data"
+    shutil.copytree(SAMPLE, data)
+    (data / "figures.toml").write_text(toml, encoding="utf-8")
+    out, trail = tmp_path / "x.csv", tmp_path / "trail"
+    result = run(data, "--month", "2020-01", "--from", folder, "-o", out, "--trail", trail)
+    _refused(result, out, trail, message)
+
+
+def test_the_sample_maps_every_indicator_the_standard_files_can_give():
+    from xlscorecard.caselevel.mapping import read_mapping
+    from xlscorecard.files.datadir import load_data_dir
+
+    dataset = load_data_dir(SAMPLE)
+    mapped = read_mapping(SAMPLE, dataset).measures
+    typed = {i.ref for i in dataset.indicators if not i.is_derived}
+    assert typed - set(mapped) == {"M8-QL", "M5", "EH5-QL", "CP8-QL", "LAC7-QL", "LAC10-QL",
+                                   "LAC11-QL", "LAC11-QL (%)", "NI147", "LAC16"}  # fmt: skip
+
+
+def test_the_extract_of_the_bundled_sample_imports_into_the_sample_workbook(workbook, tmp_path):
+    out = tmp_path / "extract.csv"
+    result = run(SAMPLE, "--month", "2020-08", "--months", "12", "--from", CASES, "-o", out)
+    assert result.exit_code == 0, result.output
+    rows = extract_rows(out)
+    outcome = workbook_file.import_file(workbook, out)
+    assert f"Imported {len(rows)} figures into Aug-20." in outcome.summary
+    values = workbook_file.open_book(workbook)[1].dataset.values
+    for ref, month in [("LAC1", "2020-08"), ("M2", "2020-03"), ("EH3a%", "2020-08")]:
+        assert values[(ref, Month.parse(month))] == pytest.approx(float(rows[(ref, month)]))
