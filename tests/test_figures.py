@@ -288,3 +288,13 @@ def test_the_extract_of_the_bundled_sample_imports_into_the_sample_workbook(work
     values = workbook_file.open_book(workbook)[1].dataset.values
     for ref, month in [("LAC1", "2020-08"), ("M2", "2020-03"), ("EH3a%", "2020-08")]:
         assert values[(ref, Month.parse(month))] == pytest.approx(float(rows[(ref, month)]))
+
+
+def test_docs_list_every_measure_and_every_convention():
+    from xlscorecard.caselevel.conventions import CONVENTIONS
+    from xlscorecard.caselevel.measures import MEASURES
+
+    text = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
+    section = text[text.index("## figures") : text.index("## save-return")]
+    assert all(f"| `{name}` |" in section for name in MEASURES)
+    assert all(f"- `{name} = " in section for name in CONVENTIONS)
