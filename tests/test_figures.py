@@ -151,7 +151,7 @@ def test_a_measure_whose_file_is_missing_is_left_to_type_with_a_note(folder, tmp
     (folder / "lists.xlsx").unlink()
     result = run(SAMPLE, "--month", "2020-01", "--from", folder, "-o", tmp_path / "x.csv")
     assert result.exit_code == 0
-    assert "Note: M1 (contacts) needs an Annex A workbook with list 1 (contacts)" in result.output
+    assert "Note: M1 needs an Annex A workbook with list 1 (contacts); none is in " in result.output
     assert not any(ref == "M1" for ref, _ in extract_rows(tmp_path / "x.csv"))
 
 
@@ -298,3 +298,37 @@ def test_docs_list_every_measure_and_every_convention():
     section = text[text.index("## figures") : text.index("## save-return")]
     assert all(f"| `{name}` |" in section for name in MEASURES)
     assert all(f"- `{name} = " in section for name in CONVENTIONS)
+
+
+D2I = ROOT / "tests" / "fixtures" / "d2i_903"
+
+
+def _recount(month: str) -> dict[str, int]:
+    """LAC1, LAC2 and LAC3 of D2I's fake episodes, counted here by a plain loop."""
+    first = dt.datetime.strptime(month + "-01", "%Y-%m-%d").date()
+    last = (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+
+    def day(text: str) -> dt.date | None:
+        return dt.datetime.strptime(text, "%d/%m/%Y").date() if text else None
+
+    looked_after, started, ceased = set(), 0, 0
+    with (D2I / "episodes.csv").open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            if row["LS"] in ("V3", "V4"):
+                continue
+            start, end = day(row["DECOM"]), day(row["DEC"])
+            if start <= last and (end is None or end > last):
+                looked_after.add(row["CHILD"])
+            started += first <= start <= last and row["RNE"] == "S"
+            ceased += end is not None and first <= end <= last and row["REC"] != "X1"
+    return {"LAC1": len(looked_after), "LAC2": started, "LAC3": ceased}
+
+
+def test_d2i_fake_903_data_is_read_and_counted_as_a_plain_recount_counts_it(tmp_path):
+    out = tmp_path / "extract.csv"
+    result = run(SAMPLE, "--month", "2018-03", "--months", "12", "--from", D2I, "-o", out)
+    assert result.exit_code == 0, result.output
+    assert f"Note: {D2I / 'header.csv'}: the 903 header table, which no rule needs" in result.output
+    rows = extract_rows(out)
+    for month in ("2017-04", "2017-08", "2018-01"):
+        assert {ref: int(rows[(ref, month)]) for ref in ("LAC1", "LAC2", "LAC3")} == _recount(month)

@@ -80,9 +80,11 @@ def figures_file(
             value = figures[index].value
             if value is not None:
                 run.rows.append([ref, when.iso, _text(value, unit), source])
-    for ref, what in run.no_files.items():
-        notify(f"{ref} ({mapping.measures[ref].name}) needs {what}; none is in {folder}, so it "
-               "is left to type")  # fmt: skip
+    for what in dict.fromkeys(run.no_files.values()):
+        refs = [ref for ref, needs in run.no_files.items() if needs == what]
+        they = "it is" if len(refs) == 1 else "they are"
+        notify(f"{', '.join(refs)} need{'s' if len(refs) == 1 else ''} {what}; none is in "
+               f"{folder}, so {they} left to type")  # fmt: skip
     staged = _stage_trail(trail, trails, wanted, indices, mapping) if trail else None
     try:
         atomic_write(output, lambda temporary: temporary.write_text(
