@@ -332,3 +332,41 @@ def test_d2i_fake_903_data_is_read_and_counted_as_a_plain_recount_counts_it(tmp_
     rows = extract_rows(out)
     for month in ("2017-04", "2017-08", "2018-01"):
         assert {ref: int(rows[(ref, month)]) for ref in ("LAC1", "LAC2", "LAC3")} == _recount(month)
+
+
+def test_a_record_in_two_files_counts_once_as_the_file_where_it_has_ended_has_it(folder, tmp_path):
+    """Last year's census holds A's second referral and plan open; this year's ends them (and
+    the episodes table appears twice, its copy with G's episodes still open)."""
+    (folder / "census-2019.xml").write_text(CIN, encoding="utf-8")
+    ended = CIN.replace(
+        "<CPPstartDate>2020-01-31</CPPstartDate>",
+        "<CPPstartDate>2020-01-31</CPPstartDate><CPPendDate>2020-02-10</CPPendDate>",
+    )
+    ended = ended.replace("<CINreferralDate>2020-01-20</CINreferralDate>",
+                          "<CINreferralDate>2020-01-20</CINreferralDate>"
+                          "<CINclosureDate>2020-02-20</CINclosureDate>")  # fmt: skip
+    (folder / "census").write_text(ended, encoding="utf-8")
+    (folder / "export0.csv").write_text(
+        EPISODES.replace("31/01/2020,E11", ",").replace("31/12/2019,X1", ","), encoding="utf-8"
+    )
+    out = tmp_path / "x.csv"
+    result = run(SAMPLE, "--month", "2020-02", "--months", "2", "--from", folder, "-o", out)
+    assert result.exit_code == 0, result.output
+    rows = extract_rows(out)
+    assert rows[("M2", "2020-01")] == "2"  # not 4
+    assert (rows[("CP7", "2020-02")], rows[("CP6B", "2020-02")]) == ("1", "0")
+    assert rows[("LAC1", "2020-01")] == "1"  # J: G's episodes ended, as export1.csv says
+    assert rows[("LAC3", "2020-01")] == "1"
+
+
+def test_stacked_annex_a_lists_count_a_contact_once_and_a_list_its_own_rows(folder, tmp_path):
+    header = ["Child Unique ID", "Date of Contact", "Contact Source"]
+    annex_a(folder / "lists-feb.xlsx", header, [["A", "2020-01-31", "a) 1A"],
+                                                 ["Z", "2020-02-03", "a) 1A"],
+                                                 ["Z", "2020-02-03", "a) 1A"]])  # fmt: skip
+    out = tmp_path / "x.csv"
+    result = run(SAMPLE, "--month", "2020-02", "--months", "2", "--from", folder, "-o", out)
+    assert result.exit_code == 0, result.output
+    rows = extract_rows(out)
+    assert rows[("M1", "2020-01")] == "4"  # A's contact on 31 Jan is in both workbooks
+    assert rows[("M1", "2020-02")] == "2"  # two rows of one file: two contacts

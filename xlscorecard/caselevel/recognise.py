@@ -14,7 +14,7 @@ from ..files.safe_write import TEMPORARY
 from .read_903 import read_episodes, read_uasc, table_kind
 from .read_annexa import HEADER_ROWS, find_header, read_contacts, which_list
 from .read_cin import Census, is_cin_census, read_cin
-from .records import CaseFiles, Episode, Referral
+from .records import CaseFiles, Contact, Episode, Referral
 from .xlsx import NotAWorkbook, Workbook
 
 NEEDED_903 = {"episodes", "uasc"}
@@ -23,14 +23,15 @@ NEEDED_903 = {"episodes", "uasc"}
 def read_folder(folder: Path) -> tuple[CaseFiles, list[str]]:
     """Every case-level file in ``folder`` (not its subfolders) read into one
     :class:`CaseFiles`, and notes on the files left unread. Records in more than one file
-    (a collection year's census and the next) are kept once, as the file that knows most
-    has them (:func:`_once`)."""
+    (a collection year's census and the next, stacked monthly Annex A lists) are kept once,
+    as the file that knows most has them (:func:`_once`)."""
     if not folder.is_dir():
         raise DataFileError(folder, None, None, "folder not found (--from names the folder of "
                             "case-level files)")  # fmt: skip
     data, notes = CaseFiles(), []
     referrals: list[list[Referral]] = []
     episodes: list[list[Episode]] = []
+    contacts: list[list[Contact]] = []
     for path in sorted(folder.iterdir()):
         if path.name.startswith((".", TEMPORARY, "~$")) or not path.is_file():
             continue
@@ -38,30 +39,34 @@ def read_folder(folder: Path) -> tuple[CaseFiles, list[str]]:
             raw = path.read_bytes()
         except OSError as exc:
             raise DataFileError(path, None, None, f"cannot be read: {exc.strerror}") from None
-        note = _read(path, raw, data, referrals, episodes)
+        note = _read(path, raw, data, referrals, episodes, contacts)
         if note:
             notes.append(f"{path}: {note}; ignored")
     data.referrals = _once(referrals, lambda r: (r.child, r.date), lambda r: r.closed is not None)
     data.episodes = _once(episodes, lambda e: (e.child, e.start), lambda e: e.end is not None)
+    data.contacts = _once(contacts, lambda c: (c.child, c.date, c.source), lambda c: True)
     return data, notes
 
 
 def _once(files, key, finished):
-    """The records of several files, each key once: an ended record before an open one,
-    else the later file's (files come in name order)."""
-    kept: dict = {}
-    for records in files:
+    """The records of several files, a record found in more than one file (by ``key``) taken
+    from one of them: a file where it has ended before one where it is open, else the later
+    file (files come in name order). Within one file every record is kept."""
+    found: dict = {}
+    for index, records in enumerate(files):
         for record in records:
-            old = kept.get(key(record))
-            if old is None or finished(record) or not finished(old):
-                kept[key(record)] = record
-    return list(kept.values())
+            found.setdefault(key(record), {}).setdefault(index, []).append(record)
+    kept = []
+    for by_file in found.values():
+        best = max(by_file, key=lambda i: (any(finished(r) for r in by_file[i]), i))
+        kept += by_file[best]
+    return kept
 
 
-def _read(path, raw: bytes, data: CaseFiles, referrals, episodes) -> str | None:
+def _read(path, raw: bytes, data: CaseFiles, referrals, episodes, contacts) -> str | None:
     """Read one file into ``data``; a note when it is not a file this reads."""
     if raw.startswith(b"PK\x03\x04"):
-        return _workbook(path, data)
+        return _workbook(path, data, contacts)
     if raw.startswith(b"\xd0\xcf\x11\xe0"):
         return "an old-style Excel file (.xls): save it as .xlsx to have it read"
     text = _text(raw)
@@ -92,7 +97,7 @@ def _read(path, raw: bytes, data: CaseFiles, referrals, episodes) -> str | None:
         reader = csv.reader(io.StringIO(text))
         next(reader)
         rows = ((reader.line_num, row) for row in reader)
-        data.contacts += read_contacts(path, rows, header, None)
+        contacts.append(read_contacts(path, rows, header, None))
         data.add_file("annexa", path.name)
     elif which_list(header):
         return f"Annex A {which_list(header)}, which no rule reads"
@@ -110,7 +115,7 @@ def _text(raw: bytes) -> str | None:
         return raw.decode("cp1252", errors="replace")
 
 
-def _workbook(path: Path, data: CaseFiles) -> str | None:
+def _workbook(path: Path, data: CaseFiles, contacts: list) -> str | None:
     try:
         book = Workbook(path)
     except NotAWorkbook as exc:
@@ -127,7 +132,7 @@ def _workbook(path: Path, data: CaseFiles) -> str | None:
             found.append(name)
             if name == "list 1":
                 rest = itertools.chain(top[index + 1 :], rows)
-                data.contacts += read_contacts(path, rest, top[index][1], title)
+                contacts.append(read_contacts(path, rest, top[index][1], title))
                 data.add_file("annexa", path.name)
     except NotAWorkbook as exc:
         return str(exc)
