@@ -3,9 +3,12 @@ trail of what each figure counted out. Nothing is written unless every file coul
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import gc
 import io
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -51,6 +54,24 @@ def figures_file(
         _check_trail_folder(trail)
     dataset = load_data_dir(data_dir)
     mapping = read_mapping(data_dir, dataset)
+    with _no_collection():
+        return _figures(dataset, mapping, month, months, folder, output, trail)
+
+
+@contextlib.contextmanager
+def _no_collection() -> Iterator[None]:
+    """Hundreds of thousands of small records, none in a reference cycle: Python's cycle
+    collector would only walk them again and again (a tenth of the time, more at 10x)."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _figures(dataset, mapping, month, months, folder, output, trail) -> FiguresRun:
     data, notes = read_folder(folder)
     for note in notes:
         notify(note)
