@@ -18,6 +18,13 @@ LOCATED = ("Child", "CINdetails", "Assessments", "Section47", "ChildProtectionPl
 """Elements whose line each record and message names."""
 
 
+DOCTYPE = "has a DOCTYPE (entity declarations), which a CIN census never has: not read"
+
+
+class _Doctype(Exception):
+    pass
+
+
 class Census:
     """A parsed XML document: its root element and the lines of the :data:`LOCATED`
     elements, in document order."""
@@ -27,10 +34,7 @@ class Census:
         if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
             at = data.find(b"<!DOCTYPE")
             at = at if at >= 0 else data.find(b"<!ENTITY")
-            raise DataFileError(
-                path, data.count(b"\n", 0, at) + 1, None,
-                "has a DOCTYPE (entity declarations), which a CIN census never has: not read",
-            )  # fmt: skip
+            raise DataFileError(path, data.count(b"\n", 0, at) + 1, None, DOCTYPE)
         self.data = data
         self.lines: dict[str, list[int]] = {tag: [] for tag in LOCATED}
         self._seen = dict.fromkeys(LOCATED, 0)
@@ -47,9 +51,16 @@ class Census:
             if found is not None:
                 found.append(parser.CurrentLineNumber)
 
+        def refuse(*_args: object) -> None:
+            raise _Doctype(parser.CurrentLineNumber)
+
         parser.StartElementHandler = start
+        parser.StartDoctypeDeclHandler = refuse  # in whatever encoding the file is
+        parser.EntityDeclHandler = refuse
         try:
             parser.Parse(data, True)
+        except _Doctype as found:
+            raise DataFileError(self.path, found.args[0], None, DOCTYPE) from None
         except expat.ExpatError as exc:
             raise DataFileError(
                 self.path, exc.lineno, None,

@@ -72,7 +72,7 @@ def _read(path, raw: bytes, data: CaseFiles, referrals, episodes, contacts) -> s
     text = _text(raw)
     if text is None:
         return "not text, a workbook or XML"
-    if text.lstrip().startswith("<"):
+    if text.lstrip().startswith("<") or raw.startswith((b"\xff\xfe<", b"\xfe\xff\x00<")):
         census = Census(path, raw)
         if not is_cin_census(census.root):
             return f"XML that is not a CIN census (its root element is <{census.root.tag}>)"
@@ -107,6 +107,8 @@ def _read(path, raw: bytes, data: CaseFiles, referrals, episodes, contacts) -> s
 
 
 def _text(raw: bytes) -> str | None:
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return raw.decode("utf-16", errors="replace")
     if b"\x00" in raw[:4096]:
         return None
     try:
