@@ -166,9 +166,9 @@ def write_cin(path: Path, cin: list) -> None:
             for start, icpc in ref["s47"]:
                 held = f"<DateOfInitialCPC>{icpc}</DateOfInitialCPC>" if icpc else ""
                 out.append(f"        <Section47><S47ActualStartDate>{start}</S47ActualStartDate>"
-                           f"{held}<ICPCnotRequired>{'false' if icpc else 'true'}"
+                           f"{held}<ICPCnotRequired>{0 if icpc else 1}"
                            "</ICPCnotRequired></Section47>")  # fmt: skip
-            out.append(f"        <ReferralNFA>{'true' if ref['nfa'] else 'false'}</ReferralNFA>")
+            out.append(f"        <ReferralNFA>{1 if ref['nfa'] else 0}</ReferralNFA>")
             for start, end, previous, reviews in ref["plans"]:
                 out.append(f"        <ChildProtectionPlans><CPPstartDate>{start}</CPPstartDate>"
                            + (f"<CPPendDate>{end}</CPPendDate>" if end else "")

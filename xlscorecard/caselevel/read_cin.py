@@ -18,6 +18,8 @@ LOCATED = ("Child", "CINdetails", "Assessments", "Section47", "ChildProtectionPl
 """Elements whose line each record and message names."""
 
 
+YES, NO = {"1", "true", "y", "yes"}, {"0", "false", "n", "no", ""}
+"""ReferralNFA as the schema writes it (1, 0) and as some exports do."""
 DOCTYPE = "has a DOCTYPE (entity declarations), which a CIN census never has: not read"
 
 
@@ -172,12 +174,12 @@ def _referral(census: Census, who: str, birth: dt.date | None, node: Element) ->
             Plan(who, start, end, int(previous), tuple(reviews), f"{path.name}, line {at}")
         )
     nfa = (node.findtext("ReferralNFA") or "").strip().lower()
-    if nfa not in {"true", "false", "1", "0", ""}:
-        message = f"expected true or false, found {nfa!r}"
+    if nfa not in YES | NO:
+        message = f"expected 1 (true) or 0 (false), found {nfa!r}"
         raise DataFileError(path, line, "ReferralNFA", message)
     closed = _date(census, line, node, "CINclosureDate", False)
     icpc = _date(census, line, node, "DateOfInitialCPC", False)
     return Referral(
-        who, date, closed, nfa in {"true", "1"}, birth, icpc, tuple(assessments),
+        who, date, closed, nfa in YES, birth, icpc, tuple(assessments),
         tuple(enquiries), tuple(plans), where,
     )  # fmt: skip
