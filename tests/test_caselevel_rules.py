@@ -329,3 +329,11 @@ def test_dates_are_read_as_text_iso_real_dates_or_excel_serials(value, expected)
 def test_a_date_that_does_not_exist_is_refused_saying_what_was_found(value):
     with pytest.raises(ValueError, match="date"):
         parse_date(value)
+
+
+def test_a_referral_on_the_same_day_a_year_later_is_a_rereferral_and_a_day_more_is_not():
+    data = CaseFiles()
+    data.referrals = [referral("A", D(2019, 1, 20)), referral("A", D(2020, 1, 20)),
+                      referral("B", D(2019, 1, 19)), referral("B", D(2020, 1, 20))]  # fmt: skip
+    _, found = figures("rereferrals", None, data)
+    assert [row.child for row in found[JAN].counted] == ["A"]
