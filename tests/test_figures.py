@@ -370,3 +370,53 @@ def test_stacked_annex_a_lists_count_a_contact_once_and_a_list_its_own_rows(fold
     rows = extract_rows(out)
     assert rows[("M1", "2020-01")] == "4"  # A's contact on 31 Jan is in both workbooks
     assert rows[("M1", "2020-02")] == "2"  # two rows of one file: two contacts
+
+
+def _hand_made_xlsx(path: Path, sheet_xml: str) -> None:
+    """The smallest workbook a system might write: no styles, no shared strings."""
+    import zipfile
+
+    main = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+    rel = 'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("xl/workbook.xml", f'<workbook {main} {rel}><sheets><sheet name="Contacts" '
+                   'sheetId="1" r:id="rId1"/></sheets></workbook>')  # fmt: skip
+        z.writestr(
+            "xl/_rels/workbook.xml.rels",
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            '<Relationship Id="rId1" Target="worksheets/sheet1.xml" Type="x"/></Relationships>',
+        )
+        z.writestr("xl/worksheets/sheet1.xml", f"<worksheet {main}><sheetData>{sheet_xml}"
+                   "</sheetData></worksheet>")  # fmt: skip
+
+
+def test_a_workbook_of_inline_strings_and_cells_without_references_is_read(folder, tmp_path):
+    (folder / "lists.xlsx").unlink()
+    _hand_made_xlsx(folder / "contacts.xlsx", (
+        '<row r="1"><c t="inlineStr"><is><t>Child Unique ID</t></is></c>'
+        '<c t="inlineStr"><is><t>Date Of Contact</t></is></c></row>'
+        '<row r="2"><c><v>77</v></c><c t="d"><v>2020-01-31T00:00:00</v></c></row>'
+        '<row r="3"><c r="A3" t="str"><v>B</v></c><c r="C3"><v>1</v></c>'
+        '<c r="B3"><v>43862</v></c></row>'
+    ))  # fmt: skip
+    out = tmp_path / "x.csv"
+    result = run(SAMPLE, "--month", "2020-02", "--months", "2", "--from", folder, "-o", out)
+    assert result.exit_code == 0, result.output
+    rows = extract_rows(out)
+    assert (rows[("M1", "2020-01")], rows[("M1", "2020-02")]) == ("1", "1")
+
+
+def test_a_broken_annex_a_list_is_an_error_and_a_broken_workbook_a_note(folder, tmp_path):
+    (folder / "lists.xlsx").unlink()
+    header = '<row r="1"><c t="inlineStr"><is><t>Child Unique ID</t></is></c>' + (
+        '<c t="inlineStr"><is><t>Date of Contact</t></is></c></row>'
+    )
+    _hand_made_xlsx(folder / "contacts.xlsx", header + '<row r="2"><c t="s"><v>7</v></c></row>')
+    out, trail = tmp_path / "x.csv", tmp_path / "trail"
+    result = run(SAMPLE, "--month", "2020-01", "--from", folder, "-o", out, "--trail", trail)
+    _refused(result, out, trail, "contacts.xlsx: Annex A list 1: sheet xl/worksheets/sheet1.xml, "
+             "row 2, cannot be read")  # fmt: skip
+    (folder / "contacts.xlsx").write_bytes(b"PK\x03\x04 not really a zip")
+    result = run(SAMPLE, "--month", "2020-01", "--from", folder, "-o", out)
+    assert result.exit_code == 0
+    assert f"Note: {folder / 'contacts.xlsx'}: not a workbook that can be read" in result.output

@@ -26,7 +26,7 @@ from .lint import lint_file
 from .model import Month
 from .model.months import check_month
 from .model.text import text_problem
-from .model.values import show_value
+from .model.values import counted, show_value
 from .version import __version__
 
 DONE, FINDINGS, UNUSABLE = 0, 1, 2
@@ -406,7 +406,8 @@ def figures(
     first = month - (months - 1)
     span = month.label if months == 1 else f"{first.label} to {month.label}"
     click.echo(
-        f"Wrote {output}: {len(run.rows)} figures of {len(run.computed)} indicators, {span}, "
+        f"Wrote {output}: {counted(len(run.rows), 'figure')} of "
+        f"{counted(len(run.computed), 'indicator')}, {span}, "
         f"from {', '.join(run.files) or 'no case-level file'}."
     )
     if trail is not None:

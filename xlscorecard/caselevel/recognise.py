@@ -126,15 +126,26 @@ def _workbook(path: Path, data: CaseFiles, contacts: list) -> str | None:
         found = []
         for title, part in book.names:
             rows = book.rows(part)
-            top = list(itertools.islice(rows, HEADER_ROWS))
+            top, failure = [], None
+            try:
+                top += itertools.islice(rows, HEADER_ROWS)
+            except NotAWorkbook as exc:  # the header may be above the row that fails
+                failure = exc
             header = find_header([row for _, row in top])
             if header is None:
+                if failure is not None:
+                    raise failure
                 continue
             index, name = header
             found.append(name)
             if name == "list 1":
-                rest = itertools.chain(top[index + 1 :], rows)
-                contacts.append(read_contacts(path, rest, top[index][1], title))
+                try:
+                    if failure is not None:
+                        raise failure
+                    rest = itertools.chain(top[index + 1 :], rows)
+                    contacts.append(read_contacts(path, rest, top[index][1], title))
+                except NotAWorkbook as exc:
+                    raise DataFileError(path, None, None, f"Annex A list 1: {exc}") from None
                 data.add_file("annexa", path.name)
     except NotAWorkbook as exc:
         return str(exc)

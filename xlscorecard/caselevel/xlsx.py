@@ -67,14 +67,19 @@ class Workbook:
         except (KeyError, ElementTree.ParseError) as exc:
             raise NotAWorkbook(f"sheet {part} cannot be read ({exc})") from None
         for number, row in enumerate(sheet.iter(f"{MAIN}row"), start=1):
-            yield int(row.get("r") or number), self._values(row)
+            try:
+                values = self._values(row)
+                number = int(row.get("r") or number)
+            except (IndexError, ValueError) as exc:
+                raise NotAWorkbook(f"sheet {part}, row {number}, cannot be read ({exc})") from None
+            yield number, values
 
     def _values(self, row: ElementTree.Element) -> list[Cell]:
         values: list[Cell] = []
         for cell in row:
             ref = cell.get("r")
             column = _column(ref.rstrip("0123456789")) if ref else len(values)
-            while len(values) < column:
+            while len(values) <= column:
                 values.append(None)
             kind = cell.get("t", "n")
             if kind == "inlineStr":
@@ -89,7 +94,7 @@ class Workbook:
                     value = float(text)
                 else:
                     value = text
-            values.append(value)
+            values[column] = value
         return values
 
 
