@@ -420,3 +420,14 @@ def test_a_broken_annex_a_list_is_an_error_and_a_broken_workbook_a_note(folder, 
     result = run(SAMPLE, "--month", "2020-01", "--from", folder, "-o", out)
     assert result.exit_code == 0
     assert f"Note: {folder / 'contacts.xlsx'}: not a workbook that can be read" in result.output
+
+
+def test_a_blank_duc_is_the_18th_birthday(folder, tmp_path):
+    """J turns 18 on 1 February 2020 with no DUC: UASC at the end of January, not of February."""
+    (folder / "export2.txt").write_text("CHILD,SEX,DOB,DUC\nJ,M,01/02/2002,\n", encoding="utf-8")
+    (folder / "export1.csv").write_text(EPISODES.replace("29/02/2020,E45", ","), encoding="utf-8")
+    out = tmp_path / "x.csv"
+    result = run(SAMPLE, "--month", "2020-02", "--months", "2", "--from", folder, "-o", out)
+    assert result.exit_code == 0, result.output
+    rows = extract_rows(out)
+    assert (rows[("LAC13", "2020-01")], rows[("LAC13", "2020-02")]) == ("1", "0")

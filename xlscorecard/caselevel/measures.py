@@ -584,7 +584,8 @@ _MEASURES = [
     Measure("sgos", "count", (LAC,), "leavers in the month on a special guardianship order "
             "(REC E43 to E48)", sgos),
     Measure("uasc_at_month_end", "count", (LAC,), "looked-after children at month end in the "
-            "UASC table whose UASC status had not ceased (DUC blank or after the day)",
+            "UASC table whose UASC status had not ceased (DUC after the day; blank: the 18th "
+            "birthday)",
             uasc_at_month_end),
     Measure("uasc_started", "count", (LAC,), "periods of care starting in the month of a child "
             "UASC on that day", uasc_started),

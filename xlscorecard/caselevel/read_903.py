@@ -4,6 +4,7 @@ value checked where a rule needs it (dates that exist, codes the DfE's lists kno
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from pathlib import Path
 
@@ -59,7 +60,7 @@ def table_kind(header: list[str]) -> str | None:
     return None
 
 
-def _rows(path: Path, text: str, kind: str):
+def _rows(path: Path, text: str, kind: str, optional: tuple[str, ...] = ()):
     reader = csv.reader(io.StringIO(text, newline=""))
     header = [name.strip().upper() for name in next(reader)]
     missing = [name for name in TABLES[kind][1] if name not in header]
@@ -69,7 +70,8 @@ def _rows(path: Path, text: str, kind: str):
             f"the 903 {kind} table has no column {', '.join(missing)}: its header row must "
             f"name {', '.join(TABLES[kind][1])}",
         )  # fmt: skip
-    at = {name: header.index(name) for name in TABLES[kind][1]}
+    wanted = (*TABLES[kind][1], *(name for name in optional if name in header))
+    at = {name: header.index(name) for name in wanted}
     try:
         for values in reader:
             if not any(value.strip() for value in values):
@@ -124,11 +126,23 @@ def read_episodes(path: Path, text: str) -> list[Episode]:
 
 
 def read_uasc(path: Path, text: str) -> list[Uasc]:
-    """The UASC table's rows."""
+    """The UASC table's rows. A blank DUC is the 18th birthday (DOB), the day UASC status
+    ceases at the latest; with no DOB either, the status has not ceased."""
     rows = []
-    for line, cells in _rows(path, text, "uasc"):
+    for line, cells in _rows(path, text, "uasc", ("DOB",)):
         if not cells["CHILD"]:
             raise DataFileError(path, line, "CHILD", "blank: every row names its child")
         ceased = _date(path, line, cells, "DUC", False)
+        if ceased is None and "DOB" in cells:
+            birth = _date(path, line, cells, "DOB", False)
+            if birth is not None:
+                ceased = _birthday(birth, 18)
         rows.append(Uasc(cells["CHILD"], ceased, f"{path.name}, line {line}"))
     return rows
+
+
+def _birthday(birth: dt.date, age: int) -> dt.date:
+    try:
+        return birth.replace(year=birth.year + age)
+    except ValueError:  # born on 29 February
+        return dt.date(birth.year + age, 3, 1)
