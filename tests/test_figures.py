@@ -425,9 +425,22 @@ def test_a_broken_annex_a_list_is_an_error_and_a_broken_workbook_a_note(folder, 
 def test_a_blank_duc_is_the_18th_birthday(folder, tmp_path):
     """J turns 18 on 1 February 2020 with no DUC: UASC at the end of January, not of February."""
     (folder / "export2.txt").write_text("CHILD,SEX,DOB,DUC\nJ,M,01/02/2002,\n", encoding="utf-8")
-    (folder / "export1.csv").write_text(EPISODES.replace("29/02/2020,E45", ","), encoding="utf-8")
+    (folder / "export1.csv").write_text(
+        EPISODES.replace("29/02/2020,E45", "31/03/2020,E45"), encoding="utf-8"
+    )
     out = tmp_path / "x.csv"
     result = run(SAMPLE, "--month", "2020-02", "--months", "2", "--from", folder, "-o", out)
     assert result.exit_code == 0, result.output
     rows = extract_rows(out)
     assert (rows[("LAC13", "2020-01")], rows[("LAC13", "2020-02")]) == ("1", "0")
+
+
+def test_a_month_after_a_files_last_date_is_left_to_type_not_written_as_0(folder, tmp_path):
+    out = tmp_path / "x.csv"
+    result = run(SAMPLE, "--month", "2020-02", "--months", "2", "--from", folder, "-o", out)
+    assert result.exit_code == 0, result.output
+    note = "census holds dates from 18/11/2019 to 31/01/2020: nothing is counted from it for Feb-20"
+    assert f"Note: {note}, left to type" in result.output
+    rows = extract_rows(out)
+    assert ("M2", "2020-01") in rows and ("M2", "2020-02") not in rows
+    assert ("LAC1", "2020-02") in rows  # the 903 runs to 29/02/2020

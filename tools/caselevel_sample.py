@@ -73,7 +73,7 @@ def cohort(children: int, seed: int, first: dt.date, last: dt.date) -> dict[str,
             closed = day if nfa else _within(_later(day, 20, 400, rng), last)
             ref = {"date": day, "closed": closed, "nfa": nfa, "assessments": [], "s47": [],
                    "plans": [], "icpc": None}  # fmt: skip
-            if not nfa:
+            if not nfa and day + dt.timedelta(days=10) <= last:
                 start = _later(day, 0, 3, rng)
                 authorised = _within(_later(start, 0, 80, rng), last)
                 factors = rng.sample(FACTORS, rng.randint(0, 3)) if authorised else []
@@ -112,7 +112,7 @@ def _plan(rng: random.Random, start: dt.date, last: dt.date) -> tuple:
     while review <= (end or last):
         reviews.append(review)
         review = _later(review, 150, 190, rng)
-    return (start, end, rng.choice([0, 0, 0, 1, 2]), reviews)
+    return (start, end, rng.choice([0, 0, 1, 2]), reviews)
 
 
 def _care(rng: random.Random, child: str, start: dt.date, last: dt.date) -> list[tuple]:

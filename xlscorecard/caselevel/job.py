@@ -82,6 +82,7 @@ def _figures(dataset, mapping, month, months, folder, output, trail) -> FiguresR
     ctx = Context(data, mapping.conventions)
     wanted = window(month, months)
     indices = [month_index(m.first_day) for m in wanted]
+    outside = _coverage(data, wanted, indices, ctx)
     trails: dict[str, dict[int, Figure]] = {}
     for ref, measure in mapping.measures.items():
         missing = [need for need in measure.needs if need not in data.files]
@@ -97,9 +98,10 @@ def _figures(dataset, mapping, month, months, folder, output, trail) -> FiguresR
         )
         source = f"figures from case-level files: {', '.join(used)}, rule {measure.name}"
         unit = dataset.indicator(ref).unit
+        gaps = {index for need in measure.needs for index in outside.get(need, ())}
         for when, index in zip(wanted, indices, strict=True):
             value = figures[index].value
-            if value is not None:
+            if value is not None and index not in gaps:
                 run.rows.append([ref, when.iso, _text(value, unit), source])
     for what in dict.fromkeys(run.no_files.values()):
         refs = [ref for ref, needs in run.no_files.items() if needs == what]
@@ -117,6 +119,25 @@ def _figures(dataset, mapping, month, months, folder, output, trail) -> FiguresR
         if staged is not None:
             remove(staged)
     return run
+
+
+def _coverage(data, wanted, indices, ctx) -> dict[str, set[int]]:
+    """The months each kind of file cannot speak for, wholly before its first date or after
+    its last (their figures are left out, to type, rather than written as 0), with a note."""
+    outside: dict[str, set[int]] = {}
+    for kind, (first, last) in data.spans().items():
+        gone = [(when, i) for when, i in zip(wanted, indices, strict=True)
+                if ctx.month_end(i) < first or when.first_day > last]  # fmt: skip
+        outside[kind] = {i for _, i in gone}
+        if gone:
+            names = data.files.get(kind, [])
+            notify(
+                f"{', '.join(names)} hold{'s' if len(names) == 1 else ''} dates from "
+                f"{first:%d/%m/%Y} to {last:%d/%m/%Y}: nothing is counted from "
+                f"{'it' if len(names) == 1 else 'them'} for "
+                f"{', '.join(when.label for when, _ in gone)}, left to type"
+            )
+    return outside
 
 
 def _text(value: float, unit: Unit) -> str:

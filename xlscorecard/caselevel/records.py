@@ -108,3 +108,28 @@ class CaseFiles:
 
     def add_file(self, kind: str, name: str) -> None:
         self.files.setdefault(kind, []).append(name)
+
+    def spans(self) -> dict[str, tuple[dt.date, dt.date]]:
+        """Each kind of file's first and last date, of any event its records hold."""
+        dates: dict[str, list[dt.date]] = {}
+        if self.contacts:
+            days = [c.date for c in self.contacts]
+            dates["annexa"] = [min(days), max(days)]
+        if self.episodes:
+            days = [e.start for e in self.episodes] + [e.end for e in self.episodes if e.end]
+            dates["903"] = [min(days), max(days)]
+        if self.referrals:
+            dates["cin"] = [min(_cin_dates(r)) for r in self.referrals]
+            dates["cin"] += [max(_cin_dates(r)) for r in self.referrals]
+        return {kind: (min(days), max(days)) for kind, days in dates.items()}
+
+
+def _cin_dates(r: Referral) -> list[dt.date]:
+    days = [r.date, *(d for d in (r.closed, r.icpc) if d)]
+    for a in r.assessments:
+        days += [a.start, *([a.authorised] if a.authorised else [])]
+    for s in r.enquiries:
+        days += [s.start, *([s.icpc] if s.icpc else [])]
+    for p in r.plans:
+        days += [p.start, *([p.end] if p.end else []), *p.reviews]
+    return days
