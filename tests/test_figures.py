@@ -170,6 +170,7 @@ def test_the_trail_lists_each_child_counted_with_the_dates_and_codes(folder, tmp
         index = {(r["ref"], r["month"]): r for r in csv.DictReader(handle)}
     assert index[("LAC1", "2019-12")]["records"] == "2"
     assert index[("EH3e%", "2020-01")]["file"] == "EH3e%.csv"
+    assert index[("M1", "2020-01")]["in extract"] == "Y"
 
 
 def test_a_second_run_replaces_its_own_trail(folder, tmp_path):
@@ -436,9 +437,13 @@ def test_a_blank_duc_is_the_18th_birthday(folder, tmp_path):
 
 
 def test_a_month_after_a_files_last_date_is_left_to_type_not_written_as_0(folder, tmp_path):
-    out = tmp_path / "x.csv"
-    result = run(SAMPLE, "--month", "2020-02", "--months", "2", "--from", folder, "-o", out)
+    out, trail = tmp_path / "x.csv", tmp_path / "trail"
+    result = run(SAMPLE, "--month", "2020-02", "--months", "2", "--from", folder, "-o", out,
+                 "--trail", trail)  # fmt: skip
     assert result.exit_code == 0, result.output
+    with (trail / "figures.csv").open(encoding="utf-8", newline="") as handle:
+        index = {(r["ref"], r["month"]): r["in extract"] for r in csv.DictReader(handle)}
+    assert (index[("M2", "2020-01")], index[("M2", "2020-02")]) == ("Y", "N")
     note = "census holds dates from 18/11/2019 to 31/01/2020: nothing is counted from it for Feb-20"
     assert f"Note: {note}, left to type" in result.output
     rows = extract_rows(out)

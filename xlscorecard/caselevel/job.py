@@ -84,6 +84,7 @@ def _figures(dataset, mapping, month, months, folder, output, trail) -> FiguresR
     indices = [month_index(m.first_day) for m in wanted]
     outside = _coverage(data, wanted, indices, ctx)
     trails: dict[str, dict[int, Figure]] = {}
+    gaps: dict[str, set[int]] = {}
     for ref, measure in mapping.measures.items():
         missing = [need for need in measure.needs if need not in data.files]
         if missing:
@@ -93,22 +94,21 @@ def _figures(dataset, mapping, month, months, folder, output, trail) -> FiguresR
         trails[ref] = figures
         run.computed.append(ref)
         used = sorted(
-            {n for need in measure.needs for n in data.files[need]}
-            | (set(data.files.get("uasc", [])) if measure.name.startswith("uasc") else set())
+            {n for kind in (*measure.needs, *measure.also) for n in data.files.get(kind, [])}
         )
         source = f"figures from case-level files: {', '.join(used)}, rule {measure.name}"
         unit = dataset.indicator(ref).unit
-        gaps = {index for need in measure.needs for index in outside.get(need, ())}
+        gaps[ref] = {index for need in measure.needs for index in outside.get(need, ())}
         for when, index in zip(wanted, indices, strict=True):
             value = figures[index].value
-            if value is not None and index not in gaps:
+            if value is not None and index not in gaps[ref]:
                 run.rows.append([ref, when.iso, _text(value, unit), source])
     for what in dict.fromkeys(run.no_files.values()):
         refs = [ref for ref, needs in run.no_files.items() if needs == what]
         they = "it is" if len(refs) == 1 else "they are"
         notify(f"{', '.join(refs)} need{'s' if len(refs) == 1 else ''} {what}; none is in "
                f"{folder}, so {they} left to type")  # fmt: skip
-    staged = _stage_trail(trail, trails, wanted, indices, mapping) if trail else None
+    staged = _stage_trail(trail, trails, gaps, wanted, indices, mapping) if trail else None
     try:
         atomic_write(output, lambda temporary: temporary.write_text(
             _csv(EXTRACT_COLUMNS, run.rows), encoding="utf-8", newline=""))  # fmt: skip
@@ -170,7 +170,7 @@ def trail_name(ref: str) -> str:
     return re.sub(r'[\\/:*?"<>|]', "_", ref).strip(" .") + ".csv"
 
 
-def _stage_trail(trail, trails, wanted, indices, mapping) -> Path:
+def _stage_trail(trail, trails, gaps, wanted, indices, mapping) -> Path:
     staged = make_temporary_folder(trail)
     try:
         summary = []
@@ -183,8 +183,9 @@ def _stage_trail(trail, trails, wanted, indices, mapping) -> Path:
             for when, index in zip(wanted, indices, strict=True):
                 figure, iso = figures[index], when.iso
                 value = "" if figure.value is None else f"{figure.value:g}"
-                summary.append([ref, iso, value, measure.name, str(len(figure.counted)),
-                                trail_name(ref)])  # fmt: skip
+                written = "N" if figure.value is None or index in gaps[ref] else "Y"
+                summary.append([ref, iso, value, written, measure.name,
+                                str(len(figure.counted)), trail_name(ref)])  # fmt: skip
                 for row in figure.counted:
                     if len(row.facts) == len(names):
                         facts = [text for _, text in row.facts]
@@ -196,7 +197,7 @@ def _stage_trail(trail, trails, wanted, indices, mapping) -> Path:
                     lines.append([iso, row.child, *flag, *facts, row.where])
             columns = ["month", "child", *(["in numerator"] if percent else []), *names, "record"]
             (staged / trail_name(ref)).write_text(_csv(columns, lines), encoding="utf-8")
-        columns = ["ref", "month", "value", "measure", "records", "file"]
+        columns = ["ref", "month", "value", "in extract", "measure", "records", "file"]
         (staged / SUMMARY).write_text(_csv(columns, summary), encoding="utf-8")
     except OSError as error:
         remove(staged)

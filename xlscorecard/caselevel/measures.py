@@ -55,6 +55,8 @@ class Measure:
     needs: tuple[str, ...]
     says: str
     rule: Callable[[Context, list[int]], dict[int, list[Counted]]]
+    also: tuple[str, ...] = ()
+    """Files it reads too when there (the UASC table)."""
 
 
 class Context:
@@ -586,9 +588,9 @@ _MEASURES = [
     Measure("uasc_at_month_end", "count", (LAC,), "looked-after children at month end in the "
             "UASC table whose UASC status had not ceased (DUC after the day; blank: the 18th "
             "birthday)",
-            uasc_at_month_end),
+            uasc_at_month_end, ("uasc",)),
     Measure("uasc_started", "count", (LAC,), "periods of care starting in the month of a child "
-            "UASC on that day", uasc_started),
+            "UASC on that day", uasc_started, ("uasc",)),
     Measure("ifa_at_month_end", "count", (LAC,), "looked-after children at month end placed in "
             "foster care (PLACE U1-U6) by an independent agency (PLACE_PROVIDER PR4, PR5)",
             ifa_at_month_end),
