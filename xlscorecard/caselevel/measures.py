@@ -5,6 +5,9 @@ records it counted (the trail). Pure: records in, figures out.
 A month is counted from its first to its last day; "at month end" means open on the last
 day (:class:`Conventions` ``open_on_end_day``). Percentages are a count of the records their
 denominator counted; a month with nothing to divide by has no figure.
+
+Each rule is a function ``(context, months) -> {month: records counted}``, months as
+:func:`dates.month_index` numbers; its :class:`Measure` says in one line what it counts.
 """
 
 from __future__ import annotations
@@ -50,6 +53,8 @@ class Figure:
 
 @dataclass(frozen=True)
 class Measure:
+    """A measure ``figures.toml`` may name: its unit, the files it needs, what it counts."""
+
     name: str
     unit: str  # "count" or "percent"
     needs: tuple[str, ...]
@@ -79,12 +84,15 @@ class Context:
         return self._memo[index]
 
     def month_end(self, index: int) -> dt.date:
+        """The last day of month ``index``."""
         if index not in self._ends:
             year, month = divmod(index + 1, 12)
             self._ends[index] = dt.date(year, month + 1, 1) - dt.timedelta(days=1)
         return self._ends[index]
 
     def open_on(self, start: dt.date, end: dt.date | None, day: dt.date) -> bool:
+        """Open on ``day``: started by then and not ended (the convention says whether a case
+        ending that day is open)."""
         if start > day:
             return False
         return end is None or end > day or (self.c.open_on_end_day and end == day)
@@ -103,6 +111,7 @@ class Context:
         return (e for e in self.data.episodes if e.legal_status not in breaks)
 
     def referrals(self) -> Iterable[Referral]:
+        """The referrals the front-door rules count (NFA ones by the convention)."""
         if self.c.referrals_include_nfa:
             return self.data.referrals
         return (r for r in self.data.referrals if not r.nfa)
