@@ -13,8 +13,16 @@ from tests.support.paths import ROOT
 
 PACKAGE = ROOT / "xlscorecard"
 PURE = ("model", "calc", "workbook", "checks", "jobs")
+PURE_MODULES = {
+    f"xlscorecard.caselevel.{name}"
+    for name in ("records", "dates", "workdays", "conventions", "measures")
+}
+"""The pure modules of a part that also has adapters: caselevel's counting rules (its file
+readers, mapping and job are adapters, above ``files``)."""
 ADAPTER_LIBRARIES = {"openpyxl", "xlwings", "click", "tomli_w", "olefile", "pandas", "getpass"}
-LAYERS = ["model", "calc", "workbook", "checks", "jobs", "files", "excel", "addin", "lint"]
+LAYERS = [
+    "model", "calc", "workbook", "checks", "jobs", "files", "caselevel", "excel", "addin", "lint",
+]  # fmt: skip
 """Lowest first: a part may import the parts before it, never one after it."""
 
 
@@ -83,7 +91,8 @@ def test_a_part_imports_only_the_parts_below_it(name):
 
 
 @pytest.mark.parametrize(
-    "name", sorted(n for n in MODULES if part_of(n) in PURE or n == "xlscorecard.spc")
+    "name",
+    sorted(n for n in MODULES if part_of(n) in PURE or n == "xlscorecard.spc" or n in PURE_MODULES),
 )
 def test_a_pure_part_reaches_no_excel_file_or_command_line_library(name):
     seen, todo = set(), [name]
@@ -95,3 +104,11 @@ def test_a_pure_part_reaches_no_excel_file_or_command_line_library(name):
                     todo.append(target)
     reached = {target.split(".")[0] for target in seen if target not in MODULES}
     assert not reached & ADAPTER_LIBRARIES, f"{name} reaches {reached & ADAPTER_LIBRARIES}"
+
+
+@pytest.mark.parametrize("name", sorted(PURE_MODULES))
+def test_caselevel_counting_rules_import_only_pure_modules(name):
+    """The rules take records and give figures: no reader, file helper or writer under them."""
+    ours = {target for target in GRAPH[name] if target in MODULES}
+    allowed = PURE_MODULES | {m for m in MODULES if part_of(m) in PURE} | {"xlscorecard.errors"}
+    assert ours <= allowed, f"{name} imports {sorted(ours - allowed)}"

@@ -172,10 +172,47 @@ CASES: dict[str, tuple[int, Setup]] = {
             str(f / "benchmarks.csv"),
         ],
     ),
+    "figures, done": (
+        0,
+        lambda f, b: [
+            "figures",
+            str(SAMPLE),
+            "--month",
+            "2020-08",
+            "--from",
+            str(ROOT / "samples" / "caselevel"),
+            "-o",
+            str(f / "extract.csv"),
+        ],
+    ),
+    "figures, a date that does not exist": (
+        2,
+        lambda f, b: [
+            "figures",
+            str(SAMPLE),
+            "--month",
+            "2020-08",
+            "--from",
+            bad_episodes(f),
+            "-o",
+            str(f / "extract.csv"),
+        ],
+    ),
     "addin build, done": (0, lambda f, b: ["addin", "build", "-o", str(f / "xlscorecard.xlam")]),
     "addin build, a wrong name": (2, lambda f, b: ["addin", "build", "-o", str(f / "other.xlam")]),
     "addin install, no Excel here": (2, lambda f, b: ["addin", "install"]),
 }
+
+
+def bad_episodes(folder: Path) -> str:
+    """A folder whose 903 episodes table has a date that does not exist."""
+    files = folder / "files"
+    files.mkdir()
+    (files / "episodes.csv").write_text(
+        "CHILD,DECOM,RNE,LS,PLACE,PLACE_PROVIDER,DEC,REC\nA,31/02/2020,S,C2,U1,PR1,,\n",
+        encoding="utf-8",
+    )
+    return str(files)
 
 
 def existing(folder: Path) -> Path:

@@ -11,6 +11,7 @@ import click
 
 from .addin.build import build_addin, install_addin
 from .calc.dfe_benchmarks import Average, Year
+from .caselevel.job import figures_file
 from .checks.answers import answer_for, reopened
 from .errors import ScorecardError
 from .files import workbook_file
@@ -25,14 +26,14 @@ from .lint import lint_file
 from .model import Month
 from .model.months import check_month
 from .model.text import text_problem
-from .model.values import show_value
+from .model.values import counted, show_value
 from .version import __version__
 
 DONE, FINDINGS, UNUSABLE = 0, 1, 2
 """Exit statuses: done; refused or found something to deal with; input that cannot be used."""
 ORDER = [
     "refresh", "import", "comment", "validate", "answer", "save-return", "verify", "spc",
-    "keygen", "build", "benchmarks", "export", "template", "lint", "addin",
+    "keygen", "build", "benchmarks", "figures", "export", "template", "lint", "addin",
 ]  # fmt: skip
 """``--help`` lists the commands in the order of the month, then the rest."""
 EPILOG = """\b
@@ -367,6 +368,54 @@ def benchmarks(
     for suppressed in update.suppressed:
         click.echo(f"Suppressed: {suppressed}")
     click.echo(f"Dataset note: {update.note}")
+
+
+@cli.command()
+@click.argument("data_dir", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--month", "-m", type=MonthType(), required=True, help="The last month, YYYY-MM.")
+@click.option(
+    "--months", type=int, default=1, show_default=True, help="How many months, ending at --month."
+)
+@click.option(
+    "--from",
+    "folder",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Folder of case-level files: CIN census XML, SSDA903 CSV tables, Annex A workbook.",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="The extract to write (ref, month, value, source), for import or refresh --extract.",
+)
+@click.option(
+    "--trail",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder to write, for each figure, the records it counted (a new or empty folder, "
+    "or an earlier trail, which is replaced).",
+)
+def figures(
+    data_dir: Path, month: Month, months: int, folder: Path, output: Path, trail: Path | None
+) -> None:
+    """Count the month's figures from the council's case-level files in FOLDER, as DATA_DIR's
+    figures.toml maps indicators to measures, and write the extract that import takes.
+    Indicators with no measure stay hand-entered (listed)."""
+    run = figures_file(data_dir, month, months, folder, output, trail)
+    first = month - (months - 1)
+    span = month.label if months == 1 else f"{first.label} to {month.label}"
+    click.echo(
+        f"Wrote {output}: {counted(len(run.rows), 'figure')} of "
+        f"{counted(len(run.computed), 'indicator')}, {span}, "
+        f"from {', '.join(run.files) or 'no case-level file'}."
+    )
+    if trail is not None:
+        click.echo(f"Wrote the trail of every figure to {trail}.")
+    if run.no_files:
+        click.echo(f"Left to type, their files not in {folder}: {', '.join(run.no_files)}.")
+    if run.hand_entered:
+        click.echo(f"Hand-entered (no measure in figures.toml): {', '.join(run.hand_entered)}.")
 
 
 @cli.command()
