@@ -326,6 +326,11 @@ UNSEEN: dict[str, tuple[Callable[[Path], None], str]] = {
     "a chart hidden": (swap(DRAWING, '<cNvPr id="1" ', '<cNvPr hidden="1" id="1" '), TRENDS_ONLY),
     "a text box added to the drawing": (swap(DRAWING, "</wsDr>", WITHDRAWN), TRENDS_ONLY),
     "part of a comment made white": (swap(DATASET, COMMENT, WHITE_RUN), DATASET_ONLY),
+    "a cell written without its reference": (
+        swap(DATASET, '</row><row r="8"',
+             '<c t="inlineStr"><is><t>WITHDRAWN</t></is></c></row><row r="8"'),
+        DATASET_ONLY,
+    ),
     "a figure's font made white": (_white_figure, DATASET_ONLY),
     "right-to-left view": (
         swap(DATASET, '<sheetView zoomScale="90"', '<sheetView rightToLeft="1" zoomScale="90"'),
@@ -591,3 +596,23 @@ def test_verify_with_a_workbook_that_is_not_a_workbook_is_an_error(folder):
     assert code == 2, output
     assert output.startswith(f"Error: {text} (given with --workbook) is not an Excel workbook")
     assert sha256_of(the_return(folder)) == before
+
+
+@pytest.mark.parametrize("column", ["pdf", "signature"])
+def test_a_register_naming_no_file_beside_the_return_is_an_error(folder, column):
+    path = register_path(folder / "returns")
+    rows = read_register(folder / "returns")
+    text = path.read_text("utf-8").replace(f",{rows[0][column]},", ",/,", 1)
+    path.chmod(0o644)
+    path.write_text(text, "utf-8")
+    code, output = verify(the_return(folder))
+    assert code == 2, output
+    assert output.startswith(f"Error: returns-register.csv's {column} column names '/', which is")
+
+
+def test_a_signature_that_is_not_text_fails(folder, keys):
+    signature = the_return(folder).with_suffix(".sig")
+    signature.write_bytes(b"\xff\xfe not UTF-8")
+    code, output = verify(the_return(folder), "--key", str(keys[1]))
+    assert code == 1, output
+    assert f"Its signature {STEM}.sig does not hold: the signature file is not UTF-8" in output
