@@ -8,7 +8,9 @@ workbook, saves its return (a stand-in PDF) and times, five times each, the medi
 - the checksum in the first form (openpyxl loading the return, its view, hashed), as they took
   it before (what ``verify`` still does, in both spellings, for a return saved before);
 - ``verify`` of the return alone (no register beside it), and beside its register and working
-  workbook (its bytes, PDF and Audit cross-checked).
+  workbook (its bytes, PDF and Audit cross-checked);
+- ``verify`` of the first-form returns in ``tests/fixtures/returns`` (saved before form 2, with
+  and without lxml), alone.
 
 Informative: there is no target, but form 2 should cost no more than the first form did.
 """
@@ -23,7 +25,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from tests.support.paths import SAMPLE
+from tests.support.paths import FIXTURES, SAMPLE
 from tests.support.returns import fake_pdf, make_ready
 from xlscorecard.files.canonical import package_view
 from xlscorecard.files.looks import book_view
@@ -65,6 +67,10 @@ def main() -> int:
         alone = folder / "inbox" / placed.xlsx.name
         alone.parent.mkdir()
         shutil.copy(placed.xlsx, alone)
+        first = {}
+        for saved in ("with", "without"):
+            first[saved] = folder / "inbox" / f"first form {saved} lxml.xlsx"
+            shutil.copy(FIXTURES / "returns" / f"first form, saved {saved} lxml.xlsx", first[saved])
         figures = {
             "checksum, form 2 (standard library)": median_seconds(
                 lambda: canonical_checksum(placed.xlsx)
@@ -75,6 +81,12 @@ def main() -> int:
             "verify, the return alone": median_seconds(lambda: verify_file(alone)),
             "verify, beside its register and workbook": median_seconds(
                 lambda: verify_file(placed.xlsx)
+            ),
+            "verify, a first-form return saved with lxml, alone": median_seconds(
+                lambda: verify_file(first["with"])
+            ),
+            "verify, a first-form return saved without lxml, alone": median_seconds(
+                lambda: verify_file(first["without"])
             ),
         }
     print(f"The sample's Aug-20 return ({RUNS} runs each, median):")

@@ -109,11 +109,12 @@ def check_file(path: Path, view: BookView) -> Verification:
     if is_canonical(view):
         return check_view(str(path), view)
     book = load_return(path)
-    results = [check_view(str(path), book_view(book, path, spelling)) for spelling in SPELLINGS]
-    return next(
-        (result for result in results if result.intact),
-        min(results, key=lambda result: len(result.changed)),
-    )
+    results = []
+    for spelling in SPELLINGS:
+        results.append(check_view(str(path), book_view(book, path, spelling)))
+        if results[-1].intact:
+            return results[-1]
+    return min(results, key=lambda result: len(result.changed))
 
 
 def load_return(path: Path) -> Workbook:
