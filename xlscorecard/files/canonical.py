@@ -73,7 +73,10 @@ def package_view(path: Path) -> BookView:
                 if not info.is_dir()
             }
         return _Package(parts).view()
-    except (zipfile.BadZipFile, KeyError, ValueError, IndexError, ElementTree.ParseError) as exc:
+    except (
+        zipfile.BadZipFile, KeyError, ValueError, IndexError, ElementTree.ParseError,
+        RecursionError,  # parts referring to parts thousands deep
+    ) as exc:  # fmt: skip
         raise WorkbookError(f"{path} could not be read as a workbook: {exc}") from None
     except OSError as error:
         raise WorkbookError(f"cannot read {path}: {error.strerror}") from None
