@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from tests.support.returns import fake_pdf, make_ready
+from tests.support.returns import fake_pdf, make_ready, set_in_package
 from xlscorecard import __version__
 from xlscorecard.calc import figures as calc
 from xlscorecard.cli import cli
@@ -397,12 +397,7 @@ def test_verify_passes_on_a_fresh_return(saved):
 
 
 def tampered(source: Path, target: Path, sheet: str, cell: str, value: object) -> Path:
-    shutil.copy(source, target)
-    os.chmod(target, 0o644)
-    workbook = load_workbook(target)
-    workbook[sheet][cell] = value
-    workbook.save(target)
-    return target
+    return set_in_package(source, target, sheet, cell, value)
 
 
 @pytest.mark.parametrize(

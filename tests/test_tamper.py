@@ -326,6 +326,11 @@ UNSEEN: dict[str, tuple[Callable[[Path], None], str]] = {
     "a chart hidden": (swap(DRAWING, '<cNvPr id="1" ', '<cNvPr hidden="1" id="1" '), TRENDS_ONLY),
     "a text box added to the drawing": (swap(DRAWING, "</wsDr>", WITHDRAWN), TRENDS_ONLY),
     "part of a comment made white": (swap(DATASET, COMMENT, WHITE_RUN), DATASET_ONLY),
+    "a cell written without its reference": (
+        swap(DATASET, '</row><row r="8"',
+             '<c t="inlineStr"><is><t>WITHDRAWN</t></is></c></row><row r="8"'),
+        DATASET_ONLY,
+    ),
     "a figure's font made white": (_white_figure, DATASET_ONLY),
     "right-to-left view": (
         swap(DATASET, '<sheetView zoomScale="90"', '<sheetView rightToLeft="1" zoomScale="90"'),
@@ -553,20 +558,29 @@ def test_a_signed_return_renamed_to_another_months_names_fails(folder, keys, tmp
 
 
 def test_a_superseded_return_copied_over_the_next_version_fails(folder, keys, tmp_path):
-    ready = folder / "dataset.xlsx"
-    second = return_file.save_return_file(
-        ready, folder / "returns", force="A second copy.", pdf_maker=fake_pdf, sign_with=keys[0]
-    ).placed
-    assert second.xlsx.name == f"{STEM} v2.xlsx"
-    assert verify(second.xlsx, "--key", str(keys[1]))[0] == 0
-    for old, new in zip(signed_files(the_return(folder)), second.paths, strict=True):
-        new.chmod(0o644)
-        shutil.copy(old, new)
-    for where in (second.xlsx, inbox(tmp_path, {path: path.name for path in second.paths})):
-        code, output = verify(where, "--key", str(keys[1]))
-        assert code == 1, output
-        assert f"signs {STEM}.xlsx (version 1 of Southampton" in output
-        assert f"not {STEM} v2.xlsx" in output
+    """Version 1's files under version 2's names: what a reader of v2 would be sent."""
+    files = signed_files(the_return(folder))
+    alone = inbox(tmp_path, {path: f"{STEM} v2{path.suffix}" for path in files})
+    code, output = verify(alone, "--key", str(keys[1]))
+    assert code == 1, output
+    assert (
+        f"Its signature {STEM} v2.sig signs {STEM}.xlsx (version 1 of Southampton City "
+        f"Council's Aug-20 return), not {STEM} v2.xlsx" in output
+    )
+
+
+def test_a_second_return_is_signed_under_its_own_name_and_version(folder, keys):
+    (folder / "returns" / f"{STEM} v2.pdf").write_bytes(b"someone else's")  # v2 is taken
+    third = return_file.save_return_file(
+        folder / "dataset.xlsx", folder / "returns", force="Again.", pdf_maker=fake_pdf,
+        sign_with=keys[0],
+    ).placed  # fmt: skip
+    code, output = verify(third.xlsx, "--key", str(keys[1]))
+    assert code == 0, output
+    assert (
+        f"signs this file, {STEM} v3.xlsx (version 3 of Southampton City Council's Aug-20 "
+        "return), its bytes and its PDF's." in output
+    )
 
 
 def test_a_signature_made_before_it_named_the_file_says_the_name_is_not_checked(
@@ -591,3 +605,23 @@ def test_verify_with_a_workbook_that_is_not_a_workbook_is_an_error(folder):
     assert code == 2, output
     assert output.startswith(f"Error: {text} (given with --workbook) is not an Excel workbook")
     assert sha256_of(the_return(folder)) == before
+
+
+@pytest.mark.parametrize("column", ["pdf", "signature"])
+def test_a_register_naming_no_file_beside_the_return_is_an_error(folder, column):
+    path = register_path(folder / "returns")
+    rows = read_register(folder / "returns")
+    text = path.read_text("utf-8").replace(f",{rows[0][column]},", ",/,", 1)
+    path.chmod(0o644)
+    path.write_text(text, "utf-8")
+    code, output = verify(the_return(folder))
+    assert code == 2, output
+    assert output.startswith(f"Error: returns-register.csv's {column} column names '/', which is")
+
+
+def test_a_signature_that_is_not_text_fails(folder, keys):
+    signature = the_return(folder).with_suffix(".sig")
+    signature.write_bytes(b"\xff\xfe not UTF-8")
+    code, output = verify(the_return(folder), "--key", str(keys[1]))
+    assert code == 1, output
+    assert f"Its signature {STEM}.sig does not hold: the signature file is not UTF-8" in output

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import shutil
+import zipfile
 from pathlib import Path
+from xml.etree import ElementTree
+from xml.sax.saxutils import escape
 
 from openpyxl import load_workbook
 
@@ -37,3 +41,43 @@ def make_ready(source: Path, target: Path) -> Path:
 
 def fake_pdf(xlsx: Path, pdf: Path) -> None:
     pdf.write_bytes(b"%PDF-1.4\n% stands in for LibreOffice in fast tests\n")
+
+
+def set_in_package(source: Path, target: Path, sheet: str, cell: str, value: object) -> Path:
+    """A copy of the return ``source`` at ``target`` with ``sheet``'s ``cell`` (which must
+    be there) set to ``value`` (a number, text, or ``=formula``) in its package, with the
+    standard library alone: every other byte as it was, as a tamperer would."""
+    with zipfile.ZipFile(source) as package:
+        parts = [(info, package.read(info)) for info in package.infolist()]
+    found = dict((info.filename, data) for info, data in parts)
+    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    ids = {
+        item.get("Id"): item.get("Target", "").lstrip("/")
+        for item in ElementTree.fromstring(found["xl/_rels/workbook.xml.rels"])
+    }
+    relation = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+    part = next(
+        ids[item.get(relation)]
+        for item in ElementTree.fromstring(found["xl/workbook.xml"]).iter(f"{main}sheet")
+        if item.get("name") == sheet
+    )
+    if isinstance(value, str) and value.startswith("="):
+        kind, content = "", f"<f>{escape(value[1:])}</f>"
+    elif isinstance(value, str):
+        kind, content = ' t="inlineStr"', f"<is><t>{escape(value)}</t></is>"
+    else:
+        kind, content = ' t="n"', f"<v>{value}</v>"
+    pattern = re.compile(rf'<c r="{cell}"( s="\d+")?[^>]*?(/>|>.*?</c>)', re.S)
+    text = found[part].decode("utf-8")
+    match = pattern.search(text)
+    assert match, f"{sheet}!{cell} is not in {part}"
+    text = (
+        text[: match.start()]
+        + f'<c r="{cell}"{match[1] or ""}{kind}>{content}</c>'
+        + text[match.end() :]
+    )
+    target = Path(target)
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as package:
+        for info, data in parts:
+            package.writestr(info, text.encode("utf-8") if info.filename == part else data)
+    return target

@@ -73,7 +73,10 @@ def package_view(path: Path) -> BookView:
                 if not info.is_dir()
             }
         return _Package(parts).view()
-    except (zipfile.BadZipFile, KeyError, ValueError, IndexError, ElementTree.ParseError) as exc:
+    except (
+        zipfile.BadZipFile, KeyError, ValueError, IndexError, ElementTree.ParseError,
+        RecursionError,  # parts referring to parts thousands deep
+    ) as exc:  # fmt: skip
         raise WorkbookError(f"{path} could not be read as a workbook: {exc}") from None
     except OSError as error:
         raise WorkbookError(f"cannot read {path}: {error.strerror}") from None
@@ -117,6 +120,14 @@ def column_index(letters: str) -> int:
     for letter in letters:
         index = index * 26 + ord(letter.upper()) - 64
     return index
+
+
+def column_letters(index: int) -> str:
+    letters = ""
+    while index > 0:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
 
 
 def _split(coordinate: str) -> tuple[int, int]:
@@ -219,11 +230,18 @@ class _Package:
             if _local(child.tag) != "sheetData":
                 layout.append((name(child.tag), text_of(child)))
                 continue
-            for row in child:
+            number = 0
+            for row in child:  # a row or cell without its reference follows the one before
+                number = int(row.get("r") or number + 1)
                 extra = sorted((k, v) for k, v in row.attrib.items() if k not in ("r", "spans"))
                 if extra:
-                    rows.append(f"row {row.get('r', '?')}: {extra}")
-                cells += [_cell(cell, styles, strings) for cell in row if cell.get("r")]
+                    rows.append(f"row {number}: {extra}")
+                column = 0
+                for cell in row:
+                    if _local(cell.tag) != "c":
+                        continue
+                    column = _split(cell.get("r", ""))[1] if cell.get("r") else column + 1
+                    cells.append(_cell(cell, number, column, styles, strings))
         cells = [cell for cell in cells if cell is not None]
         layout.insert(0, ("rows", "; ".join(rows)))
         layout += self.referred(part, seen)
@@ -260,9 +278,8 @@ def _without(item: ElementTree.Element, local: str) -> ElementTree.Element:
     return copy
 
 
-def _cell(cell: ElementTree.Element, styles, strings) -> tuple | None:
-    coordinate = cell.get("r", "")
-    row, column = _split(coordinate)
+def _cell(cell: ElementTree.Element, row: int, column: int, styles, strings) -> tuple | None:
+    coordinate = f"{column_letters(column)}{row}"
     kind, style = cell.get("t", "n"), cell.get("s", "0")
     value_node, formula = cell.find(_x("v")), cell.find(_x("f"))
     raw = value_node.text if value_node is not None else None

@@ -14,6 +14,7 @@ import zipfile
 from pathlib import Path
 
 from openpyxl import load_workbook
+from openpyxl.packaging.custom import StringProperty
 from openpyxl.workbook.workbook import Workbook
 
 from ..errors import WorkbookError
@@ -46,9 +47,7 @@ def save_checksummed(book: Workbook, plan, path: Path) -> str:
     placeholders = {f"unset-{nonce}-cell": ""}
     checksum.value = next(iter(placeholders))
     props = book.custom_doc_props
-    if PROPERTY_FORM not in props.names:
-        from openpyxl.packaging.custom import StringProperty
-
+    if PROPERTY_FORM not in props.names:  # a book made before form 2 (a forgery's, a test's)
         props.append(StringProperty(name=PROPERTY_FORM, value=FORM))
     for index, item in enumerate(props.props):
         if item.name.startswith(CHECKSUM_PROPERTIES):
@@ -109,11 +108,12 @@ def check_file(path: Path, view: BookView) -> Verification:
     if is_canonical(view):
         return check_view(str(path), view)
     book = load_return(path)
-    results = [check_view(str(path), book_view(book, path, spelling)) for spelling in SPELLINGS]
-    return next(
-        (result for result in results if result.intact),
-        min(results, key=lambda result: len(result.changed)),
-    )
+    results = []
+    for spelling in SPELLINGS:
+        results.append(check_view(str(path), book_view(book, path, spelling)))
+        if results[-1].intact:
+            return results[-1]
+    return min(results, key=lambda result: len(result.changed))
 
 
 def load_return(path: Path) -> Workbook:

@@ -95,6 +95,17 @@ def _name_changes(result: Verification, path: Path, view, original: Path) -> Non
             result.cells += part_changes(package_view(original), view)
 
 
+def beside(path: Path, name: str, where: str) -> Path:
+    """The file ``name`` beside ``path``; an error when ``name`` (from ``where``: a register's
+    column, a signature) is not a plain file name."""
+    if not name or name in (".", "..") or "/" in name or "\\" in name or "\0" in name:
+        raise WorkbookError(
+            f"{where} names {name!r}, which is not the name of a file beside {path.name}: "
+            "correct it (it is the file's name alone)"
+        )
+    return path.with_name(name)
+
+
 def _check_pdf(result: Verification, path: Path, row: Row | None, signed: bool) -> None:
     if row is None:
         if not signed:  # a signature that holds has checked it
@@ -103,7 +114,7 @@ def _check_pdf(result: Verification, path: Path, row: Row | None, signed: bool) 
     name, expected = row["pdf"], row["pdf_sha256"]
     if not name:
         return
-    pdf = path.with_name(name)
+    pdf = beside(path, name, f"{register_path(path.parent).name}'s pdf column")
     if not pdf.exists():
         result.fail(f"Its PDF {pdf} is missing.")
     elif sha256_of(pdf) != expected:
@@ -198,7 +209,7 @@ def _check_signature(path: Path, sha: str, row, public: tuple | None, view) -> _
     name = (
         row["signature"] if row is not None and row["signature"] else path.stem + SIGNATURE_SUFFIX
     )
-    signature = path.with_name(name)
+    signature = beside(path, name, f"{register_path(path.parent).name}'s signature column")
     if public is None:
         if signature.exists():
             found.unchecked.append(
@@ -239,7 +250,7 @@ def _check_signature(path: Path, sha: str, row, public: tuple | None, view) -> _
         )
         return found
     pdf_name = fields.get("pdf") or (row["pdf"] if row is not None and row["pdf"] else "")
-    pdf = path.with_name(pdf_name) if pdf_name else path.with_suffix(".pdf")
+    pdf = beside(path, pdf_name, f"{signature.name}") if pdf_name else path.with_suffix(".pdf")
     if fields.get("pdf_sha256") and (not pdf.exists() or sha256_of(pdf) != fields["pdf_sha256"]):
         found.problems.append(f"Its PDF is not the one its signature {signature.name} signs.")
         return found

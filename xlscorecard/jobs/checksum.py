@@ -428,6 +428,10 @@ UNSEEN_BY_CELLS = ("x:sheetViews", "x:sheetPr", "x:sheetFormatPr", "drawing ", "
 charts, comments' rich text, theme): compared item by item."""
 
 
+GROUPED = 3
+"""More changed parts of one kind in a sheet than this are named on one line."""
+
+
 def part_changes(saved: BookView, now: BookView) -> list[CellChange]:
     """Each item of the canonical view of :data:`UNSEEN_BY_CELLS` kinds, and each app
     property, that differs between a return as saved and now: where, and the text around what
@@ -437,10 +441,26 @@ def part_changes(saved: BookView, now: BookView) -> list[CellChange]:
     pairs.append(("the workbook's {}", saved.layout, now.layout))
     for where, old_items, new_items in pairs:
         old, new = _items(old_items), _items(new_items)
-        for key in sorted(set(old) | set(new)):
-            if key[0].startswith(UNSEEN_BY_CELLS) and old.get(key) != new.get(key):
-                before, after = _excerpt(old.get(key, "(nothing)"), new.get(key, "(nothing)"))
-                changes.append(CellChange(where.format(key[0]), "", before, after))
+        differ = [
+            key
+            for key in sorted(set(old) | set(new))
+            if key[0].startswith(UNSEEN_BY_CELLS) and old.get(key) != new.get(key)
+        ]
+        kinds: dict[str, list[str]] = {}
+        for what, _ in differ:
+            kinds.setdefault(what.split(" ")[0], []).append(what)
+        for key in differ:
+            kind = kinds[key[0].split(" ")[0]]
+            if len(kind) > GROUPED:  # 55 charts rewritten: one line, not 55
+                if key[0] == kind[0]:
+                    names = ", ".join(what.split(" ", 1)[-1] for what in kind[:GROUPED])
+                    count = f"{len(kind)} {key[0].split(' ')[0]} parts"
+                    changes.append(
+                        CellChange(where.format(count), "", "as saved", f"changed: {names}, …")
+                    )
+                continue
+            before, after = _excerpt(old.get(key, "(nothing)"), new.get(key, "(nothing)"))
+            changes.append(CellChange(where.format(key[0]), "", before, after))
     for key in sorted(set(saved.properties) | set(now.properties)):
         old_value, new_value = saved.properties.get(key, ""), now.properties.get(key, "")
         if key.startswith("app ") and old_value != new_value:

@@ -56,8 +56,9 @@ FORCED = "return forced"
 BLOCK_TITLE = "Official return"
 CHECKSUM_NOTE = (
     "The SHA-256 is of what every sheet of this file shows (each cell and its format, hidden "
-    "rows and columns, notes, drawings, headers and footers, protection, properties) except "
-    "the cell holding it; xlscorecard verify recomputes it."
+    "rows and columns, notes, drawings and charts, headers and footers, views and windows, "
+    "theme, protection, properties) except the cell holding it; xlscorecard verify "
+    "recomputes it."
 )
 
 _BAD_FILE_CHARACTERS = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
