@@ -68,6 +68,7 @@ from .journal import PLACING, Journal, Recorder, set_status
 from .libreoffice import LibreOfficeMissing, convert, one_sheet
 from .looks import book_view
 from .notices import notify
+from .reader import read_workbook
 from .register import (
     PENDING,
     SAVED,
@@ -633,14 +634,7 @@ def verify_file(
 
 
 def _load_return(path: Path) -> Workbook:
-    if not path.exists():
-        raise WorkbookError(f"{path} does not exist")
-    if not zipfile.is_zipfile(path):
-        raise WorkbookError(f"{path} is not an Excel workbook (.xlsx)")
-    try:
-        book = load_workbook(path)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise WorkbookError(f"{path} could not be read as a workbook: {exc}") from None
+    book = read_workbook(path)
     if sheets.SETTINGS in book.sheetnames:
         keys = [row[0] for row in book[sheets.SETTINGS].iter_rows(min_row=2, values_only=True)]
         if sheets.FORMAT_KEY in keys:
@@ -678,10 +672,16 @@ def _cross_check(result: Verification, path: Path, view, public_key, workbook: P
     if row is not None and row["sha256"] != sha:
         original = original_path(folder, row["sha256"])
         if original.exists():
-            saved_view = book_view(load_workbook(original), original)
-            checksum = find_checksum(view)
-            skip = {(SHEET, checksum[0])} if checksum else set()
-            result.cells = cell_changes(saved_view, view, skip)
+            try:
+                saved_view = book_view(read_workbook(original), original)
+            except ScorecardError as error:  # what lies beside a return is not trusted
+                result.unchecked.append(
+                    f"which cells changed: the copy of the return as saved cannot be read ({error})"
+                )
+            else:
+                checksum = find_checksum(view)
+                skip = {(SHEET, checksum[0])} if checksum else set()
+                result.cells = cell_changes(saved_view, view, skip)
         else:
             result.unchecked.append("which cells changed: the copy of the return as saved is gone")
     _check_pdf(result, path, row)
@@ -720,7 +720,7 @@ def _check_audit(result, path: Path, folder: Path, sha: str, row, workbook: Path
             "hand (give it with --workbook)"
         )
         return
-    book = load_workbook(workbook, read_only=True)
+    book = read_workbook(workbook, read_only=True)
     if sheets.AUDIT not in book.sheetnames:
         result.fail(f"The working workbook {workbook} has no Audit sheet to check it against.")
         return
@@ -765,6 +765,9 @@ def _check_signature(result, path: Path, sha: str, row, public: tuple | None) ->
         return
     try:
         fields, _ = check_signature(public[0], signature.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        result.fail(f"Its signature {signature.name} is not one xlscorecard writes (not text).")
+        return
     except SignatureProblem as problem:
         result.fail(f"Its signature {signature.name} does not hold: {problem}.")
         return
