@@ -139,6 +139,22 @@ def other_council_built(tmp_path_factory) -> Path:
     return path
 
 
+def pytest_sessionfinish(session):
+    """A pytest-xdist worker hands what its corpora saw to the controller."""
+    from tests.support.faults import TALLY
+
+    if hasattr(session.config, "workeroutput"):
+        session.config.workeroutput["tally"] = dict(TALLY)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    """The controller adds up what each worker's corpora saw."""
+    from tests.support.faults import TALLY
+
+    TALLY.update(getattr(node, "workeroutput", {}).get("tally", {}))
+
+
 def pytest_terminal_summary(terminalreporter):
     """What the fault, concurrency, payload and tamper corpora saw (tests/support/faults.py)."""
     from tests.support.faults import TALLY

@@ -4,8 +4,10 @@ the old ones or the new ones, never a mix, and after the next command (which tak
 command's lock over, cleans what it left and finishes or takes back an interrupted return)
 nothing of xlscorecard's own is left behind.
 
-``XLSCORECARD_FAULT_RUNS`` changes how many kills each command gets (default 30);
-``XLSCORECARD_FAULT_SEED`` the seed. The test summary counts what the kills found.
+``XLSCORECARD_FAULT_RUNS`` changes how many kills each command gets (4, or 30 with
+``XLSCORECARD_LONG_TESTS=1``: tests/support/budget.py); ``XLSCORECARD_FAULT_SEED`` the seed. The
+test summary counts what the kills found. tests/test_transaction.py kills each command at every
+step that matters, deterministically; these random kills cover the moments in between.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from tests.support.budget import KILLS
 from tests.support.catalogue import generate_catalogue
 from tests.support.faults import TALLY, fake_soffice, leftovers, snapshot, start
 from tests.support.paths import SAMPLE
@@ -34,7 +37,7 @@ from xlscorecard.files.workbook_file import build_file, export_file
 from xlscorecard.model.months import Month
 from xlscorecard.workbook import schema as sheets
 
-RUNS = int(os.environ.get("XLSCORECARD_FAULT_RUNS", "30"))
+RUNS = KILLS
 WORKERS = int(os.environ.get("XLSCORECARD_FAULT_WORKERS", "2"))
 SEED = os.environ.get("XLSCORECARD_FAULT_SEED", "xlscorecard-faults-1")
 COMMANDS = {

@@ -1,10 +1,14 @@
 """A return nobody can alter unnoticed: each way of changing what a reader sees, its document
-properties or its PDF is caught by ``verify``, which names each changed cell; a forgery whose
-checksums were recomputed with xlscorecard's own functions is caught by the returns register,
-the working workbook's Audit and, with a key, the signature."""
+properties or its PDF is caught by ``verify``, which names each changed cell; each edit a
+reader would see that is not in a cell (charts, drawings, rich text, theme, windows, app
+properties), made in the package with the standard library, is caught by the return alone; a
+forgery whose checksums were recomputed with xlscorecard's own functions is caught by the
+returns register, the working workbook's Audit and, with a key, the signature, which names the
+file and version it signs."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -26,7 +30,7 @@ from xlscorecard.cli import cli
 from xlscorecard.files import return_file
 from xlscorecard.files.looks import book_view
 from xlscorecard.files.register import read_register, register_path, sha256_of
-from xlscorecard.files.signing import make_key_pair
+from xlscorecard.files.signing import load_signer, make_key_pair, sign
 from xlscorecard.jobs.checksum import find_checksum
 from xlscorecard.workbook import schema as sheets
 from xlscorecard.workbook.layout import SHEET
@@ -237,6 +241,143 @@ def test_the_checksum_in_the_return_alone_catches_each_change(folder, tmp_path, 
     assert check.problems[0].startswith("the SHA-256 of what it shows is ")
 
 
+# -- what a reader sees beyond the cells, edited in the package with the standard library ------
+DATASET, TRENDS = "xl/worksheets/sheet1.xml", "xl/worksheets/sheet2.xml"
+CHART, DRAWING = "xl/charts/chart1.xml", "xl/drawings/drawing1.xml"
+DRAWINGML = "http://schemas.openxmlformats.org/drawingml/2006/main"
+
+
+def rewrite(path: Path, part: str, change: Callable[[str], str]) -> None:
+    """Change one part of the return's package, as text, keeping every other byte."""
+    with zipfile.ZipFile(path) as package:
+        parts = [(info, package.read(info)) for info in package.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as package:
+        for info, data in parts:
+            if info.filename == part:
+                text = data.decode("utf-8")
+                data = change(text).encode("utf-8")
+                assert data != text.encode("utf-8"), f"the edit left {part} as it was"
+            package.writestr(info, data)
+
+
+def swap(part: str, old: str, new: str) -> Callable[[Path], None]:
+    """The first ``old`` in ``part`` replaced by ``new`` (which must be there)."""
+
+    def change(text: str) -> str:
+        assert old in text, f"{old!r} is not in {part}"
+        return text.replace(old, new, 1)
+
+    return lambda path: rewrite(path, part, change)
+
+
+def _white_figure(path: Path) -> None:
+    """Dataset!R7's font made white: a new font, a copy of its cell format using it."""
+    styles: dict[str, int] = {}
+
+    def add_font(text: str) -> str:
+        fonts = int(re.search(r'<fonts count="(\d+)"', text)[1])
+        xfs = re.search(r'<cellXfs count="(\d+)">(.*?)</cellXfs>', text, re.S)
+        formats = re.findall(r"<xf [^>]*/>|<xf [^>]*[^/]>.*?</xf>", xfs[2], re.S)
+        copy = re.sub(r'fontId="\d+"', f'fontId="{fonts}"', formats[15])
+        styles["xf"] = len(formats)
+        text = text.replace(f'<fonts count="{fonts}">', f'<fonts count="{fonts + 1}">')
+        text = text.replace(
+            "</fonts>", '<font><sz val="11"/><color rgb="FFFFFFFF"/><name val="Calibri"/></font>'
+            "</fonts>",
+        )  # fmt: skip
+        return text.replace("</cellXfs>", copy + "</cellXfs>").replace(
+            f'<cellXfs count="{len(formats)}">', f'<cellXfs count="{len(formats) + 1}">'
+        )
+
+    rewrite(path, "xl/styles.xml", add_font)
+    swap(DATASET, '<c r="R7" s="15"', f'<c r="R7" s="{styles["xf"]}"')(path)
+
+
+WITHDRAWN = (
+    "<twoCellAnchor><from><col>0</col><colOff>0</colOff><row>3</row><rowOff>0</rowOff></from>"
+    "<to><col>8</col><colOff>0</colOff><row>20</row><rowOff>0</rowOff></to>"
+    f'<sp macro="" textlink="" xmlns:a="{DRAWINGML}"><nvSpPr><cNvPr id="999" name="TextBox 1"/>'
+    '<cNvSpPr txBox="1"/></nvSpPr><spPr><a:prstGeom prst="rect"><a:avLst/></a:prstGeom>'
+    '<a:solidFill><a:srgbClr val="FFFFFF"/></a:solidFill></spPr><txBody><a:bodyPr/><a:lstStyle/>'
+    "<a:p><a:r><a:t>FIGURES WITHDRAWN</a:t></a:r></a:p></txBody></sp><clientData/>"
+    "</twoCellAnchor></wsDr>"
+)
+COMMENT = "<is><t>Fewer new episodes in August.</t></is>"
+WHITE_RUN = (
+    '<is><r><t xml:space="preserve">Fewer new </t></r><r><rPr><color rgb="FFFFFFFF"/></rPr>'
+    "<t>episodes in August.</t></r></is>"
+)
+TRENDS_ONLY, DATASET_ONLY = "the Trends sheet", "the Dataset sheet"
+BOOK = "the document properties and parts"
+UNSEEN: dict[str, tuple[Callable[[Path], None], str]] = {
+    "a chart's title": (swap(CHART, "<a:t>M1 Number", "<a:t>M2 Number"), TRENDS_ONLY),
+    "a chart re-pointed at another indicator's data": (
+        swap(CHART, "'Trends'!$AB$2:$AB$25", "'Trends'!$AB$26:$AB$49"), TRENDS_ONLY,
+    ),
+    "a chart's line made white": (
+        swap(CHART, '<a:srgbClr val="7F7F7F"/>', '<a:srgbClr val="FFFFFF"/>'), TRENDS_ONLY,
+    ),
+    "a chart's axis forced": (
+        swap(CHART, '<orientation val="minMax"/></scaling><delete val="0"/><axPos val="l"/>',
+             '<orientation val="minMax"/><max val="100000"/></scaling><delete val="0"/>'
+             '<axPos val="l"/>'),
+        TRENDS_ONLY,
+    ),
+    "a chart hidden": (swap(DRAWING, '<cNvPr id="1" ', '<cNvPr hidden="1" id="1" '), TRENDS_ONLY),
+    "a text box added to the drawing": (swap(DRAWING, "</wsDr>", WITHDRAWN), TRENDS_ONLY),
+    "part of a comment made white": (swap(DATASET, COMMENT, WHITE_RUN), DATASET_ONLY),
+    "a figure's font made white": (_white_figure, DATASET_ONLY),
+    "right-to-left view": (
+        swap(DATASET, '<sheetView zoomScale="90"', '<sheetView rightToLeft="1" zoomScale="90"'),
+        DATASET_ONLY,
+    ),
+    "zoom": (swap(DATASET, 'zoomScale="90"', 'zoomScale="10"'), DATASET_ONLY),
+    "gridlines": (
+        swap(DATASET, '<sheetView zoomScale="90"', '<sheetView showGridLines="0" zoomScale="90"'),
+        DATASET_ONLY,
+    ),
+    "a tab colour": (swap(DATASET, "<sheetPr>", '<sheetPr><tabColor rgb="FFFF0000"/>'),
+                     DATASET_ONLY),
+    "the theme's colours": (
+        swap("xl/theme/theme1.xml", '<a:srgbClr val="4F81BD"/>', '<a:srgbClr val="FFFFFF"/>'),
+        BOOK,
+    ),
+    "a hidden window": (swap("xl/workbook.xml", 'visibility="visible"', 'visibility="hidden"'),
+                        BOOK),
+    "another sheet shown first": (swap("xl/workbook.xml", 'activeTab="0"', 'activeTab="1"'), BOOK),
+    "app.xml's Company": (
+        swap("docProps/app.xml", "</Properties>", "<Company>Other</Company></Properties>"), BOOK,
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("what", list(UNSEEN))
+def test_the_return_alone_catches_each_edit_beyond_its_cells(folder, tmp_path, what):
+    alone = tmp_path / "inbox" / f"{STEM}.xlsx"
+    alone.parent.mkdir()
+    shutil.copy(the_return(folder), alone)
+    alter, changed = UNSEEN[what]
+    alter(alone)
+    code, output = verify(alone)
+    assert code == 1, output
+    assert output.startswith(f"Error: {alone} is not intact: the SHA-256 of what it shows is ")
+    others = len(sheets.ORDER) - (changed != BOOK)
+    assert f"Changed: {changed} ({others} other sheets match)." in output
+    TALLY["tamper: caught alone"] += 1
+
+
+def test_beside_its_register_verify_says_what_changed_beyond_the_cells(folder):
+    UNSEEN["zoom"][0](the_return(folder))
+    code, output = verify(the_return(folder))
+    assert code == 1
+    assert "Dataset (x:sheetViews): " in output, output
+    assert '["zoomScale","90"]' in output and '["zoomScale","10"]' in output
+
+
+def _xml_figure(path: Path) -> None:
+    swap(DATASET, '<c r="R7" s="15" t="n"><v>1343</v>', '<c r="R7" s="15" t="n"><v>1500</v>')(path)
+
+
 def test_an_altered_pdf_is_caught(folder):
     pdf = the_return(folder).with_suffix(".pdf")
     pdf.write_bytes(pdf.read_bytes().replace(b"fast tests", b"slow tests"))
@@ -314,8 +455,9 @@ def test_a_signed_return_verifies_with_the_councils_key(folder, keys):
     code, output = verify(the_return(folder), "--key", str(keys[1]))
     assert code == 0, output
     assert (
-        f"Checked: its signature {STEM}.sig holds for the key in council-key.pub and signs its "
-        "bytes and its PDF's." in output
+        f"Checked: its signature {STEM}.sig holds for the key in council-key.pub and signs this "
+        f"file, {STEM}.xlsx (version 1 of Southampton City Council's Aug-20 return), its bytes "
+        "and its PDF's." in output
     )
 
 
@@ -352,7 +494,7 @@ def test_a_return_on_its_own_says_what_could_not_be_cross_checked(folder, tmp_pa
 
 def test_without_the_copy_as_saved_verify_names_the_sheets(folder):
     shutil.rmtree(folder / "returns" / ".xlscorecard-originals", onerror=_writable)
-    edit(_figure)(the_return(folder))
+    _xml_figure(the_return(folder))
     code, output = verify(the_return(folder))
     others = len(sheets.ORDER) - 1
     assert code == 1 and f"Changed: the Dataset sheet ({others} other sheets match)." in output
@@ -372,3 +514,80 @@ def test_keygen_makes_a_pair_and_never_replaces_a_key(tmp_path):
     assert (tmp_path / "council.pub").read_text().startswith("-----BEGIN PUBLIC KEY-----")
     again = runner.invoke(cli, ["keygen", str(tmp_path / "council")])
     assert again.exit_code == 2 and "keygen never replaces a key" in again.output
+
+
+# -- a signature binds the council, month, version and file name -----------------------------
+def inbox(tmp_path: Path, files: dict[Path, str]) -> Path:
+    """Copies of ``files`` under the names given, in a folder with nothing else (an e-mail's
+    attachments); the first is the return."""
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    for source, name in files.items():
+        shutil.copy(source, folder / name)
+    return folder / next(iter(files.values()))
+
+
+def signed_files(xlsx: Path) -> list[Path]:
+    return [xlsx, xlsx.with_suffix(".pdf"), xlsx.with_suffix(".sig")]
+
+
+def test_a_signed_return_alone_verifies_and_says_each_thing_once(folder, keys, tmp_path):
+    alone = inbox(tmp_path, {path: path.name for path in signed_files(the_return(folder))})
+    code, output = verify(alone, "--key", str(keys[1]))
+    assert code == 0, output
+    assert f"and signs this file, {STEM}.xlsx (version 1 of Southampton" in output
+    assert "its bytes and its PDF's." in output
+    assert "Not checked: its PDF" not in output  # the signature checked it
+
+
+def test_a_signed_return_renamed_to_another_months_names_fails(folder, keys, tmp_path):
+    july = "Children and Families Jul-20"
+    files = signed_files(the_return(folder))
+    alone = inbox(tmp_path, {path: f"{july}{path.suffix}" for path in files})
+    code, output = verify(alone, "--key", str(keys[1]))
+    assert code == 1, output
+    assert (
+        f"Its signature {july}.sig signs {STEM}.xlsx (version 1 of Southampton City Council's "
+        f"Aug-20 return), not {july}.xlsx: the return was renamed or copied over another"
+    ) in output
+
+
+def test_a_superseded_return_copied_over_the_next_version_fails(folder, keys, tmp_path):
+    ready = folder / "dataset.xlsx"
+    second = return_file.save_return_file(
+        ready, folder / "returns", force="A second copy.", pdf_maker=fake_pdf, sign_with=keys[0]
+    ).placed
+    assert second.xlsx.name == f"{STEM} v2.xlsx"
+    assert verify(second.xlsx, "--key", str(keys[1]))[0] == 0
+    for old, new in zip(signed_files(the_return(folder)), second.paths, strict=True):
+        new.chmod(0o644)
+        shutil.copy(old, new)
+    for where in (second.xlsx, inbox(tmp_path, {path: path.name for path in second.paths})):
+        code, output = verify(where, "--key", str(keys[1]))
+        assert code == 1, output
+        assert f"signs {STEM}.xlsx (version 1 of Southampton" in output
+        assert f"not {STEM} v2.xlsx" in output
+
+
+def test_a_signature_made_before_it_named_the_file_says_the_name_is_not_checked(
+    folder, keys, tmp_path
+):
+    alone = inbox(tmp_path, {path: path.name for path in signed_files(the_return(folder))})
+    signature = alone.with_suffix(".sig")
+    fields = json.loads(signature.read_text("utf-8"))["signed"]
+    older = {k: v for k, v in fields.items() if k not in ("format", "file", "pdf", "version")}
+    signature.write_text(sign(load_signer(keys[0]), older), "utf-8")
+    code, output = verify(alone, "--key", str(keys[1]))
+    assert code == 0, output
+    assert "signs its bytes and its PDF's." in output
+    assert "Not checked: its file name and version: its signature was made before" in output
+
+
+def test_verify_with_a_workbook_that_is_not_a_workbook_is_an_error(folder):
+    text = folder / "not-a-zip.xlsx"
+    text.write_text("figures, not a workbook\n")
+    before = sha256_of(the_return(folder))
+    code, output = verify(the_return(folder), "--workbook", str(text))
+    assert code == 2, output
+    assert output.startswith(f"Error: {text} (given with --workbook) is not an Excel workbook")
+    assert sha256_of(the_return(folder)) == before

@@ -95,7 +95,8 @@ def test_killed_between_the_return_and_its_pdf_the_next_command_takes_it_back(re
             os._exit(KILLED)
         return move(source, target, *step)
 
-    assert killed_at(lambda m: m.setattr(return_file, "_move_new", die_at_the_pdf), save(ready))
+    patch = lambda m: m.setattr(return_file, "_move_new", die_at_the_pdf)  # noqa: E731
+    assert killed_at(patch, save(ready)) == KILLED
     assert returns_of(ready.parent / "returns") == [f"{STEM}.xlsx"]  # half placed
     notes = next_command(ready)
     assert any("took back an interrupted save-return of Aug-20" in note for note in notes), notes
@@ -122,7 +123,7 @@ def test_killed_after_placing_before_recording_the_next_command_records_it(ready
 
 
 def test_killed_after_recording_the_next_command_finishes_the_register(ready):
-    assert killed_at(lambda m: m.setattr(return_file.Placed, "confirm", die), save(ready))
+    assert killed_at(lambda m: m.setattr(return_file.Placed, "confirm", die), save(ready)) == KILLED
     assert saved_in_audit(ready) == [f"{STEM}.xlsx"]
     notes = next_command(ready)
     assert any("finished the Aug-20 return" in note for note in notes), notes
@@ -169,8 +170,10 @@ def test_killed_before_the_atomic_replace_the_workbook_is_the_old_one(ready):
     TALLY["kill at a step: refresh before the replace -> old"] += 1
 
 
-def test_an_export_killed_mid_swap_is_put_back_by_the_next(ready, tmp_path):
-    workbook_file.export_file(ready, tmp_path / "data")
+def test_an_export_killed_mid_swap_is_put_back_by_the_next(ready, built, tmp_path):
+    # The export in place is of another month, so the killed export has something to change
+    # whenever it runs (an export that would write the same files writes nothing).
+    workbook_file.export_file(built("2020-07"), tmp_path / "data")
     before = {p.name: p.read_bytes() for p in (tmp_path / "data").iterdir()}
     renames = []
     real = os.rename
@@ -182,7 +185,8 @@ def test_an_export_killed_mid_swap_is_put_back_by_the_next(ready, tmp_path):
         real(source, target)
 
     export = lambda: workbook_file.export_file(ready, tmp_path / "data")  # noqa: E731
-    assert killed_at(lambda m: m.setattr(datadir.os, "rename", die_on_the_second), export)
+    patch = lambda m: m.setattr(datadir.os, "rename", die_on_the_second)  # noqa: E731
+    assert killed_at(patch, export) == KILLED
     assert not (tmp_path / "data").exists()
     notes: list[str] = []
     with listening(notes.append):

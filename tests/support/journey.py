@@ -1,13 +1,13 @@
-"""Twelve months in the life of the workbook, as a performance officer lives them, through the
-command line or through the ribbon's buttons; and what must hold after every month: nothing
-given is lost, every return verifies.
+"""Months in the life of the workbook (four; twelve with ``XLSCORECARD_LONG_TESTS=1``), as a
+performance officer lives them, through the command line or through the ribbon's buttons; and
+what must hold after every month: nothing given is lost, every return verifies.
 
 Each month: roll on (Refresh month), the month's figures (imported from the council's extract,
 or typed), a correction to last month's figure now and then, Validate, a comment for each big
 change and a reason for each query (typed in Excel, or with ``comment`` and ``answer``), Save
 return (never forced), verify. The figures after Aug-20 come from :mod:`tests.support.months`.
-A new reporting year (Apr-21) needs its population: refresh says so, the person adds it to
-Settings and refreshes again.
+In the twelve months a new reporting year (Apr-21) needs its population: refresh says so, the
+person adds it to Settings and refreshes again.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
+from tests.support.budget import JOURNEY_MONTHS, LONG
 from tests.support.harness import press
 from tests.support.months import next_month
 from tests.support.person import add_setting, read_checks, respond_to_checks, type_figures
@@ -36,8 +37,8 @@ from xlscorecard.model import Month, Value
 from xlscorecard.workbook.layout import DatasetLayout, Field
 
 START = Month(2020, 8)
-MONTHS = 12
-CORRECTED = {3: "M1", 8: "EH2"}
+MONTHS = JOURNEY_MONTHS
+CORRECTED = {3: "M1", 8: "EH2"} if LONG else {2: "EH2", 3: "M1"}
 """In these months (1 = the first after Aug-20) last month's figure of this indicator is
 corrected after its return: a query (A602) answered with the reason."""
 POPULATION = ("population.2021-22", 50900)

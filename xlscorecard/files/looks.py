@@ -1,4 +1,6 @@
-"""What a reader sees of a workbook file, as plain text for the checksum of a return.
+"""What a reader sees of a workbook file as openpyxl reads it: what ``verify`` compares cell by
+cell to name each change, and the view the first form of a return's checksum was taken over
+(returns saved before checksum form 2, :mod:`xlscorecard.files.canonical`).
 
 Every cell's value and look (number format, font, fill, borders, alignment, protection, its
 note and link), every sheet's layout (row heights and hidden rows, column widths and hidden
@@ -7,11 +9,15 @@ print set-up, tables, its state), and the book's document properties, protection
 package parts (a text box, picture or comment adds parts openpyxl would not show).
 
 Read with openpyxl and :mod:`zipfile`; the hashing is pure (:mod:`xlscorecard.jobs.checksum`).
+The first form holds some items as openpyxl serialises them, which lxml spells ``<x a="1"/>``
+and the standard library ``<x a="1" />``: ``spelling`` gives either, whichever is installed.
 """
 
 from __future__ import annotations
 
+import re
 import zipfile
+from contextvars import ContextVar
 from pathlib import Path
 
 from openpyxl.cell.cell import MergedCell
@@ -26,10 +32,23 @@ CORE_PROPERTIES = [
     "created", "language", "identifier", "version", "contentStatus", "revision",
 ]  # fmt: skip
 """Core properties a reader can see (``modified`` is left out: every save sets it)."""
+SPELLINGS = ("lxml", "etree")
+"""How the first form's serialised items may be spelt (with lxml, with the standard library)."""
+_spelling: ContextVar[str] = ContextVar("spelling", default="")
 
 
-def book_view(book: Workbook, path: Path | None = None) -> BookView:
-    """The view of an openpyxl workbook (``path``: its file, for the package's parts)."""
+def book_view(book: Workbook, path: Path | None = None, spelling: str = "") -> BookView:
+    """The view of an openpyxl workbook (``path``: its file, for the package's parts), its
+    serialised items spelt as ``spelling`` (one of :data:`SPELLINGS`; ``""``: as the XML
+    library here spells them)."""
+    token = _spelling.set(spelling)
+    try:
+        return _book_view(book, path)
+    finally:
+        _spelling.reset(token)
+
+
+def _book_view(book: Workbook, path: Path | None) -> BookView:
     looks: dict[tuple[int, ...], Look] = {}
     sheets = [sheet_view(sheet, book, looks) for sheet in book.worksheets]
     properties = {
@@ -186,7 +205,15 @@ def _xml(item) -> str:
     if item is None:
         return ""
     tree = item.to_tree()
-    return "" if tree is None else tostring(tree).decode("utf-8")
+    if tree is None:
+        return ""
+    text = tostring(tree).decode("utf-8")
+    spelling = _spelling.get()
+    if spelling == "lxml":
+        return text.replace(" />", "/>")
+    if spelling == "etree":
+        return re.sub(r"(?<! )/>", " />", text)
+    return text
 
 
 def _text(value: object) -> str:

@@ -1,5 +1,6 @@
 """The official return as files: the .xlsx (openpyxl), its PDF (and signature) beside it, the
-returns register, the Audit record, and verifying a return.
+returns register and the Audit record (its checksum: :mod:`.return_digest`; verifying it:
+:mod:`.verify_return`).
 
 Everything a return holds is worked out by :mod:`xlscorecard.jobs.official_return`; this module
 writes it, as one transaction (:mod:`xlscorecard.files.journal`): the files are made in a
@@ -15,10 +16,8 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
-import secrets
 import shutil
 import stat
-import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import count
@@ -36,21 +35,16 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ..errors import ScorecardError, WorkbookError
 from ..jobs.checksum import (
     CHECKSUM_LABEL,
-    CHECKSUM_PROPERTIES,
+    FORM,
     PROPERTY_BOOK,
     PROPERTY_CHECKSUM,
+    PROPERTY_FORM,
     PROPERTY_SHEET,
-    Verification,
-    cell_changes,
-    check_view,
-    digests,
-    find_checksum,
 )
 from ..jobs.official_return import (
     Hashes,
     ReturnPlan,
     plan_return,
-    recorded_return,
     return_folder,
     returned_figures,
     saved_row,
@@ -66,9 +60,7 @@ from .checkpoints import reached
 from .identity import now, os_user
 from .journal import PLACING, Journal, Recorder, set_status
 from .libreoffice import LibreOfficeMissing, convert, one_sheet
-from .looks import book_view
 from .notices import notify
-from .reader import read_workbook
 from .register import (
     PENDING,
     SAVED,
@@ -76,27 +68,22 @@ from .register import (
     change_register,
     forget,
     keep_original,
-    original_path,
-    read_register,
-    register_path,
-    row_for,
     sha256_of,
     taken,
 )
+from .return_digest import save_checksummed
 from .safe_write import is_read_only, make_temporary_folder, os_error, remove
 from .session import one_at_a_time
 from .signing import (
     SIGNATURE_SUFFIX,
-    SignatureProblem,
     Signer,
-    check_signature,
-    load_public_key,
     load_signer,
     sign,
 )
 from .styles import NAMED_STYLES
 from .template import PACKAGE_TEMPLATE
 from .trends import write_trends
+from .verify_return import verify_file
 from .workbook_file import open_book
 from .writer import apply_image, protect, write_dataset_sheet, write_table
 
@@ -181,6 +168,7 @@ def build_return(plan: ReturnPlan) -> Workbook:
         ("Saved at", stamp.saved_at),
         ("Saved by", stamp.saved_by),
         ("Saved with", f"xlscorecard {stamp.version}"),
+        (PROPERTY_FORM, FORM),
         (PROPERTY_CHECKSUM, UNSET),
         *((PROPERTY_SHEET.format(name=name), UNSET) for name in book.sheetnames),
         (PROPERTY_BOOK, UNSET),
@@ -188,41 +176,6 @@ def build_return(plan: ReturnPlan) -> Workbook:
     for name, value in custom:
         book.custom_doc_props.append(StringProperty(name=name, value=value))
     return book
-
-
-def save_checksummed(book: Workbook, plan: ReturnPlan, path: Path) -> str:
-    """Save the return at ``path`` with its checksum. It is saved with a unique placeholder
-    in the checksum cell and properties; what it shows is hashed; the placeholders in the
-    saved package are replaced by the checksums (the in-memory book gets them too)."""
-    nonce = secrets.token_hex(12)
-    checksum = book[SHEET].cell(*plan.checksum_cell)
-    placeholders = {f"unset-{nonce}-cell": ""}
-    checksum.value = next(iter(placeholders))
-    for index, item in enumerate(book.custom_doc_props.props):
-        if item.name.startswith(CHECKSUM_PROPERTIES):
-            item.value = f"unset-{nonce}-{index}"
-            placeholders[item.value] = item.name
-    write_workbook(book, path)
-    sums = digests(book_view(book, path), (SHEET, checksum.coordinate))
-    values = {PROPERTY_CHECKSUM: sums.total, PROPERTY_BOOK: sums.book}
-    values.update({PROPERTY_SHEET.format(name=n): digest for n, digest in sums.sheets.items()})
-    final = {token: values.get(name, sums.total) for token, name in placeholders.items()}
-    checksum.value = sums.total
-    for item in book.custom_doc_props.props:
-        item.value = final.get(item.value, item.value)
-    _replace_in_package(path, final)
-    return sums.total
-
-
-def _replace_in_package(path: Path, replacements: dict[str, str]) -> None:
-    with zipfile.ZipFile(path) as package:
-        parts = [(info, package.read(info)) for info in package.infolist()]
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as package:
-        for info, data in parts:
-            for old, new in replacements.items():
-                if old.encode() in data:
-                    data = data.replace(old.encode(), new.encode())
-            package.writestr(info, data)
 
 
 def _write_table_sheet(sheet: Worksheet, name: str, rows: list[list[object]]) -> None:
@@ -306,6 +259,17 @@ class Made:
     note: str
     digest: str
     hashes: Hashes
+    signer: Signer | None = None
+    signed: dict[str, str] = field(default_factory=dict)
+    """What the signature states, but the file's name and version (known when placed)."""
+
+    def sign_as(self, name: str, version: int) -> None:
+        """(Re)write the signature for the return placed as ``name`` (its version)."""
+        if self.signer is None or self.signature is None:
+            return
+        fields = {**self.signed, "file": f"{name}.xlsx", "version": str(version)}
+        fields["pdf"] = f"{name}.pdf" if self.pdf is not None else ""
+        self.signature.write_text(sign(self.signer, fields), "utf-8")
 
 
 def make_return(
@@ -337,11 +301,13 @@ def make_return(
         key = ""
         if signer is not None:
             signature = scratch / f"{plan.stem}{SIGNATURE_SUFFIX}"
-            signature.write_text(sign(signer, _signed(plan, digest, sha, pdf_sha)), "utf-8")
             key = signer.fingerprint
         hashes = Hashes(sha, pdf.name if pdf else None, pdf_sha, key)
+        made = Made(scratch, xlsx, pdf, signature, note, digest, hashes, signer)
+        made.signed = _signed(plan, digest, sha, pdf_sha)
+        made.sign_as(plan.stem, 1)
         reached("return made")
-        return Made(scratch, xlsx, pdf, signature, note, digest, hashes)
+        return made
     except OSError as error:  # a full disk, a folder that went away: nothing is placed
         remove(scratch)
         raise os_error(error, folder / f"{plan.stem}.xlsx") from None
@@ -375,6 +341,7 @@ def place(
         name = versioned(plan.stem, version)
         targets = {kind: folder / f"{name}{suffix}" for kind, _, suffix in kinds}
         row = _row(plan, made, targets, workbook, folder)
+        made.sign_as(name, version)  # the signature names the file and its version
         if not _reserve(folder, targets, row, made, journal, plan):
             continue
         reached("register pending")
@@ -612,182 +579,7 @@ def save_transaction(
     return placed
 
 
-# -- verify ---------------------------------------------------------------------------------
-def verify_file(
-    path: Path,
-    key: Path | None = None,
-    workbook: Path | None = None,
-    cross_check: bool = True,
-) -> Verification:
-    """Recompute a return's checksum from what it shows, and (``cross_check``) compare its
-    bytes and its PDF's with the returns register beside it and the working workbook's Audit,
-    naming each changed cell where the register keeps the return as saved; with ``key`` (a
-    public key file) its signature is checked too."""
-    path = Path(path)
-    book = _load_return(path)
-    view = book_view(book, path)
-    result = check_view(str(path), view)
-    if cross_check:
-        public = (load_public_key(key), Path(key).name) if key is not None else None
-        _cross_check(result, path, view, public, workbook)
-    return result
-
-
-def _load_return(path: Path) -> Workbook:
-    book = read_workbook(path)
-    if sheets.SETTINGS in book.sheetnames:
-        keys = [row[0] for row in book[sheets.SETTINGS].iter_rows(min_row=2, values_only=True)]
-        if sheets.FORMAT_KEY in keys:
-            raise WorkbookError(
-                f"{path} is a working workbook, not a return: verify checks an official return "
-                f"saved by xlscorecard save-return (it is the return that readers are sent)"
-            )
-    return book
-
-
-def _cross_check(result: Verification, path: Path, view, public_key, workbook: Path | None):
-    folder = path.parent
-    sha = sha256_of(path)
-    rows = read_register(folder) if register_path(folder).exists() else None
-    row = row_for(rows or [], path.name, sha)
-    register = register_path(folder).name
-    if rows is None:
-        result.unchecked.append(
-            f"the file's bytes against a register: there is no {register} beside it"
-        )
-    elif row is None:
-        result.fail(f"It is not in the returns register beside it ({register}).")
-    elif row["status"] != SAVED:
-        result.fail(
-            f"Its save was not finished ({register} says {row['status']}): run any command "
-            "on the working workbook to finish or take it back."
-        )
-    elif row["sha256"] != sha:
-        result.fail(
-            f"Its bytes are not those saved (SHA-256 {sha}, registered {row['sha256']} in "
-            f"{register}): it was changed after it was saved."
-        )
-    else:
-        result.checked.append(f"its bytes are those registered in {register}")
-    if row is not None and row["sha256"] != sha:
-        original = original_path(folder, row["sha256"])
-        if original.exists():
-            try:
-                saved_view = book_view(read_workbook(original), original)
-            except ScorecardError as error:  # what lies beside a return is not trusted
-                result.unchecked.append(
-                    f"which cells changed: the copy of the return as saved cannot be read ({error})"
-                )
-            else:
-                checksum = find_checksum(view)
-                skip = {(SHEET, checksum[0])} if checksum else set()
-                result.cells = cell_changes(saved_view, view, skip)
-        else:
-            result.unchecked.append("which cells changed: the copy of the return as saved is gone")
-    _check_pdf(result, path, row)
-    _check_audit(result, path, folder, sha, row, workbook)
-    _check_signature(result, path, sha, row, public_key)
-
-
-def _check_pdf(result: Verification, path: Path, row: Row | None) -> None:
-    if row is None:
-        result.unchecked.append("its PDF: no SHA-256 of it is recorded where it is")
-        return
-    name, expected = row["pdf"], row["pdf_sha256"]
-    if not name:
-        return
-    pdf = path.with_name(name)
-    if not pdf.exists():
-        result.fail(f"Its PDF {pdf} is missing.")
-    elif sha256_of(pdf) != expected:
-        result.fail(f"Its PDF {pdf} is not the one saved with it: it was changed or replaced.")
-    else:
-        result.checked.append(f"its PDF {pdf.name} is the one saved with it")
-
-
-def _check_audit(result, path: Path, folder: Path, sha: str, row, workbook: Path | None):
-    if workbook is None and row is not None and row["workbook"]:
-        workbook = folder / row["workbook"]
-    if workbook is None:
-        result.unchecked.append(
-            "the working workbook's Audit: which workbook saved it is not known (give it "
-            "with --workbook)"
-        )
-        return
-    if not Path(workbook).exists():
-        result.unchecked.append(
-            f"the working workbook's Audit: {row['workbook'] if row else workbook} is not at "
-            "hand (give it with --workbook)"
-        )
-        return
-    book = read_workbook(workbook, read_only=True)
-    if sheets.AUDIT not in book.sheetnames:
-        result.fail(f"The working workbook {workbook} has no Audit sheet to check it against.")
-        return
-    audit = [list(r) for r in book[sheets.AUDIT].iter_rows(min_row=2, values_only=True)]
-    book.close()
-    name = row["file"] if row is not None else path.name
-    recorded = recorded_return(audit, name)
-    label = row["workbook"] if row is not None and row["workbook"] else str(workbook)
-    if recorded is None:
-        result.fail(f"The working workbook's Audit ({label}) has no record of saving {name}.")
-    elif recorded.get("sha256") != sha:
-        result.fail(
-            f"Its bytes are not those the working workbook's Audit ({label}) recorded when it "
-            "was saved."
-        )
-    elif row is not None and row["pdf"] and recorded.get("pdf_sha256") != row["pdf_sha256"]:
-        result.fail(f"Its PDF is not the one the working workbook's Audit ({label}) recorded.")
-    else:
-        result.checked.append(
-            f"its bytes are those recorded in the working workbook's Audit ({label})"
-        )
-
-
-def _check_signature(result, path: Path, sha: str, row, public: tuple | None) -> None:
-    name = (
-        row["signature"] if row is not None and row["signature"] else path.stem + SIGNATURE_SUFFIX
-    )
-    signature = path.with_name(name)
-    if public is None:
-        if signature.exists():
-            result.unchecked.append(
-                f"its signature {signature.name}: give the council's public key with --key"
-            )
-        else:
-            result.unchecked.append(
-                "a signature: it was not signed, so nothing proves who made it (see verify in "
-                "docs/cli.md)"
-            )
-        return
-    if not signature.exists():
-        result.fail(f"It has no signature ({signature.name} is not beside it).")
-        return
-    try:
-        fields, _ = check_signature(public[0], signature.read_text(encoding="utf-8"))
-    except UnicodeDecodeError:
-        result.fail(f"Its signature {signature.name} is not one xlscorecard writes (not text).")
-        return
-    except SignatureProblem as problem:
-        result.fail(f"Its signature {signature.name} does not hold: {problem}.")
-        return
-    if fields.get("sha256") != sha:
-        result.fail(
-            f"Its bytes are not those its signature {signature.name} signs: it was changed "
-            "after it was signed."
-        )
-        return
-    pdf = path.with_name(row["pdf"]) if row is not None and row["pdf"] else path.with_suffix(".pdf")
-    if fields.get("pdf_sha256") and (not pdf.exists() or sha256_of(pdf) != fields["pdf_sha256"]):
-        result.fail(f"Its PDF is not the one its signature {signature.name} signs.")
-        return
-    result.checked.append(
-        f"its signature {signature.name} holds for the key in {public[1]} and signs its bytes "
-        "and its PDF's"
-    )
-
-
 __all__ = [
     "CHECKSUM_LABEL", "NO_LIBREOFFICE", "Placed", "ReturnSaved", "build_return",
-    "libreoffice_pdf", "save_return_file", "verify_file", "write_return",
+    "libreoffice_pdf", "save_checksummed", "save_return_file", "verify_file", "write_return",
 ]  # fmt: skip

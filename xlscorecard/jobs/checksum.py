@@ -1,11 +1,16 @@
 """The checksum of an official return, and what verifying a return finds.
 
 The checksum is the SHA-256 of what a reader sees: every cell's value and look, each sheet's
-layout, and the book's properties, protection and parts (:class:`BookView`, read by
-:mod:`xlscorecard.files.looks`), except the cell holding the checksum and the properties that
-repeat it. It is written into the return, so it shows a change made by someone who did not
-recompute it; the SHA-256 of the file's bytes, kept in the returns register and the working
-workbook's Audit (and, with a key, a signature), shows any change at all.
+layout and the parts it shows (drawings, charts, comments), and the book's properties, windows,
+theme and parts (:class:`BookView`), except the cell holding the checksum and the properties
+that repeat it. Each sheet is serialised as one JSON line (UTF-8) per cell, in row order, then
+one per layout item; the book likewise, after the sheets in their order. Returns saved with
+checksum form 2 (:data:`FORM`, in their properties) are read by
+:mod:`xlscorecard.files.canonical` from the package with the standard library alone; those
+saved before, by :mod:`xlscorecard.files.looks` with openpyxl. The checksum is written into
+the return, so it shows a change made by someone who did not recompute it; the SHA-256 of
+the file's bytes, kept in the returns register and the working workbook's Audit (and, with a
+key, a signature), shows any change at all.
 
 Pure: readers hand over a return's view; nothing here opens a file.
 """
@@ -27,6 +32,10 @@ PROPERTY_SHEET = "SHA-256 of sheet {name}"
 PROPERTY_BOOK = "SHA-256 of the properties and parts"
 """Custom document properties: the checksum, and one per sheet (and one for the rest) so
 verify can say where."""
+PROPERTY_FORM = "Checksum form"
+FORM = "2"
+"""The custom property naming the form a return's checksum was taken in: ``2``, the canonical
+form; absent, the first form."""
 CHECKSUM_PROPERTIES = "SHA-256"
 """Custom properties whose names start so repeat checksums: they are not part of one."""
 SIGNIFICANT = 15
@@ -410,3 +419,58 @@ def _value(value: object) -> str:
 def _show(text: str, limit: int = 120) -> str:
     text = str(text)
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+UNSEEN_BY_CELLS = ("x:sheetViews", "x:sheetPr", "x:sheetFormatPr", "drawing ", "chart",
+                   "comments ", "vmlDrawing ", "image ", "link ", "workbook x:bookViews",
+                   "styles ", "part ")  # fmt: skip
+"""Items of the canonical view that the cell-by-cell view does not hold (its windows, drawings,
+charts, comments' rich text, theme): compared item by item."""
+
+
+def part_changes(saved: BookView, now: BookView) -> list[CellChange]:
+    """Each item of the canonical view of :data:`UNSEEN_BY_CELLS` kinds, and each app
+    property, that differs between a return as saved and now: where, and the text around what
+    changed."""
+    changes: list[CellChange] = []
+    pairs = [(f"{s.name} ({{}})", s.layout, (now.sheet(s.name) or s).layout) for s in saved.sheets]
+    pairs.append(("the workbook's {}", saved.layout, now.layout))
+    for where, old_items, new_items in pairs:
+        old, new = _items(old_items), _items(new_items)
+        for key in sorted(set(old) | set(new)):
+            if key[0].startswith(UNSEEN_BY_CELLS) and old.get(key) != new.get(key):
+                before, after = _excerpt(old.get(key, "(nothing)"), new.get(key, "(nothing)"))
+                changes.append(CellChange(where.format(key[0]), "", before, after))
+    for key in sorted(set(saved.properties) | set(now.properties)):
+        old_value, new_value = saved.properties.get(key, ""), now.properties.get(key, "")
+        if key.startswith("app ") and old_value != new_value:
+            changes.append(
+                CellChange(f"document property {key}", "", *_excerpt(old_value, new_value))
+            )
+    return changes
+
+
+def _items(layout: list[tuple[str, str]]) -> dict[tuple[str, int], str]:
+    counted: dict[str, int] = {}
+    items = {}
+    for what, text in layout:
+        counted[what] = counted.get(what, 0) + 1
+        items[(what, counted[what])] = text
+    return items
+
+
+def _excerpt(old: str, new: str, around: int = 40) -> tuple[str, str]:
+    """The part of ``old`` and ``new`` that differs, with a little on either side."""
+    start = 0
+    while start < min(len(old), len(new)) and old[start] == new[start]:
+        start += 1
+    end = 0
+    while end < min(len(old), len(new)) - start and old[-1 - end] == new[-1 - end]:
+        end += 1
+    begin = max(0, start - around)
+
+    def cut(text: str) -> str:
+        stop = len(text) - max(0, end - around)
+        return ("…" if begin else "") + text[begin:stop] + ("…" if stop < len(text) else "")
+
+    return _show(cut(old), 160), _show(cut(new), 160)

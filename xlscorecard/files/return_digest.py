@@ -1,0 +1,124 @@
+"""A return's checksum in its file: saving it in, and checking it from what the file shows.
+
+A return saved now holds checksum form 2 (:data:`~xlscorecard.jobs.checksum.FORM` in its
+properties): the SHA-256 of the canonical view of its package (:mod:`.canonical`, the standard
+library alone), the same on any install. A return saved before holds the first form, taken
+over openpyxl's view (:mod:`.looks`) as lxml or the standard library spelt it: both spellings
+are tried.
+"""
+
+from __future__ import annotations
+
+import secrets
+import zipfile
+from pathlib import Path
+
+from openpyxl import load_workbook
+from openpyxl.workbook.workbook import Workbook
+
+from ..errors import WorkbookError
+from ..jobs.checksum import (
+    CHECKSUM_PROPERTIES,
+    FORM,
+    PROPERTY_BOOK,
+    PROPERTY_CHECKSUM,
+    PROPERTY_FORM,
+    PROPERTY_SHEET,
+    BookView,
+    Verification,
+    check_view,
+    digests,
+)
+from ..workbook import schema as sheets
+from ..workbook.layout import SHEET
+from .cached import write_workbook
+from .canonical import package_view
+from .looks import SPELLINGS, book_view
+
+
+def save_checksummed(book: Workbook, plan, path: Path) -> str:
+    """Save the return ``book`` at ``path`` with its checksum (``plan.checksum_cell``: its
+    (row, column)). It is saved with a unique placeholder in the checksum cell and properties;
+    what the file shows is hashed; the placeholders in the saved package are replaced by the
+    checksums (the in-memory book gets them too)."""
+    nonce = secrets.token_hex(12)
+    checksum = book[SHEET].cell(*plan.checksum_cell)
+    placeholders = {f"unset-{nonce}-cell": ""}
+    checksum.value = next(iter(placeholders))
+    props = book.custom_doc_props
+    if PROPERTY_FORM not in props.names:
+        from openpyxl.packaging.custom import StringProperty
+
+        props.append(StringProperty(name=PROPERTY_FORM, value=FORM))
+    for index, item in enumerate(props.props):
+        if item.name.startswith(CHECKSUM_PROPERTIES):
+            item.value = f"unset-{nonce}-{index}"
+            placeholders[item.value] = item.name
+    write_workbook(book, path)
+    sums = digests(package_view(path), (SHEET, checksum.coordinate))
+    values = {PROPERTY_CHECKSUM: sums.total, PROPERTY_BOOK: sums.book}
+    values.update({PROPERTY_SHEET.format(name=n): digest for n, digest in sums.sheets.items()})
+    final = {token: values.get(name, sums.total) for token, name in placeholders.items()}
+    checksum.value = sums.total
+    for item in props.props:
+        item.value = final.get(item.value, item.value)
+    _replace_in_package(path, final)
+    return sums.total
+
+
+def _replace_in_package(path: Path, replacements: dict[str, str]) -> None:
+    with zipfile.ZipFile(path) as package:
+        parts = [(info, package.read(info)) for info in package.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as package:
+        for info, data in parts:
+            for old, new in replacements.items():
+                if old.encode() in data:
+                    data = data.replace(old.encode(), new.encode())
+            package.writestr(info, data)
+
+
+def read_return(path: Path) -> BookView:
+    """The canonical view of the return at ``path``; an error when it is not a workbook or
+    is a working workbook."""
+    path = Path(path)
+    if not path.exists():
+        raise WorkbookError(f"{path} does not exist")
+    if not zipfile.is_zipfile(path):
+        raise WorkbookError(f"{path} is not an Excel workbook (.xlsx)")
+    view = package_view(path)
+    settings = view.sheet(sheets.SETTINGS)
+    if settings is not None and any(
+        column == 1 and row > 1 and value == sheets.FORMAT_KEY
+        for row, column, _, value, _ in settings.cells
+    ):
+        raise WorkbookError(
+            f"{path} is a working workbook, not a return: verify checks an official return "
+            f"saved by xlscorecard save-return (it is the return that readers are sent)"
+        )
+    return view
+
+
+def is_canonical(view: BookView) -> bool:
+    """Whether the return's checksum was taken in form 2 (the canonical form)."""
+    return view.properties.get(f"custom {PROPERTY_FORM}") == FORM
+
+
+def check_file(path: Path, view: BookView) -> Verification:
+    """The return's own checksum recomputed from what it shows (``view``: its canonical view),
+    in the form it was saved with."""
+    if is_canonical(view):
+        return check_view(str(path), view)
+    book = load_return(path)
+    results = [check_view(str(path), book_view(book, path, spelling)) for spelling in SPELLINGS]
+    return next(
+        (result for result in results if result.intact),
+        min(results, key=lambda result: len(result.changed)),
+    )
+
+
+def load_return(path: Path) -> Workbook:
+    """The return at ``path`` as openpyxl reads it (an error for a damaged file)."""
+    try:
+        return load_workbook(path)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        raise WorkbookError(f"{path} could not be read as a workbook: {exc}") from None
