@@ -15,15 +15,19 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.paths import SAMPLE
 from tests.support.returns import fake_pdf
-from xlscorecard.errors import ScorecardError, WorkbookError
+from xlscorecard.errors import DataFileError, ScorecardError, WorkbookError
 from xlscorecard.files import return_file, safe_write
 from xlscorecard.files.backups import backup_folder
+from xlscorecard.files.datadir import load_data_dir
 from xlscorecard.files.journal import BUILDING, PLACING, Journal, journal_path
 from xlscorecard.files.lock import lock_path, locked
 from xlscorecard.files.notices import listening
 from xlscorecard.files.register import read_register, register_path
 from xlscorecard.files.session import working_on
+from xlscorecard.files.workbook_file import build_file
+from xlscorecard.model import Month
 
 STEM = "Children and Families Aug-20"
 
@@ -320,3 +324,49 @@ def test_keygen_on_a_full_disk_leaves_no_half_key_pair(tmp_path, monkeypatch):
     with pytest.raises(ScorecardError, match="no key was made"):
         signing.make_key_pair(tmp_path / "council.key")
     assert list(tmp_path.iterdir()) == []
+
+
+# -- settings and data files -------------------------------------------------------------------
+@pytest.fixture
+def data_dir(tmp_path) -> Path:
+    shutil.copytree(SAMPLE, tmp_path / "data")
+    return tmp_path / "data"
+
+
+def setting(data_dir: Path, line: str) -> None:
+    """Set one top-level key of council.toml (replacing it if it is there)."""
+    path = data_dir / "council.toml"
+    key = line.split("=")[0].strip()
+    lines = [row for row in path.read_text().splitlines() if row.split("=")[0].strip() != key]
+    path.write_text("\n".join([lines[0], line, *lines[1:]]) + "\n")
+
+
+def test_visible_months_true_is_refused_not_taken_as_one(data_dir):
+    setting(data_dir, "visible_months = true")
+    with pytest.raises(DataFileError) as raised:
+        load_data_dir(data_dir)
+    said = "council.toml, column 'visible_months': expected a whole number 1..13, found True"
+    assert said in str(raised.value)
+
+
+def test_a_settings_file_nested_thousands_deep_is_an_error_naming_it(data_dir):
+    (data_dir / "council.toml").write_text("a = " + "[" * 3000 + "]" * 3000 + "\n")
+    with pytest.raises(DataFileError, match="nested too deeply") as raised:
+        load_data_dir(data_dir)
+    assert "council.toml" in str(raised.value)
+
+
+def test_backups_minus_one_in_council_toml_is_blamed_on_council_toml(data_dir, tmp_path):
+    setting(data_dir, "backups = -1")
+    with pytest.raises(DataFileError) as raised:
+        build_file(data_dir, Month(2020, 8), tmp_path / "dataset.xlsx")
+    assert str(raised.value).startswith(f"{data_dir / 'council.toml'}, column 'backups': ")
+    assert not (tmp_path / "dataset.xlsx").exists()
+
+
+def test_a_values_file_with_only_its_header_is_named(data_dir, tmp_path):
+    values = data_dir / "values.csv"
+    values.write_text(values.read_text().splitlines()[0] + "\n")
+    with pytest.raises(ScorecardError) as raised:
+        build_file(data_dir, Month(2020, 8), tmp_path / "dataset.xlsx")
+    assert str(raised.value).startswith(f"{values} has no figures at all (only its header row)")

@@ -151,8 +151,8 @@ def read_journal(workbook: Path) -> Journal | None:
     try:
         journal = Journal(**json.loads(read_own(path, JOURNAL_LIMIT).decode("utf-8")))
         problem = _problem(journal)
-    except (OSError, ValueError, TypeError) as error:
-        problem = str(error)
+    except (OSError, ValueError, TypeError, RecursionError) as error:
+        problem = str(error) or type(error).__name__
     if problem:
         raise ScorecardError(
             f"{path} (the record of an interrupted save-return) cannot be read ({problem}): "

@@ -150,6 +150,8 @@ def read_holder(lock: Path) -> Holder | None:
         raise _foreign(lock, f"it cannot be read ({error})") from None
     try:
         data = json.loads(text)
+    except RecursionError:
+        raise _foreign(lock, "it does not hold what xlscorecard writes in a lock") from None
     except ValueError:
         return None  # still being written (or its writer was killed: see _unwritten)
     if not isinstance(data, dict) or set(data) != set(Holder.__dataclass_fields__):
