@@ -108,21 +108,24 @@ def test_a_program_not_recorded_in_our_leftover_folder_is_not_stopped(workbook):
 
 
 def test_a_program_recorded_in_our_leftover_folder_is_stopped(workbook):
-    folder = workbook.with_name(
-        f"{safe_write.TEMPORARY}{safe_write.HOST}-{dead_pid()}-abcd1234-pdf-x.pdf"
-    )
-    folder.mkdir()
-    ours = sleeper(str(folder.resolve()))
-    safe_write.record_started(folder, ours.pid)
-    record = next(folder.glob(f"{safe_write.STARTED}*"))
-    record.rename(folder / "moved")  # a record whose token is another folder's is ignored...
-    forged = json.loads((folder / "moved").read_text()) | {"token": "ffffffff"}
-    record.write_text(json.dumps(forged))
+    """As a killed save-return leaves it: LibreOffice recorded in the PDF's scratch folder,
+    inside the return's."""
+    dead = dead_pid()
+    name = f"{safe_write.TEMPORARY}{safe_write.HOST}-{dead}-abcd1234-return-{STEM}"
+    folder = workbook.with_name(name)
+    inner = folder / f"{safe_write.TEMPORARY}{safe_write.HOST}-{dead}-0badf00d-pdf-{STEM}.pdf"
+    inner.mkdir(parents=True)
+    ours = sleeper(str(inner.resolve()))
+    safe_write.record_started(inner, ours.pid)
+    (record,) = inner.glob(f"{safe_write.STARTED}*")
+    good = record.read_text()
+    record.write_text(json.dumps(json.loads(good) | {"token": "abcd1234"}))  # another folder's
     assert safe_write.stop_started(folder, wait=0) == 0 and ours.poll() is None
-    (folder / "moved").rename(record)  # ...its own is obeyed
+    record.write_text(good)  # its own is obeyed
     notes = next_command(workbook)
     assert ours.wait(timeout=10) == -9
     assert any("stopped 1 program" in note for note in notes), notes
+    assert not folder.exists()
 
 
 # -- journals -------------------------------------------------------------------------------
@@ -370,3 +373,15 @@ def test_a_values_file_with_only_its_header_is_named(data_dir, tmp_path):
     with pytest.raises(ScorecardError) as raised:
         build_file(data_dir, Month(2020, 8), tmp_path / "dataset.xlsx")
     assert str(raised.value).startswith(f"{values} has no figures at all (only its header row)")
+
+
+# -- where there are no hard links (Pyodide: xlwings Lite) ---------------------------------------
+def test_placing_a_file_needs_no_hard_links(tmp_path, monkeypatch):
+    monkeypatch.delattr(os, "link")
+    source, target = tmp_path / "made.xlsx", tmp_path / "placed.xlsx"
+    source.write_bytes(b"return")
+    assert return_file._move_new(source, target)
+    assert target.read_bytes() == b"return" and not source.exists()
+    source.write_bytes(b"another")
+    assert not return_file._move_new(source, target)  # never over a file
+    assert target.read_bytes() == b"return" and source.exists()

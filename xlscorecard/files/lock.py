@@ -187,8 +187,14 @@ def _take_over(lock: Path, stale: Holder | None) -> None:
     except OSError as error:
         raise os_error(error, lock, "take over the lock") from None
     if read_holder(aside) != stale:  # a fresh lock was made meanwhile: put it back
-        with contextlib.suppress(OSError, AttributeError, NotImplementedError):
+        try:
             os.link(aside, lock)  # (never over a lock made meanwhile)
+        except FileExistsError:
+            pass
+        except (OSError, AttributeError, NotImplementedError):  # no hard links (Pyodide)
+            with contextlib.suppress(OSError):
+                if not os.path.lexists(lock):
+                    os.rename(aside, lock)
         aside.unlink(missing_ok=True)
         return
     aside.unlink(missing_ok=True)
