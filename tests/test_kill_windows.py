@@ -217,3 +217,32 @@ def test_a_save_return_button_killed_is_finished_or_taken_back_by_the_next_press
     else:
         assert recorded == ["Children and Families Aug-20.xlsx"]  # and saved no other
         assert "Saved the Aug-20 return" not in again.message
+
+
+@pytest.mark.parametrize("step", ["placed xlsx", "placed pdf"])
+def test_a_desktop_button_killed_is_finished_or_taken_back_by_the_next_command(
+    step, ready_made, tmp_path, monkeypatch
+):
+    """On the desktop the workbook is a file: the button's journal lies beside it, and the next
+    command on the file (Excel closed) records the return in it or takes it back."""
+    source, made = ready_made
+    workbook = tmp_path / "dataset.xlsx"
+    shutil.copy(source, workbook)
+    returns = tmp_path / "returns"
+    set_return_folder(workbook, returns)
+    monkeypatch.setattr(buttons, "now", lambda: WHEN)
+    monkeypatch.setattr(buttons, "os_user", lambda: USER)
+    monkeypatch.setattr(buttons, "_pdf_maker", lambda book: fake_pdf)
+    monkeypatch.setattr(buttons, "_path_of", lambda book: workbook)
+    monkeypatch.setattr(buttons, "_folder_of", lambda book: workbook.parent)
+    assert killed_at(step, lambda: press(workbook, "SaveReturn"), made) == -signal.SIGKILL
+    assert journal.journal_path(workbook).exists()
+    notes = next_command(workbook)
+    recorded = agree(workbook, returns)
+    if step == "placed xlsx":
+        assert recorded == [] and any("took back" in note for note in notes), notes
+    else:
+        assert recorded == ["Children and Families Aug-20.xlsx"]
+        assert any("recorded the Aug-20 return" in note for note in notes), notes
+        (row,) = read_register(returns)
+        assert row["workbook"] == "../dataset.xlsx"

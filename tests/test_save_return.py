@@ -547,10 +547,10 @@ def test_a_name_taken_while_saving_moves_the_pair_to_the_next_version(ready, tmp
     folder = tmp_path / "returns"
     move = xlsx_return._move_new
 
-    def racing(source: Path, target: Path) -> bool:
+    def racing(source: Path, target: Path, *step: str) -> bool:
         if target.name == f"{STEM}.pdf":  # another save got there between check and move
             target.write_bytes(b"the other PDF")
-        return move(source, target)
+        return move(source, target, *step)
 
     monkeypatch.setattr(xlsx_return, "_move_new", racing)
     result = xlsx_return.save_return_file(ready, folder, pdf_maker=fake_pdf)

@@ -108,7 +108,7 @@ def test_killed_between_the_return_and_its_pdf_the_next_command_takes_it_back(re
 
 
 def test_killed_after_placing_before_recording_the_next_command_records_it(ready):
-    assert killed_at(lambda m: m.setattr(return_file, "record_in", die), save(ready)) == KILLED
+    assert killed_at(lambda m: m.setattr(journal, "record_in", die), save(ready)) == KILLED
     assert saved_in_audit(ready) == []
     assert [r["status"] for r in read_register(ready.parent / "returns")] == ["pending"]
     notes = next_command(ready)
@@ -142,6 +142,7 @@ def test_a_program_left_running_by_a_killed_save_return_is_stopped_by_the_next(r
         profile = (pdf.parent / "xlscorecard-lo-test" / "profile").resolve()
         program = "import time; time.sleep(120)"
         process = subprocess.Popen([sys.executable, "-c", program, profile.as_uri()])
+        safe_write.record_started(pdf.parent, process.pid)  # as libreoffice.convert does
         pid_file.write_text(str(process.pid))
         os._exit(KILLED)
 

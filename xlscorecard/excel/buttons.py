@@ -164,14 +164,11 @@ def _save_return(book: xw.Book, notes: list[str]) -> str:
         placed = save_transaction(
             plan, live, folder, _pdf_maker(book), None, anchor, path, recorder
         )
-    registered = ""
-    if any("register could not be marked" in note for note in notes):
-        registered = "\n\nThe returns register could not be updated: verify will say so."
     message = (
         f"Saved the {plan.month.label} return in {folder}:\n\n{placed.xlsx.name}\n"
         + (f"{placed.pdf.name}" if placed.pdf else f"(no PDF: {placed.note})")
         + f"\n\n{plan.month.label} is recorded as returned in Audit: save this workbook to keep "
-        "that record. A later change to its figures will be queried." + registered
+        "that record. A later change to its figures will be queried."
     )
     message = "\n\n".join([message, *(f"Note: {note}" for note in notes)])
     alert(book, message)

@@ -40,7 +40,7 @@ def _numbered(path: Path) -> list[tuple[tuple[str, int], Path]]:
     found = []
     for item in folder.iterdir():
         match = pattern.match(item.name)
-        if match and item.is_file():
+        if match and item.is_file() and not item.is_symlink():  # only versions we kept
             found.append(((match.group(1), int(match.group(2) or 1)), item))
     return sorted(found)
 

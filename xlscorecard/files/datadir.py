@@ -90,6 +90,14 @@ def read_toml(path: Path) -> dict:
         return tomllib.loads(read_text(path))
     except tomllib.TOMLDecodeError as exc:
         raise DataFileError(path, None, None, f"not valid TOML: {exc}") from None
+    except RecursionError:
+        raise DataFileError(
+            path,
+            None,
+            None,
+            "its tables or lists are nested too deeply to read (a settings file "
+            "needs at most a few levels)",
+        ) from None
 
 
 def _toml_line(path: Path, key: str) -> int | None:

@@ -24,6 +24,7 @@ import os
 import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from ..errors import ScorecardError
 from ..jobs.official_return import history_with, recorded_return
@@ -109,9 +110,21 @@ class Journal:
         return {kind: Path(self.folder) / name for kind, name in self.files.items()}
 
 
-class Recorder:
+class Recorder(Protocol):
     """How a front end records a return in its workbook: the command line rewrites the file
-    (this class); the ribbon's button writes into the open workbook."""
+    (:class:`FileRecorder`); the ribbon's button writes into the open workbook."""
+
+    def audit(self) -> list[list[object]]:
+        """The workbook's Audit rows as they are now."""
+        ...
+
+    def record(self, journal: Journal) -> None:
+        """Write the journal's Audit rows, History figures and archives into the workbook."""
+        ...
+
+
+class FileRecorder:
+    """A return recorded in the workbook's file (openpyxl), saved over it."""
 
     def __init__(self, workbook: Path, opened: tuple | None = None, backup: bool = True) -> None:
         """``opened``: the workbook as already opened (openpyxl's book, and as read)."""
@@ -151,8 +164,8 @@ def read_journal(workbook: Path) -> Journal | None:
     try:
         journal = Journal(**json.loads(read_own(path, JOURNAL_LIMIT).decode("utf-8")))
         problem = _problem(journal)
-    except (OSError, ValueError, TypeError) as error:
-        problem = str(error)
+    except (OSError, ValueError, TypeError, RecursionError) as error:
+        problem = str(error) or type(error).__name__
     if problem:
         raise ScorecardError(
             f"{path} (the record of an interrupted save-return) cannot be read ({problem}): "
@@ -207,7 +220,7 @@ def recover(workbook: Path, recorder: Recorder | None = None) -> None:
     journal = read_journal(workbook)
     if journal is None or not owner_gone(journal.host, journal.pid, journal.path):
         return
-    recorder = recorder or Recorder(workbook)
+    recorder = recorder or FileRecorder(workbook)
     folder = Path(journal.folder)
     clean_stale(folder)
     month = Month.parse(journal.month).label
@@ -332,6 +345,6 @@ def record_in(book, live, workbook: Path, journal: Journal, backup: bool = True)
 
 
 __all__ = [
-    "PENDING", "Journal", "Recorder", "journal_path", "read_journal", "record_in",
+    "PENDING", "FileRecorder", "Journal", "Recorder", "journal_path", "read_journal", "record_in",
     "recover", "set_status", "take_back",
 ]  # fmt: skip

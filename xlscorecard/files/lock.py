@@ -150,6 +150,8 @@ def read_holder(lock: Path) -> Holder | None:
         raise _foreign(lock, f"it cannot be read ({error})") from None
     try:
         data = json.loads(text)
+    except RecursionError:
+        raise _foreign(lock, "it does not hold what xlscorecard writes in a lock") from None
     except ValueError:
         return None  # still being written (or its writer was killed: see _unwritten)
     if not isinstance(data, dict) or set(data) != set(Holder.__dataclass_fields__):
@@ -185,8 +187,14 @@ def _take_over(lock: Path, stale: Holder | None) -> None:
     except OSError as error:
         raise os_error(error, lock, "take over the lock") from None
     if read_holder(aside) != stale:  # a fresh lock was made meanwhile: put it back
-        with contextlib.suppress(OSError, AttributeError, NotImplementedError):
+        try:
             os.link(aside, lock)  # (never over a lock made meanwhile)
+        except FileExistsError:
+            pass
+        except (OSError, AttributeError, NotImplementedError):  # no hard links (Pyodide)
+            with contextlib.suppress(OSError):
+                if not os.path.lexists(lock):
+                    os.rename(aside, lock)
         aside.unlink(missing_ok=True)
         return
     aside.unlink(missing_ok=True)

@@ -18,6 +18,28 @@ from .identity import latest_month
 from .kept import WHAT_TO_DO, held, refuse_if_held, refuse_macro_workbook
 
 
+def read_workbook(path: Path, read_only: bool = False) -> Workbook:
+    """Any workbook file a person gave, or found beside one (a return, a kept original, the
+    working workbook a register names), as openpyxl reads it: whatever is wrong with it (not
+    there, a folder, a device, not a workbook, damaged) is a :class:`WorkbookError` naming it."""
+    path = Path(path)
+    if not path.exists():
+        raise WorkbookError(f"{path} does not exist")
+    if not path.is_file():
+        kind = "a folder" if path.is_dir() else "a device or other special file"
+        raise WorkbookError(f"{path} is not an Excel workbook (.xlsx): it is {kind}")
+    try:
+        if not zipfile.is_zipfile(path):
+            raise WorkbookError(f"{path} is not an Excel workbook (.xlsx)")
+        return load_workbook(path, read_only=read_only)
+    except WorkbookError:
+        raise
+    except OSError as error:
+        raise WorkbookError(f"cannot read {path}: {error.strerror or error}") from None
+    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        raise WorkbookError(f"{path} could not be read as a workbook: {exc}") from None
+
+
 def open_workbook(path: Path, writing: bool = True) -> Workbook:
     """Load ``path`` for reading and, with ``writing``, rewriting: then refuse a file that
     would lose parts if saved (:mod:`kept`), before anything is written."""
@@ -46,10 +68,7 @@ def open_workbook(path: Path, writing: bool = True) -> Workbook:
         refuse_if_held(path, found)
     with warnings.catch_warnings(record=True) as caught, trend_charts_unread() as unread:
         warnings.simplefilter("always")
-        try:
-            book = load_workbook(path)
-        except Exception as exc:  # openpyxl raises many kinds for a damaged file
-            raise WorkbookError(f"{path} could not be read as a workbook: {exc}") from None
+        book = read_workbook(path)
     lost = sorted({str(w.message) for w in caught if "not supported" in str(w.message).lower()})
     if lost and writing:
         raise WorkbookError(

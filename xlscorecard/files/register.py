@@ -16,11 +16,13 @@ import csv
 import hashlib
 import io
 import os
+import re
 import shutil
 import stat
 from collections.abc import Callable
 from pathlib import Path
 
+from ..errors import DataFileError
 from ..model.tables import csv_table
 from ..model.text import neutralise
 from .datadir import read_text
@@ -34,6 +36,7 @@ COLUMNS = [
     "saved_at", "saved_by", "workbook",
 ]  # fmt: skip
 PENDING, SAVED = "pending", "saved"
+_SHA = re.compile(r"^[0-9a-f]{64}$")
 
 Row = dict[str, str]
 
@@ -48,7 +51,34 @@ def read_register(folder: Path) -> list[Row]:
     if not path.exists():
         return []
     table = csv_table(read_text(path), path.name, str(path))
-    return [{column: str(row.get(column) or "") for column in COLUMNS} for _, row in table.rows]
+    rows = []
+    for line, found in table.rows:
+        row = {column: str(found.get(column) or "") for column in COLUMNS}
+        for column, problem in _problems(row):
+            raise DataFileError(
+                str(path), line, column,
+                f"{problem}: this is not a row xlscorecard wrote (put back the register as "
+                "saved, or remove the row if that return is gone)",
+            )  # fmt: skip
+        rows.append(row)
+    return rows
+
+
+def _problems(row: Row):
+    """The columns of a register row that hold what xlscorecard never writes there."""
+    for column in ("file", "pdf", "signature"):
+        name = row[column]
+        if (name or column == "file") and not _plain_name(name):
+            yield column, f"{name!r} is not the name of a file in the returns folder"
+    for column in ("sha256", "pdf_sha256"):
+        if (row[column] or column == "sha256") and not _SHA.match(row[column]):
+            yield column, f"{row[column]!r} is not a SHA-256 (64 hexadecimal digits)"
+    if row["status"] not in (PENDING, SAVED):
+        yield "status", f"{row['status']!r} is neither {PENDING} nor {SAVED}"
+
+
+def _plain_name(name: str) -> bool:
+    return bool(name) and name not in (".", "..") and not set(name) & {"/", "\\", "\0", ":"}
 
 
 def change_register(folder: Path, change: Callable[[list[Row]], list[Row]]) -> list[Row]:

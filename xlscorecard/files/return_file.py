@@ -58,7 +58,7 @@ from ..workbook.trends import DATA_COLUMN
 from .cached import write_workbook
 from .checkpoints import reached
 from .identity import now, os_user
-from .journal import PLACING, Journal, Recorder, set_status
+from .journal import PLACING, FileRecorder, Journal, Recorder, set_status
 from .libreoffice import LibreOfficeMissing, convert, one_sheet
 from .notices import notify
 from .register import (
@@ -528,7 +528,7 @@ def save_return_file(
     plan = plan_return(book, user or os_user(), when or now(), force)
     folder = Path(out_dir) if out_dir is not None else return_folder(plan.dataset, path.parent)
     signer = load_signer(sign_with) if sign_with is not None else None
-    recorder = Recorder(path, opened=(workbook, book), backup=backup)
+    recorder = FileRecorder(path, opened=(workbook, book), backup=backup)
     placed = save_transaction(plan, book, folder, pdf_maker, signer, path, path, recorder)
     return ReturnSaved(plan, placed)
 

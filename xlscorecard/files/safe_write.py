@@ -387,17 +387,19 @@ def stop_started(folder: Path, wait: float = 5.0) -> int:
     LibreOffice lives on and writes its profile there), so that removing it is final: only
     a process recorded there (:func:`record_started`) that is still that process (same start
     time, this user's) is stopped. Returns how many were stopped."""
-    found = _NAME.match(Path(folder).name)
-    if found is None or not Path("/proc").is_dir():
+    if _NAME.match(Path(folder).name) is None or not Path("/proc").is_dir():
         return 0
     stopped = []
-    for record in sorted(Path(folder).glob(f"{STARTED}*.json")):
+    for record in _records(Path(folder)):
+        found = _NAME.match(record.parent.name)  # the folder it was written in: ours too
         try:
             data = json.loads(read_own(record, RECORD_LIMIT))
             pid, start, token = data["pid"], data["start"], data["token"]
-        except (OSError, ValueError, TypeError, KeyError):
+        except (OSError, ValueError, TypeError, KeyError, RecursionError):
             continue
-        if type(pid) is not int or not 0 < pid < 2**31 or token != found["token"]:
+        if found is None or token != found["token"]:
+            continue
+        if type(pid) is not int or not 0 < pid < 2**31:
             continue
         if pid == os.getpid() or start is None or started_at(pid) != start:
             continue  # gone, and its number perhaps reused by another program
@@ -412,6 +414,15 @@ def stop_started(folder: Path, wait: float = 5.0) -> int:
     while any(process_alive(pid) for pid in stopped) and time.monotonic() < deadline:
         time.sleep(0.05)
     return len(stopped)
+
+
+def _records(folder: Path) -> list[Path]:
+    """The records of programs started in ``folder`` or a folder in it (a PDF's scratch folder
+    inside a return's), never through a link."""
+    found = []
+    for where, _, files in os.walk(folder):  # does not follow links
+        found += [Path(where) / name for name in files if name.startswith(STARTED)]
+    return sorted(found)
 
 
 def remove(path: Path) -> None:

@@ -73,11 +73,13 @@ def build_file(
             f"{data_dir} has no figures for {month.label} ({month.iso}); "
             f"its months run {dataset.months[0].iso} to {dataset.months[-1].iso}"
             if dataset.months
-            else f"{data_dir} has no figures at all"
+            else f"{Path(data_dir) / 'values.csv'} has no figures at all (only its header row): "
+            "add each indicator's monthly figures to it"
         )
+    versions = backups_kept(dataset, str(Path(data_dir) / "council.toml"))
     book = build_workbook(dataset, month, template)
     write = partial(write_workbook, book)
-    atomic_write(out, write, backup=force, versions=max(1, backups_kept(dataset)))
+    atomic_write(out, write, backup=force, versions=max(1, versions))
     return len(dataset.indicators)
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -44,6 +44,7 @@ from ..workbook.layout import (
 from ..workbook.reading import LiveBook
 from .cells import set_value
 from .kept import held, refuse_if_held, refuse_macro_workbook
+from .reader import read_workbook
 from .styles import ArrowFormat, spc_rules, style_name
 from .template import PACKAGE_TEMPLATE, set_table_layout, write_table_header
 from .trends import write_trends
@@ -55,8 +56,8 @@ def build_workbook(dataset: Dataset, month: Month, template: Path | None = None)
     if not path.exists():
         raise WorkbookError(f"template not found: {path}")
     refuse_macro_workbook(path)
+    book = read_workbook(path)  # a damaged template is an error naming it
     refuse_if_held(path, held(path))  # a council's restyled template: nothing of it is lost
-    book = load_workbook(path)
     missing = [name for name in sheets.SUPPORTING if name not in book.sheetnames]
     if missing:
         raise WorkbookError(f"{path} is not an xlscorecard template: no sheet {', '.join(missing)}")

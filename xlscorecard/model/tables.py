@@ -386,10 +386,10 @@ def parse_settings(data: Mapping[str, object], where: str) -> Settings:
     if not isinstance(threshold, int | float) or not 0 < threshold < 1:
         raise fail("arrow_threshold", f"expected a fraction like 0.10, found {threshold!r}")
     visible = data.get("visible_months", 7)
-    if not isinstance(visible, int) or not 1 <= visible <= 13:
+    if not isinstance(visible, int) or isinstance(visible, bool) or not 1 <= visible <= 13:
         raise fail("visible_months", f"expected a whole number 1..13, found {visible!r}")
     start = data.get("year_start_month", 4)
-    if not isinstance(start, int) or not 1 <= start <= 12:
+    if not isinstance(start, int) or isinstance(start, bool) or not 1 <= start <= 12:
         raise fail("year_start_month", f"expected a month number 1..12, found {start!r}")
     return Settings(
         council=council.strip(),
