@@ -34,7 +34,7 @@ from ..jobs.official_return import ReturnPlan, history_with_month, saved_row
 from ..model import Dataset, Month
 from ..model.cells import parse_address
 from ..workbook import schema as sheets
-from ..workbook.contents import BookContents, Formula, Grid
+from ..workbook.contents import BookContents, Formula, Grid, as_text
 from ..workbook.image import data_tables, dataset_image, spc_image, table_rows
 from ..workbook.layout import SHEET, DatasetLayout, Field
 from ..workbook.reading import LiveBook
@@ -155,7 +155,7 @@ def refresh_blocks(contents: BookContents, book: LiveBook, outcome: Outcome) -> 
     blocks += changed_blocks(contents, table_rows(dataset, outcome.month))
     blocks += checks_blocks(contents, outcome)
     if outcome.audit:
-        blocks.append(table_block(contents, sheets.AUDIT, [*book.audit, *outcome.audit]))
+        blocks.append(table_block(contents, sheets.AUDIT, as_text([*book.audit, *outcome.audit])))
     return blocks
 
 
@@ -214,7 +214,7 @@ def return_blocks(
         blocks.append(table_block(contents, sheets.HISTORY, history))
     blocks += changed_blocks(contents, plan.kept)
     saved = saved_row(plan.stamp, placed.xlsx.name, placed.digest, placed.hashes, placed.note)
-    blocks.append(table_block(contents, sheets.AUDIT, [*book.audit, *plan.audit, saved]))
+    blocks.append(table_block(contents, sheets.AUDIT, as_text([*book.audit, *plan.audit, saved])))
     return blocks
 
 
@@ -225,11 +225,15 @@ def validate_blocks(contents: BookContents, book: LiveBook, outcome: Outcome) ->
     tables = data_tables(outcome.dataset)
     rows = {
         sheets.CHECKS: checks_rows(outcome.findings, outcome.answers),
-        **{name: tables[name] for name in (sheets.COMMENTARY, sheets.ANSWERS)},
+        **{name: tables[name] for name in (sheets.HISTORY, sheets.COMMENTARY, sheets.ANSWERS)},
     }
     blocks = cell_blocks(outcome.cells) + changed_blocks(contents, rows)
+    if rows[sheets.ANSWERS] and len(_header(contents, sheets.ANSWERS)) < len(
+        sheets.COLUMNS[sheets.ANSWERS]
+    ):
+        blocks.append(Block(sheets.ANSWERS, 1, 1, [list(sheets.COLUMNS[sheets.ANSWERS])]))
     if outcome.audit:
-        blocks.append(table_block(contents, sheets.AUDIT, [*book.audit, *outcome.audit]))
+        blocks.append(table_block(contents, sheets.AUDIT, as_text([*book.audit, *outcome.audit])))
     return blocks
 
 
@@ -281,6 +285,11 @@ def table_block(contents: BookContents, name: str, rows: list[list[object]]) -> 
         [*row, *([None] * (width - len(row)))] for row in [*rows, *([[]] * (height - len(rows)))]
     ]
     return Block(name, 2, 1, values)
+
+
+def _header(contents: BookContents, name: str) -> list[object]:
+    grid = contents.sheets.get(name) or [[]]
+    return [value for value in grid[0] if value not in (None, "")]
 
 
 def _old_rows(contents: BookContents, name: str, height: int, width: int) -> list[list[object]]:

@@ -128,10 +128,11 @@ def keep_typed(book: LiveBook, user: str, when: str) -> list[list[object]]:
                 )  # fmt: skip
         book.typed_comments.clear()
         book.cleared_comments.clear()
-    for key, answer in book.typed_answers.items():
-        book.dataset.answers[key] = replace(answer, by=user, at=when)
+    for answer in book.typed_answers.values():
+        rows += replace_answer(book.dataset, replace(answer, by=user, at=when))
     for key in sorted(book.withdrawn):
         old = book.dataset.answers.pop(key)
+        book.dataset.replaced_answers.append(replace(old, replaced=f"withdrawn by {user}, {when}"))
         rows.append(
             [when, user, "answer withdrawn", old.ref, old.month.iso if old.month else "",
              old.reason, "", f"{old.code}, answered by {old.by or 'someone'} {old.at}".strip()]
@@ -139,6 +140,21 @@ def keep_typed(book: LiveBook, user: str, when: str) -> list[list[object]]:
     book.typed_answers.clear()
     book.withdrawn.clear()
     return rows
+
+
+def replace_answer(dataset: Dataset, answer: Answer) -> list[list[object]]:
+    """Keep ``answer`` (given by ``answer.by`` at ``answer.at``); an answer it replaces stays
+    on the Answers sheet, marked replaced, and Audit says so. Returns the Audit rows."""
+    old = dataset.answers.get(answer.key)
+    dataset.answers[answer.key] = answer
+    if old is None or (old.reason == answer.reason and old.found == answer.found):
+        return []
+    dataset.replaced_answers.append(replace(old, replaced=f"by {answer.by}, {answer.at}"))
+    return [
+        [answer.at, answer.by, "answer replaced", old.ref, old.month.iso if old.month else "",
+         old.reason, answer.reason,
+         f"{old.code}, answered by {old.by or 'someone'} {old.at} for {old.found}".strip()]
+    ]  # fmt: skip
 
 
 def restore_formulas(book: LiveBook, user: str, when: str) -> list[list[object]]:
@@ -153,6 +169,58 @@ def restore_formulas(book: LiveBook, user: str, when: str) -> list[list[object]]
     ]  # fmt: skip
     book.overwritten = []
     return rows
+
+
+# -- figures changed --------------------------------------------------------------------------
+FIGURE = "figure"
+"""The Audit action of a report month's figure entered or changed (not yet returned)."""
+CORRECTION = "correction"
+"""The Audit action of a figure changed for an earlier month, or for a month returned."""
+IMPORT = "import"
+"""The Audit action summing up one import: its source, how many figures it held and changed."""
+TYPED = "typed on Dataset"
+"""The source of a figure typed into the sheet (found by the next command)."""
+
+
+def figure_changes(
+    book: LiveBook, before: dict[tuple[str, Month], Value], sources: dict[tuple[str, Month], str],
+    user: str, when: str, keys: set[tuple[str, Month]] | None = None,
+) -> list[list[object]]:  # fmt: skip
+    """One Audit row per figure that differs from History as the command found it
+    (``before``): old -> new, who and when, and where it came from (``sources``, by figure;
+    anything else was typed on the sheet since the last command, which kept History in step).
+    ``keys``: only these figures (the others are left for the next command)."""
+    dataset = book.dataset
+    returned = book.returned_months
+    rows: list[list[object]] = []
+    changed = {*before, *dataset.values} if keys is None else keys
+    order = {ref: index for index, ref in enumerate(dataset.refs)}
+    for ref, month in sorted(changed, key=lambda key: (key[1], order.get(key[0], len(order)))):
+        if ref not in order or dataset.indicator(ref).is_derived:
+            continue
+        old, new = before.get((ref, month)), dataset.values.get((ref, month))
+        if _same_figure(old, new):
+            continue
+        unit = dataset.indicator(ref).unit
+        action = CORRECTION if month < book.month or month in returned else FIGURE
+        source = sources.get((ref, month))
+        if source is None:
+            cell = book.entries.get((ref, month))
+            source = f"{TYPED}!{cell.cell}" if cell is not None else TYPED
+        rows.append(
+            [when, user, action, ref, month.iso, _shown(old, unit), _shown(new, unit), source]
+        )
+    return rows
+
+
+def _same_figure(a: Value, b: Value) -> bool:
+    if calc.is_number(a) and calc.is_number(b):
+        return abs(float(a) - float(b)) <= 1e-9  # type: ignore[arg-type]
+    return a == b
+
+
+def _shown(value: Value, unit: Unit) -> str:
+    return "" if value is None else show_value(value, unit)
 
 
 def _restored_note(restored: list[Overwrite]) -> str:
@@ -172,6 +240,7 @@ def validate(
     restored = list(book.overwritten) if book.structure_intact else []
     audit += restore_formulas(book, user, when)
     findings = run_rules(book, stage)
+    audit += figure_changes(book, book.history, {}, user, when)
     return Outcome(
         book.dataset, book.month, findings, audit=audit, restored=restored,
         cells={item.cell: item.formula for item in restored},
@@ -208,7 +277,10 @@ def answer_query(
             f"{code} on {ref} for {month.label} is not answered with a reason: {how} "
             "(nothing was changed)."
         )
-    book.dataset.answers[key] = Answer(code, ref, month, finding.found, reason.strip(), user, when)
+    keep += replace_answer(
+        book.dataset, Answer(code, ref, month, finding.found, reason.strip(), user, when)
+    )
+    keep += figure_changes(book, book.history, {}, user, when)
     return Outcome(
         book.dataset, book.month, findings, audit=keep,
         summary=f"Answered {code} on {ref} for {month.label}. "
@@ -354,11 +426,21 @@ def _close(a: Value, b: Value, unit: Unit) -> bool:
 
 
 def import_extract(
-    book: LiveBook, extract: Extract, origin: str, user: str = "", when: str = ""
+    book: LiveBook,
+    extract: Extract,
+    origin: str,
+    user: str = "",
+    when: str = "",
+    source: str = "",
 ) -> Outcome:
-    """Put an extract's figures in the input cells; derived ones are compared, never written."""
+    """Put an extract's figures in the input cells; derived ones are compared, never written.
+
+    Audit gets one row for the import (``source``: where its figures come from, e.g. the
+    extract's file name and SHA-256, or "figures from case-level files"; default ``origin``)
+    and one row per figure it changed, as for every figure typed since the last command."""
     _refuse_unless_in_place(book, "import into")
     audit = keep_typed(book, user, when)
+    before = dict(book.history)
     inputs: dict[tuple[str, Month], Value] = {}
     for row in extract.rows:
         if not book.dataset.indicator(row.ref).is_derived:
@@ -385,6 +467,14 @@ def import_extract(
                 )
             )  # fmt: skip
     cells = {book.entries[key].cell: cell_value(value) for key, value in inputs.items()}
+    imported = f"imported from {origin}"
+    changes = figure_changes(book, before, dict.fromkeys(inputs, imported), user, when)
+    changed = sum(row[7] == imported for row in changes)
+    audit.append(
+        [when, user, IMPORT, "", book.month.iso, "", "",
+         f"{source or origin}: {counted(len(inputs), 'figure')}, {changed} changed"]
+    )  # fmt: skip
+    audit += changes
     return Outcome(
         book.dataset, book.month, findings, audit=audit, inputs=inputs, cells=cells,
         summary=f"Imported {counted(len(inputs), 'figure')} into {book.month.label}."
@@ -409,6 +499,7 @@ def roll_forward(
     when: str,
     target: Month | None = None,
     extract: Extract | None = None,
+    source: str = "",
 ) -> Outcome:
     """Move the book on to ``target`` (default: next month), one month at a time.
 
@@ -426,6 +517,8 @@ def roll_forward(
             f"The workbook is at {book.month.label}; it cannot go back to {target.label}."
         )
     audit = keep_typed(book, user, when)
+    before, first = dict(book.history), book
+    audit += figure_changes(book, before, {}, user, when)
     unreturned: list[Month] = []
     current = book
     while current.month < target:
@@ -439,7 +532,6 @@ def roll_forward(
             )
         _check_population(current, current.month + 1)
         audit += restore_formulas(current, user, when)
-        audit += _corrections(findings, user, when)
         if current.month not in current.returned_months:
             unreturned.append(current.month)
             audit.append(
@@ -452,6 +544,15 @@ def roll_forward(
              f"rolled forward to {current.month.label}"]
         )  # fmt: skip
     findings = run_rules(current, Stage.VALIDATE)
+    imported = {}
+    if extract and extract.rows:
+        origin = f"imported from {source or 'the extract'}"
+        imported = {(row.ref, row.month): origin for row in extract.rows if row.month > book.month}
+        audit.append(
+            [when, user, IMPORT, "", current.month.iso, "", "",
+             f"{source or 'the extract'}: {counted(len(imported), 'figure')}"]
+        )  # fmt: skip
+        audit += figure_changes(first, before, imported, user, when, keys=set(imported))
     note = ""
     if unreturned:
         labels = ", ".join(month.label for month in unreturned)
@@ -475,17 +576,6 @@ def _check_population(book: LiveBook, month: Month) -> None:
             + missing_population(year, rates, f"{month.label} and the rest of {year}")
             + "; then refresh again (nothing was changed)."
         )
-
-
-def _corrections(findings: list[Finding], user: str, when: str) -> list[list[object]]:
-    """Audit rows for corrections to earlier months, which History keeps from now on."""
-    rows: list[list[object]] = []
-    for finding in findings:
-        if finding.code in {"A601", "A602"}:
-            old, _, new = finding.found.partition(" -> ")
-            month = finding.month.iso if finding.month else ""
-            rows.append([when, user, "correction", finding.ref, month, old, new, finding.cell])
-    return rows
 
 
 def _step(book: LiveBook, user: str, extract: list[ExtractRow]) -> LiveBook:

@@ -30,7 +30,7 @@ from ..workbook.layout import DatasetLayout
 from ..workbook.reading import LiveBook
 from ..workbook.results import formula_results
 from .checksum import CHECKSUM_LABEL, SIGNIFICANT, canonical
-from .cycle import counts, keep_typed, tally
+from .cycle import counts, figure_changes, keep_typed, tally
 
 FILE_NAME_KEY = "return_file_name"
 """Settings key: the return's file name, without ``.xlsx``: ``{title} {month}`` by default."""
@@ -167,6 +167,8 @@ def plan_return(book: LiveBook, user: str, when: str, force: str | None = None) 
             '--force "the reason"'
         )
     kept = keep_typed(book, user, when)
+    month_keys = {(ref, book.month) for ref in returned_figures(book)}
+    kept += figure_changes(book, book.history, {}, user, when, keys=month_keys)
     findings = run_rules(book, Stage.RETURN)
     blockers = blocking(findings, book.answers)
     label = book.month.label

@@ -44,7 +44,7 @@ VALUE_COLUMNS = ["ref", "month", "value", "source"]
 COMMENTARY_COLUMNS = ["ref", "month", "text", "author"]
 BENCHMARK_COLUMNS = ["ref", "sn", "eng", "se", "period", "source"]
 TARGET_COLUMNS = ["ref", "period", "value"]
-ANSWER_COLUMNS = ["code", "ref", "month", "found", "reason", "by", "at"]
+ANSWER_COLUMNS = ["code", "ref", "month", "found", "reason", "by", "at", "replaced"]
 NUMERATOR_SEPARATOR = "+"
 SETTING_KEYS = {
     "council", "title", "report_name", "population", "arrow_threshold", "visible_months",
@@ -315,10 +315,13 @@ def parse_answers(table: Table, dataset: Dataset) -> None:
         answer = Answer(
             code=table.text(row, "code"), ref=ref, month=month, found=table.text(row, "found"),
             reason=table.text(row, "reason"), by=table.text(row, "by"), at=table.text(row, "at"),
+            replaced=table.text(row, "replaced"),
         )  # fmt: skip
         if not answer.code:
             raise table.error(line, "code", "every answer names the check it answers")
-        if answer.reason:
+        if answer.replaced:
+            dataset.replaced_answers.append(answer)
+        elif answer.reason:
             dataset.answers[answer.key] = answer
 
 
@@ -474,10 +477,13 @@ def dataset_tables(dataset: Dataset) -> dict[str, list[list[object]]]:
             )
         ],
         ANSWERS: [
-            [a.code, a.ref, a.month.iso if a.month else "", a.found, a.reason, a.by, a.at]
+            [a.code, a.ref, a.month.iso if a.month else "", a.found, a.reason, a.by, a.at,
+             a.replaced]
             for a in sorted(
-                dataset.answers.values(),
-                key=lambda a: (a.month or Month(1, 1), order.get(a.ref, -1), a.code),
+                [*dataset.answers.values(), *dataset.replaced_answers],
+                key=lambda a: (
+                    a.month or Month(1, 1), order.get(a.ref, -1), a.code, not a.replaced, a.at
+                ),
             )
         ],
         BENCHMARKS: [

@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass, field
 
 from ..calc.dfe_benchmarks import benchmark_note
-from ..calc.figures import HISTORY_MONTHS, polarity_marker
+from ..calc.figures import HISTORY_MONTHS, polarity_marker, with_calculated
 from ..calc.spc_report import IndicatorSpc, spc_report
 from ..model import NOT_APPLICABLE, Dataset, Indicator, Month, Unit
 from ..model.tables import dataset_tables
@@ -292,8 +292,11 @@ def table_rows(dataset: Dataset, month: Month) -> dict[str, list[list[object]]]:
 
 
 def data_tables(dataset: Dataset) -> dict[str, list[list[object]]]:
-    """The tidy data sheets' rows: Indicators, History, Commentary, Benchmarks, Targets."""
-    return {sheets.TABLE_SHEETS[name]: rows for name, rows in dataset_tables(dataset).items()}
+    """The tidy data sheets' rows: Indicators, History, Commentary, Benchmarks, Targets.
+    History holds every figure as the Dataset sheet shows it: derived indicators' calculated
+    from their parts (:func:`with_calculated`)."""
+    tables = dataset_tables(with_calculated(dataset))
+    return {sheets.TABLE_SHEETS[name]: rows for name, rows in tables.items()}
 
 
 def settings_rows(dataset: Dataset, month: Month) -> list[list[object]]:

@@ -48,7 +48,7 @@ WIDTHS: dict[str, list[int]] = {
     INDICATORS: [12, 50, 30, 14, 10, 12, 18, 60, 24, 14],
     HISTORY: [14, 10, 12, 14],
     COMMENTARY: [14, 10, 100, 18],
-    ANSWERS: [7, 14, 9, 50, 60, 16, 20],
+    ANSWERS: [7, 14, 9, 50, 60, 16, 20, 30],
     BENCHMARKS: [14, 10, 10, 10, 12, 80],
     TARGETS: [14, 10, 10],
     SETTINGS: [24, 60],
@@ -67,7 +67,7 @@ WRAPPED: dict[str, set[str]] = {
     CHECKS: {"indicator", "found", "expected", "message", "reason", "answered"},
     INDICATORS: {"name", "section", "outcome"},
     COMMENTARY: {"text"},
-    ANSWERS: {"found", "reason"},
+    ANSWERS: {"found", "reason", "replaced"},
     SETTINGS: {"value"},
     AUDIT: {"old", "new", "note"},
 }
