@@ -17,6 +17,7 @@ from ..checks.answers import ANSWERED_BY_COMMENT, answer_for, answerable
 from ..errors import DataFileError, Refused, ScorecardError
 from ..model import POPULATION, Answer, Comment, Dataset, Month, Unit, Value, answer_key
 from ..model.tables import Table, missing_population
+from ..model.text import meaningful
 from ..model.values import cell_value, counted, parse_value, show_typed, show_value
 from ..workbook.layout import SHEET, Field
 from ..workbook.reading import Entry, LiveBook, Overwrite
@@ -254,8 +255,11 @@ def answer_query(
 ) -> Outcome:
     """Give ``reason`` for the query of check ``code`` on ``ref`` for ``month`` (as typing it
     on Checks does), then check. Refuses when there is no such query to answer."""
-    if not reason.strip():
-        raise Refused("An answer needs a reason: give it in quotes (nothing was changed).")
+    if not meaningful(reason):
+        raise Refused(
+            "An answer needs a reason (spaces or invisible characters alone are none): give it "
+            "in quotes (nothing was changed)."
+        )
     code, ref = code.strip().upper(), _as_listed(book, ref)
     month = month or book.month
     keep = keep_typed(book, user, when)
@@ -297,7 +301,7 @@ def type_comment(book: LiveBook, ref: str, text: str, user: str, when: str) -> O
             "sheet (nothing was changed)."
         )
     _refuse_unless_in_place(book, "write a comment into")
-    text = text.strip()
+    text = meaningful(text)  # spaces or invisible characters alone are no comment
     book.commentary_cells[ref] = text
     kept = book.dataset.commentary.get((ref, book.month))
     book.typed_comments.pop(ref, None)

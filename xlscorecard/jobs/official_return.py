@@ -22,6 +22,7 @@ from ..checks import Finding, Severity, Stage, run_rules
 from ..checks.answers import answer_for, checks_rows
 from ..errors import Refused, ScorecardError
 from ..model import Answer, Dataset, Indicator, Month
+from ..model.text import name_problem
 from ..model.values import cell_value
 from ..version import __version__
 from ..workbook import schema as sheets
@@ -80,6 +81,10 @@ def file_stem(dataset: Dataset, month: Month) -> str:
     """The return's file name without its extension, from Settings ``return_file_name``."""
     settings = dataset.settings
     pattern = str(settings.extra.get(FILE_NAME_KEY) or DEFAULT_FILE_NAME)
+    for key, text in ((FILE_NAME_KEY, pattern), ("council", settings.council)):
+        problem = name_problem(text)
+        if problem:
+            raise ScorecardError(f"Settings {key} {problem}")
     values = {
         "title": settings.title,
         "council": settings.council,

@@ -30,7 +30,7 @@ from .dataset import (
 )
 from .months import Month, check_month
 from .spc_config import spc_config_problem
-from .text import restore, text_problem
+from .text import meaningful, name_problem, restore, text_problem
 from .values import MAX_FIGURE, cell_value, parse_comparator, parse_value
 
 csv.field_size_limit(max(csv.field_size_limit(), 1 << 24))
@@ -263,9 +263,9 @@ def parse_commentary(table: Table, dataset: Dataset) -> None:
         month = _month(table, line, row)
         if (ref, month) in dataset.commentary:
             raise table.error(line, "month", f"{ref} already has commentary for {month.label}")
-        dataset.commentary[(ref, month)] = Comment(
-            table.text(row, "text"), table.text(row, "author")
-        )
+        text = meaningful(table.text(row, "text"))
+        if text:  # spaces or invisible characters alone are no comment
+            dataset.commentary[(ref, month)] = Comment(text, table.text(row, "author"))
 
 
 def parse_benchmarks(table: Table, dataset: Dataset) -> None:
@@ -314,7 +314,8 @@ def parse_answers(table: Table, dataset: Dataset) -> None:
         month = _month(table, line, row) if table.text(row, "month") else None
         answer = Answer(
             code=table.text(row, "code"), ref=ref, month=month, found=table.text(row, "found"),
-            reason=table.text(row, "reason"), by=table.text(row, "by"), at=table.text(row, "at"),
+            reason=meaningful(table.text(row, "reason")), by=table.text(row, "by"),
+            at=table.text(row, "at"),
             replaced=table.text(row, "replaced"),
         )  # fmt: skip
         if not answer.code:
@@ -373,6 +374,16 @@ def parse_settings(data: Mapping[str, object], where: str) -> Settings:
     council = data.get("council")
     if not isinstance(council, str) or not council.strip():
         raise fail("council", "expected the council's name as text")
+    for key, file_name in (("council", False), ("title", True), ("report_name", False)):
+        if key in data:
+            value = data[key]
+            problem = name_problem(value, file_name) if isinstance(value, str) else None
+            if not isinstance(value, str) and value is not None:
+                problem = f"expected text, found {value!r}"
+            elif value is None:
+                problem = name_problem("")
+            if problem:
+                raise fail(key, f"{key} {problem}")
     populations: dict[str, float] = {}
     for period, number in dict(data.get("population") or {}).items():
         if (
