@@ -72,6 +72,24 @@ WRAPPED: dict[str, set[str]] = {
     AUDIT: {"old", "new", "note"},
 }
 """Columns of the supporting sheets whose text wraps (on screen and printed)."""
+NOTES: dict[str, dict[str, str]] = {
+    HISTORY: {
+        "source": (
+            "Where each figure came from: entered (typed), imported, printed, reconstructed... "
+            "Every command keeps this sheet as the Dataset sheet shows it. A derived indicator "
+            "(a numerator over a denominator, such as M3 or LAC1-NI) is 'calculated': worked "
+            "out from its parts for every month, the series the Dataset sheet and the Trends "
+            "charts show, and the one export writes."
+        )
+    },
+    ANSWERS: {
+        "replaced": (
+            "Blank while the answer stands. An answer replaced by another, or withdrawn, is "
+            "kept here, saying when and by whom; Audit says so too."
+        )
+    },
+}
+"""Notes on header cells of the supporting sheets (what a column holds), by sheet and column."""
 PORTRAIT = {HISTORY, BENCHMARKS, TARGETS, SETTINGS}
 """Supporting sheets narrow enough to print portrait; the others print landscape."""
 HIDDEN: dict[str, set[str]] = {CHECKS: {KEY}}
