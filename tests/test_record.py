@@ -11,6 +11,7 @@ import pytest
 from openpyxl import load_workbook
 
 from xlscorecard.calc.figures import figure
+from xlscorecard.errors import WorkbookError
 from xlscorecard.files import workbook_file as files
 from xlscorecard.files.datadir import load_data_dir
 from xlscorecard.workbook import schema as sheets
@@ -141,3 +142,29 @@ def test_a_formula_typed_on_audit_is_kept_as_text_when_audit_is_written(workbook
     files.validate_file(workbook)
     cell = load_workbook(workbook)[sheets.AUDIT]["A2"]
     assert (cell.value, cell.data_type) == ("=1+1", "s")
+
+
+def _delete_history(path: Path, months: set[str]) -> None:
+    book = load_workbook(path)
+    sheet = book[sheets.HISTORY]
+    for row in reversed(range(2, sheet.max_row + 1)):
+        if sheet.cell(row, 1).value == "M1" and sheet.cell(row, 2).value in months:
+            sheet.delete_rows(row)
+    book.save(path)
+
+
+def test_history_rows_deleted_by_hand_are_refused_with_nothing_changed(workbook):
+    _delete_history(workbook, {"2019-04", "2019-05"})
+    before = workbook.read_bytes()
+    with pytest.raises(WorkbookError) as refused:
+        files.validate_file(workbook)
+    message = str(refused.value)
+    assert "its History sheet holds" in message and "2 fewer than xlscorecard last wrote" in message
+    assert "Put them back" in message and "set history_rows on the Settings sheet to" in message
+    assert workbook.read_bytes() == before
+
+
+def test_a_history_row_deleted_for_a_month_the_sheet_shows_is_put_back(workbook):
+    _delete_history(workbook, {"2020-07"})
+    files.validate_file(workbook)
+    assert _history(workbook)[("M1", "2020-07")] == 1493

@@ -35,7 +35,7 @@ from ..model import Dataset, Month
 from ..model.cells import parse_address
 from ..workbook import schema as sheets
 from ..workbook.contents import BookContents, Formula, Grid, as_text
-from ..workbook.image import data_tables, dataset_image, spc_image, table_rows
+from ..workbook.image import data_tables, dataset_image, settings_rows, spc_image, table_rows
 from ..workbook.layout import SHEET, DatasetLayout, Field
 from ..workbook.reading import LiveBook
 from ..workbook.trends import DATA_COLUMN, HEADER_ROW, TrendsLayout, trends_rows
@@ -226,6 +226,7 @@ def validate_blocks(contents: BookContents, book: LiveBook, outcome: Outcome) ->
     rows = {
         sheets.CHECKS: checks_rows(outcome.findings, outcome.answers),
         **{name: tables[name] for name in (sheets.HISTORY, sheets.COMMENTARY, sheets.ANSWERS)},
+        sheets.SETTINGS: settings_rows(outcome.dataset, outcome.month),
     }
     blocks = cell_blocks(outcome.cells) + changed_blocks(contents, rows)
     if rows[sheets.ANSWERS] and len(_header(contents, sheets.ANSWERS)) < len(

@@ -20,7 +20,7 @@ from ..jobs import cycle
 from ..model import Dataset, Month
 from ..workbook import schema as sheets
 from ..workbook.contents import BookContents, as_text
-from ..workbook.image import data_tables, dataset_image, input_rules, table_rows
+from ..workbook.image import data_tables, dataset_image, history_count, input_rules, table_rows
 from ..workbook.layout import NOTE_ROW, SHEET
 from ..workbook.reading import LiveBook, read_book
 from .backups import backup_folder, backups_kept
@@ -134,6 +134,22 @@ def write_archives(workbook: Workbook, dataset: Dataset) -> None:
         sheet = table_sheet(workbook, name)
         complete_header(sheet, sheets.COLUMNS[name])
         write_table(sheet, tables[name], clear=True)
+    set_setting(workbook, sheets.HISTORY_ROWS_KEY, history_count(dataset))
+
+
+def set_setting(workbook: Workbook, key: str, value: object) -> None:
+    """One row of the Settings sheet (added below the others if it has none)."""
+    sheet = workbook[sheets.SETTINGS]
+    for row in sheet.iter_rows(min_row=2, max_col=2):
+        if str(row[0].value or "").strip() == key:
+            if row[1].value != value:
+                set_value(row[1], value)
+            return
+    last = max(
+        (row[0].row for row in sheet.iter_rows(min_row=1, max_col=1) if row[0].value), default=1
+    )
+    set_value(sheet.cell(last + 1, 1), key)
+    set_value(sheet.cell(last + 1, 2), value)
 
 
 def write_audit(workbook: Workbook, book: LiveBook, rows: list[list[object]]) -> None:

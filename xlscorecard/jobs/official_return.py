@@ -45,7 +45,7 @@ FILE_NAME_FIELDS = {
 }
 FOLDER_KEY = "return_folder"
 """Settings key: the folder returns are saved in (relative to the workbook's folder)."""
-LEFT_OUT_SETTINGS = {sheets.FORMAT_KEY, sheets.PASSWORD_KEY, FOLDER_KEY}
+LEFT_OUT_SETTINGS = {sheets.FORMAT_KEY, sheets.PASSWORD_KEY, FOLDER_KEY, sheets.HISTORY_ROWS_KEY}
 """Settings rows a return does not repeat: without the format key xlscorecard's commands
 refuse to treat a return as a working workbook, the password stays private, and the folder is
 a path on one computer."""

@@ -50,7 +50,7 @@ SETTING_KEYS = {
     "council", "title", "report_name", "population", "arrow_threshold", "visible_months",
     "benchmark_note", "year_start_month",
 }  # fmt: skip
-BOOK_KEYS = {"report_month", "xlscorecard_format"}
+BOOK_KEYS = {"report_month", "xlscorecard_format", "history_rows"}
 """Settings-sheet keys that describe the workbook, not the council: never kept as settings."""
 
 

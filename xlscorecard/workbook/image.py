@@ -299,6 +299,12 @@ def data_tables(dataset: Dataset) -> dict[str, list[list[object]]]:
     return {sheets.TABLE_SHEETS[name]: rows for name, rows in tables.items()}
 
 
+def history_count(dataset: Dataset) -> int:
+    """How many figures History holds that are not calculated (those are made again)."""
+    derived = {item.ref for item in dataset.indicators if item.is_derived}
+    return sum(ref not in derived for ref, _ in dataset.values)
+
+
 def settings_rows(dataset: Dataset, month: Month) -> list[list[object]]:
     settings = dataset.settings
     rows: list[list[object]] = [
@@ -312,6 +318,7 @@ def settings_rows(dataset: Dataset, month: Month) -> list[list[object]]:
         ["year_start_month", settings.year_start_month],
         ["benchmark_note", settings.benchmark_note],
     ]
+    rows.append([sheets.HISTORY_ROWS_KEY, history_count(dataset)])
     rows += [
         [f"population.{period}", cell_value(number)]
         for period, number in sorted(settings.populations.items())

@@ -270,11 +270,36 @@ def read_book(contents: BookContents, *, earlier_format: bool = False) -> LiveBo
     _read_window(book, contents)
     if not book.formulas_known:
         _find_overwrites_by_value(book, contents)
+    _check_history_rows(book, data.get(sheets.HISTORY_ROWS_KEY))
     if sheets.CHECKS in contents.sheets:
         _read_answers(book, table(contents, sheets.CHECKS))
     if sheets.AUDIT in contents.sheets:
         book.audit = [list(values) for values in contents.sheets[sheets.AUDIT][1:] if any(values)]
     return book
+
+
+def _check_history_rows(book: LiveBook, recorded: object) -> None:
+    """History holds at least as many figures (History's rows and the sheet's window
+    together, calculated ones aside) as xlscorecard last wrote there: fewer means rows were
+    deleted by hand, and those months' figures would be lost with the next write. A row
+    deleted for a month the sheet shows is put back from the sheet by the next command."""
+    if not isinstance(recorded, int | float) or isinstance(recorded, bool):
+        return
+    derived = {item.ref for item in book.dataset.indicators if item.is_derived}
+    held = {key for key in book.history if key[0] not in derived}
+    held |= {key for key, entry in book.entries.items() if entry.value is not None}
+    if len(held) >= recorded:
+        return
+    missing = int(recorded) - len(held)
+    raise WorkbookError(
+        f"{book.name}: its {sheets.HISTORY} sheet holds {len(held):,} figures, {missing:,} "
+        f"fewer than xlscorecard last wrote there ({sheets.SETTINGS} {sheets.HISTORY_ROWS_KEY}"
+        f" = {int(recorded):,}): rows were deleted by hand, and those months' figures would "
+        "be lost. Put them back (undo, or copy the History sheet from the previous version "
+        "or a backup of the workbook) and try again; nothing was changed. If they were "
+        f"removed on purpose, set {sheets.HISTORY_ROWS_KEY} on the {sheets.SETTINGS} sheet to "
+        f"{len(held)}."
+    )
 
 
 def _before_answers(contents: BookContents, found: str) -> bool:

@@ -107,6 +107,9 @@ TABLE_SHEETS = {
 RETURN_CHECKSUM_LABEL = "SHA-256"
 """The label in column A of a return's Dataset sheet beside its checksum (a return, not a
 working workbook)."""
+HISTORY_ROWS_KEY = "history_rows"
+"""Settings key: how many figures (not calculated ones) History held when xlscorecard last
+wrote it; fewer found means rows were deleted by hand (:func:`reading.read_book` refuses)."""
 FORMAT_KEY = "xlscorecard_format"
 FORMAT_VERSION = "2"
 """Written to Settings so a workbook can be recognised as an xlscorecard workbook. Format 2
