@@ -168,3 +168,11 @@ def test_a_history_row_deleted_for_a_month_the_sheet_shows_is_put_back(workbook)
     _delete_history(workbook, {"2020-07"})
     files.validate_file(workbook)
     assert _history(workbook)[("M1", "2020-07")] == 1493
+
+
+def test_a_figure_that_cannot_be_read_keeps_its_last_figure_in_history(workbook):
+    _type(workbook, {_layout(workbook).month_cell("M1", 0): "12a"})
+    outcome = files.validate_file(workbook)
+    assert [f.code for f in outcome.errors if f.ref == "M1"] == ["E101"]
+    assert _history(workbook)[("M1", "2020-08")] == 1343
+    assert [row for row in _rows(workbook, sheets.AUDIT) if row[2] == "figure"] == []

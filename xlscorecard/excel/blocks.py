@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 from ..calc.spc_report import IndicatorSpc, spc_report
 from ..checks.answers import checks_rows
 from ..files.identity import latest_month
-from ..jobs.cycle import Outcome
+from ..jobs.cycle import Outcome, as_kept
 from ..jobs.official_return import ReturnPlan, history_with_month, saved_row
 from ..model import Dataset, Month
 from ..model.cells import parse_address
@@ -222,11 +222,12 @@ def validate_blocks(contents: BookContents, book: LiveBook, outcome: Outcome) ->
     """What Validate writes, as :func:`xlsx_cycle.validate_file` does: formulas put back,
     and when they change Checks and the archives of what was typed, and Audit when it has
     rows (a press that changes nothing writes nothing)."""
-    tables = data_tables(outcome.dataset)
+    kept = as_kept(book)
+    tables = data_tables(kept)
     rows = {
         sheets.CHECKS: checks_rows(outcome.findings, outcome.answers),
         **{name: tables[name] for name in (sheets.HISTORY, sheets.COMMENTARY, sheets.ANSWERS)},
-        sheets.SETTINGS: settings_rows(outcome.dataset, outcome.month),
+        sheets.SETTINGS: settings_rows(kept, outcome.month),
     }
     blocks = cell_blocks(outcome.cells) + changed_blocks(contents, rows)
     if rows[sheets.ANSWERS] and len(_header(contents, sheets.ANSWERS)) < len(

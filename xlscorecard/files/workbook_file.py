@@ -166,7 +166,7 @@ def write_outcome(workbook: Workbook, book: LiveBook, outcome: cycle.Outcome) ->
     for address, value in outcome.cells.items():
         set_value(sheet[address], value)
     write_checks(workbook, outcome)
-    write_archives(workbook, outcome.dataset)
+    write_archives(workbook, cycle.as_kept(book))
     write_audit(workbook, book, outcome.audit)
     write_spc(workbook, book)
     if book.structure_intact:  # xlscorecard's own rules, however another program spelt them
@@ -273,9 +273,8 @@ def refresh_file(
     if extract:
         through = target or book.month + 1
         rows = cycle.read_extract(read_csv(extract), book, through, clear_blanks)
-    outcome = cycle.roll_forward(
-        book, *_who(user, when), target, rows, extract_source(extract) if extract else ""
-    )
+    source, origin = (extract_source(extract), extract.name) if extract else ("", "")
+    outcome = cycle.roll_forward(book, *_who(user, when), target, rows, source, origin)
     write_state(workbook, outcome)
     write_audit(workbook, book, outcome.audit)
     save_changes(workbook, before, path, outcome.dataset, backup)

@@ -200,18 +200,28 @@ def figure_changes(
         if ref not in order or dataset.indicator(ref).is_derived:
             continue
         old, new = before.get((ref, month)), dataset.values.get((ref, month))
-        if _same_figure(old, new):
+        entry = book.entries.get((ref, month))
+        if _same_figure(old, new) or (entry is not None and entry.problem is not None):
             continue
         unit = dataset.indicator(ref).unit
         action = CORRECTION if month < book.month or month in returned else FIGURE
         source = sources.get((ref, month))
         if source is None:
-            cell = book.entries.get((ref, month))
-            source = f"{TYPED}!{cell.cell}" if cell is not None else TYPED
+            source = f"{TYPED}!{entry.cell}" if entry is not None else TYPED
         rows.append(
             [when, user, action, ref, month.iso, _shown(old, unit), _shown(new, unit), source]
         )
     return rows
+
+
+def as_kept(book: LiveBook) -> Dataset:
+    """The book's dataset as History keeps it: a figure that cannot be read where it was
+    typed (``12a``, a date; an error to fix) keeps its last figure there until it is fixed."""
+    values = dict(book.dataset.values)
+    for key, entry in book.entries.items():
+        if entry.problem is not None and key in book.history:
+            values[key] = book.history[key]
+    return replace(book.dataset, values=values)
 
 
 def _same_figure(a: Value, b: Value) -> bool:
@@ -504,6 +514,7 @@ def roll_forward(
     target: Month | None = None,
     extract: Extract | None = None,
     source: str = "",
+    origin: str = "",
 ) -> Outcome:
     """Move the book on to ``target`` (default: next month), one month at a time.
 
@@ -548,15 +559,16 @@ def roll_forward(
              f"rolled forward to {current.month.label}"]
         )  # fmt: skip
     findings = run_rules(current, Stage.VALIDATE)
-    imported = {}
     if extract and extract.rows:
-        origin = f"imported from {source or 'the extract'}"
-        imported = {(row.ref, row.month): origin for row in extract.rows if row.month > book.month}
+        label = f"imported from {origin or 'the extract'}"
+        imported = {(row.ref, row.month): label for row in extract.rows if row.month > book.month}
+        changes = figure_changes(first, before, imported, user, when, keys=set(imported))
         audit.append(
             [when, user, IMPORT, "", current.month.iso, "", "",
-             f"{source or 'the extract'}: {counted(len(imported), 'figure')}"]
+             f"{source or origin or 'the extract'}: {counted(len(imported), 'figure')}, "
+             f"{len(changes)} changed"]
         )  # fmt: skip
-        audit += figure_changes(first, before, imported, user, when, keys=set(imported))
+        audit += changes
     note = ""
     if unreturned:
         labels = ", ".join(month.label for month in unreturned)
@@ -623,7 +635,7 @@ def _step(book: LiveBook, user: str, extract: list[ExtractRow]) -> LiveBook:
 
 
 __all__ = [
-    "DataFileError", "Extract", "ExtractRow", "Outcome", "answer_query", "counts",
+    "DataFileError", "Extract", "ExtractRow", "Outcome", "answer_query", "as_kept", "counts",
     "import_extract", "keep_typed", "read_extract", "roll_forward", "tally", "type_comment",
     "validate",
 ]  # fmt: skip
