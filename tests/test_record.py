@@ -176,3 +176,13 @@ def test_a_figure_that_cannot_be_read_keeps_its_last_figure_in_history(workbook)
     assert [f.code for f in outcome.errors if f.ref == "M1"] == ["E101"]
     assert _history(workbook)[("M1", "2020-08")] == 1343
     assert [row for row in _rows(workbook, sheets.AUDIT) if row[2] == "figure"] == []
+
+
+def test_a_formula_typed_as_a_setting_is_written_back_as_text(workbook):
+    book = load_workbook(workbook)
+    book[sheets.SETTINGS].append(["council_note", "=1+1"])
+    book.save(workbook)
+    files.refresh_file(workbook)
+    settings = load_workbook(workbook)[sheets.SETTINGS]
+    (cell,) = [row[1] for row in settings.iter_rows(min_row=2) if row[0].value == "council_note"]
+    assert (cell.value, cell.data_type) == ("=1+1", "s")

@@ -176,6 +176,8 @@ def settings_mapping(contents: BookContents) -> dict[str, object]:
     data: dict[str, object] = {}
     for _, row in table(contents, sheets.SETTINGS).rows:
         key, value = str(row.get("key") or "").strip(), row.get("value")
+        if isinstance(value, Formula):
+            value = str(value)  # a formula typed there is kept as its text, never run
         if not key:
             continue
         if isinstance(value, str) and value.strip().startswith(("{", "[")):
