@@ -98,3 +98,21 @@ def test_a_title_cleared_on_the_settings_sheet_is_an_error_naming_the_key(workbo
     with pytest.raises(DataFileError, match="title is empty"):
         files.validate_file(workbook)
     assert workbook.read_bytes() == before
+
+
+def test_a_bidirectional_control_in_the_return_file_name_is_refused_naming_the_key(sample):
+    from xlscorecard.errors import ScorecardError
+    from xlscorecard.jobs.official_return import file_stem
+
+    settings = sample.settings
+    saved = dict(settings.extra)
+    try:
+        settings.extra["return_file_name"] = "{title} {month}\u202excod.exe"
+        with pytest.raises(
+            ScorecardError,
+            match="Settings return_file_name character 16 is a bidirectional control",
+        ):
+            file_stem(sample, Month(2020, 8))
+    finally:
+        settings.extra.clear()
+        settings.extra.update(saved)
