@@ -86,6 +86,8 @@ def with_calculated(dataset: Dataset) -> Dataset:
     for month in dataset.months:
         for item in derived:
             value = derive(inputs, item, month)
+            if is_number(value):
+                value = float(f"{value:.15g}")  # as a workbook file holds it, to the digit
             if value is not None:
                 values[(item.ref, month)] = value
                 sources[(item.ref, month)] = CALCULATED

@@ -35,7 +35,7 @@ from ..model import Dataset, Month
 from ..model.cells import parse_address
 from ..workbook import schema as sheets
 from ..workbook.contents import BookContents, Formula, Grid, as_text
-from ..workbook.image import data_tables, dataset_image, settings_rows, spc_image, table_rows
+from ..workbook.image import data_tables, dataset_image, history_count, spc_image, table_rows
 from ..workbook.layout import SHEET, DatasetLayout, Field
 from ..workbook.reading import LiveBook
 from ..workbook.trends import DATA_COLUMN, HEADER_ROW, TrendsLayout, trends_rows
@@ -227,9 +227,9 @@ def validate_blocks(contents: BookContents, book: LiveBook, outcome: Outcome) ->
     rows = {
         sheets.CHECKS: checks_rows(outcome.findings, outcome.answers),
         **{name: tables[name] for name in (sheets.HISTORY, sheets.COMMENTARY, sheets.ANSWERS)},
-        sheets.SETTINGS: settings_rows(kept, outcome.month),
     }
     blocks = cell_blocks(outcome.cells) + changed_blocks(contents, rows)
+    blocks += setting_blocks(contents, sheets.HISTORY_ROWS_KEY, history_count(kept))
     if rows[sheets.ANSWERS] and len(_header(contents, sheets.ANSWERS)) < len(
         sheets.COLUMNS[sheets.ANSWERS]
     ):
@@ -237,6 +237,18 @@ def validate_blocks(contents: BookContents, book: LiveBook, outcome: Outcome) ->
     if outcome.audit:
         blocks.append(table_block(contents, sheets.AUDIT, as_text([*book.audit, *outcome.audit])))
     return blocks
+
+
+def setting_blocks(contents: BookContents, key: str, value: object) -> list[Block]:
+    """The Settings row of ``key`` set to ``value`` (added below the others if it has none);
+    no block when it holds that already."""
+    grid = contents.sheets.get(sheets.SETTINGS, [])
+    for number, row in enumerate(grid[1:], start=2):
+        if row and str(row[0] or "").strip() == key:
+            same = len(row) > 1 and row[1] == value
+            return [] if same else [Block(sheets.SETTINGS, number, 2, [[value]])]
+    last = max((n for n, row in enumerate(grid, start=1) if row and row[0]), default=1)
+    return [Block(sheets.SETTINGS, last + 1, 1, [[key, value]])]
 
 
 def cell_blocks(cells: dict[str, object]) -> list[Block]:
