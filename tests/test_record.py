@@ -186,3 +186,14 @@ def test_a_formula_typed_as_a_setting_is_written_back_as_text(workbook):
     settings = load_workbook(workbook)[sheets.SETTINGS]
     (cell,) = [row[1] for row in settings.iter_rows(min_row=2) if row[0].value == "council_note"]
     assert (cell.value, cell.data_type) == ("=1+1", "s")
+
+
+def test_an_extracts_own_source_for_a_figure_is_recorded_with_it(workbook, tmp_path):
+    """``figures`` writes each figure's source (the case-level files and the rule)."""
+    extract = tmp_path / "figures.csv"
+    extract.write_text(
+        'ref,month,value,source\nM1,2020-08,1400,"figures from case-level files: cin.xml, rule x"\n'
+    )
+    files.import_file(workbook, extract, when=WHEN)
+    (row,) = [row for row in _rows(workbook, sheets.AUDIT) if row[2] == "figure"]
+    assert row[7] == "imported from figures.csv (figures from case-level files: cin.xml, rule x)"

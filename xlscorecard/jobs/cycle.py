@@ -351,6 +351,9 @@ class ExtractRow:
     ref: str
     month: Month
     value: Value
+    source: str = ""
+    """The extract's own ``source`` for the figure, if it has that column (``figures`` writes
+    "figures from case-level files: ..."): Audit records it with the figure."""
 
 
 @dataclass
@@ -424,7 +427,7 @@ def read_extract(
             value = parse_value(table.text(row, "value"), indicator.unit)
         except ValueError as exc:
             raise table.error(line, "value", f"{ref} {month.label}: {exc}") from None
-        item = ExtractRow(line, ref, month, value)
+        item = ExtractRow(line, ref, month, value, table.text(row, "source"))
         if value is None and not clear_blanks:
             extract.blanks.append(item)
         else:
@@ -481,9 +484,9 @@ def import_extract(
                 )
             )  # fmt: skip
     cells = {book.entries[key].cell: cell_value(value) for key, value in inputs.items()}
-    imported = f"imported from {origin}"
-    changes = figure_changes(book, before, dict.fromkeys(inputs, imported), user, when)
-    changed = sum(row[7] == imported for row in changes)
+    sources = _sources(extract, origin)
+    changes = figure_changes(book, before, sources, user, when)
+    changed = sum((row[3], Month.parse(str(row[4]))) in sources for row in changes)
     audit.append(
         [when, user, IMPORT, "", book.month.iso, "", "",
          f"{source or origin}: {counted(len(inputs), 'figure')}, {changed} changed"]
@@ -494,6 +497,15 @@ def import_extract(
         summary=f"Imported {counted(len(inputs), 'figure')} into {book.month.label}."
         + extract.note() + f" {book.month.label}: {tally(findings, book.answers)}",
     )  # fmt: skip
+
+
+def _sources(extract: Extract, origin: str) -> dict[tuple[str, Month], str]:
+    """Where each figure of an extract comes from, for Audit: ``imported from 2020-08.csv``,
+    with the extract's own source for it when it gives one."""
+    return {
+        (row.ref, row.month): f"imported from {origin}" + (f" ({row.source})" if row.source else "")
+        for row in extract.rows
+    }
 
 
 def apply_inputs(book: LiveBook, inputs: dict[tuple[str, Month], Value]) -> None:
@@ -560,8 +572,11 @@ def roll_forward(
         )  # fmt: skip
     findings = run_rules(current, Stage.VALIDATE)
     if extract and extract.rows:
-        label = f"imported from {origin or 'the extract'}"
-        imported = {(row.ref, row.month): label for row in extract.rows if row.month > book.month}
+        imported = {
+            key: text
+            for key, text in _sources(extract, origin or "the extract").items()
+            if key[1] > book.month
+        }
         changes = figure_changes(first, before, imported, user, when, keys=set(imported))
         audit.append(
             [when, user, IMPORT, "", current.month.iso, "", "",
