@@ -214,7 +214,7 @@ def return_blocks(
         blocks.append(table_block(contents, sheets.HISTORY, history))
     blocks += changed_blocks(contents, plan.kept)
     saved = saved_row(plan.stamp, placed.xlsx.name, placed.digest, placed.hashes, placed.note)
-    blocks.append(table_block(contents, sheets.AUDIT, as_text([*book.audit, *plan.audit, saved])))
+    blocks.append(table_block(contents, sheets.AUDIT, [*book.audit, *plan.audit, saved]))
     return blocks
 
 
