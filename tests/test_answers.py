@@ -74,7 +74,7 @@ def test_the_answer_is_kept_on_the_answers_sheet_with_who_and_when(july):
     files.validate_file(july, user="Sam Jones", when="2020-08-05 11:00:00")
     rows = list(load_workbook(july)[sheets.ANSWERS].iter_rows(min_row=2, values_only=True))
     assert rows == [
-        ("R203", "LAC1", "2020-07", rows[0][3], REASON, "Sam Jones", "2020-08-05 11:00:00")
+        ("R203", "LAC1", "2020-07", rows[0][3], REASON, "Sam Jones", "2020-08-05 11:00:00", None)
     ]
     assert rows[0][3].startswith("LAC1 530, but LAC1 Jun-20 488")
 
@@ -133,7 +133,10 @@ def test_clearing_a_reason_on_checks_withdraws_the_answer_and_audit_keeps_it(jul
     outcome = files.validate_file(july, user="Sam Jones")
     assert R203 in [f.key for f in outcome.open_queries]
     audit = list(load_workbook(july)[sheets.AUDIT].iter_rows(min_row=2, values_only=True))
-    assert [row[2:6] for row in audit] == [("answer withdrawn", "LAC1", "2020-07", REASON)]
+    assert [row[2:6] for row in audit] == [
+        ("figure", "LAC1", "2020-07", "512"),  # typed by the fixture, recorded by its validate
+        ("answer withdrawn", "LAC1", "2020-07", REASON),
+    ]
 
 
 def test_the_answer_command_answers_as_typing_on_checks_does(built, tmp_path):

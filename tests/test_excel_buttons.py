@@ -327,9 +327,11 @@ def test_validate_writes_the_same_checks_as_the_command_line(pair, layout):
     assert differences(excel_copy, cli_copy) == []
     assert pressed.message == outcome.summary
     assert pressed.message.startswith("Aug-20: ") and "1 error to fix" in pressed.message
-    # Dataset (Variation, Assurance: unprotected around the write), Checks, Trends; a message
+    # Dataset (Variation, Assurance: unprotected around the write), Checks, History (M1 as
+    # typed), Audit (the figure typed, as the command line records it), Trends; a message
     assert [action["func"] for action in pressed.actions] == [
-        "runMacro", "setValues", "runMacro", "setValues", "setValues", "alert",
+        "runMacro", "setValues", "runMacro", "setValues", "setValues", "setValues", "setValues",
+        "alert",
     ]  # fmt: skip
 
 

@@ -231,7 +231,7 @@ def test_a_count_of_1e20_typed_in_the_workbook_is_an_error_finding(workbook, tmp
 
 
 # -- the workbook's own sheets ------------------------------------------------------------------
-@pytest.mark.parametrize("name", [sheets.CHECKS, sheets.AUDIT])
+@pytest.mark.parametrize("name", [sheets.CHECKS, sheets.AUDIT, sheets.ANSWERS, sheets.HISTORY])
 def test_a_deleted_supporting_sheet_is_an_error(workbook, tmp_path, name):
     book = load_workbook(workbook)
     del book[name]

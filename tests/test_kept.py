@@ -95,9 +95,51 @@ def test_a_chart_someone_added_to_the_trends_sheet_is_refused(ready, tmp_path):
     shutil.copy(ready, path)
     chart(path, sheets.TRENDS)
     before = path.read_bytes()
-    with pytest.raises(WorkbookError, match="the Trends sheet holds a chart xlscorecard did not"):
+    with pytest.raises(
+        WorkbookError, match=r"the Trends sheet holds the chart at Trends!B2, which"
+    ):
         workbook_file.validate_file(path, backup=False)
     assert path.read_bytes() == before
+
+
+def _add_to_trends(path: Path, make) -> None:
+    book = load_workbook(path)
+    sheet = book[sheets.TRENDS]
+    sheet.add_chart(make(sheet), "A1")
+    book.save(path)
+
+
+def test_a_copy_of_one_of_the_trend_charts_is_refused_by_where_and_title(ready, tmp_path):
+    """Finding 4: a copy of one of ours drew the same ranges and was silently dropped."""
+    from copy import deepcopy
+
+    path = tmp_path / "dataset.xlsx"
+    shutil.copy(ready, path)
+    _add_to_trends(path, lambda sheet: deepcopy(sheet._charts[0]))
+    before = path.read_bytes()
+    with pytest.raises(WorkbookError) as refused:
+        workbook_file.validate_file(path, backup=False)
+    assert "the Trends sheet holds the chart at Trends!A" in str(refused.value)
+    assert "titled 'M1 Number of contacts received" in str(refused.value)
+    assert "which xlscorecard did not draw" in str(refused.value)
+    assert path.read_bytes() == before
+
+
+def test_a_chart_someone_drew_from_the_trends_data_is_refused(ready, tmp_path):
+    """Their own chart plotting only the Trends data block would be lost as well."""
+    from openpyxl.chart import LineChart, Reference
+
+    def own(sheet):
+        chart = LineChart()
+        chart.title = "Contacts and referrals"
+        chart.add_data(Reference(sheet, min_col=28, min_row=2, max_row=60))
+        return chart
+
+    path = tmp_path / "dataset.xlsx"
+    shutil.copy(ready, path)
+    _add_to_trends(path, own)
+    with pytest.raises(WorkbookError, match="titled 'Contacts and referrals', which xlscorecard"):
+        workbook_file.validate_file(path, backup=False)
 
 
 def test_the_same_chart_anywhere_else_is_refused(ready, tmp_path):

@@ -304,7 +304,9 @@ def test_a_chart_of_someone_elses_on_trends_is_refused_and_nothing_changes(copy)
     sheet.add_chart(mine, "A400")
     book.save(copy)
     before = copy.read_bytes()
-    with pytest.raises(WorkbookError, match="holds a chart xlscorecard did not draw"):
+    with pytest.raises(
+        WorkbookError, match="holds the chart at Trends!A400, which xlscorecard did not draw"
+    ):
         workbook_file.validate_file(copy, backup=False)
     assert copy.read_bytes() == before
 

@@ -57,7 +57,7 @@ def test_a601_says_there_is_nothing_to_do():
     (found,) = check(type_into(sample_book(), "M1", "2020-07", 1500), "A601")
     assert str(found).endswith(
         "Found 1,493 -> 1,500; expected nothing to do: History keeps the new figure, and Audit "
-        "the old one, when the month is refreshed."
+        "the old one."
     )
 
 

@@ -37,6 +37,10 @@ MARKERS = ("evil.example", "cmd", "SUM(", "1+1", "2+3", "2+2", "3+3", "DDE(", "#
 
 INDICATOR_TEXT = ["name", "section", "owner", "reporter", "outcome"]
 SETTINGS_TEXT = ["council", "title", "report_name", "benchmark_note"]
+NAMES_FILES = {"title"}
+"""Settings that name the return's file: a character a file name cannot hold (``|``, ``/``)
+is refused there, so they get a payload a file name can hold."""
+FILE_SAFE = "+SUM(1)+@A1"
 
 
 def payload(index: int) -> str:
@@ -76,7 +80,8 @@ def hostile_data_dir(source: Path, target: Path) -> Path:
         lines = settings.splitlines()
         for number, line in enumerate(lines):
             if line.startswith(f"{key} = "):
-                lines[number] = f"{key} = {_toml(payload(offset + 1))}"
+                text = FILE_SAFE if key in NAMES_FILES else payload(offset + 1)
+                lines[number] = f"{key} = {_toml(text)}"
         settings = "\n".join(lines) + "\n"
     settings = settings.replace("[population]", f"contact = {_toml(PAYLOADS[0])}\n\n[population]")
     (target / "council.toml").write_text(settings, encoding="utf-8")

@@ -7,7 +7,7 @@ agree; tests hold them to that.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from ..model import NOT_APPLICABLE, POPULATION, Dataset, Indicator, Polarity, Value
@@ -65,6 +65,33 @@ def derive(dataset: Dataset, indicator: Indicator, month: Month) -> Value:
     if not all(is_number(part) for part in everything) or base == 0:
         return NOT_APPLICABLE
     return sum(parts) / base * scale  # type: ignore[arg-type, operator]
+
+
+CALCULATED = "calculated"
+"""History's source of a derived indicator's figure: worked out from its parts."""
+
+
+def with_calculated(dataset: Dataset) -> Dataset:
+    """``dataset`` with each derived indicator's figure for every month that has figures
+    worked out from its parts (source :data:`CALCULATED`), as the Dataset sheet and the
+    charts show it, in place of any stored one: History and ``export`` give that series."""
+    values = dict(dataset.values)
+    sources = dict(dataset.sources)
+    derived = [item for item in dataset.indicators if item.is_derived]
+    for item in derived:
+        for key in [key for key in values if key[0] == item.ref]:
+            values.pop(key)
+            sources.pop(key, None)
+    inputs = replace(dataset, values=values, sources=sources)
+    for month in dataset.months:
+        for item in derived:
+            value = derive(inputs, item, month)
+            if is_number(value):
+                value = float(f"{value:.15g}")  # as a workbook file holds it, to the digit
+            if value is not None:
+                values[(item.ref, month)] = value
+                sources[(item.ref, month)] = CALCULATED
+    return inputs
 
 
 def pct_change(new: Value, old: Value) -> float | None:

@@ -11,7 +11,7 @@ comment on the Dataset sheet.
 from __future__ import annotations
 
 from ..model import Answer
-from ..model.text import CELL_LIMIT
+from ..model.text import CELL_LIMIT, excel_length
 from ..workbook import schema as sheets
 from ..workbook.contents import Formula
 from . import Finding, Severity
@@ -76,4 +76,8 @@ def checks_rows(findings: list[Finding], answers: dict[str, Answer], links: bool
 def _fit(text: str) -> str:
     """A message quoting what was typed, shortened to fit a cell (what was typed is kept
     where it was typed)."""
-    return text if len(text) <= CELL_LIMIT else text[: CELL_LIMIT - 1] + "…"
+    if excel_length(text) <= CELL_LIMIT:
+        return text
+    while excel_length(text) > CELL_LIMIT - 1:
+        text = text[: len(text) - max(1, (excel_length(text) - CELL_LIMIT + 1) // 2)]
+    return text + "…"

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import math
 from collections.abc import Iterator
 
 from ..calc.figures import is_number
-from ..model import Value
-from ..model.values import show_value
+from ..model import Month, Value
+from ..model.values import parse_value, show_value
 from ..workbook.reading import Entry, LiveBook
 from . import Context, Problem, Severity, rule
 from .testing import check, codes, sample_book, type_into
@@ -15,14 +16,48 @@ from .testing import check, codes, sample_book, type_into
 show = show_value
 
 
+CORRECTION = "correction"
+"""The Audit action of a figure changed for an earlier or a returned month (jobs.cycle)."""
+
+
+def as_returned(book: LiveBook) -> dict[tuple[str, Month], Value]:
+    """Figures of returned months as they were returned, where Audit records a correction to
+    them since (each command keeps History in step with the sheet, so History holds the
+    corrected figure and Audit the returned one, until the month is returned again)."""
+    returned = book.returned_months
+    found: dict[tuple[str, Month], Value] = {}
+    for row in book.audit:
+        if len(row) < 6 or not row[4]:
+            continue
+        try:
+            month = Month.parse(str(row[4]))
+        except ValueError:
+            continue
+        if row[2] == "return saved":
+            found = {key: value for key, value in found.items() if key[1] != month}
+        elif row[2] == CORRECTION and month in returned and str(row[3] or "") in book.layout.rows:
+            key = (str(row[3]), month)
+            if key not in found:
+                unit = book.dataset.indicator(key[0]).unit
+                with contextlib.suppress(ValueError):
+                    found[key] = parse_value(str(row[5] or "") or None, unit)
+    return found
+
+
 def corrections(book: LiveBook) -> Iterator[tuple[Entry, Value]]:
     """Entries for months before the report month whose figure differs from History's, and
-    for the report month once it has been returned (saving the return keeps its figures in
-    History)."""
+    for the report month once it has been returned; a returned month's figure is compared
+    with what was returned (:func:`as_returned`), however many commands have run since."""
     returned = book.month in book.returned_months
+    baseline = as_returned(book)
     for key, entry in book.entries.items():
         later = entry.month > book.month or (entry.month == book.month and not returned)
         if later or entry.problem is not None:
+            continue
+        if key in baseline:
+            old, unit = baseline[key], book.dataset.indicator(entry.ref).unit
+            if show(old, unit) != show(entry.value, unit):
+                yield entry, old
             continue
         old = book.history.get(key)
         if not is_number(old):
@@ -53,8 +88,7 @@ def earlier_months_corrected(context: Context) -> Iterator[Problem]:
         yield Problem(
             entry.ref, entry.month, found=found(book, entry, old),
             expected=(
-                "nothing to do: History keeps the new figure, and Audit the old one, when the "
-                "month is refreshed"
+                "nothing to do: History keeps the new figure, and Audit the old one"
             ),
         )  # fmt: skip
 

@@ -29,13 +29,13 @@ from typing import TYPE_CHECKING, Any
 from ..calc.spc_report import IndicatorSpc, spc_report
 from ..checks.answers import checks_rows
 from ..files.identity import latest_month
-from ..jobs.cycle import Outcome
+from ..jobs.cycle import Outcome, as_kept
 from ..jobs.official_return import history_with
 from ..model import Dataset, Month
 from ..model.cells import parse_address
 from ..workbook import schema as sheets
-from ..workbook.contents import BookContents, Formula, Grid
-from ..workbook.image import data_tables, dataset_image, spc_image, table_rows
+from ..workbook.contents import BookContents, Formula, Grid, as_text
+from ..workbook.image import data_tables, dataset_image, history_count, spc_image, table_rows
 from ..workbook.layout import SHEET, DatasetLayout, Field
 from ..workbook.reading import LiveBook
 from ..workbook.trends import DATA_COLUMN, HEADER_ROW, TrendsLayout, trends_rows
@@ -155,7 +155,7 @@ def refresh_blocks(contents: BookContents, book: LiveBook, outcome: Outcome) -> 
     blocks += changed_blocks(contents, table_rows(dataset, outcome.month))
     blocks += checks_blocks(contents, outcome)
     if outcome.audit:
-        blocks.append(table_block(contents, sheets.AUDIT, [*book.audit, *outcome.audit]))
+        blocks.append(table_block(contents, sheets.AUDIT, as_text([*book.audit, *outcome.audit])))
     return blocks
 
 
@@ -214,7 +214,7 @@ def journal_blocks(contents: BookContents, book: LiveBook, journal: Journal) -> 
     if history is not None:
         blocks.append(table_block(contents, sheets.HISTORY, history))
     blocks += changed_blocks(contents, journal.kept)
-    blocks.append(table_block(contents, sheets.AUDIT, [*book.audit, *journal.audit]))
+    blocks.append(table_block(contents, sheets.AUDIT, as_text([*book.audit, *journal.audit])))
     return blocks
 
 
@@ -222,15 +222,33 @@ def validate_blocks(contents: BookContents, book: LiveBook, outcome: Outcome) ->
     """What Validate writes, as :func:`xlsx_cycle.validate_file` does: formulas put back,
     and when they change Checks and the archives of what was typed, and Audit when it has
     rows (a press that changes nothing writes nothing)."""
-    tables = data_tables(outcome.dataset)
+    kept = as_kept(book)
+    tables = data_tables(kept)
     rows = {
         sheets.CHECKS: checks_rows(outcome.findings, outcome.answers),
-        **{name: tables[name] for name in (sheets.COMMENTARY, sheets.ANSWERS)},
+        **{name: tables[name] for name in (sheets.HISTORY, sheets.COMMENTARY, sheets.ANSWERS)},
     }
     blocks = cell_blocks(outcome.cells) + changed_blocks(contents, rows)
+    blocks += setting_blocks(contents, sheets.HISTORY_ROWS_KEY, history_count(kept))
+    if rows[sheets.ANSWERS] and len(_header(contents, sheets.ANSWERS)) < len(
+        sheets.COLUMNS[sheets.ANSWERS]
+    ):
+        blocks.append(Block(sheets.ANSWERS, 1, 1, [list(sheets.COLUMNS[sheets.ANSWERS])]))
     if outcome.audit:
-        blocks.append(table_block(contents, sheets.AUDIT, [*book.audit, *outcome.audit]))
+        blocks.append(table_block(contents, sheets.AUDIT, as_text([*book.audit, *outcome.audit])))
     return blocks
+
+
+def setting_blocks(contents: BookContents, key: str, value: object) -> list[Block]:
+    """The Settings row of ``key`` set to ``value`` (added below the others if it has none);
+    no block when it holds that already."""
+    grid = contents.sheets.get(sheets.SETTINGS, [])
+    for number, row in enumerate(grid[1:], start=2):
+        if row and str(row[0] or "").strip() == key:
+            same = len(row) > 1 and row[1] == value
+            return [] if same else [Block(sheets.SETTINGS, number, 2, [[value]])]
+    last = max((n for n, row in enumerate(grid, start=1) if row and row[0]), default=1)
+    return [Block(sheets.SETTINGS, last + 1, 1, [[key, value]])]
 
 
 def cell_blocks(cells: dict[str, object]) -> list[Block]:
@@ -281,6 +299,11 @@ def table_block(contents: BookContents, name: str, rows: list[list[object]]) -> 
         [*row, *([None] * (width - len(row)))] for row in [*rows, *([[]] * (height - len(rows)))]
     ]
     return Block(name, 2, 1, values)
+
+
+def _header(contents: BookContents, name: str) -> list[object]:
+    grid = contents.sheets.get(name) or [[]]
+    return [value for value in grid[0] if value not in (None, "")]
 
 
 def _old_rows(contents: BookContents, name: str, height: int, width: int) -> list[list[object]]:

@@ -205,6 +205,49 @@ def is_trend_chart(chart: object) -> bool:
     return bool(ranges) and all(block.match(text) for text in ranges)
 
 
+def _ranges(chart: object) -> frozenset[str]:
+    """The ranges a chart draws (categories and values), spelt alike however quoted."""
+    return frozenset(
+        str(getattr(series, part).numRef.f).replace("'", "")
+        for series in getattr(chart, "series", [])
+        for part in ("cat", "val")
+        if getattr(getattr(series, part, None), "numRef", None) is not None
+    )
+
+
+def charts_not_ours(found: list[object], drawn_now: list[object]) -> list[str]:
+    """The charts among ``found`` (read from the Trends sheet) that are not xlscorecard's own,
+    described by where they sit and their title: each of ours draws the ranges of one
+    indicator's rows, and is matched to the chart drawn now for the same rows; a chart drawing
+    anything else, or a second chart of the same rows (a copy of one of ours), is someone's."""
+    free = [_ranges(chart) for chart in drawn_now]
+    others = []
+    for chart in found:
+        ranges = _ranges(chart)
+        match = next((index for index, ours in enumerate(free) if ranges and ranges <= ours), None)
+        if match is None or not is_trend_chart(chart):
+            others.append(describe(chart))
+        else:
+            free[match] = frozenset()
+    return others
+
+
+def describe(chart: object) -> str:
+    """``the chart at Trends!K40 titled 'Referrals by team'``."""
+    anchor = getattr(getattr(chart, "anchor", None), "_from", None)
+    at = (
+        f" at {sheets.TRENDS}!{letter(anchor.col + 1)}{anchor.row + 1}"
+        if anchor is not None
+        else ""
+    )
+    try:
+        runs = chart.title.tx.rich.p[0].r  # type: ignore[attr-defined]
+        title = "".join(run.t for run in runs)
+    except (AttributeError, IndexError, TypeError):
+        title = ""
+    return f"the chart{at}" + (f" titled {title!r}" if title else "")
+
+
 # -- alt text and names -----------------------------------------------------------------------
 NAME_PREFIX = "Trend chart "
 """How each chart's name starts (``Trend chart LAC1``), as Excel's Selection pane lists it."""
@@ -282,17 +325,21 @@ def _only_trend_charts(xml: bytes) -> bool:
     except Exception:  # a damaged part is openpyxl's to report
         return False
     anchors = list(root)
+    names: set[str] = set()
     for anchor in anchors:
         properties = anchor.find(f"{{{SHEET_DRAWING_NS}}}graphicFrame/{{{SHEET_DRAWING_NS}}}"
                                  f"nvGraphicFramePr/{{{SHEET_DRAWING_NS}}}cNvPr")  # fmt: skip
         if properties is None or not properties.get("descr"):
             return False
-        if not str(properties.get("name", "")).startswith(NAME_PREFIX):
-            return False
+        name = str(properties.get("name", ""))
+        if not name.startswith(NAME_PREFIX) or name in names:
+            return False  # a second chart of one name is a copy: read, to be told apart
+        names.add(name)
     return bool(anchors)
 
 
 __all__ = [
-    "ALT_TEXT", "MONTH_FORMAT", "NAME_PREFIX", "TrendLineChart", "check_drawn", "draw",
+    "ALT_TEXT", "MONTH_FORMAT", "NAME_PREFIX", "TrendLineChart", "charts_not_ours", "check_drawn",
+    "describe", "draw",
     "drawn", "is_trend_chart", "mark_undrawn", "trend_charts_unread",
 ]  # fmt: skip

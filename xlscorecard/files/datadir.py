@@ -257,8 +257,15 @@ def _text(value: object) -> str:
 
 
 def _csv_text(columns: list[str], rows: list[list[str]]) -> str:
+    """CSV text, one ``\n`` per row; a field holding any line break (a lone carriage return
+    too, which Python's writer leaves bare when rows end in ``\n``) is quoted, so that it
+    reads back as one field."""
     handle = io.StringIO(newline="")
-    writer = csv.writer(handle, lineterminator="\n")
-    writer.writerow(columns)
-    writer.writerows(rows)
-    return handle.getvalue()
+    writer = csv.writer(handle, lineterminator="\r\n")  # quotes a field holding \r or \n
+    lines = []
+    for row in [columns, *rows]:
+        handle.seek(0)
+        handle.truncate()
+        writer.writerow(row)
+        lines.append(handle.getvalue().removesuffix("\r\n") + "\n")
+    return "".join(lines)

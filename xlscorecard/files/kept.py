@@ -67,15 +67,43 @@ WHAT_TO_DO = (
 
 @dataclass(frozen=True)
 class Held:
-    """One thing openpyxl would drop: what it is, the sheet it is on (if any), its part."""
+    """One thing openpyxl would drop: what it is, the sheet it is on (if any), its part, and
+    where on the sheet (cells, or a chart's name), if that is known."""
 
     what: str
     sheet: str
     part: str
+    at: str = ""
 
     def __str__(self) -> str:
+        at = f" ({self.at})" if self.at else ""
         on = f" on sheet {self.sheet}" if self.sheet else ""
-        return f"{self.what}{on} ({self.part})"
+        return f"{self.what}{at}{on} ({self.part})"
+
+
+SHOWN = 3
+"""How many places a refusal names for a kind of thing before it says how many more."""
+
+
+def grouped(found: list[Held]) -> list[str]:
+    """One line per kind of thing (what, sheet, part), with how many and the first few
+    places: 55 rules are one line, not 55."""
+    kinds: dict[tuple[str, str, str], list[str]] = {}
+    for item in found:
+        places = kinds.setdefault((item.what, item.sheet, item.part), [])
+        if item.at not in places:
+            places.append(item.at)
+    lines = []
+    for (what, sheet, part), places in kinds.items():
+        places = [place for place in places if place]
+        if len(places) <= 1:
+            lines.append(str(Held(what, sheet, part, places[0] if places else "")))
+            continue
+        shown = ", ".join(places[:SHOWN])
+        more = f" and {len(places) - SHOWN} more" if len(places) > SHOWN else ""
+        on = f" on sheet {sheet}" if sheet else ""
+        lines.append(f"{len(places)} times {what}{on} ({part}): {shown}{more}")
+    return lines
 
 
 def held(path: Path) -> list[Held]:
@@ -175,9 +203,12 @@ def _drawn(item: ElementTree.Element) -> str | None:
 def refuse_if_held(path: Path, found: list[Held]) -> None:
     """Raise :class:`WorkbookError` naming each thing that would be lost, and what to do."""
     if found:
-        listed = "; ".join(dict.fromkeys(str(item) for item in found))
+        lines = grouped(found)
+        listed = lines[0] if len(lines) == 1 else "\n" + "\n".join(f"- {line}" for line in lines)
         raise WorkbookError(
-            f"{path} holds what xlscorecard would lose if it saved it: {listed}. {WHAT_TO_DO}"
+            f"{path} holds what xlscorecard would lose if it saved it: {listed}"
+            + ("\n" if len(lines) > 1 else ". ")
+            + WHAT_TO_DO
         )
 
 
@@ -191,6 +222,13 @@ def refuse_macro_workbook(path: Path) -> None:
             "was changed. Keep the macros in a separate workbook, save this one as an Excel "
             "Workbook (.xlsx) with File > Save As, and use that."
         )
+
+
+def _prompt_only(rule) -> bool:
+    """A rule that only shows a prompt, as xlscorecard writes it (no type, no formula) or as
+    LibreOffice Calc saves it again (``type="none"``, ``formula1`` and ``formula2`` 0)."""
+    blank = (None, "", "0")
+    return rule.type in (None, "none") and rule.formula1 in blank and rule.formula2 in blank
 
 
 def foreign_validations(path: Path, workbook: Workbook, book: LiveBook) -> list[Held]:
@@ -208,9 +246,9 @@ def foreign_validations(path: Path, workbook: Workbook, book: LiveBook) -> list[
             cells = str(rule.sqref)
             ours = sheet.title == SHEET and (
                 (cells in inputs and rule.type == "custom")
-                or (cells in prompts and rule.type is None and rule.formula1 is None)
+                or (cells in prompts and _prompt_only(rule))
             )
             if not ours:
-                what = f"a data-validation rule someone added ({cells})"
-                found.append(Held(what, sheet.title, parts.get(sheet.title, "")))
+                what = "a data-validation rule someone added"
+                found.append(Held(what, sheet.title, parts.get(sheet.title, ""), cells))
     return found

@@ -43,7 +43,7 @@ from ..workbook.trends import (
     trends_rows,
 )
 from .cells import set_value
-from .charts import MONTH_FORMAT, draw, drawn, is_trend_chart
+from .charts import MONTH_FORMAT, charts_not_ours, draw, drawn
 from .pages import a3_landscape
 from .styles import style_name
 
@@ -86,20 +86,26 @@ def write_trends(
     """The Trends sheet for report ``month``: note, data block, print pages, and every chart
     made again. ``report``: the indicators' SPC, if it has been worked out already."""
     sheet = trends_sheet(book)
-    if not all(is_trend_chart(chart) for chart in sheet._charts):
-        raise WorkbookError(
-            f"the {sheets.TRENDS} sheet holds a chart xlscorecard did not draw; it draws that "
-            "sheet's charts again every time it saves the workbook, so the chart would be lost. "
-            "Move it to a sheet of its own (nothing was changed)."
-        )
     layout = TrendsLayout.for_dataset(dataset)
+    new = [draw(sheet, chart) for chart in charts(dataset, month, layout)]
+    others = charts_not_ours(sheet._charts, new)
+    if others:
+        listed = ", ".join(others[:3]) + (f" and {len(others) - 3} more" if len(others) > 3 else "")
+        one = len(others) == 1
+        raise WorkbookError(
+            f"the {sheets.TRENDS} sheet holds {listed}, which xlscorecard did not draw (a "
+            "copy of one of its charts, or a chart someone added); it draws that sheet's charts "
+            f"again every time it saves the workbook, so {'it' if one else 'they'} would be "
+            f"lost. Move {'it' if one else 'them'} to a sheet of its own, or delete a copy you "
+            "do not need (nothing was changed)."
+        )
     _write_note(sheet, note(layout))
     _write_block(sheet, dataset, layout, trends_rows(dataset, month, layout, report))
     sheet.row_breaks = RowBreak()
     for row in layout.page_breaks:
         sheet.row_breaks.append(Break(id=row))
     sheet.print_area = layout.print_area
-    sheet._charts = [draw(sheet, chart) for chart in charts(dataset, month, layout)]
+    sheet._charts = new
     drawn(book)
     return sheet
 

@@ -4,12 +4,14 @@ version in its backups folder."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
 from openpyxl.workbook.workbook import Workbook
 
+from ..calc.figures import with_calculated
 from ..calc.spc_report import spc_report, spc_table
 from ..checks import Stage
 from ..checks.answers import checks_rows
@@ -17,8 +19,8 @@ from ..errors import Refused, ScorecardError, WorkbookError
 from ..jobs import cycle
 from ..model import Dataset, Month
 from ..workbook import schema as sheets
-from ..workbook.contents import BookContents
-from ..workbook.image import data_tables, dataset_image, input_rules, table_rows
+from ..workbook.contents import BookContents, as_text
+from ..workbook.image import data_tables, dataset_image, history_count, input_rules, table_rows
 from ..workbook.layout import NOTE_ROW, SHEET
 from ..workbook.reading import LiveBook, read_book
 from .backups import backup_folder, backups_kept
@@ -34,6 +36,7 @@ from .writer import (
     add_input_validation,
     apply_image,
     build_workbook,
+    complete_header,
     layout_for,
     set_properties,
     set_value,
@@ -42,8 +45,9 @@ from .writer import (
     write_table,
 )
 
-ARCHIVES = (sheets.COMMENTARY, sheets.ANSWERS)
-"""The supporting sheets every command keeps up to date: what was typed (comments, reasons)."""
+ARCHIVES = (sheets.HISTORY, sheets.COMMENTARY, sheets.ANSWERS)
+"""The supporting sheets every command keeps up to date: what was typed (figures, comments,
+reasons), so that History holds what the Dataset sheet shows after every command."""
 
 
 def build_file(
@@ -129,12 +133,32 @@ def write_archives(workbook: Workbook, dataset: Dataset) -> None:
     """The Commentary and Answers sheets, with what was typed since the last command."""
     tables = data_tables(dataset)
     for name in ARCHIVES:
-        write_table(table_sheet(workbook, name), tables[name], clear=True)
+        sheet = table_sheet(workbook, name)
+        complete_header(sheet, sheets.COLUMNS[name])
+        write_table(sheet, tables[name], clear=True)
+    set_setting(workbook, sheets.HISTORY_ROWS_KEY, history_count(dataset))
+
+
+def set_setting(workbook: Workbook, key: str, value: object) -> None:
+    """One row of the Settings sheet (added below the others if it has none)."""
+    sheet = workbook[sheets.SETTINGS]
+    for row in sheet.iter_rows(min_row=2, max_col=2):
+        if str(row[0].value or "").strip() == key:
+            if row[1].value != value:
+                set_value(row[1], value)
+            return
+    last = max(
+        (row[0].row for row in sheet.iter_rows(min_row=1, max_col=1) if row[0].value), default=1
+    )
+    set_value(sheet.cell(last + 1, 1), key)
+    set_value(sheet.cell(last + 1, 2), value)
 
 
 def write_audit(workbook: Workbook, book: LiveBook, rows: list[list[object]]) -> None:
+    """Audit as it was with ``rows`` below: every cell written as text or a number, so that a
+    formula someone typed there is kept as the text it was, never run."""
     if rows:
-        write_table(workbook[sheets.AUDIT], [*book.audit, *rows], clear=True)
+        write_table(workbook[sheets.AUDIT], as_text([*book.audit, *rows]), clear=True)
 
 
 def write_outcome(workbook: Workbook, book: LiveBook, outcome: cycle.Outcome) -> None:
@@ -144,9 +168,12 @@ def write_outcome(workbook: Workbook, book: LiveBook, outcome: cycle.Outcome) ->
     for address, value in outcome.cells.items():
         set_value(sheet[address], value)
     write_checks(workbook, outcome)
-    write_archives(workbook, outcome.dataset)
+    write_archives(workbook, cycle.as_kept(book))
     write_audit(workbook, book, outcome.audit)
     write_spc(workbook, book)
+    if book.structure_intact:  # xlscorecard's own rules, however another program spelt them
+        sheet.data_validations.dataValidation = []
+        add_input_validation(sheet, input_rules(outcome.dataset, book.layout))
 
 
 def _who(user: str | None, when: str | None) -> tuple[str, str]:
@@ -183,13 +210,18 @@ def import_file(
     user: str | None = None,
     when: str | None = None,
     clear_blanks: bool = False,
+    source: str | None = None,
 ) -> cycle.Outcome:
     """Write an extract's figures into the workbook's input cells, then check it. A blank
-    value is left out as not supplied, unless ``clear_blanks``."""
+    value is left out as not supplied, unless ``clear_blanks``. Audit records the import and
+    each figure it changed, from ``source`` (default: the extract's name and SHA-256; another
+    command passes its own, e.g. "figures from case-level files")."""
 
     def job(book: LiveBook) -> cycle.Outcome:
         rows = cycle.read_extract(read_csv(extract), book, clear_blanks=clear_blanks)
-        return cycle.import_extract(book, rows, extract.name, *_who(user, when))
+        return cycle.import_extract(
+            book, rows, extract.name, *_who(user, when), source=source or extract_source(extract)
+        )
 
     return _change(path, backup, job)
 
@@ -243,11 +275,18 @@ def refresh_file(
     if extract:
         through = target or book.month + 1
         rows = cycle.read_extract(read_csv(extract), book, through, clear_blanks)
-    outcome = cycle.roll_forward(book, *_who(user, when), target, rows)
+    source, origin = (extract_source(extract), extract.name) if extract else ("", "")
+    outcome = cycle.roll_forward(book, *_who(user, when), target, rows, source, origin)
     write_state(workbook, outcome)
     write_audit(workbook, book, outcome.audit)
     save_changes(workbook, before, path, outcome.dataset, backup)
     return outcome
+
+
+def extract_source(extract: Path) -> str:
+    """Where an extract's figures come from, for Audit: ``2020-08.csv (SHA-256 ab12...)``."""
+    digest = hashlib.sha256(Path(extract).read_bytes()).hexdigest()
+    return f"{Path(extract).name} (SHA-256 {digest})"
 
 
 def write_state(workbook: Workbook, outcome: cycle.Outcome) -> None:
@@ -297,7 +336,7 @@ def export_file(
             "lists them all) before exporting, so that nothing is lost (nothing was written)."
         )
     cycle.keep_typed(book, *_who(user, when))
-    return write_data_dir(book.dataset, directory)
+    return write_data_dir(with_calculated(book.dataset), directory)
 
 
 def check_merges(workbook: Workbook) -> None:

@@ -9,6 +9,7 @@ import datetime as dt
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.comments import Comment
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -66,20 +67,24 @@ def build_workbook(dataset: Dataset, month: Month, template: Path | None = None)
     write_dataset_sheet(book[SHEET], dataset, month, layout, report)
     write_trends(book, dataset, month, report)
     for name, rows in table_rows(dataset, month).items():
-        _add_missing_headers(book[name], sheets.COLUMNS[name])
+        complete_header(book[name], sheets.COLUMNS[name])
         write_table(book[name], rows)
     set_properties(book, dataset, month)
     book.active = 0
     return book
 
 
-def _add_missing_headers(sheet: Worksheet, columns: list[str]) -> None:
-    """Name the columns an older template lacks (Benchmarks' ``source``), styled as its others."""
+def complete_header(sheet: Worksheet, columns: list[str]) -> None:
+    """Name the columns an older template or workbook lacks (Benchmarks' ``source``,
+    Answers' ``replaced``), styled as its others."""
+    notes = sheets.NOTES.get(sheet.title, {})
     for index, name in enumerate(columns, start=1):
         cell = sheet.cell(1, index)
         if cell.value is None:
             cell.value = name
             cell.style = style_name("table header")
+        if name in notes and (cell.comment is None or cell.comment.text != notes[name]):
+            cell.comment = Comment(notes[name], "xlscorecard", width=360, height=120)
 
 
 def set_properties(book: Workbook, dataset: Dataset, month: Month) -> None:

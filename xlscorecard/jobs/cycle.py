@@ -17,6 +17,7 @@ from ..checks.answers import ANSWERED_BY_COMMENT, answer_for, answerable
 from ..errors import DataFileError, Refused, ScorecardError
 from ..model import POPULATION, Answer, Comment, Dataset, Month, Unit, Value, answer_key
 from ..model.tables import Table, missing_population
+from ..model.text import meaningful
 from ..model.values import cell_value, counted, parse_value, show_typed, show_value
 from ..workbook.layout import SHEET, Field
 from ..workbook.reading import Entry, LiveBook, Overwrite
@@ -128,10 +129,11 @@ def keep_typed(book: LiveBook, user: str, when: str) -> list[list[object]]:
                 )  # fmt: skip
         book.typed_comments.clear()
         book.cleared_comments.clear()
-    for key, answer in book.typed_answers.items():
-        book.dataset.answers[key] = replace(answer, by=user, at=when)
+    for answer in book.typed_answers.values():
+        rows += replace_answer(book.dataset, replace(answer, by=user, at=when))
     for key in sorted(book.withdrawn):
         old = book.dataset.answers.pop(key)
+        book.dataset.replaced_answers.append(replace(old, replaced=f"withdrawn by {user}, {when}"))
         rows.append(
             [when, user, "answer withdrawn", old.ref, old.month.iso if old.month else "",
              old.reason, "", f"{old.code}, answered by {old.by or 'someone'} {old.at}".strip()]
@@ -139,6 +141,21 @@ def keep_typed(book: LiveBook, user: str, when: str) -> list[list[object]]:
     book.typed_answers.clear()
     book.withdrawn.clear()
     return rows
+
+
+def replace_answer(dataset: Dataset, answer: Answer) -> list[list[object]]:
+    """Keep ``answer`` (given by ``answer.by`` at ``answer.at``); an answer it replaces stays
+    on the Answers sheet, marked replaced, and Audit says so. Returns the Audit rows."""
+    old = dataset.answers.get(answer.key)
+    dataset.answers[answer.key] = answer
+    if old is None or (old.reason == answer.reason and old.found == answer.found):
+        return []
+    dataset.replaced_answers.append(replace(old, replaced=f"by {answer.by}, {answer.at}"))
+    return [
+        [answer.at, answer.by, "answer replaced", old.ref, old.month.iso if old.month else "",
+         old.reason, answer.reason,
+         f"{old.code}, answered by {old.by or 'someone'} {old.at} for {old.found}".strip()]
+    ]  # fmt: skip
 
 
 def restore_formulas(book: LiveBook, user: str, when: str) -> list[list[object]]:
@@ -153,6 +170,68 @@ def restore_formulas(book: LiveBook, user: str, when: str) -> list[list[object]]
     ]  # fmt: skip
     book.overwritten = []
     return rows
+
+
+# -- figures changed --------------------------------------------------------------------------
+FIGURE = "figure"
+"""The Audit action of a report month's figure entered or changed (not yet returned)."""
+CORRECTION = "correction"
+"""The Audit action of a figure changed for an earlier month, or for a month returned."""
+IMPORT = "import"
+"""The Audit action summing up one import: its source, how many figures it held and changed."""
+TYPED = "typed on Dataset"
+"""The source of a figure typed into the sheet (found by the next command)."""
+
+
+def figure_changes(
+    book: LiveBook, before: dict[tuple[str, Month], Value], sources: dict[tuple[str, Month], str],
+    user: str, when: str, keys: set[tuple[str, Month]] | None = None,
+) -> list[list[object]]:  # fmt: skip
+    """One Audit row per figure that differs from History as the command found it
+    (``before``): old -> new, who and when, and where it came from (``sources``, by figure;
+    anything else was typed on the sheet since the last command, which kept History in step).
+    ``keys``: only these figures (the others are left for the next command)."""
+    dataset = book.dataset
+    returned = book.returned_months
+    rows: list[list[object]] = []
+    changed = {*before, *dataset.values} if keys is None else keys
+    order = {ref: index for index, ref in enumerate(dataset.refs)}
+    for ref, month in sorted(changed, key=lambda key: (key[1], order.get(key[0], len(order)))):
+        if ref not in order or dataset.indicator(ref).is_derived:
+            continue
+        old, new = before.get((ref, month)), dataset.values.get((ref, month))
+        entry = book.entries.get((ref, month))
+        if _same_figure(old, new) or (entry is not None and entry.problem is not None):
+            continue
+        unit = dataset.indicator(ref).unit
+        action = CORRECTION if month < book.month or month in returned else FIGURE
+        source = sources.get((ref, month))
+        if source is None:
+            source = f"{TYPED}!{entry.cell}" if entry is not None else TYPED
+        rows.append(
+            [when, user, action, ref, month.iso, _shown(old, unit), _shown(new, unit), source]
+        )
+    return rows
+
+
+def as_kept(book: LiveBook) -> Dataset:
+    """The book's dataset as History keeps it: a figure that cannot be read where it was
+    typed (``12a``, a date; an error to fix) keeps its last figure there until it is fixed."""
+    values = dict(book.dataset.values)
+    for key, entry in book.entries.items():
+        if entry.problem is not None and key in book.history:
+            values[key] = book.history[key]
+    return replace(book.dataset, values=values)
+
+
+def _same_figure(a: Value, b: Value) -> bool:
+    if calc.is_number(a) and calc.is_number(b):
+        return abs(float(a) - float(b)) <= 1e-9  # type: ignore[arg-type]
+    return a == b
+
+
+def _shown(value: Value, unit: Unit) -> str:
+    return "" if value is None else show_value(value, unit)
 
 
 def _restored_note(restored: list[Overwrite]) -> str:
@@ -172,6 +251,7 @@ def validate(
     restored = list(book.overwritten) if book.structure_intact else []
     audit += restore_formulas(book, user, when)
     findings = run_rules(book, stage)
+    audit += figure_changes(book, book.history, {}, user, when)
     return Outcome(
         book.dataset, book.month, findings, audit=audit, restored=restored,
         cells={item.cell: item.formula for item in restored},
@@ -185,8 +265,11 @@ def answer_query(
 ) -> Outcome:
     """Give ``reason`` for the query of check ``code`` on ``ref`` for ``month`` (as typing it
     on Checks does), then check. Refuses when there is no such query to answer."""
-    if not reason.strip():
-        raise Refused("An answer needs a reason: give it in quotes (nothing was changed).")
+    if not meaningful(reason):
+        raise Refused(
+            "An answer needs a reason (spaces or invisible characters alone are none): give it "
+            "in quotes (nothing was changed)."
+        )
     code, ref = code.strip().upper(), _as_listed(book, ref)
     month = month or book.month
     keep = keep_typed(book, user, when)
@@ -208,7 +291,10 @@ def answer_query(
             f"{code} on {ref} for {month.label} is not answered with a reason: {how} "
             "(nothing was changed)."
         )
-    book.dataset.answers[key] = Answer(code, ref, month, finding.found, reason.strip(), user, when)
+    keep += replace_answer(
+        book.dataset, Answer(code, ref, month, finding.found, reason.strip(), user, when)
+    )
+    keep += figure_changes(book, book.history, {}, user, when)
     return Outcome(
         book.dataset, book.month, findings, audit=keep,
         summary=f"Answered {code} on {ref} for {month.label}. "
@@ -225,7 +311,7 @@ def type_comment(book: LiveBook, ref: str, text: str, user: str, when: str) -> O
             "sheet (nothing was changed)."
         )
     _refuse_unless_in_place(book, "write a comment into")
-    text = text.strip()
+    text = meaningful(text)  # spaces or invisible characters alone are no comment
     book.commentary_cells[ref] = text
     kept = book.dataset.commentary.get((ref, book.month))
     book.typed_comments.pop(ref, None)
@@ -265,6 +351,9 @@ class ExtractRow:
     ref: str
     month: Month
     value: Value
+    source: str = ""
+    """The extract's own ``source`` for the figure, if it has that column (``figures`` writes
+    "figures from case-level files: ..."): Audit records it with the figure."""
 
 
 @dataclass
@@ -338,7 +427,7 @@ def read_extract(
             value = parse_value(table.text(row, "value"), indicator.unit)
         except ValueError as exc:
             raise table.error(line, "value", f"{ref} {month.label}: {exc}") from None
-        item = ExtractRow(line, ref, month, value)
+        item = ExtractRow(line, ref, month, value, table.text(row, "source"))
         if value is None and not clear_blanks:
             extract.blanks.append(item)
         else:
@@ -354,11 +443,21 @@ def _close(a: Value, b: Value, unit: Unit) -> bool:
 
 
 def import_extract(
-    book: LiveBook, extract: Extract, origin: str, user: str = "", when: str = ""
+    book: LiveBook,
+    extract: Extract,
+    origin: str,
+    user: str = "",
+    when: str = "",
+    source: str = "",
 ) -> Outcome:
-    """Put an extract's figures in the input cells; derived ones are compared, never written."""
+    """Put an extract's figures in the input cells; derived ones are compared, never written.
+
+    Audit gets one row for the import (``source``: where its figures come from, e.g. the
+    extract's file name and SHA-256, or "figures from case-level files"; default ``origin``)
+    and one row per figure it changed, as for every figure typed since the last command."""
     _refuse_unless_in_place(book, "import into")
     audit = keep_typed(book, user, when)
+    before = dict(book.history)
     inputs: dict[tuple[str, Month], Value] = {}
     for row in extract.rows:
         if not book.dataset.indicator(row.ref).is_derived:
@@ -385,11 +484,28 @@ def import_extract(
                 )
             )  # fmt: skip
     cells = {book.entries[key].cell: cell_value(value) for key, value in inputs.items()}
+    sources = _sources(extract, origin)
+    changes = figure_changes(book, before, sources, user, when)
+    changed = sum((row[3], Month.parse(str(row[4]))) in sources for row in changes)
+    audit.append(
+        [when, user, IMPORT, "", book.month.iso, "", "",
+         f"{source or origin}: {counted(len(inputs), 'figure')}, {changed} changed"]
+    )  # fmt: skip
+    audit += changes
     return Outcome(
         book.dataset, book.month, findings, audit=audit, inputs=inputs, cells=cells,
         summary=f"Imported {counted(len(inputs), 'figure')} into {book.month.label}."
         + extract.note() + f" {book.month.label}: {tally(findings, book.answers)}",
     )  # fmt: skip
+
+
+def _sources(extract: Extract, origin: str) -> dict[tuple[str, Month], str]:
+    """Where each figure of an extract comes from, for Audit: ``imported from 2020-08.csv``,
+    with the extract's own source for it when it gives one."""
+    return {
+        (row.ref, row.month): f"imported from {origin}" + (f" ({row.source})" if row.source else "")
+        for row in extract.rows
+    }
 
 
 def apply_inputs(book: LiveBook, inputs: dict[tuple[str, Month], Value]) -> None:
@@ -409,6 +525,8 @@ def roll_forward(
     when: str,
     target: Month | None = None,
     extract: Extract | None = None,
+    source: str = "",
+    origin: str = "",
 ) -> Outcome:
     """Move the book on to ``target`` (default: next month), one month at a time.
 
@@ -426,6 +544,8 @@ def roll_forward(
             f"The workbook is at {book.month.label}; it cannot go back to {target.label}."
         )
     audit = keep_typed(book, user, when)
+    before, first = dict(book.history), book
+    audit += figure_changes(book, before, {}, user, when)
     unreturned: list[Month] = []
     current = book
     while current.month < target:
@@ -439,7 +559,6 @@ def roll_forward(
             )
         _check_population(current, current.month + 1)
         audit += restore_formulas(current, user, when)
-        audit += _corrections(findings, user, when)
         if current.month not in current.returned_months:
             unreturned.append(current.month)
             audit.append(
@@ -452,6 +571,19 @@ def roll_forward(
              f"rolled forward to {current.month.label}"]
         )  # fmt: skip
     findings = run_rules(current, Stage.VALIDATE)
+    if extract and extract.rows:
+        imported = {
+            key: text
+            for key, text in _sources(extract, origin or "the extract").items()
+            if key[1] > book.month
+        }
+        changes = figure_changes(first, before, imported, user, when, keys=set(imported))
+        audit.append(
+            [when, user, IMPORT, "", current.month.iso, "", "",
+             f"{source or origin or 'the extract'}: {counted(len(imported), 'figure')}, "
+             f"{len(changes)} changed"]
+        )  # fmt: skip
+        audit += changes
     note = ""
     if unreturned:
         labels = ", ".join(month.label for month in unreturned)
@@ -475,17 +607,6 @@ def _check_population(book: LiveBook, month: Month) -> None:
             + missing_population(year, rates, f"{month.label} and the rest of {year}")
             + "; then refresh again (nothing was changed)."
         )
-
-
-def _corrections(findings: list[Finding], user: str, when: str) -> list[list[object]]:
-    """Audit rows for corrections to earlier months, which History keeps from now on."""
-    rows: list[list[object]] = []
-    for finding in findings:
-        if finding.code in {"A601", "A602"}:
-            old, _, new = finding.found.partition(" -> ")
-            month = finding.month.iso if finding.month else ""
-            rows.append([when, user, "correction", finding.ref, month, old, new, finding.cell])
-    return rows
 
 
 def _step(book: LiveBook, user: str, extract: list[ExtractRow]) -> LiveBook:
@@ -529,7 +650,7 @@ def _step(book: LiveBook, user: str, extract: list[ExtractRow]) -> LiveBook:
 
 
 __all__ = [
-    "DataFileError", "Extract", "ExtractRow", "Outcome", "answer_query", "counts",
+    "DataFileError", "Extract", "ExtractRow", "Outcome", "answer_query", "as_kept", "counts",
     "import_extract", "keep_typed", "read_extract", "roll_forward", "tally", "type_comment",
     "validate",
 ]  # fmt: skip

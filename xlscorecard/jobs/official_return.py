@@ -22,6 +22,7 @@ from ..checks import Finding, Severity, Stage, run_rules
 from ..checks.answers import answer_for, checks_rows
 from ..errors import Refused, ScorecardError
 from ..model import Answer, Dataset, Indicator, Month
+from ..model.text import name_problem
 from ..model.values import cell_value
 from ..version import __version__
 from ..workbook import schema as sheets
@@ -30,7 +31,7 @@ from ..workbook.layout import DatasetLayout
 from ..workbook.reading import LiveBook
 from ..workbook.results import formula_results
 from .checksum import CHECKSUM_LABEL, SIGNIFICANT, canonical
-from .cycle import counts, keep_typed, tally
+from .cycle import counts, figure_changes, keep_typed, tally
 
 FILE_NAME_KEY = "return_file_name"
 """Settings key: the return's file name, without ``.xlsx``: ``{title} {month}`` by default."""
@@ -44,7 +45,7 @@ FILE_NAME_FIELDS = {
 }
 FOLDER_KEY = "return_folder"
 """Settings key: the folder returns are saved in (relative to the workbook's folder)."""
-LEFT_OUT_SETTINGS = {sheets.FORMAT_KEY, sheets.PASSWORD_KEY, FOLDER_KEY}
+LEFT_OUT_SETTINGS = {sheets.FORMAT_KEY, sheets.PASSWORD_KEY, FOLDER_KEY, sheets.HISTORY_ROWS_KEY}
 """Settings rows a return does not repeat: without the format key xlscorecard's commands
 refuse to treat a return as a working workbook, the password stays private, and the folder is
 a path on one computer."""
@@ -81,6 +82,10 @@ def file_stem(dataset: Dataset, month: Month) -> str:
     """The return's file name without its extension, from Settings ``return_file_name``."""
     settings = dataset.settings
     pattern = str(settings.extra.get(FILE_NAME_KEY) or DEFAULT_FILE_NAME)
+    for key, text in ((FILE_NAME_KEY, pattern), ("council", settings.council)):
+        problem = name_problem(text)
+        if problem:
+            raise ScorecardError(f"Settings {key} {problem}")
     values = {
         "title": settings.title,
         "council": settings.council,
@@ -168,6 +173,8 @@ def plan_return(book: LiveBook, user: str, when: str, force: str | None = None) 
             '--force "the reason"'
         )
     kept = keep_typed(book, user, when)
+    month_keys = {(ref, book.month) for ref in returned_figures(book)}
+    kept += figure_changes(book, book.history, {}, user, when, keys=month_keys)
     findings = run_rules(book, Stage.RETURN)
     blockers = blocking(findings, book.answers)
     label = book.month.label

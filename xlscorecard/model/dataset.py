@@ -96,6 +96,9 @@ class Answer:
     reason: str
     by: str = ""
     at: str = ""
+    replaced: str = ""
+    """When and by whom a later answer (or clearing it) replaced this one; blank while it
+    stands. The Answers sheet keeps replaced answers below the ones that stand."""
 
     @property
     def key(self) -> str:
@@ -134,6 +137,8 @@ class Dataset:
     targets: dict[tuple[str, str], Value | str] = field(default_factory=dict)
     answers: dict[str, Answer] = field(default_factory=dict)
     """Reasons given for queries, by :func:`answer_key`."""
+    replaced_answers: list[Answer] = field(default_factory=list)
+    """Answers since replaced or withdrawn (each says when and by whom), oldest first."""
 
     _by_ref: tuple[list[Indicator], int, dict[str, Indicator]] | None = field(
         default=None, init=False, repr=False, compare=False

@@ -30,7 +30,7 @@ from .dataset import (
 )
 from .months import Month, check_month
 from .spc_config import spc_config_problem
-from .text import restore, text_problem
+from .text import meaningful, name_problem, restore, text_problem
 from .values import MAX_FIGURE, cell_value, parse_comparator, parse_value
 
 csv.field_size_limit(max(csv.field_size_limit(), 1 << 24))
@@ -44,13 +44,13 @@ VALUE_COLUMNS = ["ref", "month", "value", "source"]
 COMMENTARY_COLUMNS = ["ref", "month", "text", "author"]
 BENCHMARK_COLUMNS = ["ref", "sn", "eng", "se", "period", "source"]
 TARGET_COLUMNS = ["ref", "period", "value"]
-ANSWER_COLUMNS = ["code", "ref", "month", "found", "reason", "by", "at"]
+ANSWER_COLUMNS = ["code", "ref", "month", "found", "reason", "by", "at", "replaced"]
 NUMERATOR_SEPARATOR = "+"
 SETTING_KEYS = {
     "council", "title", "report_name", "population", "arrow_threshold", "visible_months",
     "benchmark_note", "year_start_month",
 }  # fmt: skip
-BOOK_KEYS = {"report_month", "xlscorecard_format"}
+BOOK_KEYS = {"report_month", "xlscorecard_format", "history_rows"}
 """Settings-sheet keys that describe the workbook, not the council: never kept as settings."""
 
 
@@ -263,9 +263,9 @@ def parse_commentary(table: Table, dataset: Dataset) -> None:
         month = _month(table, line, row)
         if (ref, month) in dataset.commentary:
             raise table.error(line, "month", f"{ref} already has commentary for {month.label}")
-        dataset.commentary[(ref, month)] = Comment(
-            table.text(row, "text"), table.text(row, "author")
-        )
+        text = meaningful(table.text(row, "text"))
+        if text:  # spaces or invisible characters alone are no comment
+            dataset.commentary[(ref, month)] = Comment(text, table.text(row, "author"))
 
 
 def parse_benchmarks(table: Table, dataset: Dataset) -> None:
@@ -314,11 +314,15 @@ def parse_answers(table: Table, dataset: Dataset) -> None:
         month = _month(table, line, row) if table.text(row, "month") else None
         answer = Answer(
             code=table.text(row, "code"), ref=ref, month=month, found=table.text(row, "found"),
-            reason=table.text(row, "reason"), by=table.text(row, "by"), at=table.text(row, "at"),
+            reason=meaningful(table.text(row, "reason")), by=table.text(row, "by"),
+            at=table.text(row, "at"),
+            replaced=table.text(row, "replaced"),
         )  # fmt: skip
         if not answer.code:
             raise table.error(line, "code", "every answer names the check it answers")
-        if answer.reason:
+        if answer.replaced:
+            dataset.replaced_answers.append(answer)
+        elif answer.reason:
             dataset.answers[answer.key] = answer
 
 
@@ -370,6 +374,16 @@ def parse_settings(data: Mapping[str, object], where: str) -> Settings:
     council = data.get("council")
     if not isinstance(council, str) or not council.strip():
         raise fail("council", "expected the council's name as text")
+    for key, file_name in (("council", False), ("title", True), ("report_name", False)):
+        if key in data:
+            value = data[key]
+            problem = name_problem(value, file_name) if isinstance(value, str) else None
+            if not isinstance(value, str) and value is not None:
+                problem = f"expected text, found {value!r}"
+            elif value is None:
+                problem = name_problem("")
+            if problem:
+                raise fail(key, f"{key} {problem}")
     populations: dict[str, float] = {}
     for period, number in dict(data.get("population") or {}).items():
         if (
@@ -474,10 +488,13 @@ def dataset_tables(dataset: Dataset) -> dict[str, list[list[object]]]:
             )
         ],
         ANSWERS: [
-            [a.code, a.ref, a.month.iso if a.month else "", a.found, a.reason, a.by, a.at]
+            [a.code, a.ref, a.month.iso if a.month else "", a.found, a.reason, a.by, a.at,
+             a.replaced]
             for a in sorted(
-                dataset.answers.values(),
-                key=lambda a: (a.month or Month(1, 1), order.get(a.ref, -1), a.code),
+                [*dataset.answers.values(), *dataset.replaced_answers],
+                key=lambda a: (
+                    a.month or Month(1, 1), order.get(a.ref, -1), a.code, not a.replaced, a.at
+                ),
             )
         ],
         BENCHMARKS: [

@@ -21,19 +21,67 @@ CSV_QUOTE = "'"
 NOT_APPLICABLE_TEXT = "-"
 
 
+INVISIBLE = re.compile(
+    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f"
+    "\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0]"
+)
+"""Characters that show nothing (zero-width space, word joiner, joiners, direction marks,
+soft hyphen, byte order mark, variation selectors, ...): alone they are no comment or reason."""
+BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+"""Bidirectional controls: they make text read in another order than it is held (U+202E
+shows ``xslx.exe`` as ``exe.xlsx``)."""
+FILE_UNSAFE = re.compile('[\\\\/:*?"<>|\x00-\x1f\x7f]')
+"""Characters a file name cannot hold on Windows (or that name a folder)."""
+
+
+def excel_length(text: str) -> int:
+    """How long Excel counts ``text``: in UTF-16 code units (an emoji is two)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def meaningful(text: str) -> str:
+    """``text`` without surrounding spaces, or "" when nothing in it shows (spaces and
+    invisible characters alone do not make a comment or a reason)."""
+    text = text.strip()
+    return text if INVISIBLE.sub("", text).strip() else ""
+
+
 def text_problem(text: str) -> str | None:
     """Why ``text`` cannot go into a cell, or None: a control character (named by position),
-    or more characters than a cell holds."""
+    or more than a cell holds (counted as Excel counts, in UTF-16 code units)."""
     found = _CONTROL.search(text)
     if found:
         return (
             f"character {found.start() + 1} is a control character "
             f"(U+{ord(found.group()):04X}), which a workbook cannot hold: remove it"
         )
-    if len(text) > CELL_LIMIT:
+    length = excel_length(text)
+    if length > CELL_LIMIT:
+        counted = "" if length == len(text) else f" as Excel counts them ({len(text):,} as written)"
         return (
-            f"the text is {len(text):,} characters long, but an Excel cell holds at most "
+            f"the text is {length:,} characters long{counted}, but an Excel cell holds at most "
             f"{CELL_LIMIT:,}: shorten it (nothing was cut)"
+        )
+    return None
+
+
+def name_problem(text: str, file_name: bool = False) -> str | None:
+    """Why ``text`` cannot be a title (or, ``file_name``, part of a file's name), or None:
+    empty, a bidirectional control, or (``file_name``) a character a file name cannot hold."""
+    if not meaningful(text):
+        return "is empty: give it as text (it names the workbook and its returns)"
+    found = BIDI.search(text)
+    if found:
+        return (
+            f"character {found.start() + 1} is a bidirectional control "
+            f"(U+{ord(found.group()):04X}), which shows the text in another order than it is "
+            "held: remove it"
+        )
+    found = FILE_UNSAFE.search(text) if file_name else None
+    if found:
+        return (
+            f"character {found.start() + 1} ({found.group()!r}) cannot be part of a file name, "
+            "and this names the return's file: remove it"
         )
     return None
 

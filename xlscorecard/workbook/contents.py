@@ -21,6 +21,12 @@ class Formula(str):
         return f"Formula({str.__repr__(self)})"
 
 
+def as_text(rows: list[list[object]]) -> list[list[object]]:
+    """Rows read back from a sheet, with any formula in them (typed by someone) as its text:
+    what xlscorecard writes again is never a formula it did not make."""
+    return [[str(value) if isinstance(value, Formula) else value for value in row] for row in rows]
+
+
 @dataclass
 class BookContents:
     """Each sheet's cells from A1, row by row; formulas as :class:`Formula` when the adapter

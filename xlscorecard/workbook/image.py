@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass, field
 
 from ..calc.dfe_benchmarks import benchmark_note
-from ..calc.figures import HISTORY_MONTHS, polarity_marker
+from ..calc.figures import HISTORY_MONTHS, polarity_marker, with_calculated
 from ..calc.spc_report import IndicatorSpc, spc_report
 from ..model import NOT_APPLICABLE, Dataset, Indicator, Month, Unit
 from ..model.tables import dataset_tables
@@ -292,8 +292,17 @@ def table_rows(dataset: Dataset, month: Month) -> dict[str, list[list[object]]]:
 
 
 def data_tables(dataset: Dataset) -> dict[str, list[list[object]]]:
-    """The tidy data sheets' rows: Indicators, History, Commentary, Benchmarks, Targets."""
-    return {sheets.TABLE_SHEETS[name]: rows for name, rows in dataset_tables(dataset).items()}
+    """The tidy data sheets' rows: Indicators, History, Commentary, Benchmarks, Targets.
+    History holds every figure as the Dataset sheet shows it: derived indicators' calculated
+    from their parts (:func:`with_calculated`)."""
+    tables = dataset_tables(with_calculated(dataset))
+    return {sheets.TABLE_SHEETS[name]: rows for name, rows in tables.items()}
+
+
+def history_count(dataset: Dataset) -> int:
+    """How many figures History holds that are not calculated (those are made again)."""
+    derived = {item.ref for item in dataset.indicators if item.is_derived}
+    return sum(ref not in derived for ref, _ in dataset.values)
 
 
 def settings_rows(dataset: Dataset, month: Month) -> list[list[object]]:
@@ -309,6 +318,7 @@ def settings_rows(dataset: Dataset, month: Month) -> list[list[object]]:
         ["year_start_month", settings.year_start_month],
         ["benchmark_note", settings.benchmark_note],
     ]
+    rows.append([sheets.HISTORY_ROWS_KEY, history_count(dataset)])
     rows += [
         [f"population.{period}", cell_value(number)]
         for period, number in sorted(settings.populations.items())

@@ -18,7 +18,7 @@ from ..errors import DataFileError, WorkbookError
 from ..model import Answer, Dataset, Indicator, Month, Value, answer_key
 from ..model.months import check_month
 from ..model.tables import Table, assemble
-from ..model.text import text_problem
+from ..model.text import meaningful, text_problem
 from ..model.values import parse_value
 from . import schema as sheets
 from .contents import BookContents, Formula, Grid
@@ -176,6 +176,8 @@ def settings_mapping(contents: BookContents) -> dict[str, object]:
     data: dict[str, object] = {}
     for _, row in table(contents, sheets.SETTINGS).rows:
         key, value = str(row.get("key") or "").strip(), row.get("value")
+        if isinstance(value, Formula):
+            value = str(value)  # a formula typed there is kept as its text, never run
         if not key:
             continue
         if isinstance(value, str) and value.strip().startswith(("{", "[")):
@@ -230,7 +232,7 @@ def read_book(contents: BookContents, *, earlier_format: bool = False) -> LiveBo
         name
         for name in sheets.ORDER
         if name not in contents.sheets
-        and name not in sheets.OPTIONAL
+        and not (name in sheets.OPTIONAL and _before_answers(contents, found))
         and name not in sheets.WRITTEN_ONLY  # drawn again by every command that saves
     ]
     if missing:
@@ -270,6 +272,7 @@ def read_book(contents: BookContents, *, earlier_format: bool = False) -> LiveBo
     _read_window(book, contents)
     if not book.formulas_known:
         _find_overwrites_by_value(book, contents)
+    _check_history_rows(book, data.get(sheets.HISTORY_ROWS_KEY))
     if sheets.CHECKS in contents.sheets:
         _read_answers(book, table(contents, sheets.CHECKS))
     if sheets.AUDIT in contents.sheets:
@@ -277,7 +280,46 @@ def read_book(contents: BookContents, *, earlier_format: bool = False) -> LiveBo
     return book
 
 
+def _check_history_rows(book: LiveBook, recorded: object) -> None:
+    """History holds at least as many figures (History's rows and the sheet's window
+    together, calculated ones aside) as xlscorecard last wrote there: fewer means rows were
+    deleted by hand, and those months' figures would be lost with the next write. A row
+    deleted for a month the sheet shows is put back from the sheet by the next command."""
+    if not isinstance(recorded, int | float) or isinstance(recorded, bool):
+        return
+    derived = {item.ref for item in book.dataset.indicators if item.is_derived}
+    held = {key for key in book.history if key[0] not in derived}
+    held |= {key for key, entry in book.entries.items() if entry.value is not None}
+    if len(held) >= recorded:
+        return
+    missing = int(recorded) - len(held)
+    raise WorkbookError(
+        f"{book.name}: its {sheets.HISTORY} sheet holds {len(held):,} figures, {missing:,} "
+        f"fewer than xlscorecard last wrote there ({sheets.SETTINGS} {sheets.HISTORY_ROWS_KEY}"
+        f" = {int(recorded):,}): rows were deleted by hand, and those months' figures would "
+        "be lost. Put them back (undo, or copy the History sheet from the previous version "
+        "or a backup of the workbook) and try again; nothing was changed. If they were "
+        f"removed on purpose, set {sheets.HISTORY_ROWS_KEY} on the {sheets.SETTINGS} sheet to "
+        f"{len(held)}."
+    )
+
+
+def _before_answers(contents: BookContents, found: str) -> bool:
+    """A workbook made before the Answers sheet: of the earlier format, or its Checks keys
+    still name the cell (``P302|CP2|2020-08|Dataset!R33``), as they did then. Any other
+    workbook without it has had it deleted or renamed, and its answers would be lost."""
+    if found == EARLIER_FORMAT:
+        return True
+    grid = contents.sheets.get(sheets.CHECKS) or [[]]
+    header = [str(value or "").strip() for value in grid[0]]
+    if sheets.KEY not in header:
+        return False
+    column = header.index(sheets.KEY)
+    return any(len(row) > column and str(row[column] or "").count("|") >= 3 for row in grid[1:])
+
+
 _KEEPS = {
+    sheets.ANSWERS: "answers to queries (the reasons given on Checks, with who and when)",
     sheets.CHECKS: "findings and the reasons given for queries",
     sheets.AUDIT: "record of corrections and returns",
     sheets.HISTORY: "every figure ever entered",
@@ -342,6 +384,7 @@ def _read_row(book: LiveBook, contents: BookContents, indicator: Indicator, row:
     text = contents.cell(SHEET, row, column)
     text = str(text).strip() if text is not None else ""
     problem = text_problem(text)
+    text = meaningful(text)  # spaces or invisible characters alone are no comment
     if problem:
         where = f"{indicator.ref}'s commentary for {book.month.label}"
         raise DataFileError(SHEET, None, None, f"{where}: {problem}", cell=address(row, column))
@@ -389,7 +432,7 @@ def _read_answers(book: LiveBook, checks: Table) -> None:
         if parsed is None:
             continue
         key = answer_key(*parsed)
-        reason, found = checks.text(row, sheets.REASON), checks.text(row, "found")
+        reason, found = meaningful(checks.text(row, sheets.REASON)), checks.text(row, "found")
         shown = checks.text(row, sheets.ANSWERED).startswith(sheets.ANSWERED)
         old = kept.get(key)
         if reason:

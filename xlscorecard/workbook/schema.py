@@ -48,7 +48,7 @@ WIDTHS: dict[str, list[int]] = {
     INDICATORS: [12, 50, 30, 14, 10, 12, 18, 60, 24, 14],
     HISTORY: [14, 10, 12, 14],
     COMMENTARY: [14, 10, 100, 18],
-    ANSWERS: [7, 14, 9, 50, 60, 16, 20],
+    ANSWERS: [7, 14, 9, 50, 60, 16, 20, 30],
     BENCHMARKS: [14, 10, 10, 10, 12, 80],
     TARGETS: [14, 10, 10],
     SETTINGS: [24, 60],
@@ -67,11 +67,29 @@ WRAPPED: dict[str, set[str]] = {
     CHECKS: {"indicator", "found", "expected", "message", "reason", "answered"},
     INDICATORS: {"name", "section", "outcome"},
     COMMENTARY: {"text"},
-    ANSWERS: {"found", "reason"},
+    ANSWERS: {"found", "reason", "replaced"},
     SETTINGS: {"value"},
     AUDIT: {"old", "new", "note"},
 }
 """Columns of the supporting sheets whose text wraps (on screen and printed)."""
+NOTES: dict[str, dict[str, str]] = {
+    HISTORY: {
+        "source": (
+            "Where each figure came from: entered (typed), imported, printed, reconstructed... "
+            "Every command keeps this sheet as the Dataset sheet shows it. A derived indicator "
+            "(a numerator over a denominator, such as M3 or LAC1-NI) is 'calculated': worked "
+            "out from its parts for every month, the series the Dataset sheet and the Trends "
+            "charts show, and the one export writes."
+        )
+    },
+    ANSWERS: {
+        "replaced": (
+            "Blank while the answer stands. An answer replaced by another, or withdrawn, is "
+            "kept here, saying when and by whom; Audit says so too."
+        )
+    },
+}
+"""Notes on header cells of the supporting sheets (what a column holds), by sheet and column."""
 PORTRAIT = {HISTORY, BENCHMARKS, TARGETS, SETTINGS}
 """Supporting sheets narrow enough to print portrait; the others print landscape."""
 HIDDEN: dict[str, set[str]] = {CHECKS: {KEY}}
@@ -89,6 +107,9 @@ TABLE_SHEETS = {
 RETURN_CHECKSUM_LABEL = "SHA-256"
 """The label in column A of a return's Dataset sheet beside its checksum (a return, not a
 working workbook)."""
+HISTORY_ROWS_KEY = "history_rows"
+"""Settings key: how many figures (not calculated ones) History held when xlscorecard last
+wrote it; fewer found means rows were deleted by hand (:func:`reading.read_book` refuses)."""
 FORMAT_KEY = "xlscorecard_format"
 FORMAT_VERSION = "2"
 """Written to Settings so a workbook can be recognised as an xlscorecard workbook. Format 2
