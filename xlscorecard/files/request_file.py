@@ -39,7 +39,7 @@ from .safe_write import atomic_write
 from .session import one_at_a_time
 from .styles import NAMED_STYLES, ArrowFormat, spc_rules, style_name
 from .workbook_file import open_book, open_for_change, save_changes, write_outcome
-from .writer import protect
+from .writer import protect, write_spc
 
 TITLE_ROW, SUBTITLE_ROW, NEEDED_ROW, KEY_ROW, HEADER_ROW = 1, 2, 3, 4, 5
 FIRST_ROW = HEADER_ROW + 1
@@ -393,7 +393,54 @@ def collect_file(
     write_outcome(workbook, book, collected.outcome)
     saved = save_changes(workbook, before, path, collected.outcome.dataset, backup)
     collected.changed = saved
+    if not saved:
+        collected.outcome.summary += f" {Path(path).name} was not changed."
     return collected
 
 
-__all__ = ["collect_file", "read_request", "request_workbook", "requests_file"]
+# -- drafts -------------------------------------------------------------------------------------
+DRAFTS = "Drafts"
+"""The working workbook's sheet of drafts (``xlscorecard drafts --write``): a sheet of its own,
+not a Dataset column, so that no reader of the Dataset sheet's layout changes; its rows say
+their month, and ``drafts --write`` makes them again."""
+DRAFT_COLUMNS = [("ref", 12), ("indicator", 42), ("month", 8), ("draft", 110)]
+
+
+@one_at_a_time("drafts")
+def drafts_file(
+    path: Path,
+    refs: tuple[str, ...] = (),
+    write: bool = False,
+    backup: bool = True,
+    user: str | None = None,
+) -> dict[str, str]:
+    """The month's draft of each indicator (or of ``refs``), by ref; with ``write``, put on
+    the workbook's Drafts sheet too (saved as every command saves)."""
+    workbook, book, before = open_for_change(path, writing=write)
+    found = job.month_drafts(book)
+    unknown = [ref for ref in refs if ref not in found]
+    if unknown:
+        raise ScorecardError(
+            f"{Path(path).name} has no indicator {unknown[0]!r}: give a ref from column A of "
+            "its Dataset sheet (nothing was changed)"
+        )
+    texts = {ref: found[ref].text for ref in (refs or found)}
+    if write:
+        if DRAFTS in workbook.sheetnames:
+            del workbook[DRAFTS]
+        sheet = workbook.create_sheet(DRAFTS)
+        for index, (name, width) in enumerate(DRAFT_COLUMNS, start=1):
+            set_value(sheet.cell(1, index), name, style_name("table header"))
+            sheet.column_dimensions[_letter(index)].width = width
+        names = {i.ref: i.name for i in book.dataset.indicators}
+        for number, ref in enumerate(found, start=2):
+            values = [ref, names[ref], book.month.label, found[ref].text]
+            for index, value in enumerate(values, start=1):
+                set_value(sheet.cell(number, index), value, style_name("table text"))
+        protect(sheet, book.dataset)
+        write_spc(workbook, book)  # what every save draws again (Variation, Trends)
+        save_changes(workbook, before, path, book.dataset, backup)
+    return texts
+
+
+__all__ = ["collect_file", "drafts_file", "read_request", "request_workbook", "requests_file"]

@@ -17,7 +17,7 @@ import json
 import re
 from dataclasses import dataclass, field
 
-from ..calc.drafts import drafts
+from ..calc.drafts import Draft, DraftSettingsError, drafts
 from ..calc.spc_report import spc_report
 from ..checks import Finding, Severity
 from ..checks.answers import answer_for, answerable
@@ -220,7 +220,7 @@ def plan_requests(
         )
     image = values_image(dataset, month, layout)
     report = spc_report(dataset, month)
-    texts = drafts(dataset, month, report)
+    texts = month_drafts(book, report)
     table = columns(layout, month)
     open_ = [f for f in findings if answer_for(f, book.answers) is None]
     by_reporter: dict[str, list[Indicator]] = {}
@@ -247,6 +247,15 @@ def plan_requests(
             )
         )  # fmt: skip
     return plans
+
+
+def month_drafts(book: LiveBook, report: dict | None = None) -> dict[str, Draft]:
+    """The book's drafts for its month; a ``[drafts]`` setting that cannot be used is an
+    error naming the Settings sheet."""
+    try:
+        return drafts(book.dataset, book.month, report)
+    except DraftSettingsError as exc:
+        raise ScorecardError(f"{book.name} Settings: {exc}") from None
 
 
 def _row(book, image, table, indicator: Indicator, draft: str, open_: list[Finding]):
@@ -320,6 +329,8 @@ class Collected:
     lines: list[str]
     """What was taken, not taken and ignored, and what is still missing, per reporter."""
     changed: bool
+    problems: int = 0
+    """How many comments, reasons or cells were not taken (said in ``lines``)."""
 
 
 def collect(book: LiveBook, returned: list[Returned], user: str, when: str) -> Collected:
@@ -336,7 +347,7 @@ def collect(book: LiveBook, returned: list[Returned], user: str, when: str) -> C
     audit = cycle.keep_typed(book, user, when)
     cells: dict[str, object] = {}
     lines: list[str] = []
-    taken = 0
+    taken = reasons = problems = 0
     recorded = {(str(r[2]), str(r[3]), str(r[4]), str(r[6])) for r in book.audit if len(r) > 6}
     month_iso = book.month.iso
     current = values_image(book.dataset, book.month, book.layout)
@@ -369,6 +380,7 @@ def collect(book: LiveBook, returned: list[Returned], user: str, when: str) -> C
                 f'comment {book.name} "{ref}" "..."'
             )
             lines.append(note)
+            problems += 1
             if key not in recorded:
                 recorded.add(key)
                 audit.append(
@@ -395,6 +407,7 @@ def collect(book: LiveBook, returned: list[Returned], user: str, when: str) -> C
                     f"{reporter}'s is in Audit). To use it instead: xlscorecard answer "
                     f'{book.name} {code} "{ref}" "..."'
                 )
+                problems += 1
                 record = (NOT_TAKEN_REASON, ref, month_text, typed)
                 if record not in recorded:
                     recorded.add(record)
@@ -406,6 +419,7 @@ def collect(book: LiveBook, returned: list[Returned], user: str, when: str) -> C
             try:
                 outcome = cycle.answer_query(book, code, ref, month, typed, reporter, when)
             except ScorecardError as refusal:
+                problems += 1
                 lines.append(
                     f"{each.file}: {reporter}'s reason for {code} on {ref} was not taken: "
                     f"{str(refusal).replace(' (nothing was changed)', '')}"
@@ -416,8 +430,9 @@ def collect(book: LiveBook, returned: list[Returned], user: str, when: str) -> C
                 [when, reporter, TAKEN_REASON, ref, month_text, "", typed,
                  f"{code} from {each.file}; collected by {user}"]
             )  # fmt: skip
-            taken += 1
+            reasons += 1
             lines.append(f"{each.file}: took {reporter}'s reason for {code} on {ref}.")
+        problems += len(each.changed)
         for change in each.changed:
             lines.append(f"{each.file}: ignored {change}: only the shaded cells are taken.")
     final = cycle.validate(book, user, when)
@@ -428,9 +443,13 @@ def collect(book: LiveBook, returned: list[Returned], user: str, when: str) -> C
         restored=final.restored,
     )  # fmt: skip
     lines += missing_lines(book, final.findings, [each.reporter for each in returned])
-    if taken:
+    if taken or reasons:
+        what = [
+            counted(taken, "comment") if taken else "",
+            counted(reasons, "reason") if reasons else "",
+        ]
         summary = (
-            f"Collected {counted(taken, 'comment or reason', 'comments and reasons')} from "
+            f"Collected {' and '.join(part for part in what if part)} from "
             f"{counted(len(returned), 'request')} into {book.name}. "
         )
     else:
@@ -439,7 +458,7 @@ def collect(book: LiveBook, returned: list[Returned], user: str, when: str) -> C
             f"is already in {book.name}, or was not taken (said above). "
         )
     outcome.summary = summary + f"{book.month.label}: {cycle.tally(final.findings, book.answers)}"
-    return Collected(outcome, lines, bool(taken or audit))
+    return Collected(outcome, lines, bool(taken or reasons or audit), problems)
 
 
 def _figures_moved(book: LiveBook, current, returned: Returned, ref: str) -> list[str]:
@@ -479,6 +498,7 @@ def missing_lines(book: LiveBook, findings: list[Finding], reporters: list[str])
     lines = []
     for reporter in order:
         indicators = by_reporter.get(reporter, [])
+        who = reporter if reporter in reporters else f"{reporter} (no request back yet)"
         refs = {indicator.ref for indicator in indicators}
         unwritten = [i.ref for i in indicators if not (book.commentary_cells.get(i.ref) or "")]
         needed = sorted(
@@ -491,7 +511,7 @@ def missing_lines(book: LiveBook, findings: list[Finding], reporters: list[str])
             and f.code not in COMMENT_CODES
         ]  # fmt: skip
         if not unwritten and not queries:
-            lines.append(f"{reporter}: nothing missing for {month.label}.")
+            lines.append(f"{who}: nothing missing for {month.label}.")
             continue
         parts = []
         if unwritten:
@@ -502,12 +522,12 @@ def missing_lines(book: LiveBook, findings: list[Finding], reporters: list[str])
         if queries:
             listed = ", ".join(f"{f.code} on {f.ref}" for f in queries)
             parts.append(f"{counted(len(queries), 'query', 'queries')} to answer ({listed})")
-        lines.append(f"{reporter}: still missing for {month.label}: {'; '.join(parts)}.")
+        lines.append(f"{who}: still missing for {month.label}: {'; '.join(parts)}.")
     return lines
 
 
 __all__ = [
     "ABOUT", "FORMAT", "MARKER", "SHEET", "Collected", "Column", "RequestPlan", "RequestQuery",
     "RequestRow", "Returned", "check_identity", "collect", "columns", "digest_of",
-    "plan_requests", "reporter_of", "request_name",
+    "month_drafts", "plan_requests", "reporter_of", "request_name",
 ]  # fmt: skip
