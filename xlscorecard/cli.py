@@ -576,10 +576,12 @@ def requests_(workbook: Path, folder: Path, due, force: bool, user: str | None) 
 def collect(workbook: Path, files: tuple[Path, ...], no_backup: bool, user: str | None) -> None:
     """Take the commentary and reasons written in returned requests (FILES, in any order)
     into WORKBOOK, each with its reporter as who; say per reporter what is still missing.
-    Collecting the same requests again changes nothing.
+    Collecting the same requests again changes nothing. What is not taken (a comment typed
+    in WORKBOOK since the request went out, a figure changed in a request) is said, and kept
+    in Audit or left in the request.
 
-    Exits 1 when something in them was not taken (a comment changed in the workbook since
-    the request went out, a figure changed in a request), 0 otherwise.
+    Exits 0 when done (what was not taken is said), 1 when it refused a request of another
+    workbook or month (nothing changed), 2 when a file is not a request.
     """
     from .files.request_file import collect_file
 
@@ -587,7 +589,6 @@ def collect(workbook: Path, files: tuple[Path, ...], no_backup: bool, user: str 
     for line in collected.lines:
         click.echo(line)
     click.echo(collected.outcome.summary)
-    raise SystemExit(FINDINGS if collected.problems else DONE)
 
 
 @cli.command()
