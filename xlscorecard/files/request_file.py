@@ -46,7 +46,7 @@ FIRST_ROW = HEADER_ROW + 1
 QUERY_COLUMNS = [
     ("code", "Check", 8), ("ref", "Ref.", 11), ("month", "Month", 8),
     ("found", "What was found", 42), ("expected", "What was expected", 30),
-    ("reason", "Your reason (write here)", 42),
+    ("reason", "Reason", 42),
 ]  # fmt: skip
 LINE_HEIGHT = 12.0
 PROPERTY = "xlscorecard request"

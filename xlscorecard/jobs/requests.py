@@ -77,8 +77,8 @@ def columns(layout: DatasetLayout, month: Month) -> list[Column]:
     found = [
         Column(REF, str(heads[layout.column(Field.REF)]), 11, layout.column(Field.REF)),
         Column("name", str(heads[layout.column(Field.NAME)]), 28, layout.column(Field.NAME)),
-        Column(COMMENTARY, f"Commentary ({month.label}): write here", 42),
-        Column(DRAFT, "Draft from the figures (not a comment until you write it)", 42),
+        Column(COMMENTARY, f"Commentary ({month.label})", 42),
+        Column(DRAFT, "Draft from the figures", 42),
         Column(LAST, f"Commentary ({(month - 1).label})", 30),
     ]
     for offset in range(layout.visible_months - 1, -1, -1):
@@ -177,8 +177,9 @@ class RequestPlan:
             )
             what += " below"
         return (
-            f"{by}, {what}. Write only in the shaded cells (the draft is there to start "
-            f"from: copy what is right), save the file and send it back as it is."
+            f"{by}, {what}: write in the shaded cells only. The draft beside each is built "
+            "from the figures alone, to start from: copy what is right and add the why. "
+            "Save the file and send it back as it is."
         )
 
 
