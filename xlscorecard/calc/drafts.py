@@ -31,7 +31,7 @@ TEMPLATES: dict[str, str] = {
     "rise": "{name} rose {change} from {previous} to {figure}",
     "fall": "{name} fell {change} from {previous} to {figure}",
     "steady": "{name} was {figure} in {month}, within {threshold} of {previous} ({moved})",
-    "same": "{name} was {figure} in {month}, the same as in {previous}",
+    "same": "{name} was {figure} in {month}, a change of {change} from {previous}",
     "alone": "{name} was {figure} in {month}",
     "no_figure": "{name} has no figure for {month} yet.",
     # how a rise or fall reads, by the indicator's direction of travel
@@ -41,7 +41,7 @@ TEMPLATES: dict[str, str] = {
     "year_rise": "{change} higher than in {year_ago}",
     "year_fall": "{change} lower than in {year_ago}",
     "year_steady": "within {threshold} of {year_ago} ({moved})",
-    "year_same": "the same as in {year_ago}",
+    "year_same": "a change of {change} from {year_ago}",
     # where it sits: one sentence, "It is ..."
     "sits": "It is {where}.",
     # the 12 months
@@ -214,7 +214,7 @@ def _first_clause(change: Change, polarity: Polarity, words, fill: dict[str, str
     elif change.arrow is Arrow.DOWN:
         movement = words["fall"].format(**fill, change=size)
     elif size == "0%":
-        return words["same"].format(**fill)
+        return words["same"].format(**fill, change=size)
     else:
         moved = f"{'up' if change.value > 0 else 'down'} {size}"
         return words["steady"].format(**fill, moved=moved)
@@ -234,7 +234,7 @@ def _year_clause(change: Change, words, fill: dict[str, str]) -> str:
     if change.arrow is Arrow.DOWN:
         return words["year_fall"].format(**fill, change=size)
     if size == "0%":
-        return words["year_same"].format(**fill)
+        return words["year_same"].format(**fill, change=size)
     moved = f"{'up' if change.value > 0 else 'down'} {size}"
     return words["year_steady"].format(**fill, moved=moved)
 

@@ -312,7 +312,7 @@ def check_identity(returned: Returned, book: LiveBook) -> None:
             f"{name} is from {who.get('workbook') or 'another workbook'} "
             f"({who.get('council', '')}, {who.get('title', '')}), not from {book.name} "
             f"({mine['council']}, {mine['title']}): collect it into the workbook it came from "
-            "(nothing was changed)."
+            f"(if that is {book.name} renamed, give it its name again) (nothing was changed)."
         )
     month = who.get("month", "")
     if month != book.month.iso:
