@@ -25,7 +25,7 @@ from .lint import lint_file
 from .model import Month
 from .model.months import check_month
 from .model.text import text_problem
-from .model.values import show_value
+from .model.values import counted, show_value
 from .version import __version__
 
 DONE, FINDINGS, UNUSABLE = 0, 1, 2
@@ -560,9 +560,11 @@ def requests_(workbook: Path, folder: Path, due, force: bool, user: str | None) 
     when = f"{due:%a} {due.day} {due:%b %Y}" if due else ""
     written = requests_file(workbook, folder, when, user=user, force=force)
     for plan, path in written:
+        needed = [row.ref for row in plan.rows if row.needed]
         click.echo(
-            f"Wrote {path}: {plan.reporter}, {len(plan.rows)} indicators, "
-            f"{len(plan.queries)} queries."
+            f"Wrote {path}: {counted(len(plan.rows), 'indicator')}"
+            + (f" ({len(needed)} needing a comment: {', '.join(needed)})" if needed else "")
+            + f", {counted(len(plan.queries), 'query', 'queries')}."
         )
     month = written[0][0].month.label if written else ""
     click.echo(f"Wrote {len(written)} requests for {month}, one per reporter, into {folder}.")

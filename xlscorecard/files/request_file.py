@@ -31,6 +31,7 @@ from ..jobs import cycle
 from ..jobs import requests as job
 from ..model import Dataset, Polarity
 from ..model.text import text_problem
+from ..workbook.image import InputRule
 from ..workbook.results import same_result
 from .cached import write_workbook
 from .cells import set_value
@@ -39,15 +40,14 @@ from .safe_write import atomic_write
 from .session import one_at_a_time
 from .styles import NAMED_STYLES, ArrowFormat, spc_rules, style_name
 from .workbook_file import open_book, open_for_change, save_changes, write_outcome
-from .writer import protect, write_spc
+from .writer import add_input_validation, protect, write_spc
 
 TITLE_ROW, SUBTITLE_ROW, NEEDED_ROW, KEY_ROW, HEADER_ROW = 1, 2, 3, 4, 5
 FIRST_ROW = HEADER_ROW + 1
-QUERY_COLUMNS = [
-    ("code", "Check", 8), ("ref", "Ref.", 11), ("month", "Month", 8),
-    ("found", "What was found", 42), ("expected", "What was expected", 30),
-    ("reason", "Reason", 42),
-]  # fmt: skip
+QUERY_COLUMNS = ["Check", "Ref.", "Reason", "What was found", "What was expected"]
+"""The queries' table, under the indicators': the reason is written in the same column as the
+commentary (the third), so that everything to write is in one column."""
+REASON_COLUMN = QUERY_COLUMNS.index("Reason") + 1
 LINE_HEIGHT = 12.0
 PROPERTY = "xlscorecard request"
 PROPERTY_DIGEST = "xlscorecard request digest"
@@ -154,6 +154,7 @@ def _write_request(sheet: Worksheet, plan: job.RequestPlan, dataset: Dataset) ->
     last = FIRST_ROW + len(plan.rows) - 1
     if plan.rows:
         _formats(sheet, plan, dataset, last)
+        _prompts(sheet, plan)
     _write_queries(sheet, plan, last + 2)
     sheet.freeze_panes = sheet.cell(FIRST_ROW, 2).coordinate
     sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
@@ -172,7 +173,7 @@ def _height(row: job.RequestRow, columns: list[job.Column]) -> float:
     for column in columns:
         value = row.cells[column.key].value
         if isinstance(value, str) and column.key in (job.DRAFT, job.LAST, job.COMMENTARY, "name"):
-            lines = max(lines, math.ceil(len(value) / (column.width * 1.3)))
+            lines = max(lines, math.ceil(len(value) / (column.width * 1.45)))
     return min(lines, 30) * LINE_HEIGHT + 4
 
 
@@ -200,22 +201,52 @@ def _formats(sheet: Worksheet, plan: job.RequestPlan, dataset: Dataset, last: in
                 sheet.conditional_formatting.add(f"{letter}{FIRST_ROW}:{letter}{last}", rule)
 
 
+def _prompts(sheet: Worksheet, plan: job.RequestPlan) -> None:
+    """Excel's input message on each commentary cell: what to write, and why one is needed
+    before the return where it is (the dataset's own validation, as :func:`add_input_validation`
+    writes it)."""
+    where = [column.key for column in plan.columns].index(job.COMMENTARY) + 1
+    rules = []
+    for number, row in enumerate(plan.rows, start=FIRST_ROW):
+        needed = f" Needed before the return: {row.needed}" if row.needed else ""
+        rules.append(
+            InputRule(
+                cell=f"{_letter(where)}{number}",
+                formula=None,
+                prompt_title=row.ref[:32],
+                prompt=f"Your {plan.month.label} commentary on {row.ref}.{needed}"[:255],
+                error="",
+            )
+        )
+    add_input_validation(sheet, rules)
+
+
 def _write_queries(sheet: Worksheet, plan: job.RequestPlan, start: int) -> None:
     if not plan.queries:
         set_value(sheet.cell(start, 1), "No queries to answer.", style_name("note"))
         return
     set_value(sheet.cell(start, 1), "Queries to answer: give a reason for each",
               style_name("subtitle"))  # fmt: skip
-    for index, (_, header, _) in enumerate(QUERY_COLUMNS, start=1):
+    for index, header in enumerate(QUERY_COLUMNS, start=1):
         set_value(sheet.cell(start + 1, index), header, style_name("header"))
     for number, query in enumerate(plan.queries, start=start + 2):
-        values = [query.code, query.ref, query.month.label if query.month else "",
-                  f"{query.message} Found {query.found}.", query.expected, None]  # fmt: skip
-        for index, value in enumerate(values, start=1):
-            style = "answer" if index == len(values) else ("ref" if index == 1 else "text")
+        month = f"{query.month.label}: " if query.month else ""
+        found = f"{month}{query.message} Found {query.found}."
+        values = [
+            query.code,
+            query.ref,
+            None,
+            found,
+            f"{query.expected[:1].upper()}{query.expected[1:]}.",
+        ]
+        styles = ["ref", "ref", "answer", "text", "text"]
+        for index, (value, style) in enumerate(zip(values, styles, strict=True), start=1):
             set_value(sheet.cell(number, index), value, style_name(style))
-        text = len(values[3])
-        sheet.row_dimensions[number].height = max(3, math.ceil(text / 40)) * LINE_HEIGHT + 4
+        lines = max(
+            len(found) / (plan.columns[3].width * 1.3),
+            len(values[4]) / (plan.columns[4].width * 1.3),
+        )
+        sheet.row_dimensions[number].height = max(2, math.ceil(lines)) * LINE_HEIGHT + 4
 
 
 def _write_about(sheet: Worksheet, plan: job.RequestPlan) -> None:
@@ -299,9 +330,8 @@ def read_request(path: Path) -> job.Returned:
                     f"{job.SHEET}!{cell.coordinate} ({ref}, {keys_header(sheet, keys, key)}: "
                     f"{_show(value)} was changed to {_show(found)})"
                 )
-    reason_column = len(QUERY_COLUMNS)
     for key, (number, _) in about["queries"].items():
-        cell = sheet.cell(number, reason_column)
+        cell = sheet.cell(number, REASON_COLUMN)
         code, ref, _ = key.split("|")
         if str(sheet.cell(number, 1).value or "").strip() != code:
             returned.changed.append(
