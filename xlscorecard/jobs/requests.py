@@ -453,13 +453,29 @@ def collect(book: LiveBook, returned: list[Returned], user: str, when: str) -> C
             f"Collected {' and '.join(part for part in what if part)} from "
             f"{counted(len(returned), 'request')} into {book.name}. "
         )
-    else:
+    elif not _written(returned):
+        them = "it" if len(returned) == 1 else "them"
         summary = (
-            f"Nothing new to collect from {counted(len(returned), 'request')}: what they hold "
-            f"is already in {book.name}, or was not taken (said above). "
+            f"Nothing to collect from {counted(len(returned), 'request')}: nothing has been "
+            f"written in {them} yet. "
+        )
+    else:
+        held = "what it holds" if len(returned) == 1 else "what they hold"
+        summary = (
+            f"Nothing new to collect from {counted(len(returned), 'request')}: {held} is "
+            f"already in {book.name}{', or was not taken (said above)' if problems else ''}. "
         )
     outcome.summary = summary + f"{book.month.label}: {cycle.tally(final.findings, book.answers)}"
     return Collected(outcome, lines, bool(taken or reasons or audit), problems)
+
+
+def _written(returned: list[Returned]) -> bool:
+    """Whether anything was written in the requests (a comment or reason not as sent)."""
+    return any(
+        typed.strip() and typed.strip() != sent.strip()
+        for each in returned
+        for sent, typed in [*each.comments.values(), *each.reasons.values()]
+    )
 
 
 def _figures_moved(book: LiveBook, current, returned: Returned, ref: str) -> list[str]:
