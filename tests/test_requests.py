@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
+from tests.support.commentary import fill_in
 from tests.support.paths import SAMPLE
 from xlscorecard.cli import cli
 from xlscorecard.errors import Refused
@@ -67,25 +68,6 @@ def header_row(sheet) -> int:
 def column(sheet, heading: str, row: int | None = None) -> int:
     row = row or header_row(sheet)
     return next(c for c in range(1, sheet.max_column + 1) if sheet.cell(row, c).value == heading)
-
-
-def fill_in(path: Path, comments: dict[str, str], reasons: dict[str, str] | None = None) -> None:
-    """Type comments (ref -> text) and reasons for queries (ref -> text) into a request, as
-    its reporter would in Excel."""
-    book = load_workbook(path)
-    sheet = book[SHEET]
-    rows = rows_of(path)
-    where = column(sheet, "Commentary (Aug-20)")
-    for ref, text in comments.items():
-        sheet.cell(rows[ref], where).value = text
-    if reasons:
-        top = next(r for r in range(1, sheet.max_row + 1) if sheet.cell(r, 1).value == "Check")
-        reason = column(sheet, "Reason", top)
-        for row in range(top + 1, sheet.max_row + 1):
-            ref = sheet.cell(row, 2).value
-            if ref in reasons:
-                sheet.cell(row, reason).value = reasons[ref]
-    book.save(path)
 
 
 def comment_on(path: Path, ref: str) -> object:
@@ -152,7 +134,9 @@ def test_a_request_lets_its_reporter_write_only_the_commentary_and_reasons(sent)
     commentary = {(r, c) for r, c in unlocked if c in writable and r in rows}
     reasons = unlocked - commentary
     assert len(commentary) == len(rows)
-    assert len(reasons) == 3 and {c for _, c in reasons} == {3}  # the Reason column, as the commentary
+    assert len(reasons) == 3 and {c for _, c in reasons} == {
+        3
+    }  # the Reason column, as the commentary
     with zipfile.ZipFile(path) as package:
         assert not [name for name in package.namelist() if "vba" in name.lower()]
     assert "Thu 10 Sep 2020" in sheet["A3"].value

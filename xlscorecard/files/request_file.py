@@ -44,7 +44,7 @@ from .writer import add_input_validation, protect, write_spc
 
 TITLE_ROW, SUBTITLE_ROW, NEEDED_ROW, KEY_ROW, HEADER_ROW = 1, 2, 3, 4, 5
 FIRST_ROW = HEADER_ROW + 1
-QUERY_COLUMNS = ["Check", "Ref.", "Reason", "What was found", "What was expected"]
+QUERY_COLUMNS = ["Check", "Ref.", "Reason", "What was found, and what was expected"]
 """The queries' table, under the indicators': the reason is written in the same column as the
 commentary (the third), so that everything to write is in one column."""
 REASON_COLUMN = QUERY_COLUMNS.index("Reason") + 1
@@ -139,7 +139,9 @@ def _write_request(sheet: Worksheet, plan: job.RequestPlan, dataset: Dataset) ->
     set_value(sheet.cell(KEY_ROW, 1), key, style_name("note"))
     for index, column in enumerate(columns, start=1):
         set_value(sheet.cell(HEADER_ROW, index), column.header, style_name("header"))
-        sheet.column_dimensions[_letter(index)].width = column.width
+        empty = all(row.cells[column.key].value in (None, "") for row in plan.rows)
+        narrow = column.key == job.LAST and empty  # no comments last month: no room for them
+        sheet.column_dimensions[_letter(index)].width = 12 if narrow else column.width
     sheet.row_dimensions[HEADER_ROW].height = 4 * LINE_HEIGHT
     for number, row in enumerate(plan.rows, start=FIRST_ROW):
         for index, column in enumerate(columns, start=1):
@@ -164,6 +166,7 @@ def _write_request(sheet: Worksheet, plan: job.RequestPlan, dataset: Dataset) ->
     page.fitToWidth, page.fitToHeight = 1, 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.page_margins.left = sheet.page_margins.right = 0.4
+    sheet.page_margins.top = sheet.page_margins.bottom = 0.5
     sheet.oddFooter.center.text = "Page &P of &N"
 
 
@@ -231,21 +234,12 @@ def _write_queries(sheet: Worksheet, plan: job.RequestPlan, start: int) -> None:
         set_value(sheet.cell(start + 1, index), header, style_name("header"))
     for number, query in enumerate(plan.queries, start=start + 2):
         month = f"{query.month.label}: " if query.month else ""
-        found = f"{month}{query.message} Found {query.found}."
-        values = [
-            query.code,
-            query.ref,
-            None,
-            found,
-            f"{query.expected[:1].upper()}{query.expected[1:]}.",
-        ]
-        styles = ["ref", "ref", "answer", "text", "text"]
+        found = f"{month}{query.message} Found {query.found}; expected {query.expected}."
+        values = [query.code, query.ref, None, found]
+        styles = ["ref", "ref", "answer", "text"]
         for index, (value, style) in enumerate(zip(values, styles, strict=True), start=1):
             set_value(sheet.cell(number, index), value, style_name(style))
-        lines = max(
-            len(found) / (plan.columns[3].width * 1.3),
-            len(values[4]) / (plan.columns[4].width * 1.3),
-        )
+        lines = len(found) / (plan.columns[3].width * 1.45)
         sheet.row_dimensions[number].height = max(2, math.ceil(lines)) * LINE_HEIGHT + 4
 
 

@@ -512,10 +512,19 @@ def missing_lines(book: LiveBook, findings: list[Finding], reporters: list[str])
     for indicator in book.dataset.indicators:
         by_reporter.setdefault(reporter_of(indicator) or "No reporter", []).append(indicator)
     order = list(dict.fromkeys([*reporters, *by_reporter]))
+    back = {
+        str(row[1]) for row in book.audit
+        if len(row) > 4 and row[2] in (TAKEN, TAKEN_REASON, NOT_TAKEN, NOT_TAKEN_REASON)
+        and str(row[4]) == month.iso
+    }  # fmt: skip
     lines = []
     for reporter in order:
         indicators = by_reporter.get(reporter, [])
-        who = reporter if reporter in reporters else f"{reporter} (no request back yet)"
+        who = (
+            reporter
+            if reporter in reporters or reporter in back
+            else f"{reporter} (no request back yet)"
+        )
         refs = {indicator.ref for indicator in indicators}
         unwritten = [i.ref for i in indicators if not (book.commentary_cells.get(i.ref) or "")]
         needed = sorted(
