@@ -265,3 +265,36 @@ def test_a_comment_typed_since_the_request_went_out_is_kept_and_theirs_goes_to_a
     before = workbook.read_bytes()
     assert "not taken" in run("collect", workbook, path).output
     assert workbook.read_bytes() == before  # said again, recorded once
+
+
+def test_the_draft_is_beside_the_commentary_never_in_it(sent, sample):
+    from xlscorecard.calc.drafts import drafts
+    from xlscorecard.model import Month
+
+    path = sent / "Mary Hardy Aug-20.xlsx"
+    sheet = load_workbook(path)[SHEET]
+    found = drafts(sample, Month(2020, 8))
+    draft, commentary = (
+        column(sheet, "Draft from the figures"),
+        column(sheet, "Commentary (Aug-20)"),
+    )
+    assert draft == commentary + 1
+    for ref, row in rows_of(path).items():
+        assert sheet.cell(row, draft).value == found[ref].text
+        assert sheet.cell(row, commentary).value != found[ref].text
+
+
+def test_two_reporters_whose_names_make_one_file_name_get_two_files():
+    from dataclasses import replace
+
+    from xlscorecard.checks.testing import sample_book
+    from xlscorecard.jobs.requests import plan_requests
+
+    book = sample_book()
+    dataset = book.dataset
+    dataset.indicators = [
+        replace(i, reporter="A/B" if k % 2 else "A B") for k, i in enumerate(dataset.indicators)
+    ]
+    plans = plan_requests(book, [])
+    assert [p.reporter for p in plans] == ["A B", "A/B"]
+    assert [p.file_name for p in plans] == ["A B Aug-20.xlsx", "A B Aug-20 (2).xlsx"]

@@ -138,9 +138,12 @@ class RequestPlan:
     made_at: str = ""
     made_by: str = ""
 
+    name: str = ""
+    """The file's name, when two reporters' names make the same one (else from the name)."""
+
     @property
     def file_name(self) -> str:
-        return request_name(self.reporter, self.month)
+        return self.name or request_name(self.reporter, self.month)
 
     @property
     def shown(self) -> dict[str, list[object]]:
@@ -247,6 +250,12 @@ def plan_requests(
                 columns=table, rows=rows, queries=queries, due=due, made_at=when, made_by=user,
             )
         )  # fmt: skip
+    seen: dict[str, int] = {}
+    for plan in plans:  # two names a file system cannot tell apart ("A/B", "A B")
+        key = plan.file_name.casefold()
+        seen[key] = seen.get(key, 0) + 1
+        if seen[key] > 1:
+            plan.name = plan.file_name.removesuffix(".xlsx") + f" ({seen[key]}).xlsx"
     return plans
 
 
@@ -317,10 +326,16 @@ def check_identity(returned: Returned, book: LiveBook) -> None:
     month = who.get("month", "")
     if month != book.month.iso:
         label = Month.parse(month).label if re.fullmatch(r"\d{4}-\d{2}", month) else month
+        earlier = label and month < book.month.iso
+        how = (
+            f"collect a month's requests before refreshing to the next; for {book.month.label}, "
+            "send its own (xlscorecard requests)"
+            if earlier
+            else f"send {book.month.label}'s requests (xlscorecard requests) and collect those"
+        )
         raise Refused(
             f"{name} is for {label or 'no month'}, and {book.name} is at {book.month.label}: "
-            f"a request is collected in the month it was made for. Send {book.month.label}'s "
-            "requests (xlscorecard requests) and collect those (nothing was changed)."
+            f"a request is collected in the month it was made for: {how} (nothing was changed)."
         )
 
 
