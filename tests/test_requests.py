@@ -298,3 +298,19 @@ def test_two_reporters_whose_names_make_one_file_name_get_two_files():
     plans = plan_requests(book, [])
     assert [p.reporter for p in plans] == ["A B", "A/B"]
     assert [p.file_name for p in plans] == ["A B Aug-20.xlsx", "A B Aug-20 (2).xlsx"]
+
+
+def test_a_query_answered_since_the_request_went_out_keeps_its_answer(workbook, request_for):
+    path = request_for("Stuart Webb")
+    fill_in(path, {}, {"CP2": "From the reporter."})
+    assert run("answer", workbook, "P302", "CP2", "From the officer.").exit_code == 0
+    result = run("collect", workbook, path)
+    assert result.exit_code == 0
+    assert "Stuart Webb's reason for P302 on CP2 was not taken" in result.output
+    book = load_workbook(workbook)
+    answers = [r for r in book["Answers"].iter_rows(values_only=True) if r[1] == "CP2"]
+    assert [a[4] for a in answers] == ["From the officer."]
+    audit = [r for r in book["Audit"].iter_rows(values_only=True)]
+    assert [(r[1], r[6]) for r in audit if r[2] == "request reason not taken"] == [
+        ("Stuart Webb", "From the reporter.")
+    ]

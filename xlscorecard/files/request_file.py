@@ -324,7 +324,8 @@ def read_request(path: Path) -> job.Returned:
                     f"{job.SHEET}!{cell.coordinate} ({ref}, {keys_header(sheet, keys, key)}: "
                     f"{_show(value)} was changed to {_show(found)})"
                 )
-    for key, (number, _) in about["queries"].items():
+    for key, (number, found) in about["queries"].items():
+        returned.found[key] = found
         cell = sheet.cell(number, REASON_COLUMN)
         code, ref, _ = key.split("|")
         if str(sheet.cell(number, 1).value or "").strip() != code:
