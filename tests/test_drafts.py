@@ -137,6 +137,9 @@ def test_a_council_changes_the_words_in_its_drafts_table(sample):
     dataset.settings.extra["drafts"] = {"drop": "..."}
     with pytest.raises(DraftSettingsError, match=r"drafts\.drop is not a draft template"):
         draft(dataset, dataset.indicator("M2"), Month(2020, 8))
+    dataset.settings.extra["drafts"] = {"fall": "{nmae} fell"}
+    with pytest.raises(DraftSettingsError, match=r"drafts\.fall = '\{nmae\} fell' cannot be"):
+        draft(dataset, dataset.indicator("M2"), Month(2020, 8))
 
 
 def test_drafts_written_go_on_their_own_sheet_never_into_the_commentary(workbook):

@@ -77,6 +77,13 @@ TEMPLATES: dict[str, str] = {
 """The default words of a draft; ``{name}`` and the rest are filled from the figures."""
 
 
+GAPS = (
+    "name", "month", "previous", "year_ago", "threshold", "figure", "change", "moved",
+    "movement", "where", "average", "maximum", "benchmarks", "who", "value", "target", "side",
+)  # fmt: skip
+"""What the templates' ``{gaps}`` may be (each template uses those its place gives)."""
+
+
 class DraftSettingsError(ValueError):
     """A ``[drafts]`` table naming a template that does not exist, or one that is not text."""
 
@@ -96,6 +103,13 @@ def templates(settings_extra: Mapping[str, object] | None = None) -> dict[str, s
             )
         if not isinstance(text, str):
             raise DraftSettingsError(f"{DRAFTS_KEY}.{key} must be text, not {text!r}")
+        try:
+            text.format(**dict.fromkeys(GAPS, ""))
+        except (KeyError, IndexError, ValueError) as exc:
+            raise DraftSettingsError(
+                f"{DRAFTS_KEY}.{key} = {text!r} cannot be filled ({type(exc).__name__}: "
+                f"{exc}): its gaps are in braces, from {', '.join('{' + g + '}' for g in GAPS)}"
+            ) from None
         chosen[key] = text
     return chosen
 

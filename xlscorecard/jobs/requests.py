@@ -265,7 +265,10 @@ def month_drafts(book: LiveBook, report: dict | None = None) -> dict[str, Draft]
     try:
         return drafts(book.dataset, book.month, report)
     except DraftSettingsError as exc:
-        raise ScorecardError(f"{book.name} Settings: {exc}") from None
+        raise ScorecardError(
+            f"{book.name} Settings: {exc}. Correct the drafts row of its Settings sheet "
+            "(nothing was written)."
+        ) from None
 
 
 def _row(book, image, table, indicator: Indicator, draft: str, open_: list[Finding]):
