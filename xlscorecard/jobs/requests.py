@@ -301,6 +301,8 @@ class Returned:
     """ref -> (the comment sent, the comment in the request now)."""
     reasons: dict[str, tuple[str, str]] = field(default_factory=dict)
     """answer key -> (the reason sent, blank; the reason in the request now)."""
+    found: dict[str, str] = field(default_factory=dict)
+    """answer key -> what the query found when the request went out."""
     changed: list[str] = field(default_factory=list)
     """Cells changed outside the shaded ones, in words (ignored)."""
     shown: dict[str, list[object]] = field(default_factory=dict)
@@ -418,7 +420,10 @@ def collect(book: LiveBook, returned: list[Returned], user: str, when: str) -> C
                 continue  # already collected
             if (TAKEN_REASON, ref, month_text, typed) in recorded:
                 continue  # collected, and answered otherwise in the workbook since
-            if answer is not None and answer.reason.strip() != sent:
+            answered_since = answer is not None and answer.found == each.found.get(key)
+            if answer is not None and answer.reason.strip() != sent and answered_since:
+                # the query was open when the request went out (an answer kept from earlier
+                # figures does not close it): one answering the same figures came since
                 lines.append(
                     f"{each.file}: {reporter}'s reason for {code} on {ref} was not taken: the "
                     f"query was answered in {book.name} since the request went out ('"
