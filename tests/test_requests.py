@@ -314,3 +314,26 @@ def test_a_query_answered_since_the_request_went_out_keeps_its_answer(workbook, 
     assert [(r[1], r[6]) for r in audit if r[2] == "request reason not taken"] == [
         ("Stuart Webb", "From the reporter.")
     ]
+
+
+def test_a_reason_for_a_query_open_again_is_taken_over_the_answer_kept_from_before():
+    """An answer given for earlier figures does not close the query: the reporter's reason,
+    written for the figures the request showed, is taken (pure: no files)."""
+    from xlscorecard.checks.testing import sample_book, type_into
+    from xlscorecard.jobs import cycle
+    from xlscorecard.jobs.requests import Returned, collect, plan_requests
+
+    book = sample_book()
+    cycle.answer_query(book, "P302", "CP2", None, "For 22.", "officer", "t0")
+    type_into(book, "CP2", "2020-08", 20)  # the query is open again, finding 20
+    findings = cycle.validate(book, "officer", "t1").findings
+    (plan,) = [p for p in plan_requests(book, findings) if p.reporter == "Stuart Webb"]
+    (query,) = [q for q in plan.queries if q.ref == "CP2"]
+    returned = Returned(
+        plan.file_name, plan.identity, plan.digest,
+        reasons={query.key: ("", "For 20.")}, found={query.key: query.found},
+    )  # fmt: skip
+    collected = collect(book, [returned], "officer", "t2")
+    assert collected.problems == 0, collected.lines
+    assert book.answers[query.key].reason == "For 20."
+    assert book.answers[query.key].by == "Stuart Webb"
