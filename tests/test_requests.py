@@ -342,3 +342,23 @@ def test_a_reason_for_a_query_open_again_is_taken_over_the_answer_kept_from_befo
     assert collected.problems == 0, collected.lines
     assert book.answers[query.key].reason == "For 20."
     assert book.answers[query.key].by == "Stuart Webb"
+
+
+def test_a_request_whose_rows_were_sorted_is_read_row_by_row(request_for):
+    from xlscorecard.files.request_file import read_request
+
+    path = request_for("Simon Dennison")
+    fill_in(path, {"M4": "About M4.", "EH5-QL": "About EH5-QL."})
+    book = load_workbook(path)
+    sheet = book[SHEET]
+    (first, second) = rows_of(path).values()
+    for c in range(1, sheet.max_column + 1):  # sort the two rows the other way round
+        a, b = sheet.cell(first, c), sheet.cell(second, c)
+        a.value, b.value = b.value, a.value
+    book.save(path)
+    returned = read_request(path)
+    assert returned.changed == []
+    assert {ref: typed for ref, (_, typed) in returned.comments.items()} == {
+        "M4": "About M4.",
+        "EH5-QL": "About EH5-QL.",
+    }

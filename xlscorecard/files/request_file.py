@@ -306,10 +306,13 @@ def read_request(path: Path) -> job.Returned:
     returned = job.Returned(path.name, identity, digest, shown=shown)
     sheet = book[job.SHEET]
     keys = _columns_of(about, path)
+    last = FIRST_ROW + len(about["rows"])
+    placed = {str(sheet.cell(r, 1).value or "").strip(): r for r in range(FIRST_ROW, last)}
     for ref, (number, sent, values) in about["rows"].items():
-        if str(sheet.cell(number, 1).value or "").strip() != ref:
-            returned.changed.append(f"{job.SHEET}!A{number} (the row of {ref} has moved)")
+        if ref not in placed:
+            returned.changed.append(f"{job.SHEET}!A{number} (the row of {ref} is not there)")
             continue
+        number = placed[ref]  # a table sorted in LibreOffice keeps each row's cells together
         written = sheet.cell(number, keys.index(job.COMMENTARY) + 1)
         typed = _typed(written, returned, f"{ref}'s comment")
         returned.comments[ref] = (sent, typed)
@@ -321,7 +324,7 @@ def read_request(path: Path) -> job.Returned:
                 continue
             if cell.data_type == "f" or not same_result(found, value):
                 returned.changed.append(
-                    f"{job.SHEET}!{cell.coordinate} ({ref}, {keys_header(sheet, keys, key)}: "
+                    f"{job.SHEET}!{cell.coordinate} ({ref}, {_header(sheet, keys, key)}: "
                     f"{_show(value)} was changed to {_show(found)})"
                 )
     for key, (number, found) in about["queries"].items():
@@ -337,7 +340,7 @@ def read_request(path: Path) -> job.Returned:
     return returned
 
 
-def keys_header(sheet: Worksheet, keys: list[str], key: str) -> str:
+def _header(sheet: Worksheet, keys: list[str], key: str) -> str:
     return str(sheet.cell(HEADER_ROW, keys.index(key) + 1).value or key)
 
 
