@@ -69,7 +69,14 @@ def requests_file(
     _, book = open_book(path, writing=False)
     findings = cycle.validate(book, user, when).findings  # in memory: nothing is saved
     plans = job.plan_requests(book, findings, due, when, user)
-    folder = Path(folder)
+    return write_requests(plans, book.dataset, Path(folder), force)
+
+
+def write_requests(
+    plans: list[job.RequestPlan], dataset: Dataset, folder: Path, force: bool = False
+) -> list[tuple[job.RequestPlan, Path]]:
+    """Write each request into ``folder`` (made if need be), each file atomically; refused,
+    with nothing written, if any is there already (unless ``force``)."""
     targets = [(plan, folder / plan.file_name) for plan in plans]
     there = [target.name for _, target in targets if target.exists()]
     if there and not force:
@@ -83,7 +90,7 @@ def requests_file(
         raise ScorecardError(f"cannot write requests into {folder}: it is a file, not a folder")
     folder.mkdir(parents=True, exist_ok=True)
     for plan, target in targets:
-        atomic_write(target, partial(write_workbook, request_workbook(plan, book.dataset)))
+        atomic_write(target, partial(write_workbook, request_workbook(plan, dataset)))
     return targets
 
 
@@ -471,4 +478,11 @@ def drafts_file(
     return texts
 
 
-__all__ = ["collect_file", "drafts_file", "read_request", "request_workbook", "requests_file"]
+__all__ = [
+    "collect_file",
+    "drafts_file",
+    "read_request",
+    "request_workbook",
+    "requests_file",
+    "write_requests",
+]
