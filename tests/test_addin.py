@@ -367,6 +367,8 @@ def test_the_ribbon_has_the_scorecard_buttons(built):
         "RefreshMonth": "ScorecardRibbon.OnButton",
         "Validate": "ScorecardRibbon.OnButton",
         "SaveReturn": "ScorecardRibbon.OnButton",
+        "SendRequests": "ScorecardRibbon.OnButton",
+        "CollectRequests": "ScorecardRibbon.OnButton",
         "Help": "ScorecardRibbon.OnButton",
     }
     tabs = re.findall(r'<tab id="[^"]+" label="([^"]+)"', CUSTOM_UI.read_text("utf-8"))

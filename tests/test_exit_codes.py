@@ -198,6 +198,13 @@ CASES: dict[str, tuple[int, Setup]] = {
             str(f / "extract.csv"),
         ],
     ),
+    "requests, done": (0, lambda f, b: ["requests", workbook(f, b), "-o", str(f / "out")]),
+    "requests, a request already there": (1, lambda f, b: requests_there(f, b)),
+    "collect, done": (0, lambda f, b: ["collect", *collected(f, b, "2020-08")]),
+    "collect, another month's request": (1, lambda f, b: ["collect", *collected(f, b, "2020-07")]),
+    "collect, not a request": (2, lambda f, b: ["collect", workbook(f, b), not_a_workbook(f)]),
+    "drafts, done": (0, lambda f, b: ["drafts", workbook(f, b), "--ref", "M1"]),
+    "drafts, no such indicator": (2, lambda f, b: ["drafts", workbook(f, b), "--ref", "M99"]),
     "addin build, done": (0, lambda f, b: ["addin", "build", "-o", str(f / "xlscorecard.xlam")]),
     "addin build, a wrong name": (2, lambda f, b: ["addin", "build", "-o", str(f / "other.xlam")]),
     "addin install, no Excel here": (2, lambda f, b: ["addin", "install"]),
@@ -213,6 +220,23 @@ def bad_episodes(folder: Path) -> str:
         encoding="utf-8",
     )
     return str(files)
+
+
+def requests_there(folder: Path, built) -> list[str]:
+    (folder / "out").mkdir()
+    (folder / "out" / "Mary Hardy Aug-20.xlsx").write_text("filled in already")
+    return ["requests", workbook(folder, built), "-o", str(folder / "out")]
+
+
+def collected(folder: Path, built, month: str) -> list[str]:
+    """The Aug-20 workbook and a request made from the workbook of ``month``."""
+    from xlscorecard.files.request_file import requests_file
+
+    source = folder / "source" / "dataset.xlsx"
+    source.parent.mkdir()
+    shutil.copy(built(month), source)
+    (_plan, request), *_ = requests_file(source, folder / "out")
+    return [workbook(folder, built), str(request)]
 
 
 def existing(folder: Path) -> Path:

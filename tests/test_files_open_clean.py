@@ -14,6 +14,7 @@ that none of them is a check that cannot fail.
 from __future__ import annotations
 
 import re
+import shutil
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -51,8 +52,22 @@ PRODUCED: dict[str, Callable[[pytest.FixtureRequest], Path]] = {
     "refreshed Aug-20 to Sep-20": lambda request: request.getfixturevalue("refreshed"),
     "add-in": lambda request: ADDIN,
     "official return Aug-20": lambda request: request.getfixturevalue("official_return"),
+    "commentary request Aug-20": lambda request: commentary_request(request),
 }
 WORKBOOKS = [name for name in PRODUCED if name != "add-in"]
+
+
+def commentary_request(request) -> Path:
+    """The Aug-20 sample's request to Mary Hardy (rows, a needed comment, queries)."""
+    from xlscorecard.files.request_file import requests_file
+
+    folder = request.getfixturevalue("tmp_path_factory").getbasetemp() / "commentary-request"
+    path = folder / "requests" / "Mary Hardy Aug-20.xlsx"
+    if not path.exists():
+        folder.mkdir(exist_ok=True)
+        shutil.copy(request.getfixturevalue("built")("2020-08"), folder / "dataset.xlsx")
+        requests_file(folder / "dataset.xlsx", folder / "requests")
+    return path
 
 
 @pytest.fixture(params=list(PRODUCED))

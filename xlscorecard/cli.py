@@ -582,5 +582,88 @@ def lint(files: tuple[Path, ...]) -> None:
     raise SystemExit(status)
 
 
+# -- commentary requests (docs/commentary.md) ---------------------------------------------------
+@cli.command(name="requests")
+@click.argument("workbook", type=WORKBOOK)
+@click.option(
+    "--output",
+    "-o",
+    "folder",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="The folder to write the requests into (made if need be).",
+)
+@click.option(
+    "--due",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="When the commentary is needed by, YYYY-MM-DD (each request says so).",
+)
+@click.option("--force", is_flag=True, help="Replace request files already in the folder.")
+@BY
+def requests_(workbook: Path, folder: Path, due, force: bool, user: str | None) -> None:
+    """Write one small workbook per reporter into FOLDER: their indicators as the Dataset sheet
+    shows them, a draft from the figures, a shaded column for this month's commentary and
+    their open queries with a column for the reason. WORKBOOK is not changed."""
+    from .files.request_file import requests_file
+
+    when = f"{due:%a} {due.day} {due:%b %Y}" if due else ""
+    written = requests_file(workbook, folder, when, user=user, force=force)
+    for plan, path in written:
+        needed = [row.ref for row in plan.rows if row.needed]
+        click.echo(
+            f"Wrote {path}: {counted(len(plan.rows), 'indicator')}"
+            + (f" ({len(needed)} needing a comment: {', '.join(needed)})" if needed else "")
+            + f", {counted(len(plan.queries), 'query', 'queries')}."
+        )
+    month = written[0][0].month.label if written else ""
+    click.echo(f"Wrote {len(written)} requests for {month}, one per reporter, into {folder}.")
+
+
+@cli.command()
+@click.argument("workbook", type=WORKBOOK)
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@NO_BACKUP
+@BY
+def collect(workbook: Path, files: tuple[Path, ...], no_backup: bool, user: str | None) -> None:
+    """Take the commentary and reasons written in returned requests (FILES, in any order)
+    into WORKBOOK, each with its reporter as who; say per reporter what is still missing.
+    Collecting the same requests again changes nothing. What is not taken (a comment typed
+    in WORKBOOK since the request went out, a figure changed in a request) is said, and kept
+    in Audit or left in the request.
+
+    Exits 0 when done (what was not taken is said), 1 when it refused a request of another
+    workbook or month (nothing changed), 2 when a file is not a request.
+    """
+    from .files.request_file import collect_file
+
+    collected = collect_file(workbook, list(files), backup=not no_backup, user=user)
+    for line in collected.lines:
+        click.echo(line)
+    click.echo(collected.outcome.summary)
+
+
+@cli.command()
+@click.argument("workbook", type=WORKBOOK)
+@click.option("--ref", "refs", multiple=True, metavar="REF", help="Only this indicator.")
+@click.option(
+    "--write",
+    is_flag=True,
+    help="Also put them on the workbook's Drafts sheet (never into the commentary).",
+)
+@NO_BACKUP
+@BY
+def drafts(
+    workbook: Path, refs: tuple[str, ...], write: bool, no_backup: bool, user: str | None
+) -> None:
+    """Print a first draft of each indicator's commentary, from its figures only: the month's
+    figure and changes, the 12-month average and maximum, benchmarks, target and SPC. A draft
+    is not a comment until a person writes it; the templates are council.toml's [drafts]."""
+    from .files.request_file import drafts_file
+
+    found = drafts_file(workbook, refs, write, backup=not no_backup, user=user)
+    for ref, text in found.items():
+        click.echo(f"{ref}: {text}")
+
+
 def main() -> None:
     cli()

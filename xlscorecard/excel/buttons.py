@@ -20,11 +20,13 @@ from ..errors import Refused, ScorecardError, WorkbookError
 from ..files.identity import now, os_user
 from ..files.journal import Journal
 from ..files.notices import listening
+from ..files.request_file import read_request, write_requests
 from ..files.return_file import libreoffice_pdf, save_transaction
 from ..files.safe_write import os_error
 from ..files.session import working_on
 from ..jobs import cycle
 from ..jobs.official_return import plan_return, return_folder
+from ..jobs.requests import collect, plan_requests
 from ..version import __version__
 from ..workbook.contents import BookContents
 from ..workbook.reading import LiveBook, read_book
@@ -58,7 +60,10 @@ HELP = (
     "Save return: saves the month as the official return (values, not formulas, with a "
     "checksum) and its PDF in the workbook's folder (or Settings return_folder), and records "
     "it in Audit. It refuses while the month has errors, unanswered queries or big changes "
-    "without commentary.\n\n"
+    "without commentary.\n"
+    "Send requests and Collect requests: a small workbook per reporter to write their "
+    "commentary in, in the folder 'Requests <month>' beside the returns, and what they wrote "
+    "taken back from there (docs/commentary.md).\n\n"
     "Older months: the months before those shown are hidden in a group to their left. The + "
     "button over the columns does not work while the sheet is protected: select the two "
     "columns either side of the hidden ones (Outcome and the first month shown), right-click "
@@ -196,6 +201,60 @@ class ExcelRecorder:
         self.wrote = True
 
 
+def send_requests(book: xw.Book) -> str:
+    """Write a commentary request per reporter into the folder "Requests <Mon-YY>" beside the
+    returns (docs/commentary.md); the workbook is not changed."""
+
+    def plan() -> Plan:
+        _, live = read(book)
+        folder = requests_folder(live, _folder_of(book))
+        user, when = who(book), now()
+        findings = cycle.validate(live, user, when).findings  # in memory: nothing is written
+        written = write_requests(
+            plan_requests(live, findings, "", when, user), live.dataset, folder
+        )
+        names = "\n".join(path.name for _, path in written)
+        message = (
+            f"Wrote {len(written)} requests for {live.month.label} into {folder}:\n\n{names}\n\n"
+            "Send each to its reporter; save the ones that come back into the same folder "
+            "(over the ones sent) and press Collect requests."
+        )
+        return [], None, message
+
+    return _run(book, plan)
+
+
+def collect_requests(book: xw.Book) -> str:
+    """Take the commentary and reasons of the requests in "Requests <Mon-YY>" into the
+    workbook, with each reporter as who (as xlscorecard collect does)."""
+
+    def plan() -> Plan:
+        contents, live = read(book)
+        folder = requests_folder(live, _folder_of(book))
+        files = sorted(p for p in folder.glob("*.xlsx") if not p.name.startswith("~$"))
+        if not files:
+            raise Refused(
+                f"There are no requests in {folder}: press Send requests first, and save the "
+                "ones that come back there (nothing was changed)."
+            )
+        collected = collect(live, [read_request(path) for path in files], who(book), now())
+        outcome = collected.outcome
+        blocks = validate_blocks(contents, live, outcome)
+        blocks += spc_blocks(contents, live, others=bool(blocks))
+        lines = collected.lines[:MAX_LISTED]
+        more = len(collected.lines) - len(lines)
+        listed = "\n".join(lines) + (f"\n... and {more} more" if more > 0 else "")
+        return prepare(blocks), protection_password(live), f"{outcome.summary}\n\n{listed}"
+
+    return _run(book, plan)
+
+
+def requests_folder(live: LiveBook, workbook_folder: Path | None) -> Path:
+    """Where a month's requests go and come back: "Requests <Mon-YY>" in the returns' folder
+    (Settings return_folder, else the workbook's own)."""
+    return return_folder(live.dataset, workbook_folder) / f"Requests {live.month.label}"
+
+
 def _folder_of(book: xw.Book) -> Path | None:
     """The folder of the workbook's file, if it is a file on this computer (not a new book,
     not on the remote engine, not a OneDrive/SharePoint address)."""
@@ -250,6 +309,8 @@ BUTTONS: dict[str, Callable[[xw.Book], str]] = {
     "RefreshMonth": refresh_month,
     "Validate": validate,
     "SaveReturn": save_return,
+    "SendRequests": send_requests,
+    "CollectRequests": collect_requests,
     "Help": show_help,
 }
 
