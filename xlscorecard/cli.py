@@ -16,6 +16,7 @@ from .errors import ScorecardError
 from .files import workbook_file
 from .files.dfe_tables import update_benchmarks
 from .files.identity import latest_month
+from .files.lite_file import lite_file
 from .files.notices import listening
 from .files.return_file import save_return_file, verify_file
 from .files.signing import make_key_pair
@@ -123,11 +124,20 @@ def cli() -> None:
     is_flag=True,
     help="Replace OUTPUT if it exists (it is kept in its backups folder first).",
 )
-def build(data_dir: Path, month: Month, output: Path, template: Path | None, force: bool) -> None:
+@click.option(
+    "--lite",
+    is_flag=True,
+    help="Carry the buttons' code for xlwings Lite (Excel with no Python to install; its "
+    "Dataset sheet is then not protected): see docs/excel-lite.md.",
+)
+def build(
+    data_dir: Path, month: Month, output: Path, template: Path | None, force: bool, lite: bool
+) -> None:
     """Build the formatted dataset workbook for MONTH from the files in DATA_DIR (never over
     an existing workbook, unless --force)."""
-    count = workbook_file.build_file(data_dir, month, output, template, force)
-    click.echo(f"Wrote {output}: {count} indicators, {month.label}.")
+    count = workbook_file.build_file(data_dir, month, output, template, force, lite)
+    carrying = " It carries the buttons for xlwings Lite." if lite else ""
+    click.echo(f"Wrote {output}: {count} indicators, {month.label}.{carrying}")
 
 
 @cli.command()
@@ -457,6 +467,15 @@ def verify(return_file: Path, key: Path | None, workbook: Path | None) -> None:
         click.echo(f"Error: {result.message}", err=True)
         raise SystemExit(FINDINGS)
     click.echo(result.message)
+
+
+@cli.command()
+@click.argument("workbook", type=WORKBOOK)
+@NO_BACKUP
+def lite(workbook: Path, no_backup: bool) -> None:
+    """Put this version's xlwings Lite code (the Scorecard buttons, with xlscorecard and what
+    it needs pinned) into WORKBOOK, replacing the code it carries (see docs/excel-lite.md)."""
+    click.echo(lite_file(workbook, backup=not no_backup).summary)
 
 
 @cli.command()

@@ -6,11 +6,16 @@ one message box. A problem the user can fix (a :class:`ScorecardError`, e.g. a r
 refresh) is shown as a message and nothing is written.
 
 xlwings' ribbon calls ``import xlscorecard; xlscorecard.main()`` (Refresh month); the add-in's
-dispatcher calls ``xlscorecard.on_button("<control id>")`` for every button.
+dispatcher calls ``xlscorecard.on_button("<control id>")`` for every button. In xlwings Lite the
+workbook's own ``main.py`` (:mod:`xlscorecard.files.lite`) calls each button with ``lite=True``:
+xlwings' Office.js client runs no VBA, so nothing is unprotected around the writes (the Lite
+workbook's Dataset sheet is not protected), Save return writes into Lite's files folder and
+makes no PDF, and Audit's who comes from ``XLSCORECARD_USER`` or Settings ``user_name``.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -18,9 +23,9 @@ import xlwings as xw
 
 from ..errors import Refused, ScorecardError, WorkbookError
 from ..files.identity import now, os_user
-from ..files.return_file import libreoffice_pdf, write_return
+from ..files.return_file import PdfMaker, libreoffice_pdf, write_return
 from ..jobs import cycle
-from ..jobs.official_return import plan_return, return_folder
+from ..jobs.official_return import FOLDER_KEY, plan_return, return_folder
 from ..version import __version__
 from ..workbook.contents import BookContents
 from ..workbook.reading import LiveBook, read_book
@@ -70,14 +75,24 @@ HALF_WRITTEN = (
     "saved version, then try again."
 )
 
+LITE_FILES = Path("/data")
+"""xlwings Lite's files folder (its menu > Files > Import/Export lists it for download)."""
+USER_VARIABLE = "XLSCORECARD_USER"
+"""The environment variable naming who presses a button where Excel gives no name (xlwings
+Lite keeps environment variables per person: its menu > Settings > Environment Variables)."""
+USER_KEY = "user_name"
+"""The Settings key naming who presses a button where Excel and the environment give none."""
 Plan = tuple[list[Block], str | None, str]
 """Prepared blocks, the protection password, and the message to show when written."""
 
 
-def who(book: xw.Book) -> str:
-    """Who pressed the button: Excel's user name, else the login running Python (all the
-    remote engine can give)."""
-    return user_name(book) or os_user()
+def who(book: xw.Book, live: LiveBook | None = None) -> str:
+    """Who pressed the button: Excel's user name; else :data:`USER_VARIABLE`; else Settings
+    :data:`USER_KEY`; else the login running Python (``web_user`` in xlwings Lite)."""
+    name = user_name(book) or os.environ.get(USER_VARIABLE, "").strip()
+    if not name and live is not None:
+        name = str(live.dataset.settings.extra.get(USER_KEY) or "").strip()
+    return name or os_user()
 
 
 def read(book: xw.Book) -> tuple[BookContents, LiveBook]:
@@ -95,43 +110,49 @@ def read(book: xw.Book) -> tuple[BookContents, LiveBook]:
     return contents, live
 
 
-def refresh_month(book: xw.Book) -> str:
+def refresh_month(book: xw.Book, lite: bool = False) -> str:
     """Roll the workbook on a month: History, Commentary and Answers keep everything."""
 
     def plan() -> Plan:
         contents, live = read(book)
-        outcome = cycle.roll_forward(live, who(book), now())
+        outcome = cycle.roll_forward(live, who(book, live), now())
         blocks = prepare(refresh_blocks(contents, live, outcome))
         return blocks, protection_password(live), outcome.summary
 
-    return _run(book, plan)
+    return _run(book, plan, lite)
 
 
-def validate(book: xw.Book) -> str:
+def validate(book: xw.Book, lite: bool = False) -> str:
     """Check the month's figures and write the findings to the Checks sheet; put back
     formulas typed over and keep what was typed."""
 
     def plan() -> Plan:
         contents, live = read(book)
-        outcome = cycle.validate(live, who(book), now())
+        outcome = cycle.validate(live, who(book, live), now())
         blocks = validate_blocks(contents, live, outcome)
         blocks += spc_blocks(contents, live, others=bool(blocks))
         return prepare(blocks), protection_password(live), outcome.summary
 
-    return _run(book, plan)
+    return _run(book, plan, lite)
 
 
-def save_return(book: xw.Book) -> str:
+def save_return(book: xw.Book, lite: bool = False) -> str:
     """Save the month as the official return beside the workbook and record it in Audit.
 
     The return and its PDF are written (and checked) before the one write to this workbook;
-    if that write fails they are removed again.
+    if that write fails they are removed again. In xlwings Lite (``lite``) they go into
+    Settings ``return_folder`` if it is a folder Lite can reach (a mounted folder), else
+    Lite's files folder (:data:`LITE_FILES`), with no PDF.
     """
     try:
         contents, live = read(book)
-        plan = plan_return(live, who(book), now())
-        folder = return_folder(plan.dataset, _folder_of(book))
-        placed = write_return(plan, folder, _pdf_maker(book), workbook=_path_of(book))
+        plan = plan_return(live, who(book, live), now())
+        if lite:
+            folder = _lite_folder(plan.dataset)
+            placed = write_return(plan, folder, None)
+        else:
+            folder = return_folder(plan.dataset, _folder_of(book))
+            placed = write_return(plan, folder, _pdf_maker(book), workbook=_path_of(book))
     except ScorecardError as error:
         message = explain(error)
         alert(book, message, critical=True)
@@ -148,14 +169,28 @@ def save_return(book: xw.Book) -> str:
         registered = ""
     except ScorecardError as error:  # the return is saved and recorded: say so, and why not
         registered = f"\n\nThe returns register could not be updated ({error}): verify will say so."
+    where = f"{folder}" + (
+        " (download them from the xlwings Lite menu > Files > Import/Export)"
+        if lite and folder == LITE_FILES
+        else ""
+    )
     message = (
-        f"Saved the {plan.month.label} return in {folder}:\n\n{placed.xlsx.name}\n"
+        f"Saved the {plan.month.label} return in {where}:\n\n{placed.xlsx.name}\n"
         + (f"{placed.pdf.name}" if placed.pdf else f"(no PDF: {placed.note})")
         + f"\n\n{plan.month.label} is recorded as returned in Audit: save this workbook to keep "
         "that record. A later change to its figures will be queried." + registered
     )
     alert(book, message)
     return message
+
+
+def _lite_folder(dataset) -> Path:
+    """Where xlwings Lite saves a return: Settings ``return_folder`` when it names a folder
+    Lite can reach (an absolute path: a mounted folder), else Lite's files folder."""
+    configured = str(dataset.settings.extra.get(FOLDER_KEY) or "").strip()
+    if configured and Path(configured).is_absolute():
+        return Path(configured)
+    return LITE_FILES
 
 
 def _folder_of(book: xw.Book) -> Path | None:
@@ -173,7 +208,7 @@ def _path_of(book: xw.Book) -> Path | None:
     return folder / book.name if folder is not None else None
 
 
-def _pdf_maker(book: xw.Book):
+def _pdf_maker(book: xw.Book) -> PdfMaker:
     """Excel prints the return's PDF (:func:`excel_pdf`); on the remote engine, which has no
     PDF export, LibreOffice does (or the message says there is no PDF)."""
     if book.app.engine.name == "remote":
@@ -203,7 +238,7 @@ def excel_pdf(app: xw.App):
     return make
 
 
-def show_help(book: xw.Book) -> str:
+def show_help(book: xw.Book, lite: bool = False) -> str:
     alert(book, HELP)
     return HELP
 
@@ -236,7 +271,7 @@ def on_button(button_id: str) -> str:
     return handler(book)
 
 
-def _run(book: xw.Book, plan: Callable[[], Plan]) -> str:
+def _run(book: xw.Book, plan: Callable[[], Plan], lite: bool = False) -> str:
     try:
         blocks, password, message = plan()
     except ScorecardError as error:
@@ -244,7 +279,7 @@ def _run(book: xw.Book, plan: Callable[[], Plan]) -> str:
         alert(book, message, critical=True)
         return message
     try:
-        write_blocks(book, blocks, password)
+        write_blocks(book, blocks, password, macros=not lite)
     except Exception as error:
         alert(book, HALF_WRITTEN.format(error=error), critical=True)
         raise
