@@ -105,7 +105,9 @@ def run_cpython(main: str, jobs: list[dict]) -> list[dict]:
             "text = pathlib.Path(sys.argv[2]).read_text('utf-8'); "
             "pathlib.Path(sys.argv[3]).write_text(asyncio.run(lite_press.run_jobs(text)))"
         )
-        env = {**os.environ, "XLWINGS_ON_SERVER": "true", "PYTHONPATH": str(ROOT)}
+        files = Path(scratch) / "data"
+        env = {**os.environ, "XLWINGS_ON_SERVER": "true", "PYTHONPATH": str(ROOT),
+               "LITE_PRESS_FILES": str(files)}  # fmt: skip
         done = subprocess.run(
             [sys.executable, "-c", code, str(HERE), str(request), str(result)],
             capture_output=True, text=True, timeout=900, env=env,
