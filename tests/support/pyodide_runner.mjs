@@ -25,11 +25,8 @@ const results = await runJobs(fs.readFileSync(requestPath, "utf8"));
 const facts = pyodide.runPython(
   "import sys, os, getpass, json; json.dumps({'platform': sys.platform, 'link': hasattr(os, 'link'), 'login': getpass.getuser()})",
 );
+// Python's JSON is written as it is: JSON.parse would turn 1321.0 into 1321.
 fs.writeFileSync(
   resultPath,
-  JSON.stringify({
-    results: JSON.parse(results),
-    facts: JSON.parse(facts),
-    cold_start: (ready - started) / 1000,
-  }),
+  `{"results": ${results}, "facts": ${facts}, "cold_start": ${(ready - started) / 1000}}`,
 );
