@@ -173,6 +173,14 @@ def read_lite_as_lite_does(path: Path) -> dict[str, str]:
     return found
 
 
+@pytest.fixture(scope="module")
+def ready(built, tmp_path_factory) -> Path:
+    """The Aug-20 workbook ready to return, carrying the Lite code (copy it to change it)."""
+    path = make_ready(built("2020-08"), tmp_path_factory.mktemp("ready") / "ready.xlsx")
+    lite_file(path, backup=False)
+    return path
+
+
 @pytest.fixture
 def lite_book(built, tmp_path) -> Path:
     path = tmp_path / "dataset.xlsx"
@@ -282,9 +290,9 @@ def test_every_command_keeps_other_add_ins_parts_byte_for_byte(built, tmp_path, 
         assert b"/xl/webextensions/taskpanes.xml" in package.read("[Content_Types].xml")
 
 
-def test_saving_a_return_keeps_the_working_workbooks_parts(built, tmp_path):
-    path = make_ready(built("2020-08"), tmp_path / "dataset.xlsx")
-    lite_file(path, backup=False)
+def test_saving_a_return_keeps_the_working_workbooks_parts(ready, tmp_path):
+    path = tmp_path / "dataset.xlsx"
+    shutil.copy(ready, path)
     before = parts_of(path)
     save_return_file(path, backup=False, pdf_maker=lambda copy, pdf: pdf.write_bytes(b"%PDF"))
     assert parts_of(path) == before
@@ -298,9 +306,9 @@ def lite_payload(path: Path) -> dict:
 
 
 def test_save_return_in_lite_writes_into_lites_files_without_hard_links_or_pdf(
-    built, tmp_path, monkeypatch
+    ready, tmp_path, monkeypatch
 ):
-    path = make_ready(built("2020-08"), tmp_path / "dataset.xlsx")
+    path = ready
     monkeypatch.setattr(buttons, "LITE_FILES", tmp_path / "data")
     monkeypatch.delattr(os, "link")  # as in Pyodide
     book = xw.Book(json=lite_payload(path))
@@ -332,15 +340,13 @@ def test_who_in_lite_is_the_environments_name_else_settings_user_name(built, mon
 
 # -- the buttons in Pyodide ---------------------------------------------------------------------
 @pytest.fixture(scope="module")
-def presses(built, tmp_path_factory):
+def presses(built, ready, tmp_path_factory):
     """Each button pressed once in Pyodide and once in CPython on the sample's Lite workbook
     (Save return on one ready to return), in one node process."""
     folder = tmp_path_factory.mktemp("lite-presses")
     plain = folder / "dataset.xlsx"
     shutil.copy(built("2020-08"), plain)
-    ready = make_ready(built("2020-08"), folder / "ready.xlsx")
-    for path in (plain, ready):
-        lite_file(path, backup=False)
+    lite_file(plain, backup=False)
     code = lite.lite_code(carried(plain))
     jobs = [
         {"script": script, "payload": lite_payload(ready if script == "save_return" else plain)}

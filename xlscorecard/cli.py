@@ -497,12 +497,12 @@ def addin() -> None:
     "--output",
     "-o",
     type=click.Path(dir_okay=False, path_type=Path),
-    default=Path("xlscorecard/addin/xlscorecard.xlam"),
+    default=Path("macros/xlscorecard.xlam"),
     show_default=True,
     help="Where to write the add-in; the file must be named xlscorecard.xlam.",
 )
 def addin_build(output: Path) -> None:
-    """Build the add-in, xlscorecard.xlam, from xlwings' one and xlscorecard/addin/."""
+    """Build the add-in, xlscorecard.xlam, from xlwings' one and macros/."""
     built = build_addin(output)
     click.echo(f"Wrote {output}: ribbon and VBA for xlwings {built.xlwings_version}.")
 
