@@ -59,14 +59,16 @@ HELP = (
     "Save return: saves the month as the official return (values, not formulas, with a "
     "checksum) and its PDF in the workbook's folder (or Settings return_folder), and records "
     "it in Audit. It refuses while the month has errors, unanswered queries or big changes "
-    "without commentary.\n\n"
+    "without commentary. In xlwings Lite it saves them in Lite's files (xlwings Lite menu > "
+    "Files > Import/Export, to download them), without the PDF.\n\n"
     "Older months: the months before those shown are hidden in a group to their left. The + "
     "button over the columns does not work while the sheet is protected: select the two "
     "columns either side of the hidden ones (Outcome and the first month shown), right-click "
     "a column heading and choose Unhide. Hide them again the same way, or leave them: the "
     "next Refresh month keeps what you see.\n\n"
     "The guide is in the xlscorecard README and its docs folder: docs/excel-addin.md "
-    "(installing and setting up the Scorecard tab), docs/checks.md (what each check means) "
+    "(installing and setting up the Scorecard tab), docs/excel-lite.md (the buttons in xlwings "
+    "Lite, with no Python to install), docs/checks.md (what each check means) "
     "and docs/cli.md (the same jobs from the command line)."
 )
 HALF_WRITTEN = (
