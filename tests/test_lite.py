@@ -280,9 +280,12 @@ def test_every_command_keeps_other_add_ins_parts_byte_for_byte(built, tmp_path, 
     kept = parts_of(path)
     own = {name: data for name, data in FOREIGN.items() if "taskpanes" not in name}
     assert {name: kept.get(name) for name in own} == own
-    if command != "lite":  # lite adds its own task pane beside the other add-in's
+    if command != "lite":
         panes = [name for name in FOREIGN if "taskpanes" in name]
         assert {name: kept[name] for name in panes} == {name: FOREIGN[name] for name in panes}
+    else:  # lite adds its own task pane beside the other add-in's
+        assert read_lite_as_lite_does(path)["main.py"] == lite.main_py()
+        ElementTree.fromstring(kept["xl/webextensions/taskpanes.xml"])  # still well formed
     assert b'Target="webextension1.xml"' in kept["xl/webextensions/_rels/taskpanes.xml.rels"]
     assert carried(path).links  # still linked from the package
     with zipfile.ZipFile(path) as package:

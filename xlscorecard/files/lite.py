@@ -31,6 +31,7 @@ from xml.sax.saxutils import escape
 
 from openpyxl.workbook.workbook import Workbook
 
+from ..errors import WorkbookError
 from ..version import __version__
 from ..workbook.layout import SHEET
 from .kept import Carried
@@ -201,9 +202,16 @@ def with_lite_code(parts: Carried, code: LiteCode) -> Carried:
     new[FOLDER + extension] = _webextension(code).encode("utf-8")
     if TASKPANES in new:
         link = _add_link(new, TASKPANES_RELS, WEBEXTENSION_LINK, extension)
-        new[TASKPANES] = new[TASKPANES].replace(
-            b"</wetp:taskpanes>", _taskpane(link, row=number).encode() + b"</wetp:taskpanes>", 1
+        pane = _taskpane(link, row=number, declared=False).encode()
+        new[TASKPANES], found = re.subn(
+            rb"(</(?:[\w.-]+:)?taskpanes\s*>)", lambda end: pane + end.group(1), new[TASKPANES]
         )
+        if found != 1:
+            raise WorkbookError(
+                f"{TASKPANES} is not a list of task panes xlscorecard can add to: nothing was "
+                "changed. Remove the other add-in from the workbook, or add xlwings Lite's code "
+                "in Excel."
+            )
         links = parts.links
     else:
         link = _add_link(new, TASKPANES_RELS, WEBEXTENSION_LINK, extension)
@@ -258,9 +266,12 @@ def _set_properties(xml: bytes, settings: dict[str, str]) -> bytes:
     return text.encode("utf-8")
 
 
-def _taskpane(link: str, row: int) -> str:
+def _taskpane(link: str, row: int, declared: bool = True) -> str:
+    """A task pane element (``declared`` False: it declares its own namespace, to sit in
+    another add-in's list whatever prefix that uses)."""
+    own = "" if declared else f' xmlns:wetp="{WETP}"'
     return (
-        f'<wetp:taskpane dockstate="right" visibility="1" width="350" row="{row}">'
+        f'<wetp:taskpane{own} dockstate="right" visibility="1" width="350" row="{row}">'
         f'<wetp:webextensionref xmlns:r="{R}" r:id="{link}"/></wetp:taskpane>'
     )
 
