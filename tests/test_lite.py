@@ -25,7 +25,7 @@ from xlscorecard.excel import buttons
 from xlscorecard.files import lite, workbook_file
 from xlscorecard.files.kept import carried
 from xlscorecard.files.lite_file import lite_file
-from xlscorecard.files.register import REGISTER
+from xlscorecard.files.register import ORIGINALS, REGISTER
 from xlscorecard.files.return_file import save_return_file
 from xlscorecard.model import Month
 from xlscorecard.workbook import schema as sheets
@@ -369,7 +369,8 @@ def masked(result: dict) -> str:
 
 
 def test_pyodide_is_what_xlwings_lite_runs(presses):
-    facts = presses["pyodide"]["facts"]
+    facts = dict(presses["pyodide"]["facts"])
+    facts.pop("files")
     assert facts == {"platform": "emscripten", "link": False, "login": "web_user"}
 
 
@@ -420,6 +421,11 @@ def test_save_return_in_pyodide_records_the_return_saved_in_lites_files(presses)
     message = actions[-1]["args"][0]
     assert message.startswith("Saved the Aug-20 return in /data (download them from")
     assert "no PDF" in message
+    files = presses["pyodide"]["facts"]["files"]
+    assert "Children and Families Aug-20.xlsx" in files
+    assert REGISTER in files
+    assert any(name.startswith(f"{ORIGINALS}/") for name in files), files  # the copy as saved
+    assert not [name for name in files if name.endswith(".pdf")]
 
 
 def test_a_lite_press_on_a_protected_dataset_fails_before_writing_anything(presses, built):

@@ -23,7 +23,9 @@ const ready = performance.now();
 const runJobs = pyodide.globals.get("lite_press").run_jobs;
 const results = await runJobs(fs.readFileSync(requestPath, "utf8"));
 const facts = pyodide.runPython(
-  "import sys, os, getpass, json; json.dumps({'platform': sys.platform, 'link': hasattr(os, 'link'), 'login': getpass.getuser()})",
+  "import sys, os, getpass, json; json.dumps({'platform': sys.platform, 'link': hasattr(os, 'link'), " +
+    "'login': getpass.getuser(), 'files': sorted(os.path.relpath(os.path.join(d, f), '/data') " +
+    "for d, _, fs in os.walk('/data') for f in fs)})",
 );
 // Python's JSON is written as it is: JSON.parse would turn 1321.0 into 1321.
 fs.writeFileSync(
