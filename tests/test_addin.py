@@ -40,7 +40,7 @@ from xlscorecard.addin.cfb import read_compound_file, write_compound_file
 from xlscorecard.addin.ovba import VbaProject, VbaProjectError, compress, decompress
 from xlscorecard.files.libreoffice import find_soffice
 
-MACROS = ROOT / "xlscorecard" / "addin"
+MACROS = ROOT / "macros"
 CHECKED_IN = MACROS / ADDIN_NAME
 DISPATCHER = MACROS / "ScorecardRibbon.bas"
 CUSTOM_UI = MACROS / "customUI.xml"
@@ -479,10 +479,10 @@ def libreoffice_to_ods(soffice: str, source: Path, out_dir: Path) -> Path:
 
 
 def test_the_checked_in_add_in_is_up_to_date(built):
-    """xlscorecard/addin/xlscorecard.xlam is what `xlscorecard addin build` makes from its
+    """macros/xlscorecard.xlam is what `xlscorecard addin build` makes from its
     sources now."""
     checked_in, fresh = read_addin(CHECKED_IN), read_addin(built)
-    message = "xlscorecard/addin/ changed (or xlwings did): run `xlscorecard addin build`, commit"
+    message = "macros/ changed (or xlwings did): run `xlscorecard addin build`, commit"
     assert checked_in.custom_ui == fresh.custom_ui, message
     assert checked_in.modules == fresh.modules, message
     assert olevba_modules(CHECKED_IN) == olevba_modules(built), message

@@ -135,6 +135,8 @@ CASES: dict[str, tuple[int, Setup]] = {
     "verify, intact": (0, lambda f, b: ["verify", str(make_return(f, b))]),
     "verify, changed": (1, lambda f, b: ["verify", tampered_return(f, b)]),
     "verify, not a workbook": (2, lambda f, b: ["verify", not_a_workbook(f)]),
+    "lite, done": (0, lambda f, b: ["lite", workbook(f, b)]),
+    "lite, not a workbook": (2, lambda f, b: ["lite", not_a_workbook(f)]),
     "keygen, done": (0, lambda f, b: ["keygen", str(f / "council-key")]),
     "keygen, a key there already": (2, lambda f, b: ["keygen", str(existing(f))]),
     "export, done": (0, lambda f, b: ["export", workbook(f, b), str(f / "data")]),

@@ -33,7 +33,7 @@ from xlscorecard.files.workbook_file import build_file as build
 from xlscorecard.lint import audit_file, lint_file
 from xlscorecard.model.months import Month
 
-ADDIN = ROOT / "xlscorecard" / "addin" / "xlscorecard.xlam"
+ADDIN = ROOT / "macros" / "xlscorecard.xlam"
 
 
 @pytest.fixture(scope="session")

@@ -14,9 +14,9 @@ from tests.support.paths import ROOT
 
 SHIPPED = {
     "xlscorecard/files/workbook_template.xlsx": ROOT / "workbook_template.xlsx",
-    "xlscorecard/addin/xlscorecard.xlam": ROOT / "xlscorecard" / "addin" / "xlscorecard.xlam",
-    "xlscorecard/addin/customUI.xml": ROOT / "xlscorecard" / "addin" / "customUI.xml",
-    "xlscorecard/addin/ScorecardRibbon.bas": ROOT / "xlscorecard" / "addin" / "ScorecardRibbon.bas",
+    "xlscorecard/addin/xlscorecard.xlam": ROOT / "macros" / "xlscorecard.xlam",
+    "xlscorecard/addin/customUI.xml": ROOT / "macros" / "customUI.xml",
+    "xlscorecard/addin/ScorecardRibbon.bas": ROOT / "macros" / "ScorecardRibbon.bas",
     **{
         f"xlscorecard/samples/{path.relative_to(ROOT / 'samples')}": path
         for path in sorted((ROOT / "samples").rglob("*"))

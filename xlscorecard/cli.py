@@ -17,6 +17,7 @@ from .errors import ScorecardError
 from .files import workbook_file
 from .files.dfe_tables import update_benchmarks
 from .files.identity import latest_month
+from .files.lite_file import lite_file
 from .files.notices import listening
 from .files.return_file import save_return_file, verify_file
 from .files.signing import make_key_pair
@@ -124,11 +125,20 @@ def cli() -> None:
     is_flag=True,
     help="Replace OUTPUT if it exists (it is kept in its backups folder first).",
 )
-def build(data_dir: Path, month: Month, output: Path, template: Path | None, force: bool) -> None:
+@click.option(
+    "--lite",
+    is_flag=True,
+    help="Carry the buttons' code for xlwings Lite (Excel with no Python to install; its "
+    "Dataset sheet is then not protected): see docs/excel-lite.md.",
+)
+def build(
+    data_dir: Path, month: Month, output: Path, template: Path | None, force: bool, lite: bool
+) -> None:
     """Build the formatted dataset workbook for MONTH from the files in DATA_DIR (never over
     an existing workbook, unless --force)."""
-    count = workbook_file.build_file(data_dir, month, output, template, force)
-    click.echo(f"Wrote {output}: {count} indicators, {month.label}.")
+    count = workbook_file.build_file(data_dir, month, output, template, force, lite)
+    carrying = " It carries the buttons for xlwings Lite." if lite else ""
+    click.echo(f"Wrote {output}: {count} indicators, {month.label}.{carrying}")
 
 
 @cli.command()
@@ -509,6 +519,15 @@ def verify(return_file: Path, key: Path | None, workbook: Path | None) -> None:
 
 
 @cli.command()
+@click.argument("workbook", type=WORKBOOK)
+@NO_BACKUP
+def lite(workbook: Path, no_backup: bool) -> None:
+    """Put this version's xlwings Lite code (the Scorecard buttons, with xlscorecard and what
+    it needs pinned) into WORKBOOK, replacing the code it carries (see docs/excel-lite.md)."""
+    click.echo(lite_file(workbook, backup=not no_backup).summary)
+
+
+@cli.command()
 @click.argument("key", type=click.Path(dir_okay=False, path_type=Path))
 def keygen(key: Path) -> None:
     """Make a key pair for signing returns: KEY (private: keep it secret, give it to
@@ -527,12 +546,12 @@ def addin() -> None:
     "--output",
     "-o",
     type=click.Path(dir_okay=False, path_type=Path),
-    default=Path("xlscorecard/addin/xlscorecard.xlam"),
+    default=Path("macros/xlscorecard.xlam"),
     show_default=True,
     help="Where to write the add-in; the file must be named xlscorecard.xlam.",
 )
 def addin_build(output: Path) -> None:
-    """Build the add-in, xlscorecard.xlam, from xlwings' one and xlscorecard/addin/."""
+    """Build the add-in, xlscorecard.xlam, from xlwings' one and macros/."""
     built = build_addin(output)
     click.echo(f"Wrote {output}: ribbon and VBA for xlwings {built.xlwings_version}.")
 

@@ -2,8 +2,8 @@
 
 The add-in is xlwings' own ribbon add-in (what ``xlwings quickstart NAME --addin --ribbon``
 copies), given its own identity as xlwings documents for a custom add-in ("Renaming your add-in"
-in xlwings' Custom Add-ins guide), with our ribbon and dispatcher, all from the sources in this
-folder (``xlscorecard/addin/``):
+in xlwings' Custom Add-ins guide), with our ribbon and dispatcher, all from the sources in the
+repository's top-level ``macros/`` folder (which the wheel ships in this package's folder):
 
 - the VBA project is named ``xlscorecard`` (not ``MyAddin``), xlwings' ``PROJECT_NAME`` is
   ``xlscorecard`` (so its settings are ``xlscorecard.conf``, not ``myaddin.conf``, and the user
@@ -38,8 +38,10 @@ from .cfb import read_compound_file, write_compound_file
 from .ovba import VbaProject, VbaProjectError
 
 ADDIN_NAME = "xlscorecard.xlam"
-SOURCES = Path(__file__).resolve().parent
-"""The add-in's sources and the built add-in, shipped with the package (this folder)."""
+_PACKAGED = Path(__file__).resolve().parent
+SOURCES = _PACKAGED if (_PACKAGED / ADDIN_NAME).exists() else _PACKAGED.parents[1] / "macros"
+"""The add-in's sources and the built add-in: the repository's ``macros/`` folder, which the
+wheel ships in this package's folder (``setup.py`` copies it there)."""
 CUSTOM_UI_SOURCE = "customUI.xml"
 DISPATCHER_SOURCE = "ScorecardRibbon.bas"
 DISPATCHER_MODULE = "ScorecardRibbon"
@@ -420,7 +422,7 @@ def install_addin(source: Path | None = None, platform: str = sys.platform) -> I
     if not platform.startswith(("win", "darwin")):
         system = "Linux" if platform.startswith("linux") else platform
         raise AddinError(
-            f"there is no Excel on {system}: copy {ADDIN_NAME} (from xlscorecard/addin/) to a "
+            f"there is no Excel on {system}: copy {ADDIN_NAME} (from macros/) to a "
             "Windows or Mac computer and install it there (see docs/excel-addin.md)"
         )
     source = Path(source) if source else _checked_in_addin()

@@ -366,9 +366,15 @@ def prepare(blocks: list[Block]) -> list[Block]:
     return prepared
 
 
-def write_blocks(book: xw.Book, blocks: list[Block], password: str | None = None) -> int:
+def write_blocks(
+    book: xw.Book, blocks: list[Block], password: str | None = None, macros: bool = True
+) -> int:
     """Write each block in one call, unprotecting a protected sheet around its blocks (xlwings
     would split a block of more than 100,000 cells into several calls; it is told not to).
+
+    ``macros`` False (xlwings Lite, whose Office.js client runs no VBA and has no protection
+    action): no unprotecting; the protected sheet's blocks still go first, so that on a sheet
+    someone protected the first write fails and nothing is written.
 
     ``blocks`` must come from :func:`prepare`. Returns the number of Excel calls made.
     """
@@ -377,7 +383,7 @@ def write_blocks(book: xw.Book, blocks: list[Block], password: str | None = None
     for name in dict.fromkeys(block.sheet for block in order):
         sheet = book.sheets[name]
         mine = [block for block in order if block.sheet == name]
-        guarded = name in PROTECTED_SHEETS
+        guarded = macros and name in PROTECTED_SHEETS
         if guarded:
             run_macro(book, UNPROTECT_MACRO, name, password)
             calls += 1

@@ -6,11 +6,16 @@ one message box. A problem the user can fix (a :class:`ScorecardError`, e.g. a r
 refresh) is shown as a message and nothing is written.
 
 xlwings' ribbon calls ``import xlscorecard; xlscorecard.main()`` (Refresh month); the add-in's
-dispatcher calls ``xlscorecard.on_button("<control id>")`` for every button.
+dispatcher calls ``xlscorecard.on_button("<control id>")`` for every button. In xlwings Lite the
+workbook's own ``main.py`` (:mod:`xlscorecard.files.lite`) calls each button with ``lite=True``:
+xlwings' Office.js client runs no VBA, so nothing is unprotected around the writes (the Lite
+workbook's Dataset sheet is not protected), Save return writes into Lite's files folder and
+makes no PDF, and Audit's who comes from ``XLSCORECARD_USER`` or Settings ``user_name``.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -21,11 +26,11 @@ from ..files.identity import now, os_user
 from ..files.journal import Journal
 from ..files.notices import listening
 from ..files.request_file import read_request, write_requests
-from ..files.return_file import libreoffice_pdf, save_transaction
+from ..files.return_file import PdfMaker, libreoffice_pdf, save_transaction
 from ..files.safe_write import os_error
 from ..files.session import working_on
 from ..jobs import cycle
-from ..jobs.official_return import plan_return, return_folder
+from ..jobs.official_return import FOLDER_KEY, plan_return, return_folder
 from ..jobs.requests import collect, plan_requests
 from ..version import __version__
 from ..workbook.contents import BookContents
@@ -60,7 +65,8 @@ HELP = (
     "Save return: saves the month as the official return (values, not formulas, with a "
     "checksum) and its PDF in the workbook's folder (or Settings return_folder), and records "
     "it in Audit. It refuses while the month has errors, unanswered queries or big changes "
-    "without commentary.\n"
+    "without commentary. In xlwings Lite it saves them in Lite's files (xlwings Lite menu > "
+    "Files > Import/Export, to download them), without the PDF.\n"
     "Send requests and Collect requests: a small workbook per reporter to write their "
     "commentary in, in the folder 'Requests <month>' beside the returns, and what they wrote "
     "taken back from there (docs/commentary.md).\n\n"
@@ -70,7 +76,8 @@ HELP = (
     "a column heading and choose Unhide. Hide them again the same way, or leave them: the "
     "next Refresh month keeps what you see.\n\n"
     "The guide is in the xlscorecard README and its docs folder: docs/excel-addin.md "
-    "(installing and setting up the Scorecard tab), docs/checks.md (what each check means) "
+    "(installing and setting up the Scorecard tab), docs/excel-lite.md (the buttons in xlwings "
+    "Lite, with no Python to install), docs/checks.md (what each check means) "
     "and docs/cli.md (the same jobs from the command line)."
 )
 HALF_WRITTEN = (
@@ -79,14 +86,24 @@ HALF_WRITTEN = (
     "saved version, then try again."
 )
 
+LITE_FILES = Path("/data")
+"""xlwings Lite's files folder (its menu > Files > Import/Export lists it for download)."""
+USER_VARIABLE = "XLSCORECARD_USER"
+"""The environment variable naming who presses a button where Excel gives no name (xlwings
+Lite keeps environment variables per person: its menu > Settings > Environment Variables)."""
+USER_KEY = "user_name"
+"""The Settings key naming who presses a button where Excel and the environment give none."""
 Plan = tuple[list[Block], str | None, str]
 """Prepared blocks, the protection password, and the message to show when written."""
 
 
-def who(book: xw.Book) -> str:
-    """Who pressed the button: Excel's user name, else the login running Python (all the
-    remote engine can give)."""
-    return user_name(book) or os_user()
+def who(book: xw.Book, live: LiveBook | None = None) -> str:
+    """Who pressed the button: Excel's user name; else :data:`USER_VARIABLE`; else Settings
+    :data:`USER_KEY`; else the login running Python (``web_user`` in xlwings Lite)."""
+    name = user_name(book) or os.environ.get(USER_VARIABLE, "").strip()
+    if not name and live is not None:
+        name = str(live.dataset.settings.extra.get(USER_KEY) or "").strip()
+    return name or os_user()
 
 
 def read(book: xw.Book) -> tuple[BookContents, LiveBook]:
@@ -104,55 +121,61 @@ def read(book: xw.Book) -> tuple[BookContents, LiveBook]:
     return contents, live
 
 
-def refresh_month(book: xw.Book) -> str:
+def refresh_month(book: xw.Book, lite: bool = False) -> str:
     """Roll the workbook on a month: History, Commentary and Answers keep everything."""
 
     def plan() -> Plan:
         contents, live = read(book)
-        outcome = cycle.roll_forward(live, who(book), now())
+        outcome = cycle.roll_forward(live, who(book, live), now())
         blocks = prepare(refresh_blocks(contents, live, outcome))
         return blocks, protection_password(live), outcome.summary
 
-    return _run(book, plan)
+    return _run(book, plan, lite)
 
 
-def validate(book: xw.Book) -> str:
+def validate(book: xw.Book, lite: bool = False) -> str:
     """Check the month's figures and write the findings to the Checks sheet; put back
     formulas typed over and keep what was typed."""
 
     def plan() -> Plan:
         contents, live = read(book)
-        outcome = cycle.validate(live, who(book), now())
+        outcome = cycle.validate(live, who(book, live), now())
         blocks = validate_blocks(contents, live, outcome)
         blocks += spc_blocks(contents, live, others=bool(blocks))
         return prepare(blocks), protection_password(live), outcome.summary
 
-    return _run(book, plan)
+    return _run(book, plan, lite)
 
 
-def save_return(book: xw.Book) -> str:
+def save_return(book: xw.Book, lite: bool = False) -> str:
     """Save the month as the official return beside the workbook and record it in Audit.
 
     The same transaction as the command line's (:func:`save_transaction`): under the
     workbook's lock, journaled beside it (or, for a book that is no file here, in the returns
     folder), an interrupted earlier save finished or taken back first. The return and its
     PDF are written (and checked) before the one write to this workbook; if that write fails
-    they are removed again.
+    they are removed again. In xlwings Lite (``lite``) they go into Settings ``return_folder``
+    if it is a folder Lite can reach (a mounted folder), else Lite's files folder
+    (:data:`LITE_FILES`), with no PDF.
     """
     notes: list[str] = []
     try:
         with listening(notes.append):
-            return _save_return(book, notes)
+            return _save_return(book, notes, lite)
     except ScorecardError as error:
         message = "\n\n".join([explain(error), *notes])
         alert(book, message, critical=True)
         return message
 
 
-def _save_return(book: xw.Book, notes: list[str]) -> str:
+def _save_return(book: xw.Book, notes: list[str], lite: bool) -> str:
     contents, live = read(book)
-    plan = plan_return(live, who(book), now())  # a refusal: nothing is written anywhere
-    folder = return_folder(plan.dataset, _folder_of(book))
+    user = who(book, live)
+    plan = plan_return(live, user, now())  # a refusal: nothing is written anywhere
+    if lite:
+        folder, pdf_maker = _lite_folder(plan.dataset), None
+    else:
+        folder, pdf_maker = return_folder(plan.dataset, _folder_of(book)), _pdf_maker(book)
     path = _path_of(book)
     anchor = path if path is not None else folder / book.name
     if path is None:
@@ -160,17 +183,20 @@ def _save_return(book: xw.Book, notes: list[str]) -> str:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as error:
             raise os_error(error, folder, "make the folder") from None
-    recorder = ExcelRecorder(book, contents, live)
-    with working_on(anchor, "Save return (button)", who(book), recorder=recorder):
+    recorder = ExcelRecorder(book, contents, live, macros=not lite)
+    with working_on(anchor, "Save return (button)", user, recorder=recorder):
         if recorder.wrote:  # an interrupted save of this workbook was recorded: that was it
             message = "\n\n".join([*(f"Note: {note}" for note in notes), "Nothing else was saved."])
             alert(book, message)
             return message
-        placed = save_transaction(
-            plan, live, folder, _pdf_maker(book), None, anchor, path, recorder
-        )
+        placed = save_transaction(plan, live, folder, pdf_maker, None, anchor, path, recorder)
+    where = f"{folder}" + (
+        " (download them from the xlwings Lite menu > Files > Import/Export)"
+        if lite and folder == LITE_FILES
+        else ""
+    )
     message = (
-        f"Saved the {plan.month.label} return in {folder}:\n\n{placed.xlsx.name}\n"
+        f"Saved the {plan.month.label} return in {where}:\n\n{placed.xlsx.name}\n"
         + (f"{placed.pdf.name}" if placed.pdf else f"(no PDF: {placed.note})")
         + f"\n\n{plan.month.label} is recorded as returned in Audit: save this workbook to keep "
         "that record. A later change to its figures will be queried."
@@ -184,8 +210,11 @@ class ExcelRecorder:
     """How a save-return records itself in the open workbook: the journal's History figures,
     archives and Audit rows in one write per sheet (:func:`journal_blocks`)."""
 
-    def __init__(self, book: xw.Book, contents: BookContents, live: LiveBook) -> None:
+    def __init__(
+        self, book: xw.Book, contents: BookContents, live: LiveBook, macros: bool = True
+    ) -> None:
         self.book, self.contents, self.live = book, contents, live
+        self.macros = macros  # False in xlwings Lite, which runs no VBA
         self.wrote = False
 
     def audit(self) -> list[list[object]]:
@@ -194,7 +223,7 @@ class ExcelRecorder:
     def record(self, journal: Journal) -> None:
         blocks = prepare(journal_blocks(self.contents, self.live, journal))
         try:
-            write_blocks(self.book, blocks)
+            write_blocks(self.book, blocks, macros=self.macros)
         except Exception as error:
             alert(self.book, HALF_WRITTEN.format(error=error), critical=True)
             raise
@@ -255,6 +284,15 @@ def requests_folder(live: LiveBook, workbook_folder: Path | None) -> Path:
     return return_folder(live.dataset, workbook_folder) / f"Requests {live.month.label}"
 
 
+def _lite_folder(dataset) -> Path:
+    """Where xlwings Lite saves a return: Settings ``return_folder`` when it names a folder
+    Lite can reach (an absolute path: a mounted folder), else Lite's files folder."""
+    configured = str(dataset.settings.extra.get(FOLDER_KEY) or "").strip()
+    if configured and Path(configured).is_absolute():
+        return Path(configured)
+    return LITE_FILES
+
+
 def _folder_of(book: xw.Book) -> Path | None:
     """The folder of the workbook's file, if it is a file on this computer (not a new book,
     not on the remote engine, not a OneDrive/SharePoint address)."""
@@ -270,7 +308,7 @@ def _path_of(book: xw.Book) -> Path | None:
     return folder / book.name if folder is not None else None
 
 
-def _pdf_maker(book: xw.Book):
+def _pdf_maker(book: xw.Book) -> PdfMaker:
     """Excel prints the return's PDF (:func:`excel_pdf`); on the remote engine, which has no
     PDF export, LibreOffice does (or the message says there is no PDF)."""
     if book.app.engine.name == "remote":
@@ -300,7 +338,7 @@ def excel_pdf(app: xw.App):
     return make
 
 
-def show_help(book: xw.Book) -> str:
+def show_help(book: xw.Book, lite: bool = False) -> str:
     alert(book, HELP)
     return HELP
 
@@ -335,7 +373,7 @@ def on_button(button_id: str) -> str:
     return handler(book)
 
 
-def _run(book: xw.Book, plan: Callable[[], Plan]) -> str:
+def _run(book: xw.Book, plan: Callable[[], Plan], lite: bool = False) -> str:
     try:
         blocks, password, message = plan()
     except ScorecardError as error:
@@ -343,7 +381,7 @@ def _run(book: xw.Book, plan: Callable[[], Plan]) -> str:
         alert(book, message, critical=True)
         return message
     try:
-        write_blocks(book, blocks, password)
+        write_blocks(book, blocks, password, macros=not lite)
     except Exception as error:
         alert(book, HALF_WRITTEN.format(error=error), critical=True)
         raise

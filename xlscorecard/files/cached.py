@@ -13,6 +13,10 @@ workbook's calculation properties:
   (``1``) when one cannot be vouched for (a typed-over formula, ``12a`` in an input cell), so
   that Excel recalculates everything rather than show a stale figure.
 
+It puts back the parts openpyxl drops that xlscorecard carries over (:func:`kept.with_carried`:
+web extensions such as xlwings Lite's code, custom XML), and saves the Dataset sheet of a
+workbook carrying xlwings Lite's code unprotected (:mod:`xlscorecard.files.lite`).
+
 It also says how deep each sheet's column groups go (``sheetFormatPr outlineLevelCol``), which
 Excel needs to draw the outline buttons: openpyxl works it out only while writing the columns,
 after it has written ``sheetFormatPr``, so a workbook it opens and saves loses it.
@@ -31,7 +35,8 @@ from openpyxl.workbook.workbook import Workbook
 
 from ..model.cells import address
 from ..workbook.shown import Shown, formula_values
-from .kept import sheet_parts
+from .kept import carried_by, sheet_parts, with_carried
+from .lite import unguard_for_lite
 from .reader import contents_of
 
 CALC_ID = 191029
@@ -52,9 +57,12 @@ def write_workbook(workbook: Workbook, target: Path) -> Path:
     for sheet in workbook.worksheets:
         levels = [d.outline_level or 0 for d in sheet.column_dimensions.values()]
         sheet.column_dimensions.max_outline = max(levels, default=0) or None
+    carried = carried_by(workbook)
+    unguard_for_lite(workbook, carried)
     buffer = io.BytesIO()
     workbook.save(buffer)
-    Path(target).write_bytes(with_cached_values(buffer.getvalue(), shown))
+    package = with_cached_values(buffer.getvalue(), shown)
+    Path(target).write_bytes(with_carried(package, carried))
     return Path(target)
 
 

@@ -9,15 +9,24 @@ embedded objects, controls, slicers, data connections and pictures in cells; new
 held in extensions (it warns "... not supported"); and a data-validation rule someone added would
 be lost or left on the wrong cells when xlscorecard rewrites the sheet. :func:`held` lists them,
 with the sheet and the part of the file each is in.
+
+Two kinds of part openpyxl drops are carried over instead (:func:`carried`, put back by
+:func:`with_carried` on every save): web extensions (Office add-ins' task panes and the settings
+they keep in the workbook, xlwings Lite's ``main.py`` among them) and custom XML parts, byte for
+byte, with the relationships and content types that point at them.
 """
 
 from __future__ import annotations
 
+import io
 import posixpath
+import re
+import weakref
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree import ElementTree
+from xml.sax.saxutils import quoteattr
 
 from openpyxl.workbook.workbook import Workbook
 
@@ -252,3 +261,147 @@ def foreign_validations(path: Path, workbook: Workbook, book: LiveBook) -> list[
                 what = "a data-validation rule someone added"
                 found.append(Held(what, sheet.title, parts.get(sheet.title, ""), cells))
     return found
+
+
+# -- parts carried over -----------------------------------------------------------------------
+CARRIED_FOLDERS = ("xl/webextensions/", "customXml/")
+"""Parts openpyxl drops that every save puts back as they were (see the module's docstring)."""
+LINKING_PARTS = ("_rels/.rels", "xl/_rels/workbook.xml.rels")
+"""The relationship parts openpyxl writes anew, which may point at a carried part."""
+_CT = "{http://schemas.openxmlformats.org/package/2006/content-types}"
+
+
+@dataclass(frozen=True)
+class Carried:
+    """Parts carried over a save: their bytes, the relationships pointing at them from the
+    parts openpyxl rewrites (by relationship part, each an attribute dict), and their content
+    types (by part name, ``/xl/...``; by extension for those without their own)."""
+
+    parts: dict[str, bytes] = field(default_factory=dict)
+    links: dict[str, list[dict[str, str]]] = field(default_factory=dict)
+    types: dict[str, str] = field(default_factory=dict)
+    defaults: dict[str, str] = field(default_factory=dict)
+
+    def __bool__(self) -> bool:
+        return bool(self.parts)
+
+
+_CARRIED: weakref.WeakKeyDictionary[Workbook, Carried] = weakref.WeakKeyDictionary()
+
+
+def is_carried(name: str) -> bool:
+    return name.startswith(CARRIED_FOLDERS)
+
+
+def carried(path: Path) -> Carried:
+    """The parts of the package at ``path`` that a save carries over (none: an empty one)."""
+    with zipfile.ZipFile(path) as package:
+        names = package.namelist()
+        parts = {name: package.read(name) for name in names if is_carried(name)}
+        if not parts:
+            return Carried()
+        links: dict[str, list[dict[str, str]]] = {}
+        for rels in LINKING_PARTS:
+            if rels not in names:
+                continue
+            owner = posixpath.dirname(posixpath.dirname(rels))
+            for link in ElementTree.fromstring(package.read(rels)).iter(f"{_REL}Relationship"):
+                if link.get("TargetMode") == "External":
+                    continue
+                if is_carried(_resolve(owner, link.get("Target", ""))):
+                    links.setdefault(rels, []).append(dict(link.attrib))
+        types: dict[str, str] = {}
+        defaults: dict[str, str] = {}
+        if "[Content_Types].xml" in names:
+            root = ElementTree.fromstring(package.read("[Content_Types].xml"))
+            overrides = {item.get("PartName", ""): item for item in root.iter(f"{_CT}Override")}
+            known = {
+                item.get("Extension", "").lower(): item.get("ContentType", "")
+                for item in root.iter(f"{_CT}Default")
+            }
+            for name in parts:
+                override = overrides.get(f"/{name}")
+                if override is not None:
+                    types[f"/{name}"] = override.get("ContentType", "")
+                else:
+                    extension = name.rsplit(".", 1)[-1].lower()
+                    if extension in known:
+                        defaults[extension] = known[extension]
+    return Carried(parts, links, types, defaults)
+
+
+def _resolve(owner: str, target: str) -> str:
+    if target.startswith("/"):
+        return posixpath.normpath(target.lstrip("/"))
+    return posixpath.normpath(posixpath.join(owner, target))
+
+
+def carry(workbook: Workbook, parts: Carried) -> None:
+    """Have every save of ``workbook`` put ``parts`` into the package."""
+    _CARRIED[workbook] = parts
+
+
+def carried_by(workbook: Workbook) -> Carried:
+    """What a save of ``workbook`` carries over (an empty :class:`Carried` for none)."""
+    return _CARRIED.get(workbook, Carried())
+
+
+def with_carried(package: bytes, parts: Carried) -> bytes:
+    """The package saved by openpyxl with ``parts`` put back: each part as it was, each
+    relationship to one (a fresh id where openpyxl's ids took its own), each content type."""
+    if not parts:
+        return package
+    with zipfile.ZipFile(io.BytesIO(package)) as source:
+        entries = [(info, source.read(info)) for info in source.infolist()]
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        present = set()
+        for info, data in entries:
+            present.add(info.filename)
+            if info.filename in parts.links:
+                data = _add_links(data, parts.links[info.filename])
+            elif info.filename == "[Content_Types].xml":
+                data = _add_types(data, parts)
+            elif is_carried(info.filename):
+                continue  # never two parts of a name: the carried one wins
+            target.writestr(info, data)
+        for rels, links in parts.links.items():
+            if rels not in present:  # openpyxl always writes both; kept for safety
+                empty = f'<Relationships xmlns="{_REL[1:-1]}"></Relationships>'.encode()
+                target.writestr(rels, _add_links(empty, links))
+        for name, data in parts.parts.items():
+            target.writestr(name, data)
+    return out.getvalue()
+
+
+def _add_links(xml: bytes, links: list[dict[str, str]]) -> bytes:
+    text = xml.decode("utf-8")
+    taken = set(re.findall(r'\bId="([^"]*)"', text))
+    added = []
+    fresh = (f"rIdCarried{n}" for n in range(1, len(taken) + len(links) + 2))
+    for link in links:
+        attrs = dict(link)
+        if not attrs.get("Id") or attrs["Id"] in taken:
+            attrs["Id"] = next(name for name in fresh if name not in taken)
+        taken.add(attrs["Id"])
+        added.append(
+            "<Relationship " + " ".join(f"{k}={quoteattr(v)}" for k, v in attrs.items()) + "/>"
+        )
+    return text.replace("</Relationships>", "".join(added) + "</Relationships>", 1).encode()
+
+
+def _add_types(xml: bytes, parts: Carried) -> bytes:
+    text = xml.decode("utf-8")
+    root = ElementTree.fromstring(xml)
+    overrides = {item.get("PartName") for item in root.iter(f"{_CT}Override")}
+    extensions = {(item.get("Extension") or "").lower() for item in root.iter(f"{_CT}Default")}
+    added = [
+        f"<Default Extension={quoteattr(ext)} ContentType={quoteattr(kind)}/>"
+        for ext, kind in parts.defaults.items()
+        if ext not in extensions
+    ] + [
+        f"<Override PartName={quoteattr(name)} ContentType={quoteattr(kind)}/>"
+        for name, kind in parts.types.items()
+        if name not in overrides
+    ]
+    return text.replace("</Types>", "".join(added) + "</Types>", 1).encode()

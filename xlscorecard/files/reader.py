@@ -15,7 +15,7 @@ from ..workbook import schema as sheets
 from ..workbook.contents import BookContents, Formula
 from .charts import mark_undrawn, trend_charts_unread
 from .identity import latest_month
-from .kept import WHAT_TO_DO, held, refuse_if_held, refuse_macro_workbook
+from .kept import WHAT_TO_DO, Carried, carried, carry, held, refuse_if_held, refuse_macro_workbook
 
 
 def read_workbook(path: Path, read_only: bool = False) -> Workbook:
@@ -60,9 +60,11 @@ def open_workbook(path: Path, writing: bool = True) -> Workbook:
         raise WorkbookError(f"cannot read {path}: {error.strerror}") from None
     if not zipfile.is_zipfile(path):
         raise WorkbookError(f"{path} is not an Excel workbook (.xlsx)")
+    kept = Carried()
     if writing:
         try:
             found = held(path)
+            kept = carried(path)
         except (KeyError, zipfile.BadZipFile, ElementTree.ParseError) as exc:
             raise WorkbookError(f"{path} could not be read as a workbook: {exc}") from None
         refuse_if_held(path, found)
@@ -77,6 +79,7 @@ def open_workbook(path: Path, writing: bool = True) -> Workbook:
             + f" (newer Excel features openpyxl does not read). {WHAT_TO_DO}"
         )
     mark_undrawn(book, unread)
+    carry(book, kept)  # what openpyxl drops but every save puts back
     return book
 
 

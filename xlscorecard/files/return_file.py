@@ -98,6 +98,11 @@ NO_LIBREOFFICE = (
     "export its Dataset sheet as PDF, or install LibreOffice (on Debian: apt-get install "
     "libreoffice-calc-nogui) to have it made with the return"
 )
+NO_PDF_MAKER = (
+    "nothing here can print a PDF (xlwings Lite, for one, cannot): open the return in Excel "
+    "and save its Dataset sheet as PDF (File > Export > Create PDF, or in Excel for the web "
+    "File > Export > Download as PDF)"
+)
 TABLE_STYLE = "TableStyleLight1"
 UNSET = "0" * 64
 """What a checksum property holds until the checksum is known."""
@@ -273,9 +278,10 @@ class Made:
 
 
 def make_return(
-    plan: ReturnPlan, folder: Path, pdf_maker: PdfMaker, signer: Signer | None = None
+    plan: ReturnPlan, folder: Path, pdf_maker: PdfMaker | None, signer: Signer | None = None
 ) -> Made:
-    """The return, its PDF and signature, in a scratch folder in ``folder``, checked."""
+    """The return, its PDF and signature, in a scratch folder in ``folder``, checked (no
+    PDF, and no print copy to make it from, without a ``pdf_maker``)."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:
@@ -288,11 +294,14 @@ def make_return(
         check = verify_file(xlsx, cross_check=False)
         pdf: Path | None = scratch / f"{plan.stem}.pdf"
         note = ""
-        copy = print_copy(xlsx, scratch / "print" / f"{PRINT_COPY.format(stem=plan.stem)}.xlsx")
-        try:
-            pdf_maker(copy, pdf)  # type: ignore[arg-type]
-        except LibreOfficeMissing:
-            pdf, note = None, NO_LIBREOFFICE
+        if pdf_maker is None:
+            pdf, note = None, NO_PDF_MAKER
+        else:
+            copy = print_copy(xlsx, scratch / "print" / f"{PRINT_COPY.format(stem=plan.stem)}.xlsx")
+            try:
+                pdf_maker(copy, pdf)  # type: ignore[arg-type]
+            except LibreOfficeMissing:
+                pdf, note = None, NO_LIBREOFFICE
         pdf_sha = sha256_of(pdf) if pdf is not None else ""
         if not check.intact:  # a fault in xlscorecard: nothing is placed
             raise ScorecardError(f"the return did not verify after writing: {check.message}")
@@ -462,7 +471,7 @@ def _move_new(source: Path, target: Path, step: str = "") -> bool:
 def write_return(
     plan: ReturnPlan,
     folder: Path,
-    pdf_maker: PdfMaker = libreoffice_pdf,
+    pdf_maker: PdfMaker | None = libreoffice_pdf,
     signer: Signer | None = None,
     workbook: Path | None = None,
     journal: Journal | None = None,
@@ -537,7 +546,7 @@ def save_transaction(
     plan: ReturnPlan,
     book: LiveBook,
     folder: Path,
-    pdf_maker: PdfMaker,
+    pdf_maker: PdfMaker | None,
     signer: Signer | None,
     anchor: Path,
     workbook: Path | None,

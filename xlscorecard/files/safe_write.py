@@ -227,9 +227,11 @@ def save_workbook(
 
 
 def _umask() -> int:
+    """The process's umask, but never one that takes the owner's own reading and writing
+    away: Pyodide (xlwings Lite) reports 0o777, which would leave every new file unreadable."""
     current = os.umask(0)
     os.umask(current)
-    return current
+    return current & 0o077
 
 
 # -- leftovers ---------------------------------------------------------------------------------

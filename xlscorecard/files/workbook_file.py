@@ -27,7 +27,8 @@ from .backups import backup_folder, backups_kept
 from .cached import write_workbook
 from .datadir import load_data_dir, read_csv, write_data_dir
 from .identity import now, os_user
-from .kept import foreign_validations, refuse_if_held
+from .kept import Carried, carry, foreign_validations, refuse_if_held
+from .lite import this_code, with_lite_code
 from .reader import contents_of, open_workbook
 from .safe_write import atomic_write, save_workbook
 from .session import one_at_a_time
@@ -51,10 +52,16 @@ reasons), so that History holds what the Dataset sheet shows after every command
 
 
 def build_file(
-    data_dir: Path, month: Month, out: Path, template: Path | None = None, force: bool = False
+    data_dir: Path,
+    month: Month,
+    out: Path,
+    template: Path | None = None,
+    force: bool = False,
+    lite: bool = False,
 ) -> int:
     """Build the workbook for report ``month`` from ``data_dir`` into ``out``, which must not
-    exist yet (``force`` replaces it, keeping it in its backups folder).
+    exist yet (``force`` replaces it, keeping it in its backups folder); with ``lite``, carrying
+    xlwings Lite's code for the buttons (:mod:`xlscorecard.files.lite`).
 
     Returns the number of indicators written. Raises a :class:`ScorecardError` subclass.
     """
@@ -82,6 +89,8 @@ def build_file(
         )
     versions = backups_kept(dataset, str(Path(data_dir) / "council.toml"))
     book = build_workbook(dataset, month, template)
+    if lite:
+        carry(book, with_lite_code(Carried(), this_code()))
     write = partial(write_workbook, book)
     atomic_write(out, write, backup=force, versions=max(1, versions))
     return len(dataset.indicators)
