@@ -66,6 +66,20 @@ MONTH_NAMES: Final = (
 
 LA_CODE_KEY, REGION_KEY = "la_code", "region"
 """council.toml's settings saying who the council is in DfE's tables."""
+REGION_LABEL_KEY = "region_label"
+"""council.toml's heading of the region's benchmark column (``SE region``); by default the
+region's name and "region" (``North West region``), or ``Region`` when no region is given."""
+
+
+def region_label(extra: dict[str, object]) -> str:
+    """The heading of the region's benchmark column, from a council's settings (``extra``)."""
+    label = extra.get(REGION_LABEL_KEY)
+    if isinstance(label, str) and label.strip():
+        return label.strip()
+    region = extra.get(REGION_KEY)
+    if isinstance(region, str) and region.strip():
+        return f"{region.strip()} region"
+    return "Region"
 
 
 class Kind(StrEnum):

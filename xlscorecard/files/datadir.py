@@ -13,7 +13,7 @@ from pathlib import Path
 
 import tomli_w
 
-from ..calc.dfe_benchmarks import LA_CODE_KEY, REGION_KEY
+from ..calc.dfe_benchmarks import LA_CODE_KEY, REGION_KEY, REGION_LABEL_KEY
 from ..errors import DataFileError
 from ..jobs.official_return import FILE_NAME_KEY, FOLDER_KEY
 from ..model import Dataset
@@ -48,8 +48,8 @@ from .safe_write import (
 
 SETTINGS_FILE = "council.toml"
 KNOWN_SETTINGS = SETTING_KEYS | BOOK_KEYS | {
-    CHECKS_KEY, SPC_KEY, LA_CODE_KEY, REGION_KEY, FILE_NAME_KEY, FOLDER_KEY, BACKUPS_KEY,
-    PASSWORD_KEY,
+    CHECKS_KEY, SPC_KEY, LA_CODE_KEY, REGION_KEY, REGION_LABEL_KEY, FILE_NAME_KEY, FOLDER_KEY,
+    BACKUPS_KEY, PASSWORD_KEY,
 }  # fmt: skip
 """Every setting some part of xlscorecard reads (a council may keep others of its own)."""
 REQUIRED = {INDICATORS, VALUES}

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 
 from ..calc import figures as calc
 from ..calc.figures import HISTORY_MONTHS
-from ..checks import COLUMNS_CODE, Finding, Severity, Stage, run_rules
+from ..checks import COLUMNS_CODE, KINDS, Finding, Severity, Stage, run_rules
 from ..checks.answers import ANSWERED_BY_COMMENT, answer_for, answerable
 from ..errors import DataFileError, Refused, ScorecardError
 from ..model import POPULATION, Answer, Comment, Dataset, Month, Unit, Value, answer_key
@@ -66,21 +66,12 @@ class Outcome:
 # -- what is left to do ----------------------------------------------------------------------
 def _open(findings: list[Finding], answers: dict[str, Answer]) -> tuple[list[str], list[str]]:
     """What is left to do on Dataset (figures, comments) and on Checks (errors, queries)."""
-    open_ = [f for f in findings if answer_for(f, answers) is None]
-    missing = sum(f.code == MISSING for f in open_)
-    comments = sum(f.code == UNEXPLAINED for f in open_)
-    rest = [f for f in open_ if f.code not in {MISSING, UNEXPLAINED}]
-    errors = sum(f.severity is Severity.ERROR for f in rest)
-    queries = sum(f.severity is Severity.QUERY for f in rest)
-    on_dataset = [
-        counted(missing, "figure") + " to enter" if missing else "",
-        counted(comments, "comment") + " to write" if comments else "",
-    ]
-    on_checks = [
-        counted(errors, "error") + " to fix" if errors else "",
-        counted(queries, "query", "queries") + " to answer" if queries else "",
-    ]
-    return [part for part in on_dataset if part], [part for part in on_checks if part]
+    open_ = [f.kind for f in findings if answer_for(f, answers) is None]
+    on: dict[str, list[str]] = {"Dataset": [], "Checks": []}
+    for kind in dict.fromkeys(KINDS.values()):
+        if kind.todo and (number := open_.count(kind)):
+            on[kind.sheet].append(f"{counted(number, kind.noun, kind.plural)} {kind.todo}")
+    return on["Dataset"], on["Checks"]
 
 
 def tally(findings: list[Finding], answers: dict[str, Answer]) -> str:

@@ -205,7 +205,7 @@ def _check_no_cycles(table: Table, indicators: list[Indicator], lines: dict[str,
 
 def _choice(table: Table, line: int, column: str, text: str, enum: type) -> object:
     try:
-        return enum(text)
+        return enum(text.strip().lower())
     except ValueError:
         allowed = ", ".join(member.value for member in enum)
         raise table.error(line, column, f"expected one of {allowed}, found {text!r}") from None
@@ -393,7 +393,7 @@ def parse_settings(data: Mapping[str, object], where: str) -> Settings:
         raise fail("year_start_month", f"expected a month number 1..12, found {start!r}")
     return Settings(
         council=council.strip(),
-        title=str(data.get("title", "Children and Families")),
+        title=str(data.get("title") or council.strip()),
         report_name=str(data.get("report_name", "Monthly dataset")),
         populations=populations,
         arrow_threshold=float(threshold),

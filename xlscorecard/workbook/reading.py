@@ -288,8 +288,9 @@ _KEEPS = {
 def _read_header(book: LiveBook, contents: BookContents) -> None:
     """Every column's heading where it was built: the figures, comments, targets and
     benchmarks are read and written by their place."""
-    names = column_names(book.layout, book.month)
-    for column, text in header_text(book.layout, book.month).items():
+    settings = book.dataset.settings
+    names = column_names(book.layout, book.month, settings)
+    for column, text in header_text(book.layout, book.month, settings).items():
         found = contents.cell(SHEET, HEADER_ROW, column)
         if isinstance(text, dt.date):
             expected: Month | str = Month(text.year, text.month)
