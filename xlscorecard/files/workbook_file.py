@@ -16,6 +16,7 @@ from ..checks.answers import checks_rows
 from ..errors import Refused, ScorecardError, WorkbookError
 from ..jobs import cycle
 from ..model import Dataset, Month
+from ..model.text import did_you_mean
 from ..workbook import schema as sheets
 from ..workbook.contents import BookContents
 from ..workbook.image import data_tables, dataset_image, input_rules, table_rows
@@ -271,7 +272,8 @@ def spc_file(path: Path, refs: tuple[str, ...] = ()) -> list[str]:
     if unknown:
         known = list(report)
         raise ScorecardError(
-            f"{Path(path).name} has no indicator {unknown[0]!r} (its refs run {known[0]}, "
+            f"{Path(path).name} has no indicator {unknown[0]!r}{did_you_mean(unknown[0], known)}"
+            f" (its refs run {known[0]}, "
             f"{known[1]} ... {known[-1]}: `xlscorecard spc {Path(path).name}` lists them all)"
         )
     if refs:

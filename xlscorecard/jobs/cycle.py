@@ -12,11 +12,12 @@ from dataclasses import dataclass, field, replace
 
 from ..calc import figures as calc
 from ..calc.figures import HISTORY_MONTHS
-from ..checks import COLUMNS_CODE, KINDS, Finding, Severity, Stage, run_rules
+from ..checks import COLUMNS_CODE, KINDS, Finding, Severity, Stage, load_rules, run_rules
 from ..checks.answers import ANSWERED_BY_COMMENT, answer_for, answerable
 from ..errors import DataFileError, Refused, ScorecardError
 from ..model import POPULATION, Answer, Comment, Dataset, Month, Unit, Value, answer_key
 from ..model.tables import Table, missing_population
+from ..model.text import did_you_mean
 from ..model.values import cell_value, counted, parse_value, show_typed, show_value
 from ..workbook.layout import SHEET, Field
 from ..workbook.reading import Entry, LiveBook, Overwrite
@@ -179,6 +180,12 @@ def answer_query(
     if not reason.strip():
         raise Refused("An answer needs a reason: give it in quotes (nothing was changed).")
     code, ref = code.strip().upper(), _as_listed(book, ref)
+    _refuse_unknown(book, ref)
+    if code not in (known := load_rules()):
+        raise Refused(
+            f"There is no check {code}{did_you_mean(code, known)}: docs/checks.md lists them "
+            "(nothing was changed)."
+        )
     month = month or book.month
     keep = keep_typed(book, user, when)
     findings = run_rules(book, Stage.VALIDATE)
@@ -210,11 +217,7 @@ def answer_query(
 def type_comment(book: LiveBook, ref: str, text: str, user: str, when: str) -> Outcome:
     """Write the report month's comment on ``ref`` (as typing it on Dataset does), then check."""
     ref = _as_listed(book, ref)
-    if ref not in book.layout.rows:
-        raise ScorecardError(
-            f"{book.name} has no indicator {ref!r}: give a ref from column A of its Dataset "
-            "sheet (nothing was changed)."
-        )
+    _refuse_unknown(book, ref)
     _refuse_unless_in_place(book, "write a comment into")
     text = text.strip()
     book.commentary_cells[ref] = text
@@ -229,6 +232,14 @@ def type_comment(book: LiveBook, ref: str, text: str, user: str, when: str) -> O
     outcome.cells[book.layout.cell(ref, Field.COMMENTARY)] = text or None
     outcome.summary = f"Wrote the {book.month.label} comment on {ref}. {outcome.summary}"
     return outcome
+
+
+def _refuse_unknown(book: LiveBook, ref: str) -> None:
+    if ref not in book.layout.rows:
+        raise ScorecardError(
+            f"{book.name} has no indicator {ref!r}{did_you_mean(ref, book.layout.rows)}: give "
+            "a ref from column A of its Dataset sheet (nothing was changed)."
+        )
 
 
 def _as_listed(book: LiveBook, ref: str) -> str:
@@ -297,7 +308,10 @@ def read_extract(
         try:
             indicator = book.dataset.indicator(ref)
         except KeyError:
-            raise table.error(line, "ref", f"unknown indicator ref {ref!r}") from None
+            known = book.dataset.refs
+            raise table.error(
+                line, "ref", f"unknown indicator ref {ref!r}{did_you_mean(ref, known)}"
+            ) from None
         try:
             month = Month.parse(table.text(row, "month"))
         except ValueError as exc:
@@ -378,9 +392,20 @@ def import_extract(
     cells = {book.entries[key].cell: cell_value(value) for key, value in inputs.items()}
     return Outcome(
         book.dataset, book.month, findings, audit=audit, inputs=inputs, cells=cells,
-        summary=f"Imported {counted(len(inputs), 'figure')} into {book.month.label}."
+        summary=f"Imported {_into(inputs, book.month)}."
         + extract.note() + f" {book.month.label}: {tally(findings, book.answers)}",
     )  # fmt: skip
+
+
+def _into(inputs: dict[tuple[str, Month], Value], month: Month) -> str:
+    """``41 figures into Aug-20``, or ``3 figures: 2 into Aug-20, 1 into Jul-20``: the months
+    the figures went to, latest first."""
+    months = sorted({when for _, when in inputs} or {month}, reverse=True)
+    each = {when: sum(key[1] == when for key in inputs) for when in months}
+    if len(months) == 1:
+        return f"{counted(len(inputs), 'figure')} into {months[0].label}"
+    parts = ", ".join(f"{number} into {when.label}" for when, number in each.items())
+    return f"{counted(len(inputs), 'figure')}: {parts}"
 
 
 def apply_inputs(book: LiveBook, inputs: dict[tuple[str, Month], Value]) -> None:
