@@ -297,7 +297,7 @@ def refresh(
 def export(workbook: Path, directory: Path, user: str | None) -> None:
     """Write WORKBOOK's data back out as a data directory (the files build reads)."""
     written = workbook_file.export_file(workbook, directory, user=user)
-    click.echo(f"Wrote {len(written)} files to {directory}.")
+    click.echo(written.summary(directory))
 
 
 class YearType(click.ParamType):

@@ -24,7 +24,7 @@ from ..workbook.layout import NOTE_ROW, SHEET
 from ..workbook.reading import LiveBook, read_book
 from .backups import backup_folder, backups_kept
 from .cached import write_workbook
-from .datadir import load_data_dir, read_csv, write_data_dir
+from .datadir import Written, load_data_dir, read_csv, write_data_dir
 from .identity import now, os_user
 from .kept import foreign_validations, refuse_if_held
 from .reader import contents_of, open_workbook
@@ -284,7 +284,7 @@ def spc_file(path: Path, refs: tuple[str, ...] = ()) -> list[str]:
 @one_at_a_time("export", reading=True)
 def export_file(
     path: Path, directory: Path, user: str | None = None, when: str | None = None
-) -> list[Path]:
+) -> Written:
     """Write the workbook's data (History with the window's figures, every comment and
     answer) as a data directory."""
     _, book = open_book(path, writing=False, earlier_format=True)  # nothing is written to it
