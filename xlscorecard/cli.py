@@ -366,7 +366,11 @@ def benchmarks(
         click.echo(f"  {ref}: SN {figures[0]}, ENG {figures[1]}, {update.region} {figures[2]}")
     for suppressed in update.suppressed:
         click.echo(f"Suppressed: {suppressed}")
+    for skipped in update.skipped:
+        click.echo(f"Skipped {skipped}.")
     click.echo(f"Dataset note: {update.note}")
+    if update.skipped:
+        raise SystemExit(FINDINGS)
 
 
 @cli.command()

@@ -211,12 +211,30 @@ class Suppressed:
         )
 
 
+class MissingYear(DataFileError):
+    """A DfE table with no rows for the year asked for: its measures are skipped, the others
+    computed."""
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A measure that could not be computed, and why (its benchmarks are kept)."""
+
+    ref: str
+    error: DataFileError
+
+    def __str__(self) -> str:
+        return f"{self.ref}: {self.error}; its benchmarks are kept as they were"
+
+
 @dataclass
 class Outcome:
-    """The new benchmarks of the mapped indicators (in mapping order) and what was suppressed."""
+    """The new benchmarks of the mapped indicators (in mapping order), what was suppressed and
+    the measures skipped."""
 
     benchmarks: dict[str, Benchmark] = field(default_factory=dict)
     suppressed: list[Suppressed] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
 
 
 def compute(
@@ -229,7 +247,9 @@ def compute(
     previous: Mapping[str, Benchmark] | None = None,
 ) -> Outcome:
     """Each measure's benchmarks for ``year``. Without ``neighbours`` the SN figures are kept
-    from ``previous``. Raises :class:`DataFileError` naming file, line and council."""
+    from ``previous``. A measure whose table has no rows for ``year`` is skipped (``skipped``
+    says why) unless every one is. Raises :class:`DataFileError` naming file, line and
+    council."""
     if neighbours is not None and len(neighbours.codes) != NEIGHBOURS:
         raise DataFileError(
             neighbours.path or neighbours.file,
@@ -240,8 +260,14 @@ def compute(
         )
     outcome = Outcome()
     for measure in measures:
-        figures = _Figures(measure, tables[measure.file], year, council, outcome.suppressed)
+        try:
+            figures = _Figures(measure, tables[measure.file], year, council, outcome.suppressed)
+        except MissingYear as error:
+            outcome.skipped.append(Skipped(measure.ref, error))
+            continue
         outcome.benchmarks[measure.ref] = figures.benchmark(neighbours, average, previous or {})
+    if outcome.skipped and not outcome.benchmarks:
+        raise outcome.skipped[0].error
     return outcome
 
 
@@ -339,7 +365,7 @@ class _Figures:
         rows = [row for row in table.rows if year.matches(row.get("time_period"))]
         if not rows:
             periods = sorted({row.get("time_period") for row in table.rows})
-            raise DataFileError(
+            raise MissingYear(
                 table.path,
                 None,
                 "time_period",

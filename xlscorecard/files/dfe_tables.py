@@ -26,6 +26,7 @@ from ..calc.dfe_benchmarks import (
     Neighbours,
     PublishedTable,
     Row,
+    Skipped,
     Suppressed,
     Year,
     benchmark_note,
@@ -83,6 +84,7 @@ class Update:
     neighbours: Neighbours | None = None
     average: Average = Average.MEAN
     suppressed: list[Suppressed] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
 
     @property
     def kept(self) -> int:
@@ -135,6 +137,7 @@ def update_benchmarks(
         neighbours=group,
         average=average,
         suppressed=outcome.suppressed,
+        skipped=outcome.skipped,
     )
 
 
