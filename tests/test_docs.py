@@ -115,3 +115,10 @@ def test_the_api_example_runs_as_shown(workbook, monkeypatch):
         verbose=False,
     )
     assert result.attempted > 10 and result.failed == 0
+
+
+def test_the_differences_from_the_editions_page_lists_every_quirk_with_its_reason(sample):
+    from tests.support.quirks import differences_table
+
+    page = (ROOT / "docs" / "editions.md").read_text("utf-8")
+    assert differences_table(sample) in page
