@@ -589,9 +589,7 @@ def test_a_template_without_the_source_header_gets_it(data_dir, dfe, tmp_path):
 
 def test_a_table_without_the_year_is_skipped_saying_why_and_the_rest_written(data_dir, dfe):
     lines = (dfe / D3).read_text("utf-8").splitlines(keepends=True)
-    (dfe / D3).write_text(
-        "".join(line for line in lines if not line.startswith("2019")), "utf-8"
-    )
+    (dfe / D3).write_text("".join(line for line in lines if not line.startswith("2019")), "utf-8")
     before = written(data_dir)
     result = run(data_dir, dfe)
     assert result.exit_code == 1, result.output

@@ -647,3 +647,14 @@ def test_the_folder_comes_from_settings_relative_to_the_workbook(sample, tmp_pat
     del sample.settings.extra["return_folder"]
     with pytest.raises(ScorecardError, match="return_folder on the Settings sheet"):
         official_return.return_folder(sample, None)
+
+
+def test_the_returns_figures_and_comments_are_not_shaded_for_typing(official_return, sample):
+    from xlscorecard.files.styles import INPUT_FILL
+    from xlscorecard.files.writer import layout_for
+
+    layout, sheet = layout_for(sample), load_workbook(official_return)[SHEET]
+    for ref in ("M1", "LAC2"):
+        for cell in (layout.month_cell(ref, 0), layout.cell(ref, Field.COMMENTARY)):
+            assert not sheet[cell].style.startswith("Scorecard input"), cell
+            assert INPUT_FILL not in str(sheet[cell].fill.fgColor.rgb), cell

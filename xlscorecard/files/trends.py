@@ -18,7 +18,7 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.pagebreak import Break, RowBreak
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..calc.spc_report import IndicatorSpc
+from ..calc.spc_report import IndicatorSpc, spc_report
 from ..errors import WorkbookError
 from ..model import Dataset, Month, Unit
 from ..workbook import schema as sheets
@@ -93,13 +93,14 @@ def write_trends(
             "Move it to a sheet of its own (nothing was changed)."
         )
     layout = TrendsLayout.for_dataset(dataset)
+    report = report if report is not None else spc_report(dataset, month)
     _write_note(sheet, note(layout))
     _write_block(sheet, dataset, layout, trends_rows(dataset, month, layout, report))
     sheet.row_breaks = RowBreak()
     for row in layout.page_breaks:
         sheet.row_breaks.append(Break(id=row))
     sheet.print_area = layout.print_area
-    sheet._charts = [draw(sheet, chart) for chart in charts(dataset, month, layout)]
+    sheet._charts = [draw(sheet, chart) for chart in charts(dataset, month, layout, report)]
     drawn(book)
     return sheet
 

@@ -81,9 +81,9 @@ SPC_KEY_TEXT = (
 )
 POPULATION_LABEL = "0-17 population (for rates per 10,000)"
 LINE_HEIGHT = 12.0
-NOTE_LINE_HEIGHT = 10.0
-NOTE_CHARACTERS = 1.4
-"""Characters of the 8-point note per unit of column width (it wraps over the benchmarks)."""
+NOTE_LINE_HEIGHT = 11.0
+NOTE_CHARACTERS = 1.25
+"""Characters of the 9-point note per unit of column width (it wraps over the benchmarks)."""
 
 
 @dataclass(frozen=True)
