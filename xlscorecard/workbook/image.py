@@ -74,10 +74,10 @@ COLUMN_NAMES = {
     Field.COMMENTARY: "commentary",
 }
 SPC_KEY_TEXT = (
-    "Variation (the latest month) and Assurance (meeting the target), as NHS Making Data "
-    "Count reads them:  ● a signal, or a target reliably met or missed   ○ common cause, or hit "
-    "or miss;  blue = improvement or pass, orange = concern or fail, purple = a change where "
-    "neither way is better, grey = no signal.  Charts on the Trends sheet."
+    "Variation (the latest month) and Assurance (the target), as NHS Making Data Count reads "
+    "them:  ● a signal, or a target reliably met or missed   ○ common cause, or hit or miss;  "
+    "blue = improvement or pass, orange = concern or fail, purple = neither way is better, "
+    "grey = no signal.  Charts: Trends sheet."
 )
 POPULATION_LABEL = "0-17 population (for rates per 10,000)"
 LINE_HEIGHT = 12.0
@@ -170,8 +170,9 @@ def dataset_image(
     image.put(SUBTITLE_ROW, 1, subtitle(dataset, month), "subtitle")
     image.put(NOTE_ROW, 1, settings.council, "note")
     key = KEY_TEXT.format(threshold=settings.arrow_threshold)
-    image.put(TITLE_ROW, layout.month_column(layout.visible_months - 1), key, "note")
-    image.put(SUBTITLE_ROW, layout.month_column(layout.visible_months - 1), SPC_KEY_TEXT, "note")
+    keys = layout.column(Field.OUTCOME)  # right of the title, with the width the keys need
+    image.put(TITLE_ROW, keys, key, "note")
+    image.put(SUBTITLE_ROW, keys, SPC_KEY_TEXT, "note")
     note = benchmark_note(dataset.benchmarks, settings.benchmark_note)
     if note:
         image.put(NOTE_ROW, layout.column(Field.SN), note, "benchmark note")

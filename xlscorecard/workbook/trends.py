@@ -19,7 +19,8 @@ from ..model.spc_config import SpcConfig
 
 TITLE = "Trends: each indicator as a Making Data Count chart"
 NOTE = (
-    "Each chart shows the last {months} months to the report month: the figures (grey line), "
+    "Each chart shows the last {months} months to the report month, from the first with a "
+    "figure: the figures (grey line), "
     "their mean (solid line) and process limits (dashed), the target (red, where there is "
     "one), and the months that signal a special cause as dots: blue improvement, orange "
     "concern, purple a change where neither way is better. The mean and limits come from "
