@@ -404,8 +404,8 @@ def test_a_missing_council_code_says_what_to_put_in_council_toml(data_dir, dfe):
     replace(data_dir / "council.toml", "la_code = 852\n", "")
     assert fails(data_dir, dfe) == (
         f"{data_dir / 'council.toml'}, column 'la_code': xlscorecard benchmarks needs the "
-        "council's three-digit LA number as DfE's tables give it in old_la_code, e.g. "
-        "la_code = 852 for Southampton"
+        "council's three-digit LA number as DfE's tables give it in old_la_code (beside its "
+        "la_name), e.g. la_code = 852"
     )
 
 

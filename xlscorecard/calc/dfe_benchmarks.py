@@ -415,8 +415,8 @@ class _Figures:
                 "old_la_code",
                 f"no {self.year.label} row (time_period {self.year.time_period}) for council "
                 f"{self.council.la_code}, the la_code in {self.council.where}: give the "
-                "council's three-digit LA number as DfE's tables do in old_la_code "
-                "(Southampton is 852)",
+                "council's three-digit LA number as DfE's tables do in old_la_code, beside "
+                "its la_name",
             )
         if not _same(own.get("region_name"), self.region):
             raise DataFileError(

@@ -153,7 +153,7 @@ def council_identity(settings: Settings, where: Path) -> Council:
             None,
             "la_code",
             "xlscorecard benchmarks needs the council's three-digit LA number as DfE's tables "
-            "give it in old_la_code, e.g. la_code = 852 for Southampton",
+            "give it in old_la_code (beside its la_name), e.g. la_code = 852",
         )
     region = settings.extra.get(REGION_KEY)
     if not isinstance(region, str) or not region.strip():
