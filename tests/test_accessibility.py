@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from xlscorecard.calc.figures import CHANGE_DECIMALS, polarity_marker
+from xlscorecard.calc.figures import polarity_marker
 from xlscorecard.files.styles import style_name
 from xlscorecard.files.writer import layout_for
 from xlscorecard.model import Polarity
@@ -60,40 +60,42 @@ CHANGE_COLUMNS = (Field.CHANGE_PREVIOUS, Field.CHANGE_YEAR)
 # --- colour is never the only carrier of meaning --------------------------------------------------
 
 
-def test_the_change_columns_carry_arrow_icons(published, layout):
+def arrow_rules(book, layout, name) -> list:
+    """The rules of a % change column that put an arrow beside the figure (a number format)."""
+    found = rules_on(book[SHEET], layout.column(name))
+    return [rule for _, rule in found if rule.dxf is not None and rule.dxf.numFmt is not None]
+
+
+def test_the_change_columns_show_an_arrow_beside_the_figure(published, layout):
+    """Every change shows an arrow as a character in its own text (``↓ -69%``): sideways by
+    the cell's format, up or down by a conditional one, so a reader needs no colour."""
     _, _, book = published
     for name in CHANGE_COLUMNS:
-        icons = [rule for _, rule in rules_on(book[SHEET], layout.column(name)) if rule.iconSet]
-        assert [rule.iconSet.iconSet for rule in icons] == ["3ArrowsGray"], name
-        assert icons[0].iconSet.showValue is not False, "the figure shows beside its arrow"
+        cell = book[SHEET].cell(layout.row("M1"), layout.column(name))
+        assert cell.number_format.startswith('"→ "'), name
+        formats = {rule.dxf.numFmt.formatCode for rule in arrow_rules(book, layout, name)}
+        assert {code[:3] for code in formats} == {'"↑ ', '"↓ '}, name
 
 
 def test_every_coloured_change_has_an_arrow_in_the_same_cells(published, layout):
     _, _, book = published
     for name in CHANGE_COLUMNS:
         found = rules_on(book[SHEET], layout.column(name))
-        coloured = {where for where, rule in found if rule.dxf is not None}
-        arrowed = {where for where, rule in found if rule.iconSet is not None}
-        assert coloured and coloured <= arrowed, name
+        coloured = [rule for _, rule in found if rule.dxf is not None and rule.dxf.fill]
+        assert coloured and all(rule.dxf.numFmt is not None for rule in coloured), name
 
 
-def test_colour_shows_only_where_the_arrow_points_up_or_down(published, layout):
-    """Green or red needs a change of at least the threshold: just where the icon set turns
-    from the sideways arrow to an up or down one."""
+def test_colour_shows_only_where_the_arrow_points_up_or_down(published, layout, sample):
+    """Green or red needs a change of at least the threshold: the same test that turns the
+    sideways arrow to an up or down one."""
     _, _, book = published
+    threshold = sample.settings.arrow_threshold
     for name in CHANGE_COLUMNS:
-        found = rules_on(book[SHEET], layout.column(name))
-        icons = next(rule.iconSet for _, rule in found if rule.iconSet)
-        _, down, up = icons.cfvo
-        threshold = float(up.val)
-        # sideways from half a rounding step above -threshold, both reached with >=
-        assert float(down.val) == round(-threshold + 0.5 * 10.0**-CHANGE_DECIMALS, 7)
-        assert down.gte in (True, None) and up.gte in (True, None)
-        for _, rule in found:
-            if rule.dxf is not None:
-                (formula,) = rule.formula
-                limits = {float(x) for x in re.findall(r"[<>]=(-?[\d.]+)", formula)}
-                assert limits == {threshold, -threshold}, formula
+        for rule in arrow_rules(book, layout, name):
+            (formula,) = rule.formula
+            limits = {float(x) for x in re.findall(r"[<>]=(-?[\d.]+)", formula)}
+            assert limits in ({threshold}, {-threshold}), formula
+            assert rule.stopIfTrue, "the first rule that holds applies, in Excel as in Calc"
 
 
 def test_colour_follows_the_dot_marker_that_is_printed_as_text(published, layout):
@@ -102,10 +104,10 @@ def test_colour_follows_the_dot_marker_that_is_printed_as_text(published, layout
     _, _, book = published
     dot = letter(layout.column(Field.DOT))
     for name in CHANGE_COLUMNS:
-        for _, rule in rules_on(book[SHEET], layout.column(name)):
-            if rule.dxf is not None:
-                (formula,) = rule.formula
-                assert f"${dot}" in formula and '"▲"' in formula and '"▼"' in formula, formula
+        coloured = [rule for rule in arrow_rules(book, layout, name) if rule.dxf.fill]
+        formulas = " ".join(rule.formula[0] for rule in coloured)
+        assert all(f"${dot}" in rule.formula[0] for rule in coloured)
+        assert '"▲"' in formulas and '"▼"' in formulas
 
 
 def test_the_dot_column_marks_each_indicators_polarity_in_text(published, layout, sample):

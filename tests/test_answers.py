@@ -217,3 +217,17 @@ def test_a_sample_answers_file_loads(tmp_path):
     outcome = files.validate_file(path)
     assert [f for f in outcome.open_queries if (f.code, f.ref) == ("P302", "CP2")] == []
     assert [f for f in outcome.findings if (f.code, f.ref) == ("P302", "CP2")]  # answered
+
+
+@pytest.mark.parametrize(
+    ("code", "ref", "status", "says"),
+    [
+        ("P302", "CP4(val)", 2, "has no indicator 'CP4(val)' (did you mean `CP4 (val)`?)"),
+        ("P320", "CP2", 1, "There is no check P320 (did you mean `P302`"),
+    ],
+)
+def test_an_unknown_ref_or_code_names_the_nearest_ones(workbook, code, ref, status, says):
+    before = workbook.read_bytes()
+    result = CliRunner().invoke(cli, ["answer", str(workbook), code, ref, "Because."])
+    assert result.exit_code == status and says in result.output, result.output
+    assert workbook.read_bytes() == before

@@ -404,8 +404,8 @@ def test_a_missing_council_code_says_what_to_put_in_council_toml(data_dir, dfe):
     replace(data_dir / "council.toml", "la_code = 852\n", "")
     assert fails(data_dir, dfe) == (
         f"{data_dir / 'council.toml'}, column 'la_code': xlscorecard benchmarks needs the "
-        "council's three-digit LA number as DfE's tables give it in old_la_code, e.g. "
-        "la_code = 852 for Southampton"
+        "council's three-digit LA number as DfE's tables give it in old_la_code (beside its "
+        "la_name), e.g. la_code = 852"
     )
 
 
@@ -585,3 +585,17 @@ def test_a_template_without_the_source_header_gets_it(data_dir, dfe, tmp_path):
     run(data_dir, dfe)
     build(data_dir, Month(2020, 8), tmp_path / "dataset.xlsx", tmp_path / "old_template.xlsx")
     assert load_workbook(tmp_path / "dataset.xlsx")["Benchmarks"]["F1"].value == "source"
+
+
+def test_a_table_without_the_year_is_skipped_saying_why_and_the_rest_written(data_dir, dfe):
+    lines = (dfe / D3).read_text("utf-8").splitlines(keepends=True)
+    (dfe / D3).write_text("".join(line for line in lines if not line.startswith("2019")), "utf-8")
+    before = written(data_dir)
+    result = run(data_dir, dfe)
+    assert result.exit_code == 1, result.output
+    assert f"Skipped CP5-QL: {dfe / D3}, column 'time_period': no rows for 2018-19" in (
+        result.output
+    )
+    assert "its benchmarks are kept as they were." in result.output
+    after = written(data_dir)
+    assert after["CP5-QL"] == before["CP5-QL"] and after["M2"] != before["M2"]

@@ -102,3 +102,24 @@ def test_every_check_code_is_documented():
 
     documented = set(re.findall(r"^\| ([A-Z]\d{3}) \|", CHECKS.read_text("utf-8"), re.M))
     assert {*load_rules(), DERIVED_MISMATCH, CRASH_CODE} == documented
+
+
+def test_the_api_example_runs_as_shown(workbook, monkeypatch):
+    """docs/api.md's example, run on the built Aug-20 sample, prints what the page shows."""
+    import doctest
+
+    monkeypatch.chdir(workbook.parent)
+    result = doctest.testfile(
+        str(ROOT / "docs" / "api.md"),
+        module_relative=False,
+        optionflags=doctest.NORMALIZE_WHITESPACE,
+        verbose=False,
+    )
+    assert result.attempted > 10 and result.failed == 0
+
+
+def test_the_differences_from_the_editions_page_lists_every_quirk_with_its_reason(sample):
+    from tests.support.quirks import differences_table
+
+    page = (ROOT / "docs" / "editions.md").read_text("utf-8")
+    assert differences_table(sample) in page

@@ -371,7 +371,7 @@ def test_save_return_refuses_with_the_list_and_writes_nothing(pair, tmp_path):
         "Cannot save the Aug-20 return until these are resolved (nothing was saved): "
         "3 comments to write on Dataset; 6 queries to answer on Checks."
     )
-    assert pressed.message.count("ERROR C402") == 3 and pressed.message.count("QUERY P302") == 5
+    assert pressed.message.count("COMMENT C402") == 3 and pressed.message.count("QUERY P302") == 5
     assert pressed.message.count("QUERY C403") == 1  # LAC11-QL (%): a shift below its mean
     assert excel_copy.read_bytes() == before
     assert not (tmp_path / "returns").exists()

@@ -54,7 +54,7 @@ def test_clear_blanks_clears_the_figure(workbook, tmp_path):
     result = CliRunner().invoke(cli, ["import", str(workbook), str(path), "--clear-blanks"])
     assert result.exit_code == 0, result.output
     assert figure(workbook, "M1", JULY) is None
-    assert "Imported 1 figure into Aug-20." in result.output
+    assert "Imported 1 figure into Jul-20." in result.output
 
 
 def test_a_dash_is_not_applicable(workbook, tmp_path):
@@ -87,3 +87,29 @@ def test_refresh_with_an_extract_leaves_its_blanks_out_too(workbook, tmp_path):
     outcome = files.refresh_file(workbook, extract=path)
     assert "1 blank value was left out as not supplied (line 3: M2 Sep-20)" in outcome.summary
     assert figure(workbook, "M1", Month(2020, 9)) == 1350
+
+
+def test_the_summary_names_the_months_the_figures_went_to(workbook, tmp_path):
+    path = extract(tmp_path, "ref,month,value\nM1,2020-07,1500\nM2,2020-08,270\nM4,2020-08,9\n")
+    outcome = files.import_file(workbook, path)
+    assert outcome.summary.startswith("Imported 3 figures: 2 into Aug-20, 1 into Jul-20.")
+
+
+def test_months_as_a_spreadsheet_writes_them_are_read(workbook, tmp_path):
+    text = "ref,month,value\nM1,Jul-20,1500\nM2,2020-08-01,270\nM4,August 2020,9\n"
+    files.import_file(workbook, extract(tmp_path, text))
+    assert figure(workbook, "M1", JULY) == 1500
+    assert figure(workbook, "M2", Month(2020, 8)) == 270
+    assert figure(workbook, "M4", Month(2020, 8)) == 9
+
+
+def test_a_semicolon_separated_extract_is_read(workbook, tmp_path):
+    files.import_file(workbook, extract(tmp_path, "ref;month;value\nM1;2020-08;1,350\n"))
+    assert figure(workbook, "M1", Month(2020, 8)) == 1350
+
+
+def test_an_unknown_ref_names_the_nearest_ones(workbook, tmp_path):
+    path = extract(tmp_path, "ref,month,value\nCP4(val),2020-08,17\n")
+    result = CliRunner().invoke(cli, ["import", str(workbook), str(path)])
+    assert result.exit_code == 2
+    assert "unknown indicator ref 'CP4(val)' (did you mean `CP4 (val)`?)" in result.output

@@ -97,10 +97,12 @@ def test_an_unknown_ref_is_an_error(data_dir):
 
 
 def test_a_badly_written_month_is_an_error(data_dir):
-    line = append(data_dir / "values.csv", "M1,Sep-20,1,entered")
+    line = append(data_dir / "values.csv", "M1,Smarch-20,1,entered")
     error = load_error(data_dir)
     assert (error.line, error.column) == (line, "month")
-    assert "expected a month written YYYY-MM, like 2020-08, found 'Sep-20'" in str(error)
+    assert "expected a month written like 2020-08, Aug-20 or 2020-08-01, found 'Smarch-20'" in (
+        str(error)
+    )
 
 
 def test_a_duplicated_month_is_an_error(data_dir):

@@ -153,3 +153,34 @@ def test_the_pngs_have_ink_on_them(pngs):
         width, height, rows = png_pixels(png)
         dark = sum(value < 160 for row in rows for value in row)
         assert 0.01 < dark / (width * height) < 0.5, png
+
+
+def word_heights(path, page: int) -> list[float]:
+    """Each printed word's height in points, as poppler measures its box (about its font size
+    at print size)."""
+    import re
+
+    command = ["pdftotext", "-f", str(page), "-l", str(page), "-bbox", str(path), "-"]
+    boxes = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    found = re.findall(r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">', boxes)
+    return [float(bottom) - float(top) for top, bottom in found]
+
+
+def test_every_word_prints_at_six_points_or_more(rendered):
+    """Printed one A3 page wide, the sheet's 9-point text comes out at 6.5 points: the column
+    widths are chosen for it (workbook/layout.py)."""
+    heights = word_heights(rendered.pdf, 1)
+    assert len(heights) > 1000
+    assert min(heights) >= 6.0, sorted(heights)[:5]
+
+
+def test_the_arrows_are_printed_beside_the_figures(built, dataset_pdf):
+    """The built Aug-20 sample (a refreshed month has no changes yet): each % change is
+    printed with its arrow as a character before it, a fall with its minus sign."""
+    import re
+
+    pdf = dataset_pdf(built("2020-08"))
+    text = "".join(page_text(pdf, n) for n in range(1, page_count(pdf) + 1))
+    arrowed = re.findall(r"[↑↓→] -?\d+%", text)
+    assert len(arrowed) > 60 and {found[0] for found in arrowed} == {"↑", "↓", "→"}
+    assert "↓ -69%" in text and "↑ 300%" in text  # LAC2 fell 69% from Jul-20, LAC3 rose 300%

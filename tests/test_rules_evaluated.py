@@ -3,9 +3,10 @@ verdict the tested Python says, as a spreadsheet evaluates it (tests/support/rul
 
 - validation: LibreOffice recalculates each rule's formula against cells holding each entry
   (an error value refuses, as in Excel, whose AND and OR do not stop at the first answer);
-- shading: the good and bad news rules, likewise, for each change and DoT marker;
-- arrows: Excel's reading of the icon set (its thresholds, ``gte`` honoured) and the arrow
-  LibreOffice draws, for changes at, just inside and just outside the threshold, 0 and n/a.
+- arrows and shading: the % change cells' rules, likewise, for each change and DoT marker:
+  the first rule that holds gives the arrow (its number format) and the good or bad news
+  shading the Python chooses, for changes at, just inside and just outside the threshold, 0
+  and n/a (tests/test_rendering.py sees LibreOffice print the arrows beside the figures).
 
 Excel stores a date as its serial number (1 Aug 2020 is 44044), and a validation formula sees
 only that number: a date typed into a count or rate cell is a whole number of 0 or more to it,
@@ -34,7 +35,7 @@ from tests.support.rules_rig import (
 from xlscorecard.calc.figures import CHANGE_DECIMALS, Arrow, arrow_for, polarity_marker, sense_for
 from xlscorecard.calc.spc_report import ASSURANCE_WORDS, NO_FIGURE, TOO_FEW, VARIATION_WORDS
 from xlscorecard.checks.testing import check, sample_book, type_into
-from xlscorecard.files.styles import MDC_COLOURS, SPC_KINDS
+from xlscorecard.files.styles import ARROW_FORMATS, MDC_COLOURS, SPC_KINDS
 from xlscorecard.files.workbook_file import open_book
 from xlscorecard.model import Polarity, Unit
 from xlscorecard.workbook.image import allowed_entry
@@ -120,7 +121,7 @@ def test_the_commentary_cells_prompt_and_accept_any_text(working):
 def test_the_return_holds_no_validation(official_return):
     rules = rules_in(official_return)
     assert rules.validations == [] and rules.prompts_only == []
-    assert rules.formats and rules.icons  # it keeps the shading and arrows
+    assert len(arrow_rule_ranges(rules)) == 2  # it keeps the arrows and their shading
 
 
 def test_the_rig_refuses_what_excel_refuses():
@@ -172,21 +173,22 @@ def at_every_end(rule: FormulaRule, cells: str) -> list[FormulaRule]:
     ]  # fmt: skip
 
 
-def shading_cases(rules: Rules, book: LiveBook) -> list[tuple[Case, str, str, object, Polarity]]:
-    markers = {polarity_marker(p): p for p in Polarity}
-    ranges = {icon.cells for icon in rules.icons}
-    dot = book.layout.column(Field.DOT)
-    found = []
+def arrow_rule_ranges(rules: Rules) -> dict[str, list[FormulaRule]]:
+    """The % change cells' rules (those that set an arrow), by range, first to apply first."""
+    ranges: dict[str, list[FormulaRule]] = {}
     for rule in rules.formats:
-        (cells,) = [r for r in ranges if r.split(":")[0] == rule.anchor]
-        for placed in at_every_end(rule, cells):
-            row = int("".join(ch for ch in placed.anchor if ch.isdigit()))
-            marker_cell = f"{_letter(dot)}{row}"
-            for marker, polarity in markers.items():
-                for value in changes(book.dataset.settings.arrow_threshold):
-                    cells_ = {placed.anchor: value, marker_cell: marker or None}
-                    found.append((Case(placed, cells_), meaning(rule), marker, value, polarity))
-    return found
+        if rule.dxf is not None and rule.dxf.numFmt is not None:
+            ranges.setdefault(rule.cells, []).append(rule)
+    return {cells: sorted(found, key=lambda r: r.priority) for cells, found in ranges.items()}
+
+
+def shown(rule: FormulaRule | None) -> tuple[str, str]:
+    """The (shading, arrow) a rule gives a number: its fill's news and its format's arrow;
+    none holding, the cell's own format (sideways) and no shading."""
+    if rule is None:
+        return "neutral", "side"
+    arrow = {ARROW_FORMATS[name]: name for name in ARROW_FORMATS}[rule.dxf.numFmt.formatCode]
+    return (meaning(rule) if rule.dxf.fill is not None else "neutral"), arrow
 
 
 def _letter(column: int) -> str:
@@ -195,19 +197,37 @@ def _letter(column: int) -> str:
     return get_column_letter(column)
 
 
-def test_the_good_and_bad_shading_follows_the_python_arrow_and_polarity(produced):
+def test_the_first_rule_that_holds_shows_the_python_arrow_and_shading(produced):
     _, path = produced
     rules, book = rules_in(path), book_of(path)
-    assert len(rules.formats) == 4  # good and bad, on both change columns
-    cases = shading_cases(rules, book)
-    results = evaluate([case for case, *_ in cases])
+    ranges = arrow_rule_ranges(rules)
+    assert len(ranges) == 2 and all(len(group) == 6 for group in ranges.values())
+    markers = {polarity_marker(p): p for p in Polarity}
+    dot = _letter(book.layout.column(Field.DOT))
     threshold = book.dataset.settings.arrow_threshold
+    situations, cases = [], []
+    for group in ranges.values():
+        for end in range(2):  # the rules as they read at the first and the last cell
+            placed = [at_every_end(rule, rule.cells)[end] for rule in group]
+            row = "".join(ch for ch in placed[0].anchor if ch.isdigit())
+            for marker, polarity in markers.items():
+                for value in changes(threshold):
+                    cells = {placed[0].anchor: value, f"{dot}{row}": marker or None}
+                    situations.append((placed, marker, value, polarity))
+                    cases += [Case(rule, cells) for rule in placed]
+    results = iter(evaluate(cases))
     wrong = []
-    for (case, kind, marker, value, polarity), result in zip(cases, results, strict=True):
+    for placed, marker, value, polarity in situations:
+        holds = [verdict(next(results)) for _ in placed]
+        first = next((rule for rule, held in zip(placed, holds, strict=True) if held), None)
         number = value if isinstance(value, float | int) else None
-        expected = sense_for(arrow_for(number, threshold), polarity).value == kind
-        if verdict(result) != expected:
-            wrong.append(f"{case.rule.anchor} {kind} {marker!r} {value!r}: {result!r}")
+        arrow = arrow_for(number, threshold)
+        expected = (sense_for(arrow, polarity).value, expected_arrow(value, threshold))
+        got = shown(first)
+        if number is None:
+            got = (got[0], None if first is None else got[1])
+        if got != expected:
+            wrong.append(f"{placed[0].anchor} {marker!r} {value!r}: {got} not {expected}")
     assert not wrong, "\n".join(wrong)
 
 
@@ -218,34 +238,6 @@ def expected_arrow(value: object, threshold: float) -> str | None:
     return (
         None if arrow is None else {Arrow.UP: "up", Arrow.DOWN: "down", Arrow.SIDE: "side"}[arrow]
     )
-
-
-def test_excel_reads_the_arrow_the_python_chooses(produced):
-    _, path = produced
-    rules, book = rules_in(path), book_of(path)
-    threshold = book.dataset.settings.arrow_threshold
-    assert len(rules.icons) == 2  # one icon set on each change column
-    for rule in rules.icons:
-        got = {value: excel_icon(rule, value) for value in changes(threshold)}
-        assert got == {value: expected_arrow(value, threshold) for value in got}, rule
-
-
-@pytest.fixture(scope="module")
-def drawn_rules() -> dict:
-    return {}
-
-
-def test_libreoffice_draws_the_arrow_the_python_chooses(produced, drawn_rules):
-    _, path = produced
-    rules, book = rules_in(path), book_of(path)
-    threshold = book.dataset.settings.arrow_threshold
-    values = changes(threshold)
-    for rule in rules.icons:
-        key = (rule.icon_set, rule.cfvo, rule.reverse)
-        if key not in drawn_rules:  # the same rule on each column and in each file: draw once
-            drawn_rules[key] = libreoffice_icons(rule, values)
-        got = dict(zip(values, drawn_rules[key], strict=True))
-        assert got == {value: expected_arrow(value, threshold) for value in values}, rule
 
 
 def test_the_icon_reader_sees_libreoffice_ignore_a_strict_threshold():

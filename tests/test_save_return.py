@@ -88,7 +88,7 @@ def test_an_answered_query_does_not_block_but_a_big_change_without_a_comment_doe
     with pytest.raises(Refused) as refused:
         xlsx_return.save_return_file(ready, ready.parent / "returns")
     assert [(f.code, f.ref, f.severity.value) for f in refused.value.findings] == [
-        ("C402", "LAC2", "error")
+        ("C402", "LAC2", "query")
     ]
 
 
@@ -97,7 +97,7 @@ def test_the_command_refuses_with_the_list_and_exit_1(workbook, tmp_path, monkey
     result = CliRunner().invoke(cli, ["save-return", "dataset.xlsx", "--out", "returns"])
     assert result.exit_code == 1
     assert result.output.startswith("Error: Cannot save the Aug-20 return")
-    assert result.output.count("\n  ERROR C402 ") == 3 and result.output.count("\n  QUERY ") == 6
+    assert result.output.count("\n  COMMENT C402 ") == 3 and result.output.count("\n  QUERY ") == 6
     assert not (tmp_path / "returns").exists()
 
 
@@ -642,3 +642,14 @@ def test_the_folder_comes_from_settings_relative_to_the_workbook(sample, tmp_pat
     del sample.settings.extra["return_folder"]
     with pytest.raises(ScorecardError, match="return_folder on the Settings sheet"):
         official_return.return_folder(sample, None)
+
+
+def test_the_returns_figures_and_comments_are_not_shaded_for_typing(official_return, sample):
+    from xlscorecard.files.styles import INPUT_FILL
+    from xlscorecard.files.writer import layout_for
+
+    layout, sheet = layout_for(sample), load_workbook(official_return)[SHEET]
+    for ref in ("M1", "LAC2"):
+        for cell in (layout.month_cell(ref, 0), layout.cell(ref, Field.COMMENTARY)):
+            assert not sheet[cell].style.startswith("Scorecard input"), cell
+            assert INPUT_FILL not in str(sheet[cell].fill.fgColor.rgb), cell

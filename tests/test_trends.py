@@ -4,6 +4,7 @@ months from a data block of a fixed window; made again on every save."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import shutil
 import zipfile
@@ -169,6 +170,33 @@ def test_each_chart_draws_its_own_rows_of_the_data_block(parts, sample):
                 assert match and (int(match[2]), int(match[3])) == (first, last), (ref, name)
 
 
+def test_each_months_axis_starts_at_the_first_month_with_a_figure(parts, sample):
+    _, found = parts
+    axis = found["Trend chart M1"].find(f"{C}chart/{C}plotArea/{C}dateAx")
+    serial = (Month(2019, 4).first_day - dt.date(1899, 12, 30)).days  # History from Apr-19
+    assert float(axis.find(f"{C}scaling/{C}min").get("val")) == serial
+
+
+def test_the_legend_lists_only_what_is_drawn(parts):
+    """M1 has no special cause this month: no "Special cause" in its legend, though the
+    series stays (a refresh in Excel may bring one); M6-QL (val) shows a concern only."""
+
+    def legend(name: str) -> list[str]:
+        chart = found[name]
+        deleted = {
+            int(entry.find(f"{C}idx").get("val"))
+            for entry in chart.iter(f"{C}legendEntry")
+            if entry.find(f"{C}delete").get("val") in ("1", "true")
+        }
+        return [title for index, title in enumerate(series_of(chart)) if index not in deleted]
+
+    _, found = parts
+    assert "Special cause" in series_of(found["Trend chart M1"])
+    assert "Special cause" not in legend("Trend chart M1")
+    assert legend("Trend chart M6-QL (val)")[-1:] == ["Concern"]
+    assert legend("Trend chart M8-QL")[-2:] == ["Improvement", "Concern"]
+
+
 def test_the_months_axis_is_a_date_axis_labelled_every_quarter(parts):
     _, found = parts
     axis = found["Trend chart M1"].find(f"{C}chart/{C}plotArea/{C}dateAx")
@@ -202,7 +230,8 @@ def test_the_block_holds_the_last_24_months_with_lines_from_the_full_history(bui
     assert rows[-1]["mean"] == pytest.approx(result.chart.mean)  # 17 months, not the 24 shown
     assert rows[-1]["upper limit"] == pytest.approx(result.chart.upper)
     assert rows[0]["figure"] is None and rows[0]["mean"] is None  # Sep-18: before History
-    assert rows[-1]["target"] == 420 and rows[6]["target"] == 495  # Mar-19 is in 2018-19
+    assert rows[-1]["target"] == 420 and rows[7]["target"] == 420  # Apr-19: the first figure
+    assert rows[6]["target"] is None  # Mar-19 had a target (495), but no figure to hold to it
 
 
 def test_a_special_cause_month_is_in_the_column_of_its_kind_only(built, sample):

@@ -66,3 +66,16 @@ def test_the_returns_block_has_no_markdown(official_return):
     texts = [str(c.value) for row in sheet.iter_rows() for c in row if isinstance(c.value, str)]
     assert not [text for text in texts if "`" in text]
     assert any("; xlscorecard verify recomputes it." in text for text in texts)
+
+
+def test_a_comment_to_write_is_printed_listed_and_counted_as_a_comment_at_every_stage():
+    from xlscorecard.checks import Stage
+    from xlscorecard.checks.answers import checks_rows
+
+    book = type_into(sample_book(), "LAC16", "2020-08", 200)
+    book.commentary_cells["LAC16"] = ""
+    for stage in (Stage.VALIDATE, Stage.RETURN):
+        (found,) = [f for f in check(book, "C402", stage) if f.ref == "LAC16"]
+        assert str(found).startswith("COMMENT C402 ")
+        assert checks_rows([found], {})[0][0] == "comment"
+        assert tally([found], {}) == "1 comment to write on Dataset."

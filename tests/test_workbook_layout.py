@@ -105,7 +105,7 @@ def test_month_cells_are_formatted_by_unit(book, layout, ref, number_format):
 
 def test_change_cells_are_percentages_with_formulas(book, layout):
     cell = book[SHEET][layout.cell("M1", Field.CHANGE_PREVIOUS)]
-    assert cell.number_format == "0%"
+    assert cell.number_format == '"→ "0%;"→ -"0%'  # sideways, unless a rule shows ↑ or ↓
     assert cell.value.startswith("=IF(") and "ROUND(" in cell.value
 
 
@@ -122,20 +122,23 @@ def test_dot_column_shows_the_polarity_marker(book, layout):
     assert sheet[layout.cell("M1", Field.DOT)].value is None
 
 
-def test_change_columns_carry_arrow_icons_at_the_threshold(book, layout):
+def test_change_columns_show_up_and_down_arrows_at_the_threshold(book, layout):
     sheet = book[SHEET]
     rules = {str(rng.sqref): list(rng.rules) for rng in sheet.conditional_formatting}
     column = layout.column(Field.CHANGE_PREVIOUS)
     from xlscorecard.workbook.layout import span
 
     block = span(min(layout.rows.values()), column, layout.last_row, column)
-    icon = next(r for r in rules[block] if r.type == "iconSet")
-    assert icon.iconSet.iconSet == "3ArrowsGray"
-    cfvo = icon.iconSet.cfvo
-    assert [(c.type, float(c.val)) for c in cfvo] == [("num", 0), ("num", -0.0999995), ("num", 0.1)]
-    assert cfvo[1].gte in (True, None) and cfvo[2].gte in (True, None)
-    expressions = [r for r in rules[block] if r.type == "expression"]
-    assert len(expressions) == 2 and all(r.dxf.fill is not None for r in expressions)
+    found = [(r.formula[0], r.dxf.numFmt.formatCode, r.dxf.fill is not None) for r in rules[block]]
+    top = layout.cell("M1", Field.CHANGE_PREVIOUS)
+    dot = "$" + layout.cell("M1", Field.DOT)
+    rise, fall = f"AND(ISNUMBER({top}),{top}>=0.1)", f"AND(ISNUMBER({top}),{top}<=-0.1)"
+    up, down = '"↑ "0%;"↑ -"0%', '"↓ "0%;"↓ -"0%'
+    assert found == [
+        (f'AND({dot}="▲",{rise})', up, True), (f'AND({dot}="▼",{fall})', down, True),
+        (f'AND({dot}="▼",{rise})', up, True), (f'AND({dot}="▲",{fall})', down, True),
+        (rise, up, False), (fall, down, False),
+    ]  # fmt: skip
 
 
 def test_panes_freeze_headers_and_indicator_columns(book):

@@ -2,7 +2,16 @@
 
 from .version import __version__
 
-__all__ = ["__version__", "main", "on_button"]
+__all__ = ["__version__", "main", "on_button", "open"]
+
+
+def open(path):
+    """Read a workbook or an official return for analysis (docs/api.md): its figures as a
+    pandas DataFrame (``.history()``), one indicator's SPC (``.spc(ref)``), the checks and
+    the commentary. Changes nothing."""
+    from .api import open_scorecard
+
+    return open_scorecard(path)
 
 
 def __getattr__(name: str):

@@ -308,7 +308,7 @@ def refresh(
 def export(workbook: Path, directory: Path, user: str | None) -> None:
     """Write WORKBOOK's data back out as a data directory (the files build reads)."""
     written = workbook_file.export_file(workbook, directory, user=user)
-    click.echo(f"Wrote {len(written)} files to {directory}.")
+    click.echo(written.summary(directory))
 
 
 class YearType(click.ParamType):
@@ -377,7 +377,11 @@ def benchmarks(
         click.echo(f"  {ref}: SN {figures[0]}, ENG {figures[1]}, {update.region} {figures[2]}")
     for suppressed in update.suppressed:
         click.echo(f"Suppressed: {suppressed}")
+    for skipped in update.skipped:
+        click.echo(f"Skipped {skipped}.")
     click.echo(f"Dataset note: {update.note}")
+    if update.skipped:
+        raise SystemExit(FINDINGS)
 
 
 @cli.command()

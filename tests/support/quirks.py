@@ -189,3 +189,36 @@ KNOWN: dict[tuple[str, str, str], tuple[Explanation, str]] = {
 """Every printed figure of the editions that our figures do not reproduce, with why; the one
 list of the source's quirks (the reconstructed months' tests and the printed-figure tests both
 read it)."""
+
+
+FIGURE_WORDS = {
+    "pct_prev": "% change from last month",
+    "pct_yoy": "% change from a year earlier",
+    "avg12": "12-month average",
+    "max12": "12-month maximum",
+}
+
+
+def _ours(sample: Dataset, ref: str, month: Month, figure: str) -> str:
+    value = computed(sample, ref, month)[figure]
+    if value is None:
+        return "n/a"
+    if figure.startswith("pct") or sample.indicator(ref).unit is Unit.PERCENT:
+        return f"{value:.1%}"
+    return f"{value:,.2f}"
+
+
+def differences_table(sample: Dataset) -> str:
+    """docs/editions.md's table: each of :data:`KNOWN`, what is printed, ours, and why."""
+    lines = [
+        "| ref | edition | figure | printed | xlscorecard | why |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for (ref, iso, figure), (_, why) in KNOWN.items():
+        month = Month.parse(iso)
+        printed = edition(iso)[ref][figure].strip() or "(blank)"
+        ours = _ours(sample, ref, month, figure)
+        lines.append(
+            f"| {ref} | {month.label} | {FIGURE_WORDS[figure]} | {printed} | {ours} | {why} |"
+        )
+    return "\n".join(lines)

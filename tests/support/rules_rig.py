@@ -40,6 +40,8 @@ class FormulaRule:
     anchor: str  # the top-left cell of its range: relative references are relative to it
     formula: str
     dxf: object = None  # a format's differential style
+    cells: str = ""  # a format's range
+    priority: int = 0  # a format's place among the rules (the first that holds applies)
 
 
 @dataclass(frozen=True)
@@ -89,7 +91,12 @@ def rules_in(path: Path) -> Rules:
             for rule in formatting.rules:
                 if rule.type == "expression":
                     formula = rule.formula[0]
-                    formats.append(FormulaRule("format", sheet.title, anchor, formula, rule.dxf))
+                    cells = str(formatting.sqref)
+                    formats.append(
+                        FormulaRule(
+                            "format", sheet.title, anchor, formula, rule.dxf, cells, rule.priority
+                        )
+                    )
                 elif rule.type == "iconSet":
                     icons.append(_icon_rule(sheet.title, str(formatting.sqref), rule.iconSet))
                 elif rule.type == "beginsWith":  # Excel applies it by its formula, as written

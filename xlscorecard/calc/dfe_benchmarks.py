@@ -66,6 +66,20 @@ MONTH_NAMES: Final = (
 
 LA_CODE_KEY, REGION_KEY = "la_code", "region"
 """council.toml's settings saying who the council is in DfE's tables."""
+REGION_LABEL_KEY = "region_label"
+"""council.toml's heading of the region's benchmark column (``SE region``); by default the
+region's name and "region" (``North West region``), or ``Region`` when no region is given."""
+
+
+def region_label(extra: dict[str, object]) -> str:
+    """The heading of the region's benchmark column, from a council's settings (``extra``)."""
+    label = extra.get(REGION_LABEL_KEY)
+    if isinstance(label, str) and label.strip():
+        return label.strip()
+    region = extra.get(REGION_KEY)
+    if isinstance(region, str) and region.strip():
+        return f"{region.strip()} region"
+    return "Region"
 
 
 class Kind(StrEnum):
@@ -197,12 +211,30 @@ class Suppressed:
         )
 
 
+class MissingYear(DataFileError):
+    """A DfE table with no rows for the year asked for: its measures are skipped, the others
+    computed."""
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A measure that could not be computed, and why (its benchmarks are kept)."""
+
+    ref: str
+    error: DataFileError
+
+    def __str__(self) -> str:
+        return f"{self.ref}: {self.error}; its benchmarks are kept as they were"
+
+
 @dataclass
 class Outcome:
-    """The new benchmarks of the mapped indicators (in mapping order) and what was suppressed."""
+    """The new benchmarks of the mapped indicators (in mapping order), what was suppressed and
+    the measures skipped."""
 
     benchmarks: dict[str, Benchmark] = field(default_factory=dict)
     suppressed: list[Suppressed] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
 
 
 def compute(
@@ -215,7 +247,9 @@ def compute(
     previous: Mapping[str, Benchmark] | None = None,
 ) -> Outcome:
     """Each measure's benchmarks for ``year``. Without ``neighbours`` the SN figures are kept
-    from ``previous``. Raises :class:`DataFileError` naming file, line and council."""
+    from ``previous``. A measure whose table has no rows for ``year`` is skipped (``skipped``
+    says why) unless every one is. Raises :class:`DataFileError` naming file, line and
+    council."""
     if neighbours is not None and len(neighbours.codes) != NEIGHBOURS:
         raise DataFileError(
             neighbours.path or neighbours.file,
@@ -226,8 +260,14 @@ def compute(
         )
     outcome = Outcome()
     for measure in measures:
-        figures = _Figures(measure, tables[measure.file], year, council, outcome.suppressed)
+        try:
+            figures = _Figures(measure, tables[measure.file], year, council, outcome.suppressed)
+        except MissingYear as error:
+            outcome.skipped.append(Skipped(measure.ref, error))
+            continue
         outcome.benchmarks[measure.ref] = figures.benchmark(neighbours, average, previous or {})
+    if outcome.skipped and not outcome.benchmarks:
+        raise outcome.skipped[0].error
     return outcome
 
 
@@ -325,7 +365,7 @@ class _Figures:
         rows = [row for row in table.rows if year.matches(row.get("time_period"))]
         if not rows:
             periods = sorted({row.get("time_period") for row in table.rows})
-            raise DataFileError(
+            raise MissingYear(
                 table.path,
                 None,
                 "time_period",
@@ -375,8 +415,8 @@ class _Figures:
                 "old_la_code",
                 f"no {self.year.label} row (time_period {self.year.time_period}) for council "
                 f"{self.council.la_code}, the la_code in {self.council.where}: give the "
-                "council's three-digit LA number as DfE's tables do in old_la_code "
-                "(Southampton is 852)",
+                "council's three-digit LA number as DfE's tables do in old_la_code, beside "
+                "its la_name",
             )
         if not _same(own.get("region_name"), self.region):
             raise DataFileError(

@@ -31,6 +31,36 @@ class Severity(StrEnum):
     """Reported and recorded, nothing to do (a correction to an earlier month)."""
 
 
+@dataclass(frozen=True)
+class Kind:
+    """What a finding asks of someone, in the one set of words used everywhere: the word a
+    finding is printed with (``QUERY``), on the Checks sheet (``query``), and counted in
+    what is left to do (``2 queries to answer on Checks``)."""
+
+    label: str
+    noun: str
+    plural: str
+    todo: str
+    """What to do about one, ``to answer``; none for a note (it is not counted)."""
+    sheet: str
+
+    @property
+    def name(self) -> str:
+        """The word on the Checks sheet: ``query``."""
+        return self.label.lower()
+
+
+KINDS: dict[str, Kind] = {
+    "C401": Kind("MISSING", "figure", "figures", "to enter", "Dataset"),
+    "C402": Kind("COMMENT", "comment", "comments", "to write", "Dataset"),
+    Severity.ERROR: Kind("ERROR", "error", "errors", "to fix", "Checks"),
+    Severity.QUERY: Kind("QUERY", "query", "queries", "to answer", "Checks"),
+    Severity.INFO: Kind("INFO", "note", "notes", "", "Checks"),
+}
+"""Each kind of finding, by check code where the code says what to do (a figure to enter, a
+comment to write), else by severity."""
+
+
 class Stage(StrEnum):
     VALIDATE = "validate"
     REFRESH = "refresh"
@@ -65,6 +95,11 @@ class Finding:
     message: str
 
     @property
+    def kind(self) -> Kind:
+        """What it asks of someone, in the words used everywhere (:data:`KINDS`)."""
+        return KINDS.get(self.code) or KINDS[self.severity]
+
+    @property
     def key(self) -> str:
         """What the finding is about (check code, ref and month), not where its cell is: the
         same after a refresh moves the month a column left, so an answer stays with it."""
@@ -75,7 +110,7 @@ class Finding:
         name = f" {self.indicator}" if self.indicator else ""
         about = f"{self.ref}{name}{month}".strip(", ")
         return (
-            f"{self.severity.value.upper()} {self.code} {self.cell}: "
+            f"{self.kind.label} {self.code} {self.cell}: "
             f"{about + ': ' if about else ''}{self.message} Found {self.found}; expected "
             f"{self.expected}."
         )

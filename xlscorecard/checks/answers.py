@@ -64,7 +64,7 @@ def checks_rows(findings: list[Finding], answers: dict[str, Answer], links: bool
         answer = answer_for(finding, answers)
         rows.append(
             [
-                finding.severity.value, finding.code, link, finding.ref, finding.indicator,
+                finding.kind.name, finding.code, link, finding.ref, finding.indicator,
                 finding.month.label if finding.month else "", _fit(finding.found),
                 _fit(finding.expected), _fit(finding.message), answer.reason if answer else "",
                 _fit(answer_note(finding, answers)), finding.key,

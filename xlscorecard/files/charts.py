@@ -4,17 +4,19 @@ them again: see :func:`xlscorecard.files.trends.write_trends`)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from copy import deepcopy
+from copy import copy, deepcopy
 from dataclasses import dataclass
 from functools import cache
 
 from openpyxl.chart import LineChart, Reference, Series
-from openpyxl.chart.axis import ChartLines, DateAxis, NumericAxis
+from openpyxl.chart.axis import ChartLines, DateAxis, NumericAxis, Scaling
 from openpyxl.chart.data_source import NumFmt
 from openpyxl.chart.layout import Layout, ManualLayout
+from openpyxl.chart.legend import LegendEntry
 from openpyxl.chart.marker import Marker
 from openpyxl.chart.shapes import GraphicalProperties
 from openpyxl.chart.text import RichText, Text
@@ -33,7 +35,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.xml.constants import DRAWING_NS, SHEET_DRAWING_NS
 from openpyxl.xml.functions import fromstring
 
-from ..model import Unit
+from ..model import Month, Unit
 from ..workbook import schema as sheets
 from ..workbook.layout import letter
 from ..workbook.trends import COLOURS, DATA_COLUMN, DATA_COLUMNS, SERIES_NAMES, SPECIAL, TrendChart
@@ -64,7 +66,7 @@ def draw(sheet: Worksheet, spec: TrendChart, kind: type[LineChart] | None = None
     chart.display_blanks = "gap"
     chart.legend.position = "b"
     chart.legend.txPr = parts.text
-    chart.x_axis = parts.months
+    chart.x_axis = parts.months if spec.since is None else _months_from(parts.months, spec.since)
     chart.y_axis = parts.figures[spec.unit]
     chart.layout = parts.layout
     for name in spec.series:
@@ -75,6 +77,11 @@ def draw(sheet: Worksheet, spec: TrendChart, kind: type[LineChart] | None = None
         series.smooth = False
         series.graphicalProperties, series.marker = parts.series[name]
         chart.series.append(series)
+    chart.legend.legendEntry = [
+        LegendEntry(idx=index, delete=True)
+        for index, name in enumerate(spec.series)
+        if name in spec.unmarked
+    ]
     chart.set_categories(
         Reference(
             sheet, min_col=spec.column("month"), min_row=spec.first_row, max_row=spec.last_row
@@ -100,7 +107,12 @@ class TrendLineChart(LineChart):
     __nested__ = LineChart.__nested__
 
     def _write(self):
-        key = (tuple(series.tx.v for series in self.series), self.y_axis.numFmt.formatCode)
+        key = (
+            tuple(series.tx.v for series in self.series),
+            self.y_axis.numFmt.formatCode,
+            self.x_axis.scaling.min,
+            tuple(entry.idx for entry in self.legend.legendEntry),
+        )
         template = _WRITTEN.get(key)
         if template is None:
             tree = super()._write()
@@ -147,6 +159,17 @@ def _parts() -> _Parts:
     figures = {unit: _figure_axis(form, text, gridlines) for unit, form in AXIS_FORMATS.items()}
     layout = Layout(manualLayout=ManualLayout(x=0.02, y=0.16, w=0.96, h=0.6))
     return _Parts(text, months, figures, layout, {name: _look(name) for name in COLOURS})
+
+
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+"""Day 0 of Excel's date serial numbers (a date axis's bounds are serials)."""
+
+
+def _months_from(axis: DateAxis, since: Month) -> DateAxis:
+    """The shared months axis, starting at ``since`` (a copy: the shared one is left alone)."""
+    own = copy(axis)
+    own.scaling = Scaling(orientation="minMax", min=(since.first_day - EXCEL_EPOCH).days)
+    return own
 
 
 def _figure_axis(number_format: str, text: RichText, gridlines: ChartLines) -> NumericAxis:

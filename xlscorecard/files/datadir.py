@@ -13,7 +13,7 @@ from pathlib import Path
 
 import tomli_w
 
-from ..calc.dfe_benchmarks import LA_CODE_KEY, REGION_KEY
+from ..calc.dfe_benchmarks import LA_CODE_KEY, REGION_KEY, REGION_LABEL_KEY
 from ..errors import DataFileError
 from ..jobs.official_return import FILE_NAME_KEY, FOLDER_KEY
 from ..model import Dataset
@@ -32,7 +32,7 @@ from ..model.tables import (
     misspelt,
 )
 from ..model.text import neutralise
-from ..model.values import cell_value
+from ..model.values import cell_value, counted
 from ..workbook.schema import BACKUPS_KEY, PASSWORD_KEY
 from .identity import latest_month
 from .safe_write import (
@@ -48,8 +48,8 @@ from .safe_write import (
 
 SETTINGS_FILE = "council.toml"
 KNOWN_SETTINGS = SETTING_KEYS | BOOK_KEYS | {
-    CHECKS_KEY, SPC_KEY, LA_CODE_KEY, REGION_KEY, FILE_NAME_KEY, FOLDER_KEY, BACKUPS_KEY,
-    PASSWORD_KEY,
+    CHECKS_KEY, SPC_KEY, LA_CODE_KEY, REGION_KEY, REGION_LABEL_KEY, FILE_NAME_KEY, FOLDER_KEY,
+    BACKUPS_KEY, PASSWORD_KEY,
 }  # fmt: skip
 """Every setting some part of xlscorecard reads (a council may keep others of its own)."""
 REQUIRED = {INDICATORS, VALUES}
@@ -146,7 +146,32 @@ def read_text(path: Path) -> str:
         raise DataFileError(path, line, None, f"{what}; {how}") from None
 
 
-def write_data_dir(dataset: Dataset, directory: Path) -> list[Path]:
+class Written(list[Path]):
+    """The data directory's files, all of them, with ``changed``: those whose contents are
+    new (none when the directory already held what the workbook does)."""
+
+    changed: list[Path]
+
+    def summary(self, directory: Path | str) -> str:
+        """``Wrote 7 files to data.``, or that nothing changed, or which files did."""
+        if not self.changed:
+            return f"Nothing changed: the {len(self)} files in {directory} hold its data already."
+        if len(self.changed) == len(self):
+            return f"Wrote {len(self)} files to {directory}."
+        names = ", ".join(path.name for path in self.changed)
+        return (
+            f"Wrote {counted(len(self.changed), 'file')} to {directory} ({names}); the "
+            "others hold its data already."
+        )
+
+
+def _written(directory: Path, names: list[str], kept: set[str]) -> Written:
+    written = Written(directory / name for name in names)
+    written.changed = [directory / name for name in names if name not in kept]
+    return written
+
+
+def write_data_dir(dataset: Dataset, directory: Path) -> Written:
     """Write ``dataset`` as a data directory that :func:`load_data_dir` reads back unchanged.
 
     The whole directory is written as a temporary folder beside it and swapped in, so that a
@@ -171,7 +196,7 @@ def write_data_dir(dataset: Dataset, directory: Path) -> list[Path]:
     names = list(texts)
     kept = {name for name, text in texts.items() if _holds(directory / name, text)}
     if kept == set(names):
-        return [directory / name for name in names]
+        return _written(directory, names, kept)
     new = make_temporary_folder(directory, NEW)
     try:
         try:
@@ -188,7 +213,7 @@ def write_data_dir(dataset: Dataset, directory: Path) -> list[Path]:
     except BaseException:
         remove(new)
         raise
-    return [directory / name for name in names]
+    return _written(directory, names, kept)
 
 
 def _copy_others(old: Path, new: Path, ours: set[str]) -> None:

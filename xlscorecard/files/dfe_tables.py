@@ -26,6 +26,7 @@ from ..calc.dfe_benchmarks import (
     Neighbours,
     PublishedTable,
     Row,
+    Skipped,
     Suppressed,
     Year,
     benchmark_note,
@@ -83,6 +84,7 @@ class Update:
     neighbours: Neighbours | None = None
     average: Average = Average.MEAN
     suppressed: list[Suppressed] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
 
     @property
     def kept(self) -> int:
@@ -135,6 +137,7 @@ def update_benchmarks(
         neighbours=group,
         average=average,
         suppressed=outcome.suppressed,
+        skipped=outcome.skipped,
     )
 
 
@@ -150,7 +153,7 @@ def council_identity(settings: Settings, where: Path) -> Council:
             None,
             "la_code",
             "xlscorecard benchmarks needs the council's three-digit LA number as DfE's tables "
-            "give it in old_la_code, e.g. la_code = 852 for Southampton",
+            "give it in old_la_code (beside its la_name), e.g. la_code = 852",
         )
     region = settings.extra.get(REGION_KEY)
     if not isinstance(region, str) or not region.strip():

@@ -19,5 +19,5 @@ def a3_landscape(sheet: Worksheet, footer: str = "Page &P of &N", margin: float 
     sheet.page_margins.left = sheet.page_margins.right = margin
     sheet.page_margins.top = sheet.page_margins.bottom = 0.5
     sheet.oddFooter.center.text = footer
-    sheet.oddFooter.center.size = 8
+    sheet.oddFooter.center.size = 10
     sheet.oddFooter.center.font = "Arial"

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from openpyxl.formatting.rule import FormatObject, IconSet, Rule
+from openpyxl.formatting.rule import Rule
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Protection, Side
 from openpyxl.styles.differential import DifferentialStyle
+from openpyxl.styles.numbers import NumberFormat
 
 from ..calc.figures import CHANGE_DECIMALS
 from ..calc.spc_report import ASSURANCE_WORDS, VARIATION_WORDS
@@ -30,7 +31,7 @@ NUMBER_FORMATS = {
     Unit.COUNT: "#,##0",
     Unit.PERCENT: "0%",
     Unit.RATE: "#,##0",
-    "change": "0%",
+    "change": '"→ "0%;"→ -"0%',
     "month": "mmm-yy",
     "population": "#,##0",
 }
@@ -61,10 +62,10 @@ _NONE = Border()
 NAMED_STYLES: dict[str, NamedStyle] = {
     "title": _style("Scorecard title", font=_font(size=16, bold=True), border=_NONE),
     "subtitle": _style("Scorecard subtitle", font=_font(size=13, bold=True), border=_NONE),
-    "note": _style("Scorecard note", font=_font(size=8, italic=True, color="595959"), border=_NONE),
+    "note": _style("Scorecard note", font=_font(italic=True, color="595959"), border=_NONE),
     "benchmark note": _style(
         "Scorecard benchmark note",
-        font=_font(size=8, italic=True, color="595959"),
+        font=_font(italic=True, color="595959"),
         alignment=Alignment(horizontal="center", vertical="top", wrap_text=True),
         border=_NONE,
     ),
@@ -91,7 +92,7 @@ NAMED_STYLES: dict[str, NamedStyle] = {
     "marker": _style("Scorecard marker", font=_font(size=11), alignment=_CENTRE),
     "population": _style(
         "Scorecard population",
-        font=_font(size=8, italic=True, color="595959"),
+        font=_font(italic=True, color="595959"),
         number_format=NUMBER_FORMATS["population"],
         alignment=_CENTRE,
         border=_NONE,
@@ -116,9 +117,14 @@ for _unit, _friendly in UNIT_STYLE.items():
 NAMED_STYLES[INPUT_TEXT] = _style(
     "Scorecard input text", alignment=_WRAP, fill=_INPUT, unlocked=True
 )
+_GAP = Side(style="thick", color="FFFFFF")
 NAMED_STYLES[SPC_STYLE] = _style(
-    "Scorecard SPC", alignment=Alignment(horizontal="center", vertical="center", wrap_text=True)
+    "Scorecard SPC",
+    alignment=Alignment(horizontal="center", vertical="center", wrap_text=True),
+    border=Border(left=_GAP, right=_GAP, top=_GAP, bottom=_GAP),
 )
+"""The Variation and Assurance cells: their words centred, a white gap around each so that
+the colour blocks of neighbouring cells stay apart (they say their meaning in words too)."""
 NAMED_STYLES["answer"] = _style(
     "Scorecard answer", alignment=_WRAP, fill=_INPUT, border=_NONE, unlocked=True
 )
@@ -154,54 +160,67 @@ SPC_KINDS = {
     "hit-or-miss": "common",
 }
 """The colour of each Variation and Assurance icon: a pass is blue, a fail orange."""
-ICON_SETS = {"arrows": "3ArrowsGray", "coloured arrows": "3Arrows"}
+ARROW_FORMATS = {
+    "up": '"↑ "0%;"↑ -"0%',
+    "down": '"↓ "0%;"↓ -"0%',
+}
+"""The % change with its arrow beside it, for a rise or a fall of the threshold or more (the
+cell's own format, ``→ 5%``, is the sideways arrow). Each is set by a conditional format, so
+Excel and LibreOffice both show the arrow as a character beside the figure, in the figure's
+font, where an icon set would be drawn apart from it (LibreOffice: small and grey, in the
+corner). A fall keeps its minus sign: ``↓ -69%``."""
+ARROW_FORMAT_IDS = {"up": 300, "down": 301}
+"""Their number format ids in the workbook's differential formats (clear of the cells' own,
+which openpyxl numbers from 164)."""
 
 
 @dataclass(frozen=True)
 class ArrowFormat:
-    """Arrows on the % change cells: up at +threshold or more, down at -threshold or less."""
+    """Arrows on the % change cells: up at +threshold or more, down at -threshold or less,
+    shaded green or red by the row's DoT marker."""
 
     threshold: float
-    icons: str = "arrows"
 
     def check(self) -> None:
         """Raise ValueError for a spec Excel would reject or misread; nothing is written first."""
-        if self.icons not in ICON_SETS:
-            raise ValueError(f"unknown icon set {self.icons!r}; choose from {sorted(ICON_SETS)}")
         if not 0 < self.threshold < 1 or round(self.threshold, CHANGE_DECIMALS) != self.threshold:
             raise ValueError(
                 f"the arrow threshold must be a fraction in (0, 1) with at most "
                 f"{CHANGE_DECIMALS} decimals (the precision of % changes), not {self.threshold}"
             )
 
-    def icon_rule(self) -> Rule:
-        """Down at -threshold or less, sideways above it, up at +threshold or more.
+    def rules(self, value_cell: str, marker_cell: str, up: str, down: str) -> list[Rule]:
+        """The conditional formats of a % change range, by its top-left cell: the first that
+        holds applies (each stops the others, as LibreOffice applies one anyway). A rise or
+        fall of the threshold or more shows its arrow, shaded as good or bad news by the row's
+        DoT marker (``up`` or ``down``; no shading for a volume with no good direction).
 
-        The sideways arrow starts half a rounding step above -threshold, reached with ``>=``:
-        % changes are rounded to :data:`CHANGE_DECIMALS`, so no change lies between the two,
-        and the rule means the same to a reader that honours ``gte="0"`` (Excel) and to one
-        that reads every threshold as ``>=`` (LibreOffice)."""
-        self.check()
-        half_step = 0.5 * 10.0**-CHANGE_DECIMALS
-        values = [
-            FormatObject(type="num", val=0),
-            FormatObject(type="num", val=round(half_step - self.threshold, CHANGE_DECIMALS + 1)),
-            FormatObject(type="num", val=self.threshold),
-        ]
-        return Rule(type="iconSet", iconSet=IconSet(iconSet=ICON_SETS[self.icons], cfvo=values))
-
-    def sense_rules(self, value_cell: str, marker_cell: str, up: str, down: str) -> list[Rule]:
-        """Good/bad colour rules for the top-left cell of a range, by the row's DoT marker."""
+        % changes are rounded to :data:`CHANGE_DECIMALS`, so ``>=`` the threshold is what the
+        Python calculation (:func:`~xlscorecard.calc.figures.arrow_for`) calls a rise."""
         self.check()
         t = f"{self.threshold:g}"
-        rise = f"AND(ISNUMBER({value_cell}),{value_cell}>={t})"
-        fall = f"AND(ISNUMBER({value_cell}),{value_cell}<=-{t})"
-        good = f'OR(AND({marker_cell}="{up}",{rise}),AND({marker_cell}="{down}",{fall}))'
-        bad = f'OR(AND({marker_cell}="{up}",{fall}),AND({marker_cell}="{down}",{rise}))'
-        return [
-            Rule(type="expression", formula=[good], dxf=SENSE_FORMATS["good"]),
-            Rule(type="expression", formula=[bad], dxf=SENSE_FORMATS["bad"]),
-        ]
+        moves = {
+            "up": f"AND(ISNUMBER({value_cell}),{value_cell}>={t})",
+            "down": f"AND(ISNUMBER({value_cell}),{value_cell}<=-{t})",
+        }
+        good = {"up": up, "down": down}
+        bad = {"up": down, "down": up}
+        rules = []
+        for sense, markers in (("good", good), ("bad", bad)):
+            for arrow, move in moves.items():
+                formula = f'AND({marker_cell}="{markers[arrow]}",{move})'
+                rules.append(_rule(formula, arrow, SENSE_FORMATS[sense]))
+        rules += [_rule(move, arrow) for arrow, move in moves.items()]
+        return rules
+
+
+def _rule(formula: str, arrow: str, sense: DifferentialStyle | None = None) -> Rule:
+    style = DifferentialStyle(
+        font=sense.font if sense else None,
+        fill=sense.fill if sense else None,
+        numFmt=NumberFormat(numFmtId=ARROW_FORMAT_IDS[arrow], formatCode=ARROW_FORMATS[arrow]),
+    )
+    return Rule(type="expression", formula=[formula], dxf=style, stopIfTrue=True)
 
 
 def spc_key(text: str) -> str:
@@ -229,8 +248,8 @@ def spc_rules(top_left: str) -> list[Rule]:
 
 
 __all__ = [
+    "ARROW_FORMATS",
     "GRID",
-    "ICON_SETS",
     "INPUT_FILL",
     "MDC_COLOURS",
     "MDC_TEXT",

@@ -42,7 +42,7 @@ def new_template() -> Workbook:
             write_table_header(sheet, sheets.COLUMNS[name], sheets.WIDTHS[name])
             set_table_layout(sheet, name)
     book.properties.creator = "xlscorecard"
-    book.properties.title = "Children and Families monthly dataset"
+    book.properties.title = "Monthly dataset"
     book.properties.created = FIXED_TIME
     book.properties.modified = FIXED_TIME
     return book

@@ -18,7 +18,7 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.pagebreak import Break, RowBreak
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..calc.spc_report import IndicatorSpc
+from ..calc.spc_report import IndicatorSpc, spc_report
 from ..errors import WorkbookError
 from ..model import Dataset, Month, Unit
 from ..workbook import schema as sheets
@@ -87,7 +87,8 @@ def write_trends(
     made again. ``report``: the indicators' SPC, if it has been worked out already."""
     sheet = trends_sheet(book)
     layout = TrendsLayout.for_dataset(dataset)
-    new = [draw(sheet, chart) for chart in charts(dataset, month, layout)]
+    report = report if report is not None else spc_report(dataset, month)
+    new = [draw(sheet, chart) for chart in charts(dataset, month, layout, report)]
     others = charts_not_ours(sheet._charts, new)
     if others:
         listed = ", ".join(others[:3]) + (f" and {len(others) - 3} more" if len(others) > 3 else "")

@@ -18,6 +18,7 @@ from ..checks.answers import checks_rows
 from ..errors import Refused, ScorecardError, WorkbookError
 from ..jobs import cycle
 from ..model import Dataset, Month
+from ..model.text import did_you_mean
 from ..workbook import schema as sheets
 from ..workbook.contents import BookContents, as_text
 from ..workbook.image import data_tables, dataset_image, history_count, input_rules, table_rows
@@ -25,7 +26,7 @@ from ..workbook.layout import NOTE_ROW, SHEET
 from ..workbook.reading import LiveBook, read_book
 from .backups import backup_folder, backups_kept
 from .cached import write_workbook
-from .datadir import load_data_dir, read_csv, write_data_dir
+from .datadir import Written, load_data_dir, read_csv, write_data_dir
 from .identity import now, os_user
 from .kept import Carried, carry, foreign_validations, refuse_if_held
 from .lite import this_code, with_lite_code
@@ -321,7 +322,8 @@ def spc_file(path: Path, refs: tuple[str, ...] = ()) -> list[str]:
     if unknown:
         known = list(report)
         raise ScorecardError(
-            f"{Path(path).name} has no indicator {unknown[0]!r} (its refs run {known[0]}, "
+            f"{Path(path).name} has no indicator {unknown[0]!r}{did_you_mean(unknown[0], known)}"
+            f" (its refs run {known[0]}, "
             f"{known[1]} ... {known[-1]}: `xlscorecard spc {Path(path).name}` lists them all)"
         )
     if refs:
@@ -332,7 +334,7 @@ def spc_file(path: Path, refs: tuple[str, ...] = ()) -> list[str]:
 @one_at_a_time("export", reading=True)
 def export_file(
     path: Path, directory: Path, user: str | None = None, when: str | None = None
-) -> list[Path]:
+) -> Written:
     """Write the workbook's data (History with the window's figures, every comment and
     answer) as a data directory."""
     _, book = open_book(path, writing=False, earlier_format=True)  # nothing is written to it

@@ -168,14 +168,13 @@ def _add_conditional_formats(sheet: Worksheet, dataset: Dataset, layout: Dataset
         column = layout.column(name)
         block = span(first_row, column, layout.last_row, column)
         marker = address(first_row, layout.column(Field.DOT), absolute_col=True)
-        for rule in arrows.sense_rules(
+        for rule in arrows.rules(
             address(first_row, column),
             marker,
             up=polarity_marker(Polarity.UP),
             down=polarity_marker(Polarity.DOWN),
         ):
             sheet.conditional_formatting.add(block, rule)
-        sheet.conditional_formatting.add(block, arrows.icon_rule())
     first, final = layout.column(Field.VARIATION), layout.column(Field.ASSURANCE)
     block = span(first_row, first, layout.last_row, final)
     for rule in spc_rules(address(first_row, first)):

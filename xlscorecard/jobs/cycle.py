@@ -12,12 +12,12 @@ from dataclasses import dataclass, field, replace
 
 from ..calc import figures as calc
 from ..calc.figures import HISTORY_MONTHS
-from ..checks import COLUMNS_CODE, Finding, Severity, Stage, run_rules
+from ..checks import COLUMNS_CODE, KINDS, Finding, Severity, Stage, load_rules, run_rules
 from ..checks.answers import ANSWERED_BY_COMMENT, answer_for, answerable
 from ..errors import DataFileError, Refused, ScorecardError
 from ..model import POPULATION, Answer, Comment, Dataset, Month, Unit, Value, answer_key
 from ..model.tables import Table, missing_population
-from ..model.text import meaningful
+from ..model.text import did_you_mean, meaningful
 from ..model.values import cell_value, counted, parse_value, show_typed, show_value
 from ..workbook.layout import SHEET, Field
 from ..workbook.reading import Entry, LiveBook, Overwrite
@@ -67,21 +67,12 @@ class Outcome:
 # -- what is left to do ----------------------------------------------------------------------
 def _open(findings: list[Finding], answers: dict[str, Answer]) -> tuple[list[str], list[str]]:
     """What is left to do on Dataset (figures, comments) and on Checks (errors, queries)."""
-    open_ = [f for f in findings if answer_for(f, answers) is None]
-    missing = sum(f.code == MISSING for f in open_)
-    comments = sum(f.code == UNEXPLAINED for f in open_)
-    rest = [f for f in open_ if f.code not in {MISSING, UNEXPLAINED}]
-    errors = sum(f.severity is Severity.ERROR for f in rest)
-    queries = sum(f.severity is Severity.QUERY for f in rest)
-    on_dataset = [
-        counted(missing, "figure") + " to enter" if missing else "",
-        counted(comments, "comment") + " to write" if comments else "",
-    ]
-    on_checks = [
-        counted(errors, "error") + " to fix" if errors else "",
-        counted(queries, "query", "queries") + " to answer" if queries else "",
-    ]
-    return [part for part in on_dataset if part], [part for part in on_checks if part]
+    open_ = [f.kind for f in findings if answer_for(f, answers) is None]
+    on: dict[str, list[str]] = {"Dataset": [], "Checks": []}
+    for kind in dict.fromkeys(KINDS.values()):
+        if kind.todo and (number := open_.count(kind)):
+            on[kind.sheet].append(f"{counted(number, kind.noun, kind.plural)} {kind.todo}")
+    return on["Dataset"], on["Checks"]
 
 
 def tally(findings: list[Finding], answers: dict[str, Answer]) -> str:
@@ -271,6 +262,12 @@ def answer_query(
             "in quotes (nothing was changed)."
         )
     code, ref = code.strip().upper(), _as_listed(book, ref)
+    _refuse_unknown(book, ref)
+    if code not in (known := load_rules()):
+        raise Refused(
+            f"There is no check {code}{did_you_mean(code, known)}: docs/checks.md lists them "
+            "(nothing was changed)."
+        )
     month = month or book.month
     keep = keep_typed(book, user, when)
     findings = run_rules(book, Stage.VALIDATE)
@@ -305,11 +302,7 @@ def answer_query(
 def type_comment(book: LiveBook, ref: str, text: str, user: str, when: str) -> Outcome:
     """Write the report month's comment on ``ref`` (as typing it on Dataset does), then check."""
     ref = _as_listed(book, ref)
-    if ref not in book.layout.rows:
-        raise ScorecardError(
-            f"{book.name} has no indicator {ref!r}: give a ref from column A of its Dataset "
-            "sheet (nothing was changed)."
-        )
+    _refuse_unknown(book, ref)
     _refuse_unless_in_place(book, "write a comment into")
     text = meaningful(text)  # spaces or invisible characters alone are no comment
     book.commentary_cells[ref] = text
@@ -324,6 +317,14 @@ def type_comment(book: LiveBook, ref: str, text: str, user: str, when: str) -> O
     outcome.cells[book.layout.cell(ref, Field.COMMENTARY)] = text or None
     outcome.summary = f"Wrote the {book.month.label} comment on {ref}. {outcome.summary}"
     return outcome
+
+
+def _refuse_unknown(book: LiveBook, ref: str) -> None:
+    if ref not in book.layout.rows:
+        raise ScorecardError(
+            f"{book.name} has no indicator {ref!r}{did_you_mean(ref, book.layout.rows)}: give "
+            "a ref from column A of its Dataset sheet (nothing was changed)."
+        )
 
 
 def _as_listed(book: LiveBook, ref: str) -> str:
@@ -395,7 +396,10 @@ def read_extract(
         try:
             indicator = book.dataset.indicator(ref)
         except KeyError:
-            raise table.error(line, "ref", f"unknown indicator ref {ref!r}") from None
+            known = book.dataset.refs
+            raise table.error(
+                line, "ref", f"unknown indicator ref {ref!r}{did_you_mean(ref, known)}"
+            ) from None
         try:
             month = Month.parse(table.text(row, "month"))
         except ValueError as exc:
@@ -494,7 +498,7 @@ def import_extract(
     audit += changes
     return Outcome(
         book.dataset, book.month, findings, audit=audit, inputs=inputs, cells=cells,
-        summary=f"Imported {counted(len(inputs), 'figure')} into {book.month.label}."
+        summary=f"Imported {_into(inputs, book.month)}."
         + extract.note() + f" {book.month.label}: {tally(findings, book.answers)}",
     )  # fmt: skip
 
@@ -506,6 +510,17 @@ def _sources(extract: Extract, origin: str) -> dict[tuple[str, Month], str]:
         (row.ref, row.month): f"imported from {origin}" + (f" ({row.source})" if row.source else "")
         for row in extract.rows
     }
+
+
+def _into(inputs: dict[tuple[str, Month], Value], month: Month) -> str:
+    """``41 figures into Aug-20``, or ``3 figures: 2 into Aug-20, 1 into Jul-20``: the months
+    the figures went to, latest first."""
+    months = sorted({when for _, when in inputs} or {month}, reverse=True)
+    each = {when: sum(key[1] == when for key in inputs) for when in months}
+    if len(months) == 1:
+        return f"{counted(len(inputs), 'figure')} into {months[0].label}"
+    parts = ", ".join(f"{number} into {when.label}" for when, number in each.items())
+    return f"{counted(len(inputs), 'figure')}: {parts}"
 
 
 def apply_inputs(book: LiveBook, inputs: dict[tuple[str, Month], Value]) -> None:

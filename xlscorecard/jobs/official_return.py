@@ -30,6 +30,7 @@ from ..workbook.image import Cell, SheetImage, dataset_image, subtitle, table_ro
 from ..workbook.layout import DatasetLayout
 from ..workbook.reading import LiveBook
 from ..workbook.results import formula_results
+from ..workbook.style_names import AS_PRINTED
 from .checksum import CHECKSUM_LABEL, SIGNIFICANT, canonical
 from .cycle import counts, figure_changes, keep_typed, tally
 
@@ -264,8 +265,12 @@ def stored(value: object) -> object:
 
 
 def values_image(dataset: Dataset, month: Month, layout: DatasetLayout) -> SheetImage:
-    """The Dataset sheet's image with every formula replaced by the figure it gives."""
+    """The Dataset sheet's image with every formula replaced by the figure it gives, and the
+    input cells unshaded (nothing is typed into a return)."""
     image = dataset_image(dataset, month, layout)
+    for where, cell in image.cells.items():
+        if cell.style in AS_PRINTED:
+            image.cells[where] = Cell(cell.value, AS_PRINTED[cell.style], cell.number_format)
     for indicator in dataset.indicators:
         row = layout.row(indicator.ref)
         for column, value in derived_values(dataset, indicator, month, layout).items():

@@ -110,7 +110,8 @@ class Settings:
     """What a council sets once: names, populations, thresholds, how many months show."""
 
     council: str
-    title: str = "Children and Families"
+    title: str = ""
+    """The workbook's title; the council's name when not given."""
     report_name: str = "Monthly dataset"
     populations: dict[str, float] = field(default_factory=dict)
     arrow_threshold: float = 0.10
@@ -118,6 +119,10 @@ class Settings:
     benchmark_note: str = ""
     year_start_month: int = 4
     extra: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.title.strip():
+            self.title = self.council
 
     def population(self, month: Month) -> float | None:
         """The 0-17 population used for ``month``'s rates (by reporting year), if known."""

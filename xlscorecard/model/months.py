@@ -7,6 +7,16 @@ import re
 from dataclasses import dataclass
 
 _ISO = re.compile(r"^(\d{4})-(\d{2})$")
+_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ]00:00(?::00)?)?$")
+"""A date as a spreadsheet writes one (``2020-09-01``, ``2020-09-01 00:00:00``): its month."""
+_LABEL = re.compile(r"^([A-Za-z]{3,9})[- ]?(\d{2}|\d{4})$")
+"""A month as the Dataset sheet heads it (``Sep-20``) or as a person writes it
+(``September 2020``, ``Sept 20``)."""
+EXPECTED = "a month written like 2020-08, Aug-20 or 2020-08-01"
+_NAMES = (
+    "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December",
+)  # fmt: skip
 _ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
@@ -23,11 +33,17 @@ class Month:
 
     @classmethod
     def parse(cls, text: str) -> Month:
-        """Parse ``YYYY-MM``; raise ValueError with the expected form otherwise."""
-        match = _ISO.match(text.strip())
-        if not match or not 1 <= int(match.group(2)) <= 12:
-            raise ValueError(f"expected a month written YYYY-MM, like 2020-08, found {text!r}")
-        return cls(int(match.group(1)), int(match.group(2)))
+        """Parse ``YYYY-MM``, a date in the month (``2020-08-01``) or the month's label
+        (``Aug-20``, ``August 2020``); raise ValueError with the expected forms otherwise."""
+        stripped = text.strip()
+        if match := _ISO.match(stripped) or _DATE.match(stripped):
+            year, month = int(match.group(1)), int(match.group(2))
+            if 1 <= month <= 12 and (match.re is _ISO or _is_date(stripped[:10])):
+                return cls(year, month)
+        elif (match := _LABEL.match(stripped)) and (number := _number(match.group(1))):
+            year = int(match.group(2))
+            return cls(year + 2000 if year < 100 else year, number)
+        raise ValueError(f"expected {EXPECTED}, found {text!r}")
 
     @property
     def iso(self) -> str:
@@ -84,3 +100,20 @@ def check_month(month: Month, latest: Month | None = None) -> Month:
             f"{latest.iso}): check the year"
         )
     return month
+
+
+def _is_date(text: str) -> bool:
+    try:
+        dt.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _number(name: str) -> int | None:
+    """A month's number from its name or its three letters (``Sept`` too), any case."""
+    name = name.casefold()
+    spellings = {"sept": 9}
+    for number, full in enumerate(_NAMES, 1):
+        spellings[full.casefold()] = spellings[full[:3].casefold()] = number
+    return spellings.get(name)

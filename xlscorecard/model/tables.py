@@ -30,7 +30,7 @@ from .dataset import (
 )
 from .months import Month, check_month
 from .spc_config import spc_config_problem
-from .text import meaningful, name_problem, restore, text_problem
+from .text import did_you_mean, meaningful, name_problem, restore, text_problem
 from .values import MAX_FIGURE, cell_value, parse_comparator, parse_value
 
 csv.field_size_limit(max(csv.field_size_limit(), 1 << 24))
@@ -100,13 +100,26 @@ def column_name(header: object) -> str:
     return " ".join(str(header or "").split()).lower()
 
 
+def separator(text: str) -> str:
+    """What separates a CSV file's cells, read off its header row: a comma, or a semicolon or
+    tab where the header row has no comma (``ref;month;value``)."""
+    header = text.split("\n", 1)[0]
+    if "," not in header:
+        for candidate in (";", "\t"):
+            if candidate in header:
+                return candidate
+    return ","
+
+
 def csv_table(text: str, name: str, origin: str = "", latest: Month | None = None) -> Table:
     """A CSV text with one header row as a :class:`Table`, line numbers as in the file; the
     header's names are read whatever their case and spacing (``Ref, Month ,VALUE``).
 
     Each cell's text is checked (no control characters, no more than a cell holds) and a
-    neutralising apostrophe written by ``export`` is taken off (:func:`text.restore`)."""
-    reader = csv.reader(io.StringIO(text, newline=""))
+    neutralising apostrophe written by ``export`` is taken off (:func:`text.restore`). Cells
+    may be separated by commas, or by semicolons or tabs as a spreadsheet set to another
+    locale saves them (:func:`separator`)."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator(text))
     table = Table(name, [], [], origin=origin or name, latest=latest)
     try:
         columns = table.columns = [column_name(cell) for cell in next(reader, [])]
@@ -178,7 +191,9 @@ def parse_indicators(table: Table) -> list[Indicator]:
             if part and part != POPULATION and part not in lines:
                 column = "denominator" if part == item.denominator else "numerator"
                 raise table.error(
-                    lines[item.ref], column, f"{item.ref}: no indicator has ref {part}"
+                    lines[item.ref],
+                    column,
+                    f"{item.ref}: no indicator has ref {part}{did_you_mean(part, lines)}",
                 )
     _check_no_cycles(table, indicators, lines)
     return indicators
@@ -205,7 +220,7 @@ def _check_no_cycles(table: Table, indicators: list[Indicator], lines: dict[str,
 
 def _choice(table: Table, line: int, column: str, text: str, enum: type) -> object:
     try:
-        return enum(text)
+        return enum(text.strip().lower())
     except ValueError:
         allowed = ", ".join(member.value for member in enum)
         raise table.error(line, column, f"expected one of {allowed}, found {text!r}") from None
@@ -220,7 +235,11 @@ def _month(table: Table, line: int, row: dict[str, object]) -> Month:
 
 def _unit(table: Table, line: int, ref: str, units: Mapping[str, Unit]) -> Unit:
     if ref not in units:
-        raise table.error(line, "ref", f"unknown indicator ref {ref!r} (not in the catalogue)")
+        raise table.error(
+            line,
+            "ref",
+            f"unknown indicator ref {ref!r} (not in the catalogue){did_you_mean(ref, units)}",
+        )
     return units[ref]
 
 
@@ -407,7 +426,7 @@ def parse_settings(data: Mapping[str, object], where: str) -> Settings:
         raise fail("year_start_month", f"expected a month number 1..12, found {start!r}")
     return Settings(
         council=council.strip(),
-        title=str(data.get("title", "Children and Families")),
+        title=str(data.get("title") or council.strip()),
         report_name=str(data.get("report_name", "Monthly dataset")),
         populations=populations,
         arrow_threshold=float(threshold),

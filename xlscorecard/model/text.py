@@ -6,7 +6,9 @@ reader call :func:`neutralise` and :func:`restore`.
 
 from __future__ import annotations
 
+import difflib
 import re
+from collections.abc import Iterable
 
 CELL_LIMIT = 32_767
 """The most characters an Excel cell holds; longer text is refused, never cut."""
@@ -107,3 +109,27 @@ def restore(text: str) -> str:
     if text.startswith(CSV_QUOTE) and _needs_quote(text):
         return text[1:]
     return text
+
+
+def nearest(word: str, choices: Iterable[str], count: int = 3) -> list[str]:
+    """The ``choices`` spelt most like ``word``, best first: the one that is the same but for
+    case and spaces (``CP4(val)`` -> ``CP4 (val)``) alone, else the closest by difflib."""
+    choices = list(dict.fromkeys(choices))
+
+    def squeeze(text: str) -> str:
+        return "".join(text.split()).casefold()
+
+    same = [choice for choice in choices if squeeze(choice) == squeeze(word)]
+    if same:
+        return same[:count]
+    folded = {choice.casefold(): choice for choice in choices}
+    close = difflib.get_close_matches(word.casefold(), list(folded), n=count, cutoff=0.6)
+    return [folded[choice] for choice in close]
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """`` (did you mean `CP4 (val)`?)`` for the nearest of ``choices``, or nothing."""
+    found = nearest(word, choices)
+    if not found:
+        return ""
+    return " (did you mean " + " or ".join(f"`{choice}`" for choice in found) + "?)"

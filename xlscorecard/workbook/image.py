@@ -11,10 +11,10 @@ import json
 import math
 from dataclasses import dataclass, field
 
-from ..calc.dfe_benchmarks import benchmark_note
+from ..calc.dfe_benchmarks import benchmark_note, region_label
 from ..calc.figures import HISTORY_MONTHS, polarity_marker, with_calculated
 from ..calc.spc_report import IndicatorSpc, spc_report
-from ..model import NOT_APPLICABLE, Dataset, Indicator, Month, Unit
+from ..model import NOT_APPLICABLE, Dataset, Indicator, Month, Settings, Unit
 from ..model.tables import dataset_tables
 from ..model.values import cell_value
 from . import formulas as sheet_formulas
@@ -49,8 +49,8 @@ HEADERS = {
     Field.MAXIMUM: "12-mnth max.",
     Field.SN: "SN",
     Field.ENG: "ENG",
-    Field.SE: "SE region",
 }
+"""The headings that are the same for every council (the region's comes from its settings)."""
 KEY_TEXT = (
     "Key to direction of travel:  ▲ higher is better   ▼ lower is better   "
     "↑ / ↓ change of {threshold:.0%} or more   → smaller change   "
@@ -71,20 +71,19 @@ COLUMN_NAMES = {
     Field.MAXIMUM: "12-month maximum",
     Field.SN: "statistical neighbours benchmark (SN)",
     Field.ENG: "England benchmark (ENG)",
-    Field.SE: "South East benchmark (SE region)",
     Field.COMMENTARY: "commentary",
 }
 SPC_KEY_TEXT = (
-    "Variation (the latest month) and Assurance (meeting the target), as NHS Making Data "
-    "Count reads them:  ● a signal, or a target reliably met or missed   ○ common cause, or hit "
-    "or miss;  blue = improvement or pass, orange = concern or fail, purple = a change where "
-    "neither way is better, grey = no signal.  Charts on the Trends sheet."
+    "Variation (the latest month) and Assurance (the target), as NHS Making Data Count reads "
+    "them:  ● a signal, or a target reliably met or missed   ○ common cause, or hit or miss;  "
+    "blue = improvement or pass, orange = concern or fail, purple = neither way is better, "
+    "grey = no signal.  Charts: Trends sheet."
 )
 POPULATION_LABEL = "0-17 population (for rates per 10,000)"
 LINE_HEIGHT = 12.0
-NOTE_LINE_HEIGHT = 10.0
-NOTE_CHARACTERS = 1.4
-"""Characters of the 8-point note per unit of column width (it wraps over the benchmarks)."""
+NOTE_LINE_HEIGHT = 11.0
+NOTE_CHARACTERS = 1.25
+"""Characters of the 9-point note per unit of column width (it wraps over the benchmarks)."""
 
 
 @dataclass(frozen=True)
@@ -115,11 +114,15 @@ class SheetImage:
         ]
 
 
-def header_text(layout: DatasetLayout, month: Month) -> dict[int, str | dt.date]:
+def header_text(
+    layout: DatasetLayout, month: Month, settings: Settings
+) -> dict[int, str | dt.date]:
     """The header row's texts (and month dates) by column, for report ``month``."""
     texts: dict[int, str | dt.date] = {
         layout.column(name): text for name, text in HEADERS.items() if layout.has(name)
     }
+    if layout.has(Field.SE):
+        texts[layout.column(Field.SE)] = region_label(settings.extra)
     for offset in range(HISTORY_MONTHS):
         texts[layout.month_column(offset)] = (month - offset).first_day
     texts[layout.column(Field.CHANGE_PREVIOUS)] = f"% change from {(month - 1).label}"
@@ -130,13 +133,16 @@ def header_text(layout: DatasetLayout, month: Month) -> dict[int, str | dt.date]
     return texts
 
 
-def column_names(layout: DatasetLayout, month: Month) -> dict[int, str]:
+def column_names(layout: DatasetLayout, month: Month, settings: Settings) -> dict[int, str]:
     """Each column of the Dataset sheet in words, by column: ``the commentary column``."""
     names = {
         layout.column(name): f"the {words} column"
         for name, words in COLUMN_NAMES.items()
         if layout.has(name)
     }
+    if layout.has(Field.SE):
+        label = region_label(settings.extra)
+        names[layout.column(Field.SE)] = f"the region benchmark ({label}) column"
     for offset in range(HISTORY_MONTHS):
         names[layout.month_column(offset)] = f"the month column for {(month - offset).label}"
     for period in layout.target_periods:
@@ -164,8 +170,9 @@ def dataset_image(
     image.put(SUBTITLE_ROW, 1, subtitle(dataset, month), "subtitle")
     image.put(NOTE_ROW, 1, settings.council, "note")
     key = KEY_TEXT.format(threshold=settings.arrow_threshold)
-    image.put(TITLE_ROW, layout.month_column(layout.visible_months - 1), key, "note")
-    image.put(SUBTITLE_ROW, layout.month_column(layout.visible_months - 1), SPC_KEY_TEXT, "note")
+    keys = layout.column(Field.OUTCOME)  # right of the title, with the width the keys need
+    image.put(TITLE_ROW, keys, key, "note")
+    image.put(SUBTITLE_ROW, keys, SPC_KEY_TEXT, "note")
     note = benchmark_note(dataset.benchmarks, settings.benchmark_note)
     if note:
         image.put(NOTE_ROW, layout.column(Field.SN), note, "benchmark note")
@@ -176,7 +183,7 @@ def dataset_image(
     for offset in range(HISTORY_MONTHS):
         population = settings.population(month - offset)
         image.put(POPULATION_ROW, layout.month_column(offset), cell_value(population), "population")
-    for column, text in header_text(layout, month).items():
+    for column, text in header_text(layout, month, settings).items():
         number_format = "mmm-yy" if isinstance(text, dt.date) else None
         image.put(HEADER_ROW, column, text, "header", number_format)
     image.heights[HEADER_ROW] = 48

@@ -61,25 +61,27 @@ _AFTER_MONTHS = [
 ]
 
 WIDTHS = {
-    Field.REF: 12,
-    Field.NAME: 42,
-    Field.OWNER: 11,
-    Field.REPORTER: 14,
-    Field.OUTCOME: 40,
-    Field.CHANGE_PREVIOUS: 10,
-    Field.CHANGE_YEAR: 10,
+    Field.REF: 9,
+    Field.NAME: 30,
+    Field.OWNER: 9,
+    Field.REPORTER: 10,
+    Field.OUTCOME: 26,
+    Field.CHANGE_PREVIOUS: 9,
+    Field.CHANGE_YEAR: 9,
     Field.DOT: 5,
-    Field.VARIATION: 13,
-    Field.ASSURANCE: 11,
-    Field.AVERAGE: 8,
-    Field.MAXIMUM: 8,
+    Field.VARIATION: 12,
+    Field.ASSURANCE: 10,
+    Field.AVERAGE: 7,
+    Field.MAXIMUM: 7,
     Field.SN: 7,
     Field.ENG: 7,
     Field.SE: 7,
-    Field.COMMENTARY: 70,
+    Field.COMMENTARY: 46,
 }
-MONTH_WIDTH = 8
-TARGET_WIDTH = 8
+"""Column widths (Excel's characters), narrow enough that the sheet, printed one A3 page wide,
+prints its 9-point text at 6.5 points or more (tests/test_rendering.py measures it)."""
+MONTH_WIDTH = 7
+TARGET_WIDTH = 7
 
 
 @dataclass(frozen=True)

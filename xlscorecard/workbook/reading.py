@@ -195,6 +195,29 @@ EARLIER_FORMAT = "1"
 """The workbook format before the Variation and Assurance columns: read for export only."""
 
 
+def is_return(contents: BookContents) -> bool:
+    """Whether ``contents`` is an official return (saved by save-return): no workbook format
+    in its Settings, and the Official return block's checksum row on its Dataset sheet."""
+    if SHEET not in contents.sheets or sheets.SETTINGS not in contents.sheets:
+        return False
+    found = str(settings_mapping(contents).get(sheets.FORMAT_KEY, "")).strip()
+    return not found and any(
+        row and row[0] == sheets.RETURN_CHECKSUM_LABEL for row in contents.sheets[SHEET]
+    )
+
+
+def read_return(contents: BookContents) -> tuple[Dataset, Month]:
+    """An official return's data (its History holds every month, the report month's too) and
+    its month, to read, never to change."""
+    data = settings_mapping(contents)
+    try:
+        month = check_month(Month.parse(str(data.get("report_month", ""))), contents.latest)
+    except ValueError as exc:
+        raise WorkbookError(f"{contents.name}: Settings report_month: {exc}") from None
+    tables = {name: table(contents, sheet) for name, sheet in sheets.TABLE_SHEETS.items()}
+    return assemble(data, f"{contents.name} {sheets.SETTINGS}", tables), month
+
+
 def read_book(contents: BookContents, *, earlier_format: bool = False) -> LiveBook:
     """Turn the sheets of an xlscorecard workbook into a :class:`LiveBook`.
 
@@ -330,8 +353,9 @@ _KEEPS = {
 def _read_header(book: LiveBook, contents: BookContents) -> None:
     """Every column's heading where it was built: the figures, comments, targets and
     benchmarks are read and written by their place."""
-    names = column_names(book.layout, book.month)
-    for column, text in header_text(book.layout, book.month).items():
+    settings = book.dataset.settings
+    names = column_names(book.layout, book.month, settings)
+    for column, text in header_text(book.layout, book.month, settings).items():
         found = contents.cell(SHEET, HEADER_ROW, column)
         if isinstance(text, dt.date):
             expected: Month | str = Month(text.year, text.month)

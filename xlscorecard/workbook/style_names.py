@@ -16,3 +16,6 @@ INPUT_TEXT = "input text"
 """A cell a person types words into (the month's commentary)."""
 SPC_STYLE = "spc"
 """A Variation or Assurance cell (its colour comes from conditional formats on its words)."""
+AS_PRINTED = {**{INPUT_STYLE[unit]: name for unit, name in UNIT_STYLE.items()}, INPUT_TEXT: "text"}
+"""What a typed cell looks like where nobody types any more (the official return): the same
+figure or text, without the input shading."""

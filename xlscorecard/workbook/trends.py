@@ -19,7 +19,8 @@ from ..model.spc_config import SpcConfig
 
 TITLE = "Trends: each indicator as a Making Data Count chart"
 NOTE = (
-    "Each chart shows the last {months} months to the report month: the figures (grey line), "
+    "Each chart shows the last {months} months to the report month, from the first with a "
+    "figure: the figures (grey line), "
     "their mean (solid line) and process limits (dashed), the target (red, where there is "
     "one), and the months that signal a special cause as dots: blue improvement, orange "
     "concern, purple a change where neither way is better. The mean and limits come from "
@@ -92,6 +93,12 @@ class TrendChart:
     """The data block's rows of its months."""
     series: tuple[str, ...]
     """The data block's columns it draws, in :data:`DATA_COLUMNS` names."""
+    since: Month | None = None
+    """The first month its axis shows, when its figures start after the block's first month
+    (no stretch of empty months at the left)."""
+    unmarked: tuple[str, ...] = ()
+    """Series it draws that have nothing to draw this month (no special cause of that kind):
+    left out of its legend, which lists only what is drawn."""
 
     def column(self, name: str) -> int:
         """The sheet column of a data block column."""
@@ -150,13 +157,30 @@ def note(layout: TrendsLayout) -> str:
     return NOTE.format(months=layout.months, column=column_letter(DATA_COLUMN))
 
 
-def charts(dataset: Dataset, month: Month, layout: TrendsLayout) -> list[TrendChart]:
-    """Every indicator's chart for report ``month``, in catalogue order (three across)."""
+def charts(
+    dataset: Dataset,
+    month: Month,
+    layout: TrendsLayout,
+    report: dict[str, IndicatorSpc] | None = None,
+) -> list[TrendChart]:
+    """Every indicator's chart for report ``month``, in catalogue order (three across).
+    ``report``: the indicators' SPC, if it has been worked out already."""
     periods = dataset.target_periods
+    report = report if report is not None else spc_report(dataset, month)
     return [
-        trend_chart(dataset, month, indicator, layout, index, periods)
+        trend_chart(dataset, month, indicator, layout, index, periods, report[indicator.ref])
         for index, indicator in enumerate(dataset.indicators)
     ]
+
+
+def first_drawn(spc: IndicatorSpc, months: list[Month]) -> Month | None:
+    """The first of ``months`` with a figure (None: none has)."""
+    figures = {
+        each
+        for each, point in zip(spc.months, spc.chart.points, strict=True)
+        if point.value is not None
+    }
+    return next((each for each in months if each in figures), None)
 
 
 def trend_chart(
@@ -166,16 +190,23 @@ def trend_chart(
     layout: TrendsLayout,
     index: int,
     periods: list[str] | None = None,
+    spc: IndicatorSpc | None = None,
 ) -> TrendChart:
-    """The ``index``-th chart: a target line when a month it shows has a target."""
+    """The ``index``-th chart: its axis from the first month with a figure, a target line
+    when a month it shows a figure for has a target, and a legend of what it draws.
+    ``spc``: the indicator's SPC, if it has been worked out already."""
     top, left = layout.corner(index)
     first = layout.first_row(indicator.ref)
     last = first + layout.months - 1
     special = ("neither",) if indicator.polarity is Polarity.NONE else ("improvement", "concern")
-    has_target = any(
-        target_for(dataset, indicator, each, periods) is not None
-        for each in window(month, layout.months)
-    )
+    spc = spc or spc_report(dataset, month)[indicator.ref]
+    months = window(month, layout.months)
+    since = first_drawn(spc, months)
+    shown = [each for each in months if since is not None and each >= since]
+    has_target = any(target_for(dataset, indicator, each, periods) is not None for each in shown)
+    kinds = {point.variation for each, point in zip(spc.months, spc.chart.points, strict=True)
+             if each in shown and point.value is not None}  # fmt: skip
+    unmarked = tuple(kind for kind in special if kind not in kinds)
     series = ("figure", "mean", "upper limit", "lower limit")
     series += ("target",) if has_target else ()
     series += special
@@ -203,6 +234,8 @@ def trend_chart(
         first_row=first,
         last_row=last,
         series=series,
+        since=since if since is not None and since > months[0] else None,
+        unmarked=unmarked,
     )
 
 
@@ -213,17 +246,20 @@ def trends_rows(
     report: dict[str, IndicatorSpc] | None = None,
 ) -> list[list[object]]:
     """The data block's rows, below its header: each indicator's last months to ``month``
-    (a month as the date of its first day)."""
+    (a month as the date of its first day); the target from the first month with a figure."""
     report = report if report is not None else spc_report(dataset, month)
     months = window(month, layout.months)
     periods = dataset.target_periods
     rows: list[list[object]] = []
+    since_of = {ref: first_drawn(result, months) for ref, result in report.items()}
     for indicator in dataset.indicators:
         result = report[indicator.ref]
         points = dict(zip(result.months, result.chart.points, strict=True))
         for each in months:
             point = points.get(each)
             value = point.value if point else None
+            since = since_of.get(indicator.ref)
+            target = target_for(dataset, indicator, each, periods)
             kinds = [value if point and point.variation == kind else None for kind in SPECIAL]
             rows.append(
                 [
@@ -231,7 +267,7 @@ def trends_rows(
                     point.mean if point else None,
                     point.lower if point else None,
                     point.upper if point else None,
-                    target_for(dataset, indicator, each, periods), *kinds,
+                    target if since is not None and each >= since else None, *kinds,
                 ]
             )  # fmt: skip
     return rows
