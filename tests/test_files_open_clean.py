@@ -27,7 +27,7 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import Table
 
-from tests.support.paths import OTHER_COUNCIL, ROOT
+from tests.support.paths import OTHER_COUNCIL, ROOT, SAMPLE
 from xlscorecard.files.template import PACKAGE_TEMPLATE
 from xlscorecard.files.workbook_file import build_file as build
 from xlscorecard.lint import audit_file, lint_file
@@ -43,12 +43,21 @@ def other_council(tmp_path_factory) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def lite_built(tmp_path_factory) -> Path:
+    """The Aug-20 sample built carrying xlwings Lite's code (web extension parts)."""
+    path = tmp_path_factory.mktemp("lite") / "dataset-lite.xlsx"
+    build(SAMPLE, Month(2020, 8), path, lite=True)
+    return path
+
+
 # Every file the project writes, by what a user would call it. A new kind of file is one line.
 PRODUCED: dict[str, Callable[[pytest.FixtureRequest], Path]] = {
     "template": lambda request: PACKAGE_TEMPLATE,
     "built Aug-20": lambda request: request.getfixturevalue("built")("2020-08"),
     "built Apr-20": lambda request: request.getfixturevalue("built")("2020-04"),
     "built other council": lambda request: request.getfixturevalue("other_council"),
+    "built Aug-20 for xlwings Lite": lambda request: request.getfixturevalue("lite_built"),
     "refreshed Aug-20 to Sep-20": lambda request: request.getfixturevalue("refreshed"),
     "add-in": lambda request: ADDIN,
     "official return Aug-20": lambda request: request.getfixturevalue("official_return"),

@@ -187,7 +187,7 @@ def chart(path: Path, sheet_name: str = SHEET) -> tuple[str, str]:
 
 def vba(path: Path) -> tuple[str, str]:
     """The VBA project of the add-in, added to the package as Excel keeps a macro workbook's."""
-    with zipfile.ZipFile(ROOT / "xlscorecard" / "addin" / "xlscorecard.xlam") as addin:
+    with zipfile.ZipFile(ROOT / "macros" / "xlscorecard.xlam") as addin:
         project = addin.read("xl/vbaProject.bin")
     package = Package(path)
     package.put("xl/vbaProject.bin", project, "application/vnd.ms-office.vbaProject")
