@@ -625,3 +625,17 @@ def test_a_signature_that_is_not_text_fails(folder, keys):
     code, output = verify(the_return(folder), "--key", str(keys[1]))
     assert code == 1, output
     assert f"Its signature {STEM}.sig does not hold: the signature file is not UTF-8" in output
+
+
+@pytest.mark.parametrize("named", ["a folder", "/dev/zero", "a text file"])
+def test_a_register_naming_no_workbook_is_an_error(folder, named):
+    where = {"a folder": str(folder / "returns"), "/dev/zero": "/dev/zero"}.get(named)
+    if where is None:
+        (folder / "notes.xlsx").write_text("not a workbook")
+        where = "../notes.xlsx"
+    path = register_path(folder / "returns")
+    path.chmod(0o644)
+    path.write_text(path.read_text("utf-8").replace(",../dataset.xlsx", f",{where}"), "utf-8")
+    code, output = verify(the_return(folder))
+    assert code == 2, output
+    assert "(named in returns-register.csv) is not an Excel workbook (.xlsx)" in output
