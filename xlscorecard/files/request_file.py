@@ -20,7 +20,7 @@ import zipfile
 from functools import partial
 from pathlib import Path
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.packaging.custom import StringProperty
 from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.worksheet import Worksheet
@@ -36,6 +36,7 @@ from ..workbook.results import same_result
 from .cached import write_workbook
 from .cells import set_value
 from .identity import now, os_user
+from .reader import read_workbook
 from .safe_write import atomic_write
 from .session import one_at_a_time
 from .styles import NAMED_STYLES, ArrowFormat, spc_rules, style_name
@@ -288,10 +289,7 @@ def read_request(path: Path) -> job.Returned:
         raise ScorecardError(f"{path} does not exist (or is a folder): give a request file")
     if not zipfile.is_zipfile(path):
         raise ScorecardError(f"{path} is not an Excel workbook (.xlsx): give a request file")
-    try:
-        book = load_workbook(path)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise ScorecardError(f"{path} could not be read as a workbook: {exc}") from None
+    book = read_workbook(path)  # a damaged file is an error naming it
     if job.ABOUT not in book.sheetnames or job.SHEET not in book.sheetnames:
         raise ScorecardError(
             f"{path.name} is not a commentary request made by xlscorecard requests (it has no "

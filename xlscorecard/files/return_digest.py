@@ -13,7 +13,6 @@ import secrets
 import zipfile
 from pathlib import Path
 
-from openpyxl import load_workbook
 from openpyxl.packaging.custom import StringProperty
 from openpyxl.workbook.workbook import Workbook
 
@@ -35,6 +34,7 @@ from ..workbook.layout import SHEET
 from .cached import write_workbook
 from .canonical import package_view
 from .looks import SPELLINGS, book_view
+from .reader import read_workbook
 
 
 def save_checksummed(book: Workbook, plan, path: Path) -> str:
@@ -118,7 +118,4 @@ def check_file(path: Path, view: BookView) -> Verification:
 
 def load_return(path: Path) -> Workbook:
     """The return at ``path`` as openpyxl reads it (an error for a damaged file)."""
-    try:
-        return load_workbook(path)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise WorkbookError(f"{path} could not be read as a workbook: {exc}") from None
+    return read_workbook(path)
