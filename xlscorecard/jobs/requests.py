@@ -22,7 +22,7 @@ from ..calc.spc_report import spc_report
 from ..checks import Finding, Severity
 from ..checks.answers import answer_for, answerable
 from ..errors import Refused, ScorecardError
-from ..model import Indicator, Month
+from ..model import Indicator, Month, Settings
 from ..model.values import counted
 from ..workbook.image import Cell, header_text
 from ..workbook.layout import DatasetLayout, Field
@@ -69,11 +69,11 @@ REF = "ref"
 WRITABLE = {COMMENTARY}
 
 
-def columns(layout: DatasetLayout, month: Month) -> list[Column]:
+def columns(layout: DatasetLayout, month: Month, settings: Settings) -> list[Column]:
     """Ref and indicator, then what the reporter writes and reads (this month's commentary,
     the draft, last month's comment: on a phone, the first screen), then the sheet's
     visible months, % changes, DoT, SPC, 12-month figures, benchmarks and targets."""
-    heads = header_text(layout, month)
+    heads = header_text(layout, month, settings)
     found = [
         Column(REF, str(heads[layout.column(Field.REF)]), 11, layout.column(Field.REF)),
         Column("name", str(heads[layout.column(Field.NAME)]), 28, layout.column(Field.NAME)),
@@ -225,7 +225,7 @@ def plan_requests(
     image = values_image(dataset, month, layout)
     report = spc_report(dataset, month)
     texts = month_drafts(book, report)
-    table = columns(layout, month)
+    table = columns(layout, month, dataset.settings)
     open_ = [f for f in findings if answer_for(f, book.answers) is None]
     by_reporter: dict[str, list[Indicator]] = {}
     for indicator in dataset.indicators:
@@ -506,7 +506,7 @@ def _figures_moved(book: LiveBook, current, returned: Returned, ref: str) -> lis
     sent = returned.shown.get(ref)
     if sent is None:
         return []
-    table = columns(book.layout, book.month)
+    table = columns(book.layout, book.month, book.dataset.settings)
     row = book.layout.row(ref)
     now = [
         _plain(current.cells.get((row, c.source), Cell(None, "text")).value)
