@@ -80,3 +80,24 @@ def test_every_file_column_and_setting_is_documented():
     names |= {"`[population]`", "`[checks]`", "`[spc]`"}
     names |= {f"`{table}.csv`" for table in TABLE_COLUMNS}
     assert sorted(name for name in names if name not in page) == []
+
+
+@pytest.mark.parametrize(("heading", "in_place"), [("SE region", True), ("ENG", False)])
+def test_a_region_column_headed_as_earlier_versions_did_is_still_in_place(
+    tiny, tmp_path, heading, in_place
+):
+    """Workbooks made before the heading came from council.toml say "SE region": still the
+    region's column (the next save writes the council's own), where another heading is not."""
+    import shutil
+
+    from xlscorecard.files.workbook_file import open_book
+
+    _, out, _ = tiny
+    path = shutil.copy(out, tmp_path / "earlier.xlsx")
+    book = load_workbook(path)
+    sheet = book[SHEET]
+    (cell,) = [c for c in sheet[HEADER_ROW] if c.value == "North West region"]
+    cell.value = heading
+    book.save(path)
+    problems = open_book(path, writing=False)[1].header_problems
+    assert (problems == []) is in_place, problems

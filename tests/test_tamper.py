@@ -179,7 +179,7 @@ def _saved_by(book) -> None:
     _custom(book, "Saved by", "someone else")
 
 
-FILL_BEFORE = "solid, colour #00FFF2CC on #00000000"
+FILL_BEFORE = "none"  # the return shows its figures without the input shading
 ALTERATIONS: dict[str, tuple[Callable[[Path], None], list[str]]] = {
     "a figure": (edit(_figure), [f"Dataset!R7 ({M1}): 1343 -> 1500"]),
     "a number format over the figure": (

@@ -355,6 +355,7 @@ def _read_header(book: LiveBook, contents: BookContents) -> None:
     benchmarks are read and written by their place."""
     settings = book.dataset.settings
     names = column_names(book.layout, book.month, settings)
+    region = book.layout.column(Field.SE) if book.layout.has(Field.SE) else None
     for column, text in header_text(book.layout, book.month, settings).items():
         found = contents.cell(SHEET, HEADER_ROW, column)
         if isinstance(text, dt.date):
@@ -362,10 +363,17 @@ def _read_header(book: LiveBook, contents: BookContents) -> None:
             same = isinstance(found, dt.date) and Month(found.year, found.month) == expected
         else:
             expected = text
-            same = _words(found) == _words(text)
+            same = _words(found) == _words(text) or (
+                column == region and _words(found) == EARLIER_REGION_HEADING
+            )
         if not same:
             cell = f"{SHEET}!{address(HEADER_ROW, column)}"
             book.header_problems.append(HeaderProblem(cell, expected, found, names[column]))
+
+
+EARLIER_REGION_HEADING = "SE region"
+"""The region column's heading in every workbook made before it came from the council's
+settings (``region_label``): still that column, until the next save writes the council's."""
 
 
 def _words(value: object) -> str:
