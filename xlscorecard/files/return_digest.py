@@ -9,6 +9,7 @@ are tried.
 
 from __future__ import annotations
 
+import re
 import secrets
 import zipfile
 from pathlib import Path
@@ -36,6 +37,8 @@ from .canonical import package_view
 from .looks import SPELLINGS, book_view
 from .reader import read_workbook
 
+CORE_PART = "docProps/core.xml"
+
 
 def save_checksummed(book: Workbook, plan, path: Path) -> str:
     """Save the return ``book`` at ``path`` with its checksum (``plan.checksum_cell``: its
@@ -54,6 +57,7 @@ def save_checksummed(book: Workbook, plan, path: Path) -> str:
             item.value = f"unset-{nonce}-{index}"
             placeholders[item.value] = item.name
     write_workbook(book, path)
+    _modified_when_created(path)
     sums = digests(package_view(path), (SHEET, checksum.coordinate))
     values = {PROPERTY_CHECKSUM: sums.total, PROPERTY_BOOK: sums.book}
     values.update({PROPERTY_SHEET.format(name=n): digest for n, digest in sums.sheets.items()})
@@ -63,6 +67,19 @@ def save_checksummed(book: Workbook, plan, path: Path) -> str:
         item.value = final.get(item.value, item.value)
     _replace_in_package(path, final)
     return sums.total
+
+
+def _modified_when_created(path: Path) -> None:
+    """The return's "last modified" property set to when it was made (its "created": the
+    save's own time) rather than the moment openpyxl wrote it, so that the same return saved
+    a second later, or by another front end, shows and digests the same."""
+    with zipfile.ZipFile(path) as package:
+        core = package.read(CORE_PART).decode("utf-8")
+    created = re.search(r"<dcterms:created[^>]*>([^<]*)</dcterms:created>", core)
+    modified = re.search(r"(<dcterms:modified[^>]*>)([^<]*)(</dcterms:modified>)", core)
+    if created and modified and created.group(1) != modified.group(2):
+        opening, _, closing = modified.groups()
+        _replace_in_package(path, {modified.group(0): opening + created.group(1) + closing})
 
 
 def _replace_in_package(path: Path, replacements: dict[str, str]) -> None:
