@@ -192,19 +192,18 @@ def _formats(sheet: Worksheet, plan: job.RequestPlan, dataset: Dataset, last: in
     """The dataset's arrows and good/bad colours on the % changes, and its SPC colours."""
     keys = [column.key for column in plan.columns]
     arrows = ArrowFormat(dataset.settings.arrow_threshold)
-    marker = f"${_letter(keys.index('dot') + 1)}{FIRST_ROW}" if "dot" in keys else None
+    # no DoT column: a marker that matches neither, so the arrows show unshaded
+    marker = f"${_letter(keys.index('dot') + 1)}{FIRST_ROW}" if "dot" in keys else '""'
     for key in ("change_previous", "change_year"):
         if key not in keys:
             continue
         letter = _letter(keys.index(key) + 1)
         block = f"{letter}{FIRST_ROW}:{letter}{last}"
-        if marker:
-            for rule in arrows.sense_rules(
-                f"{letter}{FIRST_ROW}", marker,
-                up=polarity_marker(Polarity.UP), down=polarity_marker(Polarity.DOWN),
-            ):  # fmt: skip
-                sheet.conditional_formatting.add(block, rule)
-        sheet.conditional_formatting.add(block, arrows.icon_rule())
+        for rule in arrows.rules(
+            f"{letter}{FIRST_ROW}", marker,
+            up=polarity_marker(Polarity.UP), down=polarity_marker(Polarity.DOWN),
+        ):  # fmt: skip
+            sheet.conditional_formatting.add(block, rule)
     for key in ("variation", "assurance"):
         if key in keys:
             letter = _letter(keys.index(key) + 1)
