@@ -211,6 +211,8 @@ def _refused(result, out: Path, trail: Path, message: str) -> None:
          "export1.csv, line 5, column 'DECOM': '31/02/2020' is not a date that exists"),
         ("export1.csv", EPISODES.replace(",REC,", ",REASON,"),
          "export1.csv, line 1: the 903 episodes table has no column REC"),
+        ("export1.csv", EPISODES.replace(",RNE,", ",RNX,"),
+         "export1.csv, line 1: the 903 episodes table has no column RNE"),
         ("export1.csv", EPISODES.replace("E45", "E99"),
          "export1.csv, line 5, column 'REC': 'E99' is not a 903 REC code"),
         ("export1.csv", EPISODES.replace("29/02/2020,E45", "29/02/2020,"),
@@ -224,8 +226,9 @@ def _refused(result, out: Path, trail: Path, message: str) -> None:
         ("census", CIN.replace("<NumberOfPreviousCPP>0", "<NumberOfPreviousCPP>two"),
          "census, line 25, column 'NumberOfPreviousCPP': expected a whole number, found 'two'"),
     ],
-    ids=["date-that-does-not-exist", "missing-column", "unknown-code", "ending-without-reason",
-         "xml-not-well-formed", "xml-bad-date", "xml-doctype", "xml-bad-number"],
+    ids=["date-that-does-not-exist", "missing-column", "missing-rne", "unknown-code",
+         "ending-without-reason", "xml-not-well-formed", "xml-bad-date", "xml-doctype",
+         "xml-bad-number"],
 )  # fmt: skip
 def test_bad_input_is_an_error_naming_file_and_line_and_nothing_is_written(
     folder, tmp_path, name, text, message
@@ -234,6 +237,43 @@ def test_bad_input_is_an_error_naming_file_and_line_and_nothing_is_written(
     out, trail = tmp_path / "x.csv", tmp_path / "trail"
     result = run(SAMPLE, "--month", "2020-01", "--from", folder, "-o", out, "--trail", trail)
     _refused(result, out, trail, message)
+
+
+def test_a_folder_with_no_case_level_file_is_an_error_and_nothing_is_written(tmp_path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (empty / "notes.md").write_text("# nothing here\n", encoding="utf-8")
+    out, trail = tmp_path / "x.csv", tmp_path / "trail"
+    result = run(SAMPLE, "--month", "2020-01", "--from", empty, "-o", out, "--trail", trail)
+    assert result.exit_code == 2, result.output
+    assert f"Note: {empty / 'notes.md'}: not a table this reads" in result.output
+    assert f"Error: {empty} holds no case-level file that figures reads" in result.output
+    assert not out.exists() and not trail.exists()
+
+
+@pytest.mark.parametrize(
+    "prefix", ["a)", "1) ", "(b) "], ids=["no-space", "numbered", "bracketed"]
+)  # fmt: skip
+def test_annex_a_headers_with_other_list_prefixes_are_recognised(folder, tmp_path, prefix):
+    annex_a(
+        folder / "lists.xlsx",
+        [f"{prefix}Child Unique ID", f"{prefix}Date of Contact"],
+        [["A", "31/01/2020"], ["B", "2020-01-02"]],
+    )
+    out = tmp_path / "x.csv"
+    result = run(SAMPLE, "--month", "2020-01", "--from", folder, "-o", out)
+    assert result.exit_code == 0, result.output
+    assert extract_rows(out)[("M1", "2020-01")] == "2"
+
+
+def test_a_date_with_a_time_of_day_is_read_as_its_day(folder, tmp_path):
+    (folder / "export1.csv").write_text(
+        EPISODES.replace("31/01/2020,E11", "31/01/2020 00:00,E11"), encoding="utf-8"
+    )
+    out = tmp_path / "x.csv"
+    result = run(SAMPLE, "--month", "2020-01", "--from", folder, "-o", out)
+    assert result.exit_code == 0, result.output
+    assert extract_rows(out)[("LAC3", "2020-01")] == "1"
 
 
 def test_a_bad_date_in_annex_a_names_the_sheet_and_cell(folder, tmp_path):
@@ -285,7 +325,8 @@ def test_the_extract_of_the_bundled_sample_imports_into_the_sample_workbook(work
     assert result.exit_code == 0, result.output
     rows = extract_rows(out)
     outcome = workbook_file.import_file(workbook, out)
-    assert f"Imported {len(rows)} figures into Aug-20." in outcome.summary
+    assert outcome.summary.startswith(f"Imported {len(rows)} figures: "), outcome.summary
+    assert "into Aug-20" in outcome.summary and "into Sep-19." in outcome.summary
     values = workbook_file.open_book(workbook)[1].dataset.values
     for ref, month in [("LAC1", "2020-08"), ("M2", "2020-03"), ("EH3a%", "2020-08")]:
         assert values[(ref, Month.parse(month))] == pytest.approx(float(rows[(ref, month)]))

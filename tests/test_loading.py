@@ -89,6 +89,14 @@ def test_a_percentage_typed_as_a_whole_number_is_questioned(data_dir):
     assert "did you mean 45%?" in str(error)
 
 
+def test_a_calculated_percentage_over_100_is_read_so_the_workbook_still_opens(data_dir):
+    # a derived figure worked out from parts that do not fit (LAC10-QL over LAC1): the checks
+    # say so (R201); History holding it must not stop every command
+    append(data_dir / "values.csv", "LAC10 (%),2020-09,1.62,calculated")
+    dataset = load_data_dir(data_dir)
+    assert dataset.values[("LAC10 (%)", Month.parse("2020-09"))] == 1.62
+
+
 def test_an_unknown_ref_is_an_error(data_dir):
     line = append(data_dir / "values.csv", "M99,2020-09,1,entered")
     error = load_error(data_dir)

@@ -12,6 +12,7 @@ from enum import StrEnum
 
 from ..model import NOT_APPLICABLE, POPULATION, Dataset, Indicator, Polarity, Value
 from ..model.months import Month, window
+from ..model.values import CALCULATED
 
 CHANGE_DECIMALS = 6
 """% changes are rounded to this many decimals (0.0001%) so that a fall of exactly 10% is
@@ -65,10 +66,6 @@ def derive(dataset: Dataset, indicator: Indicator, month: Month) -> Value:
     if not all(is_number(part) for part in everything) or base == 0:
         return NOT_APPLICABLE
     return sum(parts) / base * scale  # type: ignore[arg-type, operator]
-
-
-CALCULATED = "calculated"
-"""History's source of a derived indicator's figure: worked out from its parts."""
 
 
 def with_calculated(dataset: Dataset) -> Dataset:

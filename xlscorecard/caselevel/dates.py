@@ -4,12 +4,17 @@ text (the CIN census), real date cells and Excel serial numbers (Annex A workboo
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 """Day 0 of Excel's 1900 date system (serial 60, the 29 February 1900 that never was, is
 before any date a case file holds)."""
 SERIALS = (18264, 73051)
 """Excel serials read as dates: 1950-01-01 to 2099-12-31; other numbers are not dates."""
+
+
+TIME_AFTER = re.compile(r"^(\S+)[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?$")
+"""A date followed by a time of day, which is left off."""
 
 
 def parse_date(value: object) -> dt.date | None:
@@ -21,6 +26,9 @@ def parse_date(value: object) -> dt.date | None:
         text = value.strip()
         if not text:
             return None
+        timed = TIME_AFTER.match(text)  # ``05/08/2017 00:00``, as Excel saves a date as CSV
+        if timed:
+            text = timed.group(1)
         try:
             if len(text) == 10:
                 if text[2] == "/" and text[5] == "/":

@@ -75,6 +75,12 @@ def _figures(dataset, mapping, month, months, folder, output, trail) -> FiguresR
     data, notes = read_folder(folder)
     for note in notes:
         notify(note)
+    if not data.files:
+        raise ScorecardError(
+            f"{folder} holds no case-level file that figures reads (a CIN census XML, an "
+            "SSDA903 episodes or UASC table, or Annex A list 1): name the folder they were "
+            "exported to with --from; nothing was written"
+        )
     run = FiguresRun(files=sorted({n for names in data.files.values() for n in names}))
     run.hand_entered = [
         i.ref for i in dataset.indicators if not i.is_derived and i.ref not in mapping.measures

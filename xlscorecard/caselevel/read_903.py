@@ -47,6 +47,12 @@ CODES = {
     },
 }  # fmt: skip
 """The codes of every collection year from 2017 (SSDA903 schemas and their changes)."""
+EPISODE_COLUMNS = {
+    "DECOM", "RNE", "LS", "CIN", "PLACE", "PLACE_PROVIDER", "DEC", "REC",
+    "REASON_PLACE_CHANGE", "HOME_POST", "PL_POST", "URN",
+}  # fmt: skip
+"""The episodes table's columns: three of them (and CHILD) make an episodes table, so that one
+without DECOM or RNE is an error naming the column, not a file left unread."""
 
 
 def table_kind(header: list[str]) -> str | None:
@@ -57,6 +63,8 @@ def table_kind(header: list[str]) -> str | None:
     for kind, (signature, _) in TABLES.items():
         if signature <= names:
             return kind
+    if len(names & EPISODE_COLUMNS) >= 3:  # an episodes table short of a column: said so
+        return "episodes"
     return None
 
 

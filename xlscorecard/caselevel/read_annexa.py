@@ -32,8 +32,9 @@ HEADER_ROWS = 10
 
 
 def header_name(cell: object) -> str:
-    """A header as compared: ``" a) Date of  Contact:"`` is ``date of contact``."""
-    text = re.sub(r"^\s*\(?[a-z]\)\s+", "", str(cell or "").lower())
+    """A header as compared: ``" a) Date of  Contact:"``, ``"a)Date of contact"`` and
+    ``"1) DATE OF CONTACT"`` are ``date of contact``."""
+    text = re.sub(r"^\s*\(?(?:[a-z]|[0-9]{1,2})\)\s*", "", str(cell or "").lower())
     return " ".join(re.sub(r"[^a-z0-9]+", " ", text).split())
 
 

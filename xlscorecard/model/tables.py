@@ -31,7 +31,7 @@ from .dataset import (
 from .months import Month, check_month
 from .spc_config import spc_config_problem
 from .text import did_you_mean, meaningful, name_problem, restore, text_problem
-from .values import MAX_FIGURE, cell_value, parse_comparator, parse_value
+from .values import MAX_FIGURE, cell_value, parse_comparator, parse_stored, parse_value
 
 csv.field_size_limit(max(csv.field_size_limit(), 1 << 24))
 """Long fields are read whole, so that one over a cell's limit is refused by its length."""
@@ -264,13 +264,14 @@ def parse_values(table: Table, dataset: Dataset) -> None:
                 line, "month", f"{ref} already has a value for {month.label} on line {lines[key]}"
             )
         raw = row.get("value")
+        source = table.text(row, "source") or "entered"
         try:
-            value = parse_value(raw.strip() if isinstance(raw, str) else raw, unit)
+            value = parse_stored(raw.strip() if isinstance(raw, str) else raw, unit, source)
         except ValueError as exc:
             raise table.error(line, "value", f"{ref} {month.label}: {exc}") from None
         lines[key] = line
         dataset.values[key] = value
-        dataset.sources[key] = table.text(row, "source") or "entered"
+        dataset.sources[key] = source
 
 
 def parse_commentary(table: Table, dataset: Dataset) -> None:

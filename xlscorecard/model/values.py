@@ -14,6 +14,9 @@ MAX_FIGURE = 10_000_000
 """The largest count or rate accepted: anything bigger is a typo or a pasted code (1e20 would
 also lose digits in Excel, which keeps 15)."""
 
+CALCULATED = "calculated"
+"""History's source of a derived indicator's figure: worked out from its parts."""
+
 EXPECTED = {
     Unit.COUNT: "a whole number of 0 or more, like 1,234",
     Unit.PERCENT: "a percentage like 45% or a fraction like 0.45",
@@ -60,6 +63,18 @@ def parse_value(text: str | float | int | None, unit: Unit) -> Value:
     except ValueError:
         raise ValueError(f"expected {EXPECTED[unit]}, found {cleaned!r}") from None
     return check_value(number, unit)
+
+
+def parse_stored(text: str | float | int | None, unit: Unit, source: str) -> Value:
+    """A figure as History (or values.csv) holds it, from ``source``: as :func:`parse_value`,
+    except that a percentage :data:`CALCULATED` from parts that do not fit (a numerator over
+    its denominator) may be over 100%. The checks say so; the file is not refused for it."""
+    try:
+        return parse_value(text, unit)
+    except ValueError:
+        if source != CALCULATED or unit is not Unit.PERCENT:
+            raise
+        return parse_value(text, Unit.RATE)
 
 
 def check_value(number: float, unit: Unit) -> float:
