@@ -305,6 +305,26 @@ def test_two_reporters_whose_names_make_one_file_name_get_two_files():
     assert [p.file_name for p in plans] == ["A B Aug-20.xlsx", "A B Aug-20 (2).xlsx"]
 
 
+def test_a_reporter_with_a_very_long_name_gets_a_file_name_a_file_system_takes(tmp_path):
+    from dataclasses import replace
+
+    from xlscorecard.checks.testing import sample_book
+    from xlscorecard.files.request_file import write_requests
+    from xlscorecard.jobs.requests import plan_requests
+
+    book = sample_book()
+    book.dataset.indicators = [
+        replace(i, reporter="\u00fc" * 130 + ("" if k % 2 else "x"))
+        for k, i in enumerate(book.dataset.indicators)
+    ]
+    plans = plan_requests(book, [])
+    written = write_requests(plans, book.dataset, tmp_path)  # 260 bytes would be too long
+    assert [path.name for _, path in written] == [
+        "\u00fc" * 60 + " Aug-20.xlsx",
+        "\u00fc" * 60 + " Aug-20 (2).xlsx",
+    ]
+
+
 def test_a_query_answered_since_the_request_went_out_keeps_its_answer(workbook, request_for):
     path = request_for("Stuart Webb")
     fill_in(path, {}, {"CP2": "From the reporter."})

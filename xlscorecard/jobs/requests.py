@@ -48,6 +48,9 @@ TAKEN_REASON = "reason from request"
 LOCKED = {INPUT_STYLE[unit]: UNIT_STYLE[unit] for unit in UNIT_STYLE}
 """The style of a figure typed on the Dataset sheet as a request shows it: not to type in."""
 UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
+NAME_LENGTH = 60
+"""The most characters of a reporter's name a request's file name takes (a file system allows
+255 bytes, Windows' paths 260 characters in all)."""
 
 
 # -- the columns of a request ------------------------------------------------------------------
@@ -205,7 +208,7 @@ def reporter_of(indicator: Indicator) -> str:
 
 def request_name(reporter: str, month: Month) -> str:
     """``Jacqui Schofield Aug-20.xlsx``: the reporter's name made safe for a file name."""
-    safe = UNSAFE.sub(" ", reporter).strip(" .") or "No reporter"
+    safe = UNSAFE.sub(" ", reporter).strip(" .")[:NAME_LENGTH].strip(" .") or "No reporter"
     return f"{safe} {month.label}.xlsx"
 
 
