@@ -266,6 +266,18 @@ def test_annex_a_headers_with_other_list_prefixes_are_recognised(folder, tmp_pat
     assert extract_rows(out)[("M1", "2020-01")] == "2"
 
 
+def test_annex_a_list_1_saved_as_csv_below_a_title_is_read_with_its_lines(folder, tmp_path):
+    (folder / "lists.xlsx").unlink()
+    (folder / "contacts.csv").write_text(
+        "Annex A List 1: Contacts\n\nChild Unique ID,Gender,Date of Contact\n"
+        "A,a) Male,03/01/2020\nB,a) Male,30/02/2020\n",
+        encoding="utf-8",
+    )
+    out, trail = tmp_path / "x.csv", tmp_path / "trail"
+    result = run(SAMPLE, "--month", "2020-01", "--from", folder, "-o", out, "--trail", trail)
+    _refused(result, out, trail, "contacts.csv, line 5, column 'Date of Contact': '30/02/2020'")
+
+
 def test_a_date_with_a_time_of_day_is_read_as_its_day(folder, tmp_path):
     (folder / "export1.csv").write_text(
         EPISODES.replace("31/01/2020,E11", "31/01/2020 00:00,E11"), encoding="utf-8"

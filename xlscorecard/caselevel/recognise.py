@@ -12,7 +12,7 @@ from pathlib import Path
 from ..errors import DataFileError
 from ..files.safe_write import TEMPORARY
 from .read_903 import read_episodes, read_uasc, table_kind
-from .read_annexa import HEADER_ROWS, find_header, read_contacts, which_list
+from .read_annexa import HEADER_ROWS, find_header, read_contacts
 from .read_cin import Census, is_cin_census, read_cin
 from .records import CaseFiles, Contact, Episode, Referral
 from .xlsx import NotAWorkbook, Workbook
@@ -80,9 +80,11 @@ def _read(path, raw: bytes, data: CaseFiles, referrals, episodes, contacts) -> s
         data.add_file("cin", path.name)
         return None
     try:
-        header = next(csv.reader(io.StringIO(text)), [])
+        top = list(itertools.islice(csv.reader(io.StringIO(text)), HEADER_ROWS))
     except csv.Error:
         return "not a CSV file with a header row"
+    header = top[0] if top else []
+    listed = find_header(top)  # Annex A's header may be below a title, as in a workbook
     kind = table_kind(header)
     if kind == "episodes":
         episodes.append(read_episodes(path, text))
@@ -93,14 +95,15 @@ def _read(path, raw: bytes, data: CaseFiles, referrals, episodes, contacts) -> s
         data.add_file("uasc", path.name)
     elif kind is not None:
         return f"the 903 {kind} table, which no rule needs"
-    elif which_list(header) == "list 1":
+    elif listed is not None and listed[1] == "list 1":
         reader = csv.reader(io.StringIO(text))
-        next(reader)
+        for _ in range(listed[0] + 1):
+            next(reader)
         rows = ((reader.line_num, row) for row in reader)
-        contacts.append(read_contacts(path, rows, header, None))
+        contacts.append(read_contacts(path, rows, top[listed[0]], None))
         data.add_file("annexa", path.name)
-    elif which_list(header):
-        return f"Annex A {which_list(header)}, which no rule reads"
+    elif listed is not None:
+        return f"Annex A {listed[1]}, which no rule reads"
     else:
         return "not a table this reads (an SSDA903 table, or Annex A list 1)"
     return None
