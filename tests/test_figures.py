@@ -502,3 +502,11 @@ def test_a_month_after_a_files_last_date_is_left_to_type_not_written_as_0(folder
     rows = extract_rows(out)
     assert ("M2", "2020-01") in rows and ("M2", "2020-02") not in rows
     assert ("LAC1", "2020-02") in rows  # the 903 runs to 29/02/2020
+
+
+def test_months_a_file_cannot_speak_for_are_named_as_a_span(folder, tmp_path):
+    out = tmp_path / "x.csv"
+    result = run(SAMPLE, "--month", "2020-06", "--months", "10", "--from", folder, "-o", out)
+    assert result.exit_code == 0, result.output
+    note = "census holds dates from 18/11/2019 to 31/01/2020: nothing is counted from it for "
+    assert f"Note: {note}Sep-19, Oct-19, Feb-20 to Jun-20, left to type" in result.output

@@ -141,9 +141,24 @@ def _coverage(data, wanted, indices, ctx) -> dict[str, set[int]]:
                 f"{', '.join(names)} hold{'s' if len(names) == 1 else ''} dates from "
                 f"{first:%d/%m/%Y} to {last:%d/%m/%Y}: nothing is counted from "
                 f"{'it' if len(names) == 1 else 'them'} for "
-                f"{', '.join(when.label for when, _ in gone)}, left to type"
+                f"{_spans([when for when, _ in gone])}, left to type"
             )
     return outside
+
+
+def _spans(months: list[Month]) -> str:
+    """Months in words, a run of three or more as ``Sep-10 to Aug-17``."""
+    runs: list[list[Month]] = []
+    for when in months:
+        if runs and runs[-1][-1] + 1 == when:
+            runs[-1].append(when)
+        else:
+            runs.append([when])
+    words = [
+        f"{run[0].label} to {run[-1].label}" if len(run) > 2 else ", ".join(m.label for m in run)
+        for run in runs
+    ]
+    return ", ".join(words)
 
 
 def _text(value: float, unit: Unit) -> str:
