@@ -70,15 +70,16 @@ def test_every_draft_names_the_figure_and_the_change_the_sheet_shows(sample, bui
         if row[figure] not in ("", "-"):
             assert f" {row[figure]}" in first_sentence(text), (row[0], row[figure], text)
             checked += 1
-        if row[change].endswith("%"):
-            assert f" {row[change].lstrip('-')}" in first_sentence(text), (row[0], text)
+        if row[change].endswith("%"):  # "→ -4%": the arrow is the sheet's number format's
+            assert f" {row[change].lstrip('→↑↓ -')}" in first_sentence(text), (row[0], text)
     assert checked == len(sample.indicators)
 
 
 def test_drafts_round_as_the_sheets_number_formats_show():
     """The drafts' whole numbers and whole percentages are the sheet's formats."""
     assert NUMBER_FORMATS[Unit.COUNT] == NUMBER_FORMATS[Unit.RATE] == "#,##0"
-    assert NUMBER_FORMATS[Unit.PERCENT] == NUMBER_FORMATS["change"] == "0%"
+    assert NUMBER_FORMATS[Unit.PERCENT] == "0%"
+    assert NUMBER_FORMATS["change"] == '"→ "0%;"→ -"0%'  # whole percentages, an arrow before
     assert (shown(1234.5, Unit.COUNT), shown(0.125, Unit.PERCENT)) == ("1,235", "13%")
     assert shown_change(-0.245) == "25%"
 
