@@ -231,6 +231,28 @@ def test_a_figure_edited_in_a_request_is_not_taken(workbook, request_for):
             if r[:2] == ("LAC1", "2020-08")] == [493]  # fmt: skip
 
 
+def test_text_written_outside_the_requests_cells_is_said_not_silently_dropped(request_for):
+    from xlscorecard.files.request_file import read_request
+
+    path = request_for("Stuart Webb")
+    assert read_request(path).changed == []  # as sent: nothing to say
+    book = load_workbook(path)
+    sheet = book[SHEET]
+    end = sheet.max_row
+    query = next(r for r in range(1, end + 1) if sheet.cell(r, 1).value == "P302")
+    sheet.cell(query, 4).value = "The reason, in the wrong column"
+    sheet.cell(end + 2, 1).value = "CP7"
+    sheet.cell(end + 2, 3).value = "A comment in a row of its own"
+    sheet.cell(6, sheet.max_column + 1).value = "A note beside the table"
+    book.save(path)
+    changed = read_request(path).changed
+    assert f"Request!D{query} (query P302 on CP2 was changed)" in changed
+    assert f"Request!C{end + 2} ('A comment in a row of its own', outside the request's cells)" in (
+        changed
+    )
+    assert len(changed) == 4, changed
+
+
 def test_a_request_for_another_month_is_refused_by_name(workbook, built, tmp_path):
     july = tmp_path / "july" / "dataset.xlsx"
     july.parent.mkdir()

@@ -341,7 +341,32 @@ def read_request(path: Path) -> job.Returned:
             )
             continue
         returned.reasons[key] = ("", _typed(cell, returned, f"the reason for {code} on {ref}"))
+        written = str(sheet.cell(number, len(QUERY_COLUMNS)).value or "")
+        if str(sheet.cell(number, 2).value or "").strip() != ref or (
+            found and f" Found {found}; expected " not in written
+        ):
+            returned.changed.append(f"{job.SHEET}!D{number} (query {code} on {ref} was changed)")
+    returned.changed += _strays(sheet, len(keys), last, about["queries"])
     return returned
+
+
+def _strays(sheet: Worksheet, width: int, last: int, queries: dict) -> list[str]:
+    """Anything written where the request put nothing (below or beside its tables, in a
+    blank row): never taken, so said rather than silently lost."""
+    title = last + 1  # the queries' title, then their header, then the queries
+    query_rows = {number for number, _ in queries.values()}
+    written = {(row, 1) for row in (TITLE_ROW, SUBTITLE_ROW, NEEDED_ROW, KEY_ROW, title)}
+    written |= {(HEADER_ROW, c) for c in range(1, width + 1)}
+    written |= {(r, c) for r in range(FIRST_ROW, last) for c in range(1, width + 1)}
+    if queries:
+        written |= {(title + 1, c) for c in range(1, len(QUERY_COLUMNS) + 1)}
+        written |= {(r, c) for r in query_rows for c in range(1, len(QUERY_COLUMNS) + 1)}
+    return [
+        f"{job.SHEET}!{cell.coordinate} ({_show(cell.value)}, outside the request's cells)"
+        for row in sheet.iter_rows()
+        for cell in row
+        if cell.value not in (None, "") and (cell.row, cell.column) not in written
+    ]
 
 
 def _header(sheet: Worksheet, keys: list[str], key: str) -> str:
