@@ -510,3 +510,19 @@ def test_months_a_file_cannot_speak_for_are_named_as_a_span(folder, tmp_path):
     assert result.exit_code == 0, result.output
     note = "census holds dates from 18/11/2019 to 31/01/2020: nothing is counted from it for "
     assert f"Note: {note}Sep-19, Oct-19, Feb-20 to Jun-20, left to type" in result.output
+
+
+def test_an_extract_named_as_a_file_it_reads_is_refused_and_the_file_kept(folder, tmp_path):
+    before = (folder / "export1.csv").read_bytes()
+    result = run(SAMPLE, "--month", "2020-01", "--from", folder, "-o", folder / "export1.csv")
+    assert result.exit_code == 2, result.output
+    assert "is one of the case-level files it reads: name another file" in result.output
+    assert (folder / "export1.csv").read_bytes() == before
+
+
+def test_a_trail_named_as_the_extract_is_refused(folder, tmp_path):
+    out = tmp_path / "x.csv"
+    result = run(SAMPLE, "--month", "2020-01", "--from", folder, "-o", out, "--trail", out)
+    assert result.exit_code == 2, result.output
+    assert f"Error: -o and --trail both name {out}" in result.output
+    assert not out.exists()

@@ -51,6 +51,11 @@ def figures_file(
     if not 1 <= months <= MAX_MONTHS:
         raise ScorecardError(f"--months must be 1 to {MAX_MONTHS}, not {months}")
     if trail is not None:
+        if trail.resolve() == output.resolve():
+            raise ScorecardError(
+                f"-o and --trail both name {output}: give the trail a folder of its own; "
+                "nothing was written"
+            )
         _check_trail_folder(trail)
     dataset = load_data_dir(data_dir)
     mapping = read_mapping(data_dir, dataset)
@@ -75,6 +80,12 @@ def _figures(dataset, mapping, month, months, folder, output, trail) -> FiguresR
     data, notes = read_folder(folder)
     for note in notes:
         notify(note)
+    read = {(folder / name).resolve() for names in data.files.values() for name in names}
+    if output.resolve() in read:
+        raise ScorecardError(
+            f"-o {output} is one of the case-level files it reads: name another file for the "
+            "extract; nothing was written"
+        )
     if not data.files:
         raise ScorecardError(
             f"{folder} holds no case-level file that figures reads (a CIN census XML, an "
