@@ -26,8 +26,8 @@ def parse_date(value: object) -> dt.date | None:
         text = value.strip()
         if not text:
             return None
-        timed = TIME_AFTER.match(text)  # ``05/08/2017 00:00``, as Excel saves a date as CSV
-        if timed:
+        timed = len(text) > 10 and TIME_AFTER.match(text)  # ``05/08/2017 00:00``, as Excel
+        if timed:  # saves a date as CSV
             text = timed.group(1)
         try:
             if len(text) == 10:
