@@ -313,6 +313,10 @@ def test_a_convention_of_the_wrong_kind_or_name_is_a_problem_named_by_key():
         ("31/01/2020", D(2020, 1, 31)),
         ("2020-01-31", D(2020, 1, 31)),
         ("2020-01-31T00:00:00", D(2020, 1, 31)),
+        ("2020-01-31Z", D(2020, 1, 31)),  # xs:date may carry its time zone
+        ("2020-01-31+01:00", D(2020, 1, 31)),
+        ("31/01/2020 00:00", D(2020, 1, 31)),  # as Excel saves a date cell as CSV
+        ("31/01/2020 09:30:00", D(2020, 1, 31)),
         (dt.datetime(2020, 1, 31, 9, 30), D(2020, 1, 31)),
         (43861, D(2020, 1, 31)),
         (43861.0, D(2020, 1, 31)),
@@ -325,7 +329,10 @@ def test_dates_are_read_as_text_iso_real_dates_or_excel_serials(value, expected)
     assert parse_date(value) == expected
 
 
-@pytest.mark.parametrize("value", ["31/02/2020", "2020-02-30", "tomorrow", "12", True])
+@pytest.mark.parametrize(
+    "value",
+    ["31/02/2020", "2020-02-30", "tomorrow", "12", True, "31/02/2020 00:00", "31/01/2020 x"],
+)
 def test_a_date_that_does_not_exist_is_refused_saying_what_was_found(value):
     with pytest.raises(ValueError, match="date"):
         parse_date(value)

@@ -35,7 +35,7 @@ def parse_date(value: object) -> dt.date | None:
                     return dt.date(int(text[6:]), int(text[3:5]), int(text[:2]))
                 if text[4] == "-" and text[7] == "-":
                     return dt.date(int(text[:4]), int(text[5:7]), int(text[8:]))
-            elif len(text) > 10 and text[4] == "-" and text[7] == "-" and text[10] in "T ":
+            elif len(text) > 10 and text[4] == "-" and text[7] == "-" and text[10] in "T Z+-":
                 return dt.date(int(text[:4]), int(text[5:7]), int(text[8:10]))
             if text.count("/") == 2:
                 day, month, year = text.split("/")
