@@ -253,6 +253,17 @@ def test_text_written_outside_the_requests_cells_is_said_not_silently_dropped(re
     assert len(changed) == 4, changed
 
 
+def test_excels_lock_file_of_an_open_request_is_left_and_said(workbook, request_for):
+    path = request_for("Sean Holehouse")
+    lock = path.with_name(f"~${path.name}")
+    lock.write_bytes(b"\x0bPat Officer" + b"\x00" * 40)  # as Excel writes it
+    result = run("collect", workbook, path, lock)
+    assert result.exit_code == 0, result.output
+    assert f"{lock.name}: left, not a request: Excel's mark that {path.name} is open" in (
+        result.output
+    )
+
+
 def test_a_request_for_another_month_is_refused_by_name(workbook, built, tmp_path):
     july = tmp_path / "july" / "dataset.xlsx"
     july.parent.mkdir()

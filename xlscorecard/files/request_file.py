@@ -50,6 +50,9 @@ QUERY_COLUMNS = ["Check", "Ref.", "Reason", "What was found, and what was expect
 commentary (the third), so that everything to write is in one column."""
 REASON_COLUMN = QUERY_COLUMNS.index("Reason") + 1
 LINE_HEIGHT = 12.0
+EXCEL_LOCK = "~$"
+"""How Excel names the file that marks a workbook open (``~$Mary Hardy Aug-20.xlsx``), which a
+shell's ``requests/*.xlsx`` takes in with the requests."""
 PROPERTY = "xlscorecard request"
 PROPERTY_DIGEST = "xlscorecard request digest"
 
@@ -441,12 +444,19 @@ def collect_file(
     """Take the comments and reasons of returned requests into the workbook (each with its
     reporter as who), saving it once; a request of another workbook or month refuses them
     all, with nothing changed."""
+    locks = [Path(each) for each in files if Path(each).name.startswith(EXCEL_LOCK)]
+    files = [Path(each) for each in files if not Path(each).name.startswith(EXCEL_LOCK)]
     if not files:
         raise ScorecardError("give at least one returned request file to collect")
-    returned = [read_request(Path(each)) for each in files]
+    returned = [read_request(each) for each in files]
     user, when = user or os_user(), when or now()
     workbook, book, before = open_for_change(path)
     collected = job.collect(book, returned, user, when)
+    collected.lines[:0] = [
+        f"{lock.name}: left, not a request: Excel's mark that {lock.name[2:]} is open (a "
+        "request being written is collected once it is saved and closed)"
+        for lock in locks
+    ]
     write_outcome(workbook, book, collected.outcome)
     saved = save_changes(workbook, before, path, collected.outcome.dataset, backup)
     collected.changed = saved
