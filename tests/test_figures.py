@@ -526,3 +526,14 @@ def test_a_trail_named_as_the_extract_is_refused(folder, tmp_path):
     assert result.exit_code == 2, result.output
     assert f"Error: -o and --trail both name {out}" in result.output
     assert not out.exists()
+
+
+def test_a_childs_id_that_reads_as_a_formula_is_text_in_the_trail(folder, tmp_path):
+    (folder / "export1.csv").write_text(EPISODES.replace("J,", "=HYPERLINK(1),"), encoding="utf-8")
+    trail = tmp_path / "trail"
+    result = run(SAMPLE, "--month", "2020-01", "--from", folder, "-o", tmp_path / "x.csv",
+                 "--trail", trail)  # fmt: skip
+    assert result.exit_code == 0, result.output
+    with (trail / "LAC1.csv").open(encoding="utf-8", newline="") as handle:
+        children = {row["child"] for row in csv.DictReader(handle)}
+    assert "'=HYPERLINK(1)" in children and "=HYPERLINK(1)" not in children

@@ -18,6 +18,7 @@ from ..files.notices import notify
 from ..files.safe_write import atomic_write, make_temporary_folder, os_error, remove
 from ..model import Month, Unit
 from ..model.months import window
+from ..model.text import CSV_FORMULA_STARTS, neutralise
 from .dates import month_index
 from .mapping import read_mapping
 from .measures import SOURCES, Context, Figure, count
@@ -182,7 +183,10 @@ def _csv(columns: list[str], rows: list[list[str]]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(columns)
-    writer.writerows(rows)
+    starts = "".join(CSV_FORMULA_STARTS)  # a child's ID or a contact source from a file:
+    writer.writerows(  # text, never a formula, when the trail is opened in a spreadsheet
+        [[neutralise(cell) if cell[:1] in starts else cell for cell in row] for row in rows]
+    )
     return out.getvalue()
 
 
