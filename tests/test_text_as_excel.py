@@ -116,3 +116,10 @@ def test_a_bidirectional_control_in_the_return_file_name_is_refused_naming_the_k
     finally:
         settings.extra.clear()
         settings.extra.update(saved)
+
+
+def test_a_comment_of_invisible_characters_alone_is_refused(workbook):
+    before = workbook.read_bytes()
+    with pytest.raises(Refused, match="holds only invisible characters"):
+        files.comment_file(workbook, "LAC2", INVISIBLE)
+    assert workbook.read_bytes() == before

@@ -304,7 +304,12 @@ def type_comment(book: LiveBook, ref: str, text: str, user: str, when: str) -> O
     ref = _as_listed(book, ref)
     _refuse_unknown(book, ref)
     _refuse_unless_in_place(book, "write a comment into")
-    text = meaningful(text)  # spaces or invisible characters alone are no comment
+    if text.strip() and not meaningful(text):
+        raise Refused(
+            f"The comment on {ref} holds only invisible characters, which are no comment: give "
+            'its text in quotes, or "" to clear it (nothing was changed).'
+        )
+    text = text.strip()
     book.commentary_cells[ref] = text
     kept = book.dataset.commentary.get((ref, book.month))
     book.typed_comments.pop(ref, None)
