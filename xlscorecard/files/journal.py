@@ -30,6 +30,7 @@ from ..errors import ScorecardError
 from ..jobs.official_return import history_with, recorded_return
 from ..model import Month
 from ..workbook import schema as sheets
+from ..workbook.contents import as_text
 from ..workbook.reading import read_book
 from .backups import backups_kept
 from .lock import locked
@@ -337,7 +338,7 @@ def record_in(book, live, workbook: Path, journal: Journal, backup: bool = True)
         write_table(book[sheets.HISTORY], history, clear=True)
     for name, rows in journal.kept.items():
         write_table(table_sheet(book, name), rows, clear=True)
-    write_table(book[sheets.AUDIT], [*live.audit, *journal.audit], clear=True)
+    write_table(book[sheets.AUDIT], as_text([*live.audit, *journal.audit]), clear=True)
     write_trends(book, live.dataset, live.month)  # openpyxl reads charts only in part
     where = f"{Path(workbook).name} {sheets.SETTINGS}"
     versions = backups_kept(live.dataset, where)
