@@ -320,13 +320,6 @@ def returned_figures(book: LiveBook) -> dict[str, object]:
     return figures
 
 
-def history_with_month(rows: list[list[object]], book: LiveBook) -> list[list[object]] | None:
-    """History's rows (below its header) with the report month's figures as returned, so that
-    a later change to them is a correction to a returned month (A602); None when History has
-    them already. Earlier months are left alone: their corrections are recorded on refresh."""
-    return history_with(rows, book.dataset.refs, book.month, returned_figures(book))
-
-
 def history_with(
     rows: list[list[object]], refs: list[str], month: Month, figures: dict[str, object]
 ) -> list[list[object]] | None:
