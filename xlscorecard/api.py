@@ -30,9 +30,9 @@ if TYPE_CHECKING:
 def _pandas():
     try:
         import pandas
-    except ImportError:  # pragma: no cover - pandas is a dependency
+    except ImportError:  # pragma: no cover - the test extras bring pandas
         raise ScorecardError(
-            "the Python API needs pandas: pip install pandas (it comes with xlscorecard)"
+            "the Python API needs pandas: pip install 'xlscorecard[pandas]' (or pip install pandas)"
         ) from None
     return pandas
 
