@@ -58,7 +58,11 @@ def test_the_spc_settings_are_kept_in_the_workbooks_settings_sheet(tmp_path):
         ('[spc]\nminimum_points = "13"\n', "spc.minimum_points", "found '13'"),
         ("[spc]\nchart_months = 500\n", "spc.chart_months", "2..120"),
         ("[spc]\nrun_lenght = 7\n", "spc.run_lenght", "is not an SPC setting; they are"),
-        ('[spc.recalculate]\nLAC1 = ["2020-13"]\n', "spc.recalculate.LAC1", "YYYY-MM"),
+        (
+            '[spc.recalculate]\nLAC1 = ["2020-13"]\n',
+            "spc.recalculate.LAC1",
+            "a month written like 2020-08",
+        ),
         ("[spc.recalculate]\nLAC1 = 2020\n", "spc.recalculate.LAC1", "a list of months"),
         ("[spc.baseline]\nLAC1 = 1\n", "spc.baseline.LAC1", "2 or more, found 1"),
         ("[spc.baseline]\nLAC99 = 12\n", "spc.baseline.LAC99", "not an indicator"),

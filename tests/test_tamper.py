@@ -270,15 +270,22 @@ def swap(part: str, old: str, new: str) -> Callable[[Path], None]:
     return lambda path: rewrite(path, part, change)
 
 
+def _style_of(path: Path, cell: str = "R7") -> int:
+    """The cell format index of a Dataset cell in the saved package."""
+    with zipfile.ZipFile(path) as package:
+        return int(re.search(rf'<c r="{cell}" s="(\d+)"', package.read(DATASET).decode())[1])
+
+
 def _white_figure(path: Path) -> None:
     """Dataset!R7's font made white: a new font, a copy of its cell format using it."""
     styles: dict[str, int] = {}
+    own = _style_of(path)
 
     def add_font(text: str) -> str:
         fonts = int(re.search(r'<fonts count="(\d+)"', text)[1])
         xfs = re.search(r'<cellXfs count="(\d+)">(.*?)</cellXfs>', text, re.S)
         formats = re.findall(r"<xf [^>]*/>|<xf [^>]*[^/]>.*?</xf>", xfs[2], re.S)
-        copy = re.sub(r'fontId="\d+"', f'fontId="{fonts}"', formats[15])
+        copy = re.sub(r'fontId="\d+"', f'fontId="{fonts}"', formats[own])
         styles["xf"] = len(formats)
         text = text.replace(f'<fonts count="{fonts}">', f'<fonts count="{fonts + 1}">')
         text = text.replace(
@@ -290,7 +297,7 @@ def _white_figure(path: Path) -> None:
         )
 
     rewrite(path, "xl/styles.xml", add_font)
-    swap(DATASET, '<c r="R7" s="15"', f'<c r="R7" s="{styles["xf"]}"')(path)
+    swap(DATASET, f'<c r="R7" s="{own}"', f'<c r="R7" s="{styles["xf"]}"')(path)
 
 
 WITHDRAWN = (
@@ -380,7 +387,10 @@ def test_beside_its_register_verify_says_what_changed_beyond_the_cells(folder):
 
 
 def _xml_figure(path: Path) -> None:
-    swap(DATASET, '<c r="R7" s="15" t="n"><v>1343</v>', '<c r="R7" s="15" t="n"><v>1500</v>')(path)
+    own = _style_of(path)
+    swap(
+        DATASET, f'<c r="R7" s="{own}" t="n"><v>1343</v>', f'<c r="R7" s="{own}" t="n"><v>1500</v>'
+    )(path)
 
 
 def test_an_altered_pdf_is_caught(folder):
@@ -616,7 +626,8 @@ def test_a_register_naming_no_file_beside_the_return_is_an_error(folder, column)
     path.write_text(text, "utf-8")
     code, output = verify(the_return(folder))
     assert code == 2, output
-    assert output.startswith(f"Error: returns-register.csv's {column} column names '/', which is")
+    assert output.startswith(f"Error: {path}, line 2, column '{column}': '/'"), output
+    assert "this is not a row xlscorecard wrote" in output
 
 
 def test_a_signature_that_is_not_text_fails(folder, keys):

@@ -496,10 +496,11 @@ def import_extract(
     sources = _sources(extract, origin)
     changes = figure_changes(book, before, sources, user, when)
     changed = sum((row[3], Month.parse(str(row[4]))) in sources for row in changes)
-    audit.append(
-        [when, user, IMPORT, "", book.month.iso, "", "",
-         f"{source or origin}: {counted(len(inputs), 'figure')}, {changed} changed"]
-    )  # fmt: skip
+    if changed:  # an extract that changes no figure is no change: nothing is written
+        audit.append(
+            [when, user, IMPORT, "", book.month.iso, "", "",
+             f"{source or origin}: {counted(len(inputs), 'figure')}, {changed} changed"]
+        )  # fmt: skip
     audit += changes
     return Outcome(
         book.dataset, book.month, findings, audit=audit, inputs=inputs, cells=cells,
