@@ -85,12 +85,18 @@ def load_data_dir(directory: Path | str) -> Dataset:
     return assemble(data, str(settings), tables)
 
 
+TOML_DEPTH = 32
+"""How deeply a settings file's tables and lists may nest (ours need three or four levels)."""
+
+
 def read_toml(path: Path) -> dict:
     try:
-        return tomllib.loads(read_text(path))
+        data = tomllib.loads(read_text(path))
     except tomllib.TOMLDecodeError as exc:
         raise DataFileError(path, None, None, f"not valid TOML: {exc}") from None
-    except RecursionError:
+    except RecursionError:  # how deep the parser gets depends on the stack it starts with
+        data = None
+    if data is None or _depth(data) > TOML_DEPTH:
         raise DataFileError(
             path,
             None,
@@ -98,6 +104,20 @@ def read_toml(path: Path) -> dict:
             "its tables or lists are nested too deeply to read (a settings file "
             "needs at most a few levels)",
         ) from None
+    return data
+
+
+def _depth(value: object) -> int:
+    """How deeply ``value``'s tables and lists nest (counted without recursion)."""
+    deepest, waiting = 0, [(value, 0)]
+    while waiting:
+        item, level = waiting.pop()
+        deepest = max(deepest, level)
+        if isinstance(item, dict):
+            waiting += [(child, level + 1) for child in item.values()]
+        elif isinstance(item, list):
+            waiting += [(child, level + 1) for child in item]
+    return deepest
 
 
 def _toml_line(path: Path, key: str) -> int | None:
