@@ -4,7 +4,7 @@ Run it from the repository root: ``python -m benchmarks.cached_values``. For the
 and a generated catalogue ten times larger (550 indicators, in a temporary folder) it builds the
 Aug-20 workbook and refreshes a copy to Sep-20, timing each command (best of seven), and times
 the save alone on the same workbook in memory: xlscorecard's save (openpyxl's, then the cached
-values and calculation settings: ``files/cached.py``) against openpyxl's plain ``save``. The
+values and calculation settings: ``xlsx/save.py``) against openpyxl's plain ``save``. The
 difference is what the cached values add to every command that writes a workbook.
 """
 
@@ -36,9 +36,9 @@ def measure(name: str, data_dir: Path, folder: Path) -> list[tuple[str, float, f
     """(job, command seconds, xlscorecard's save, openpyxl's plain save) for build and refresh."""
     from openpyxl import load_workbook
 
-    from xlscorecard.files.cached import write_workbook
-    from xlscorecard.files.workbook_file import build_file, refresh_file
+    from xlscorecard.app.workbook_file import build_file, refresh_file
     from xlscorecard.model.months import Month
+    from xlscorecard.xlsx.save import write_workbook
 
     built = folder / f"{name}.xlsx"
     refreshed = folder / f"{name}-refreshed.xlsx"

@@ -38,7 +38,7 @@ class Measure:
 
 def measure(name: str, data_dir: Path, folder: Path) -> Measure:
     """Build the workbook for REPORT_MONTH and press Refresh month on it once."""
-    from xlscorecard.files.workbook_file import build_file as build
+    from xlscorecard.app.workbook_file import build_file as build
     from xlscorecard.jobs import cycle
     from xlscorecard.model.months import Month
 
@@ -72,10 +72,10 @@ def type_a_months_edits(path: Path) -> None:
     too: a comment typed on the first indicator, its previous month's figure corrected."""
     from openpyxl import load_workbook
 
-    from xlscorecard.files.reader import contents_of
-    from xlscorecard.files.writer import layout_for
     from xlscorecard.workbook.layout import SHEET, Field
     from xlscorecard.workbook.reading import read_book
+    from xlscorecard.xlsx.reader import contents_of
+    from xlscorecard.xlsx.writer import layout_for
 
     book = load_workbook(path)
     live = read_book(contents_of(book, path.name))

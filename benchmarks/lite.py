@@ -33,8 +33,8 @@ REPEATS = 2
 
 def workbooks(name: str, data_dir: Path, folder: Path) -> tuple[Path, Path]:
     """The Lite workbook for REPORT_MONTH, and a copy ready to return."""
-    from xlscorecard.files.lite_file import lite_file
-    from xlscorecard.files.workbook_file import build_file
+    from xlscorecard.app.lite_file import lite_file
+    from xlscorecard.app.workbook_file import build_file
     from xlscorecard.model.months import Month
 
     plain = folder / f"{name}.xlsx"
@@ -52,8 +52,8 @@ def lite_payload(path: Path) -> dict:
 
 
 def main() -> int:
-    from xlscorecard.files import lite
-    from xlscorecard.files.kept import carried
+    from xlscorecard.xlsx import lite_code as lite
+    from xlscorecard.xlsx.carry_over import carried
 
     with tempfile.TemporaryDirectory(prefix="bench-lite-") as scratch:
         folder = Path(scratch)

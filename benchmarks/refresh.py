@@ -26,11 +26,11 @@ from openpyxl import load_workbook
 
 from tests.support.catalogue import generate_catalogue
 from tests.support.paths import SAMPLE
+from xlscorecard.app.workbook_file import build_file, open_book, refresh_file
 from xlscorecard.calc.spc_report import spc_report
-from xlscorecard.files.trends import write_trends
-from xlscorecard.files.workbook_file import build_file, open_book, refresh_file
 from xlscorecard.model import Month
 from xlscorecard.workbook import schema as sheets
+from xlscorecard.xlsx.trends import write_trends
 
 MONTH = Month(2020, 8)
 RUNS = 3

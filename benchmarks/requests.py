@@ -32,8 +32,8 @@ def timed(run) -> tuple[float, object]:
 def main() -> int:
     from openpyxl import load_workbook
 
-    from xlscorecard.files.request_file import collect_file, requests_file
-    from xlscorecard.files.workbook_file import build_file, comment_file
+    from xlscorecard.app.request_file import collect_file, requests_file
+    from xlscorecard.app.workbook_file import build_file, comment_file
     from xlscorecard.model import Month
 
     with tempfile.TemporaryDirectory() as scratch:

@@ -27,13 +27,13 @@ from pathlib import Path
 
 from tests.support.paths import FIXTURES, SAMPLE
 from tests.support.returns import fake_pdf, make_ready
-from xlscorecard.files.canonical import package_view
-from xlscorecard.files.looks import book_view
-from xlscorecard.files.return_digest import load_return
-from xlscorecard.files.return_file import save_return_file, verify_file
-from xlscorecard.files.workbook_file import build_file
+from xlscorecard.app.return_file import save_return_file, verify_file
+from xlscorecard.app.workbook_file import build_file
 from xlscorecard.jobs.checksum import digests, find_checksum
 from xlscorecard.model import Month
+from xlscorecard.returns.canonical import package_view
+from xlscorecard.returns.digest import load_return
+from xlscorecard.returns.openpyxl_view import book_view
 from xlscorecard.workbook.layout import SHEET
 
 RUNS = 5

@@ -31,7 +31,7 @@ End Sub
 ' Called from Python (xlscorecard/excel/blocks.py), not from the ribbon: xlwings has no API
 ' for sheet protection. The Dataset sheet is protected with only the month's input cells
 ' unlocked; Python unprotects it around its writes, then protects it again with the options
-' the workbook was built with (xlscorecard/files/writer.py protect). The first argument is the
+' the workbook was built with (xlscorecard/xlsx/writer.py protect). The first argument is the
 ' workbook's name (from Python on Windows and the Mac) or the Workbook itself (xlwings' remote
 ' client passes it).
 Public Sub UnprotectSheet(ByVal book As Variant, ByVal sheetName As String, _

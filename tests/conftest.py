@@ -9,10 +9,10 @@ import pytest
 from openpyxl import load_workbook
 
 from tests.support.paths import SAMPLE
-from xlscorecard.files.datadir import load_data_dir
-from xlscorecard.files.libreoffice import convert, find_soffice, sheet_pdf
-from xlscorecard.files.workbook_file import build_file as build
+from xlscorecard.app.workbook_file import build_file as build
+from xlscorecard.datadir.folder import load_data_dir
 from xlscorecard.model.months import Month
+from xlscorecard.returns.libreoffice import convert, find_soffice, sheet_pdf
 from xlscorecard.workbook.layout import SHEET
 
 
@@ -70,7 +70,7 @@ def recalculated(built, recalc):
 @pytest.fixture(scope="session")
 def refreshed(built, tmp_path_factory) -> Path:
     """The Aug-20 sample workbook rolled on to Sep-20 by refresh_file (no extract)."""
-    from xlscorecard.files.workbook_file import refresh_file
+    from xlscorecard.app.workbook_file import refresh_file
 
     path = tmp_path_factory.mktemp("refreshed") / "dataset-2020-09.xlsx"
     shutil.copy(built("2020-08"), path)
@@ -98,7 +98,7 @@ def official_return(built, tmp_path_factory) -> Path:
     """The official return of the Aug-20 sample, saved by save_return_file once the workbook is
     ready (its PDF, from LibreOffice, is beside it with the same name)."""
     from tests.support.returns import make_ready
-    from xlscorecard.files.return_file import save_return_file
+    from xlscorecard.app.return_file import save_return_file
 
     folder = tmp_path_factory.mktemp("return")
     ready = make_ready(built("2020-08"), folder / "dataset.xlsx")
@@ -110,7 +110,7 @@ def official_return(built, tmp_path_factory) -> Path:
 def imported(built, tmp_path_factory) -> Path:
     """The Aug-20 sample workbook after import_file typed the Aug-20 extract into it."""
     from tests.support.paths import SAMPLE
-    from xlscorecard.files.workbook_file import import_file
+    from xlscorecard.app.workbook_file import import_file
 
     path = tmp_path_factory.mktemp("imported") / "dataset-2020-08.xlsx"
     shutil.copy(built("2020-08"), path)
@@ -121,7 +121,7 @@ def imported(built, tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def validated(built, tmp_path_factory) -> Path:
     """The Aug-20 sample workbook after validate_file wrote its findings to Checks."""
-    from xlscorecard.files.workbook_file import validate_file
+    from xlscorecard.app.workbook_file import validate_file
 
     path = tmp_path_factory.mktemp("validated") / "dataset-2020-08.xlsx"
     shutil.copy(built("2020-08"), path)

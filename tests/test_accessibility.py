@@ -17,11 +17,11 @@ import pytest
 from openpyxl import load_workbook
 
 from xlscorecard.calc.figures import polarity_marker
-from xlscorecard.files.styles import style_name
-from xlscorecard.files.writer import layout_for
 from xlscorecard.model import Polarity
 from xlscorecard.workbook import schema as sheets
 from xlscorecard.workbook.layout import HEADER_ROW, SHEET, Field, letter
+from xlscorecard.xlsx.styles import style_name
+from xlscorecard.xlsx.writer import layout_for
 
 # The published files, with the report month they show. A new one is one line.
 PUBLISHED: dict[str, tuple[str, Callable[[pytest.FixtureRequest], Path]]] = {

@@ -38,7 +38,7 @@ from xlscorecard.addin.build import (
 )
 from xlscorecard.addin.cfb import read_compound_file, write_compound_file
 from xlscorecard.addin.ovba import VbaProject, VbaProjectError, compress, decompress
-from xlscorecard.files.libreoffice import find_soffice
+from xlscorecard.returns.libreoffice import find_soffice
 
 MACROS = ROOT / "macros"
 CHECKED_IN = MACROS / ADDIN_NAME

@@ -16,9 +16,9 @@ from tests.support.harness import press
 from tests.support.paths import SAMPLE
 from tests.support.person import read_checks, respond_to_checks, type_cells
 from tests.support.returns import fake_pdf
+from xlscorecard.app import return_file
+from xlscorecard.app import workbook_file as files
 from xlscorecard.cli import cli
-from xlscorecard.files import return_file
-from xlscorecard.files import workbook_file as files
 from xlscorecard.model import Month
 from xlscorecard.workbook import schema as sheets
 from xlscorecard.workbook.layout import SHEET

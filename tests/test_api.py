@@ -26,7 +26,7 @@ def aug(built):
 def test_history_holds_every_figure_the_dataset_sheet_shows(aug, built):
     """Each indicator's seven visible months, derived ones too (the sheet's cached values)."""
     sheet = load_workbook(built("2020-08"), data_only=True)[SHEET]
-    from xlscorecard.files.reader import contents_of, open_workbook
+    from xlscorecard.xlsx.reader import contents_of, open_workbook
 
     layout = read_book(contents_of(open_workbook(built("2020-08"), False), "x")).layout
     history = aug.history().set_index(["ref", "month"])

@@ -21,7 +21,8 @@ PURE_MODULES = {
 readers, mapping and job are adapters, above ``files``)."""
 ADAPTER_LIBRARIES = {"openpyxl", "xlwings", "click", "tomli_w", "olefile", "pandas", "getpass"}
 LAYERS = [
-    "model", "calc", "workbook", "checks", "jobs", "files", "caselevel", "excel", "addin", "lint",
+    "model", "calc", "workbook", "checks", "jobs", "store", "datadir", "caselevel", "xlsx",
+    "returns", "app", "excel", "addin", "lint",
 ]  # fmt: skip
 """Lowest first: a part may import the parts before it, never one after it."""
 

@@ -13,14 +13,14 @@ from click.testing import CliRunner
 
 from tests.support.paths import SAMPLE
 from tests.support.person import add_setting, type_cells
+from xlscorecard.app import workbook_file as files
 from xlscorecard.cli import cli
 from xlscorecard.errors import DataFileError
-from xlscorecard.files import workbook_file as files
 from xlscorecard.workbook.layout import SHEET, Field
 
 
 def versions(path: Path) -> list[Path]:
-    from xlscorecard.files.backups import versions
+    from xlscorecard.store.backups import versions
 
     return versions(path)
 
@@ -69,7 +69,7 @@ def test_each_change_keeps_the_version_it_replaced_in_a_folder_beside_it(workboo
 
 
 def test_a_version_is_never_overwritten_even_within_one_second(workbook):
-    from xlscorecard.files import backups
+    from xlscorecard.store import backups
 
     when = dt.datetime(2020, 9, 30, 17, 0, 0)
     first = backups.keep_version(workbook, when)
@@ -85,7 +85,7 @@ def test_a_version_is_never_overwritten_even_within_one_second(workbook):
 
 def test_only_the_last_ten_versions_are_kept_by_default(tmp_path):
     """What every command's save does (here on a small file, twelve times)."""
-    from xlscorecard.files.safe_write import atomic_write
+    from xlscorecard.store.safe_write import atomic_write
 
     path = tmp_path / "dataset.xlsx"
     for number in range(13):
@@ -109,7 +109,7 @@ def test_a_bad_backups_setting_is_an_error_naming_it(workbook):
 
 
 def test_files_that_are_not_versions_are_never_removed(workbook):
-    from xlscorecard.files import backups
+    from xlscorecard.store import backups
 
     folder = backups.backup_folder(workbook)
     folder.mkdir()

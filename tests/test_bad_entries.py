@@ -7,9 +7,9 @@ import pytest
 from openpyxl import load_workbook
 
 from tests.support.paths import SAMPLE
+from xlscorecard.app import workbook_file as xlsx_cycle
+from xlscorecard.datadir.folder import load_data_dir
 from xlscorecard.errors import DataFileError, Refused
-from xlscorecard.files import workbook_file as xlsx_cycle
-from xlscorecard.files.datadir import load_data_dir
 from xlscorecard.jobs.cycle import RESTORED
 from xlscorecard.workbook.layout import HEADER_ROW, SHEET, DatasetLayout, Field, address
 

@@ -17,17 +17,19 @@ import pytest
 
 from tests.support.paths import SAMPLE
 from tests.support.returns import fake_pdf
+from xlscorecard.app import return_file
+from xlscorecard.app.session import working_on
+from xlscorecard.app.workbook_file import build_file
+from xlscorecard.datadir.folder import load_data_dir
 from xlscorecard.errors import DataFileError, ScorecardError, WorkbookError
-from xlscorecard.files import return_file, safe_write
-from xlscorecard.files.backups import backup_folder
-from xlscorecard.files.datadir import load_data_dir
-from xlscorecard.files.journal import BUILDING, PLACING, Journal, journal_path
-from xlscorecard.files.lock import lock_path, locked
-from xlscorecard.files.notices import listening
-from xlscorecard.files.register import read_register, register_path
-from xlscorecard.files.session import working_on
-from xlscorecard.files.workbook_file import build_file
 from xlscorecard.model import Month
+from xlscorecard.returns import transaction
+from xlscorecard.returns.journal import BUILDING, PLACING, Journal, journal_path
+from xlscorecard.returns.register import read_register, register_path
+from xlscorecard.store import safe_write
+from xlscorecard.store.backups import backup_folder
+from xlscorecard.store.lock import lock_path, locked
+from xlscorecard.store.notices import listening
 
 STEM = "Children and Families Aug-20"
 
@@ -269,7 +271,7 @@ def test_a_corrupted_kept_original_is_said_not_a_traceback(saved):
 
 def test_a_signature_that_is_not_text_fails_verify(saved, tmp_path):
     pytest.importorskip("cryptography")
-    from xlscorecard.files.signing import make_key_pair
+    from xlscorecard.returns.signing import make_key_pair
 
     _, returns = saved
     _, public = make_key_pair(tmp_path / "council.key")
@@ -310,7 +312,7 @@ def test_a_full_backups_place_stops_the_command_before_any_change(workbook, monk
 # -- key pairs ---------------------------------------------------------------------------------
 def test_keygen_on_a_full_disk_leaves_no_half_key_pair(tmp_path, monkeypatch):
     pytest.importorskip("cryptography")
-    from xlscorecard.files import signing
+    from xlscorecard.returns import signing
 
     real = os.fdopen
     opened = []
@@ -380,8 +382,8 @@ def test_placing_a_file_needs_no_hard_links(tmp_path, monkeypatch):
     monkeypatch.delattr(os, "link")
     source, target = tmp_path / "made.xlsx", tmp_path / "placed.xlsx"
     source.write_bytes(b"return")
-    assert return_file._move_new(source, target)
+    assert transaction._move_new(source, target)
     assert target.read_bytes() == b"return" and not source.exists()
     source.write_bytes(b"another")
-    assert not return_file._move_new(source, target)  # never over a file
+    assert not transaction._move_new(source, target)  # never over a file
     assert target.read_bytes() == b"return" and source.exists()

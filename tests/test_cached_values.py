@@ -17,13 +17,13 @@ from openpyxl import Workbook, load_workbook
 from python_calamine import CalamineWorkbook
 
 from tests.support.paths import OTHER_COUNCIL
+from xlscorecard.app.workbook_file import validate_file
 from xlscorecard.calc.figures import report_row
-from xlscorecard.files.cached import CALC_ID, write_workbook
-from xlscorecard.files.datadir import load_data_dir
-from xlscorecard.files.template import PACKAGE_TEMPLATE
-from xlscorecard.files.workbook_file import validate_file
+from xlscorecard.datadir.folder import load_data_dir
 from xlscorecard.model import Month
 from xlscorecard.workbook.layout import SHEET, DatasetLayout, Field
+from xlscorecard.xlsx.save import CALC_ID, write_workbook
+from xlscorecard.xlsx.template import PACKAGE_TEMPLATE
 
 PRODUCED = {
     "template": lambda request: PACKAGE_TEMPLATE,
@@ -203,14 +203,14 @@ def test_a_formula_someone_added_gets_no_value_and_excel_recalculates(tmp_path):
 
 
 def test_text_results_are_stored_as_text_and_escaped(tmp_path):
-    from xlscorecard.workbook.shown import Shown
+    from xlscorecard.workbook.cached_values import Shown
 
     book = Workbook()
     book.active.title = "Sheet"
     book.active["A1"] = '=IF(1,"a & <b>","")'
     book.active["A2"] = "=1/4"
     book.save(tmp_path / "plain.xlsx")
-    from xlscorecard.files.cached import with_cached_values
+    from xlscorecard.xlsx.save import with_cached_values
 
     data = with_cached_values(
         (tmp_path / "plain.xlsx").read_bytes(),
@@ -227,8 +227,8 @@ def test_text_results_are_stored_as_text_and_escaped(tmp_path):
 
 
 def test_a_value_for_a_cell_that_is_not_a_formula_is_a_fault(tmp_path):
-    from xlscorecard.files.cached import with_cached_values
-    from xlscorecard.workbook.shown import Shown
+    from xlscorecard.workbook.cached_values import Shown
+    from xlscorecard.xlsx.save import with_cached_values
 
     book = Workbook()
     book.active.title = "Sheet"

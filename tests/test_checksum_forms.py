@@ -17,14 +17,14 @@ import pytest
 
 from tests.support.paths import FIXTURES, ROOT
 from tests.support.returns import fake_pdf, make_ready
-from xlscorecard.files import return_file
+from xlscorecard.app import return_file
 
 STEM = "Children and Families Aug-20"
 FIRST_FORM = FIXTURES / "returns"
 CLI = "import sys; from openpyxl.xml import LXML; print('lxml', LXML); from xlscorecard.cli import main; main()"  # noqa: E501
 SAVE = (
     "import sys; from pathlib import Path; from openpyxl.xml import LXML; print('lxml', LXML)\n"
-    "from xlscorecard.files.return_file import save_return_file\n"
+    "from xlscorecard.app.return_file import save_return_file\n"
     "save_return_file(Path(sys.argv[1]), Path(sys.argv[2]), force='Saved without lxml.',\n"
     "                 pdf_maker=lambda copy, pdf: pdf.write_bytes(b'%PDF-1.4\\n'))\n"
 )

@@ -15,8 +15,8 @@ from openpyxl import load_workbook
 
 from tests.support.faults import TALLY, cli, environment, fake_soffice, leftovers, start
 from tests.support.returns import make_ready
-from xlscorecard.files.lock import lock_path, locked, read_holder
-from xlscorecard.files.register import read_register
+from xlscorecard.returns.register import read_register
+from xlscorecard.store.lock import lock_path, locked, read_holder
 from xlscorecard.workbook import schema as sheets
 from xlscorecard.workbook.layout import SHEET
 
@@ -158,8 +158,8 @@ def test_excels_own_lock_stays_refused(workbook, tmp_path):
 
 @pytest.mark.parametrize("given", ["abc", "nan", ""])
 def test_a_lock_wait_that_is_not_a_number_of_seconds_is_said_and_the_default_used(given):
-    from xlscorecard.files import lock
-    from xlscorecard.files.notices import listening
+    from xlscorecard.store import lock
+    from xlscorecard.store.notices import listening
 
     notes: list[str] = []
     with pytest.MonkeyPatch.context() as patch, listening(notes.append):

@@ -10,13 +10,13 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from tests.support.paths import SAMPLE
+from xlscorecard.app import workbook_file as xlsx_cycle
 from xlscorecard.calc.figures import figure, with_calculated
 from xlscorecard.cli import cli
+from xlscorecard.datadir.folder import load_data_dir
 from xlscorecard.errors import DataFileError, Refused, WorkbookError
-from xlscorecard.files import workbook_file as xlsx_cycle
-from xlscorecard.files.backups import versions
-from xlscorecard.files.datadir import load_data_dir
 from xlscorecard.model.months import Month
+from xlscorecard.store.backups import versions
 from xlscorecard.workbook import schema as sheets
 from xlscorecard.workbook.layout import HEADER_ROW, SHEET, DatasetLayout, Field
 

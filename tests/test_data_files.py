@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 import xlscorecard
 from tests.support.paths import ROOT
 from xlscorecard.cli import cli
-from xlscorecard.files.datadir import KNOWN_SETTINGS
+from xlscorecard.datadir.folder import KNOWN_SETTINGS
 from xlscorecard.model.tables import BOOK_KEYS, TABLE_COLUMNS
 from xlscorecard.workbook.layout import HEADER_ROW, SHEET
 
@@ -90,7 +90,7 @@ def test_a_region_column_headed_as_earlier_versions_did_is_still_in_place(
     region's column (the next save writes the council's own), where another heading is not."""
     import shutil
 
-    from xlscorecard.files.workbook_file import open_book
+    from xlscorecard.app.workbook_file import open_book
 
     _, out, _ = tiny
     path = shutil.copy(out, tmp_path / "earlier.xlsx")

@@ -25,8 +25,8 @@ from xlscorecard.calc.dfe_benchmarks import (
     round_half_up,
 )
 from xlscorecard.cli import cli
-from xlscorecard.files.datadir import load_data_dir
-from xlscorecard.files.dfe_tables import read_neighbour_model
+from xlscorecard.datadir.dfe_tables import read_neighbour_model
+from xlscorecard.datadir.folder import load_data_dir
 from xlscorecard.model import Benchmark
 
 DFE = ROOT / "samples" / "dfe"
@@ -558,8 +558,8 @@ def test_a_benchmarks_csv_without_a_source_column_still_loads(sample):
 def test_build_and_export_keep_the_source_and_the_note_shows_it(data_dir, dfe, tmp_path):
     from openpyxl import load_workbook
 
-    from xlscorecard.files.workbook_file import build_file as build
-    from xlscorecard.files.workbook_file import export_file
+    from xlscorecard.app.workbook_file import build_file as build
+    from xlscorecard.app.workbook_file import export_file
     from xlscorecard.model.months import Month
     from xlscorecard.workbook.layout import NOTE_ROW, SHEET
 
@@ -575,9 +575,9 @@ def test_build_and_export_keep_the_source_and_the_note_shows_it(data_dir, dfe, t
 def test_a_template_without_the_source_header_gets_it(data_dir, dfe, tmp_path):
     from openpyxl import load_workbook
 
-    from xlscorecard.files.template import PACKAGE_TEMPLATE
-    from xlscorecard.files.workbook_file import build_file as build
+    from xlscorecard.app.workbook_file import build_file as build
     from xlscorecard.model.months import Month
+    from xlscorecard.xlsx.template import PACKAGE_TEMPLATE
 
     old = load_workbook(PACKAGE_TEMPLATE)
     old["Benchmarks"]["F1"] = None

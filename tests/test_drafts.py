@@ -17,10 +17,10 @@ from openpyxl import load_workbook
 from xlscorecard.calc.drafts import DraftSettingsError, draft, drafts, shown, shown_change
 from xlscorecard.calc.figures import Arrow, Sense, report_row
 from xlscorecard.cli import cli
-from xlscorecard.files.libreoffice import convert
-from xlscorecard.files.styles import NUMBER_FORMATS
 from xlscorecard.model import Month, Unit
+from xlscorecard.returns.libreoffice import convert
 from xlscorecard.workbook.layout import SHEET
+from xlscorecard.xlsx.styles import NUMBER_FORMATS
 
 AS_SHOWN = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true"
 """LibreOffice's CSV export with each cell's text as the sheet shows it (number formats)."""

@@ -32,17 +32,18 @@ from tests.support.harness import (
 )
 from tests.support.paths import ROOT, SAMPLE
 from tests.support.returns import make_ready
+from xlscorecard.app import return_file as xlsx_return
+from xlscorecard.app import workbook_file as xlsx_cycle
+from xlscorecard.app.workbook_file import build_file as build
 from xlscorecard.calc.figures import report_row
+from xlscorecard.datadir.folder import load_data_dir
 from xlscorecard.excel import blocks as xlwings_book
 from xlscorecard.excel import buttons as excel
-from xlscorecard.files import return_file as xlsx_return
-from xlscorecard.files import workbook_file as xlsx_cycle
-from xlscorecard.files.datadir import load_data_dir
-from xlscorecard.files.register import REGISTER, read_register
-from xlscorecard.files.workbook_file import build_file as build
 from xlscorecard.jobs import official_return
 from xlscorecard.model.months import Month
 from xlscorecard.model.values import parse_value
+from xlscorecard.returns import transaction
+from xlscorecard.returns.register import REGISTER, read_register
 from xlscorecard.workbook import schema as sheets
 from xlscorecard.workbook.formulas import NOT_AVAILABLE
 from xlscorecard.workbook.layout import SHEET, DatasetLayout, Field
@@ -439,7 +440,7 @@ def test_save_return_takes_the_files_back_if_excel_fails_to_write(pair, tmp_path
     excel_copy, _ = pair
     make_ready(excel_copy, excel_copy)
     set_return_folder(excel_copy, tmp_path / "returns")
-    monkeypatch.setattr(xlsx_return, "libreoffice_pdf", lambda xlsx, pdf: pdf.write_bytes(b"%PDF"))
+    monkeypatch.setattr(transaction, "libreoffice_pdf", lambda xlsx, pdf: pdf.write_bytes(b"%PDF"))
 
     def fail(*args, **kwargs):
         raise RuntimeError("Run-time error '1004'")

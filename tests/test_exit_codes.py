@@ -43,7 +43,7 @@ def tampered_return(folder: Path, built) -> str:
     from openpyxl import load_workbook
 
     from tests.support.returns import fake_pdf
-    from xlscorecard.files.return_file import save_return_file
+    from xlscorecard.app.return_file import save_return_file
 
     ready = make_ready(built("2020-08"), folder / "dataset.xlsx")
     saved = save_return_file(ready, folder / "returns", pdf_maker=fake_pdf, backup=False)
@@ -232,7 +232,7 @@ def requests_there(folder: Path, built) -> list[str]:
 
 def collected(folder: Path, built, month: str) -> list[str]:
     """The Aug-20 workbook and a request made from the workbook of ``month``."""
-    from xlscorecard.files.request_file import requests_file
+    from xlscorecard.app.request_file import requests_file
 
     source = folder / "source" / "dataset.xlsx"
     source.parent.mkdir()
@@ -249,7 +249,7 @@ def existing(folder: Path) -> Path:
 
 def make_return(folder: Path, built) -> Path:
     from tests.support.returns import fake_pdf
-    from xlscorecard.files.return_file import save_return_file
+    from xlscorecard.app.return_file import save_return_file
 
     ready = make_ready(built("2020-08"), folder / "dataset.xlsx")
     return save_return_file(ready, folder / "r", pdf_maker=fake_pdf, backup=False).placed.xlsx

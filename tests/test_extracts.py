@@ -10,9 +10,9 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
+from xlscorecard.app import workbook_file as files
 from xlscorecard.cli import cli
 from xlscorecard.errors import DataFileError
-from xlscorecard.files import workbook_file as files
 from xlscorecard.model import Month
 from xlscorecard.workbook import schema as sheets
 from xlscorecard.workbook.layout import SHEET

@@ -29,12 +29,12 @@ from tests.support.budget import KILLS
 from tests.support.catalogue import generate_catalogue
 from tests.support.faults import TALLY, fake_soffice, leftovers, snapshot, start
 from tests.support.paths import SAMPLE
-from xlscorecard.files.notices import listening
-from xlscorecard.files.register import read_register, sha256_of
-from xlscorecard.files.safe_write import clean_stale
-from xlscorecard.files.session import working_on
-from xlscorecard.files.workbook_file import build_file, export_file
+from xlscorecard.app.session import working_on
+from xlscorecard.app.workbook_file import build_file, export_file
 from xlscorecard.model.months import Month
+from xlscorecard.returns.register import read_register, sha256_of
+from xlscorecard.store.notices import listening
+from xlscorecard.store.safe_write import clean_stale
 from xlscorecard.workbook import schema as sheets
 
 RUNS = KILLS

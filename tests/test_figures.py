@@ -14,8 +14,8 @@ import pytest
 from click.testing import CliRunner
 
 from tests.support.paths import ROOT
+from xlscorecard.app import workbook_file
 from xlscorecard.cli import cli
-from xlscorecard.files import workbook_file
 from xlscorecard.model import Month
 
 SAMPLE = ROOT / "samples" / "southampton"
@@ -322,7 +322,7 @@ def test_a_mapping_that_cannot_be_used_is_an_error_naming_its_line(folder, tmp_p
 
 def test_the_sample_maps_every_indicator_the_standard_files_can_give():
     from xlscorecard.caselevel.mapping import read_mapping
-    from xlscorecard.files.datadir import load_data_dir
+    from xlscorecard.datadir.folder import load_data_dir
 
     dataset = load_data_dir(SAMPLE)
     mapped = read_mapping(SAMPLE, dataset).measures

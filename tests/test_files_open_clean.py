@@ -28,10 +28,10 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import Table
 
 from tests.support.paths import OTHER_COUNCIL, ROOT, SAMPLE
-from xlscorecard.files.template import PACKAGE_TEMPLATE
-from xlscorecard.files.workbook_file import build_file as build
+from xlscorecard.app.workbook_file import build_file as build
 from xlscorecard.lint import audit_file, lint_file
 from xlscorecard.model.months import Month
+from xlscorecard.xlsx.template import PACKAGE_TEMPLATE
 
 ADDIN = ROOT / "macros" / "xlscorecard.xlam"
 
@@ -68,7 +68,7 @@ WORKBOOKS = [name for name in PRODUCED if name != "add-in"]
 
 def commentary_request(request) -> Path:
     """The Aug-20 sample's request to Mary Hardy (rows, a needed comment, queries)."""
-    from xlscorecard.files.request_file import requests_file
+    from xlscorecard.app.request_file import requests_file
 
     folder = request.getfixturevalue("tmp_path_factory").getbasetemp() / "commentary-request"
     path = folder / "requests" / "Mary Hardy Aug-20.xlsx"

@@ -12,9 +12,9 @@ from openpyxl import load_workbook
 from tests.support.harness import press
 from tests.support.person import type_cells
 from tests.support.returns import fake_pdf, make_ready
+from xlscorecard.app import return_file
+from xlscorecard.app import workbook_file as files
 from xlscorecard.cli import cli
-from xlscorecard.files import return_file
-from xlscorecard.files import workbook_file as files
 from xlscorecard.workbook import schema as sheets
 from xlscorecard.workbook.layout import HEADER_ROW, SHEET, Field
 

@@ -7,9 +7,9 @@ import math
 import pytest
 
 from tests.support.paths import OTHER_COUNCIL
+from xlscorecard.app.workbook_file import build_file as build
 from xlscorecard.calc.figures import report_row
-from xlscorecard.files.datadir import load_data_dir
-from xlscorecard.files.workbook_file import build_file as build
+from xlscorecard.datadir.folder import load_data_dir
 from xlscorecard.model import NOT_APPLICABLE
 from xlscorecard.model.months import Month
 from xlscorecard.workbook.formulas import NOT_AVAILABLE

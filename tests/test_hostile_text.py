@@ -25,11 +25,11 @@ from tests.support.hostile import (
 )
 from tests.support.paths import SAMPLE
 from tests.support.returns import fake_pdf
-from xlscorecard.files import return_file, workbook_file
-from xlscorecard.files.datadir import load_data_dir
-from xlscorecard.files.libreoffice import convert
+from xlscorecard.app import return_file, workbook_file
+from xlscorecard.datadir.folder import load_data_dir
 from xlscorecard.model.months import Month
 from xlscorecard.model.text import CSV_FORMULA_STARTS, neutralise, restore
+from xlscorecard.returns.libreoffice import convert
 from xlscorecard.workbook import schema as sheets
 from xlscorecard.workbook.layout import SHEET, Field
 

@@ -19,7 +19,7 @@ from tests.support.journey import (
     start,
 )
 from tests.support.paths import SAMPLE
-from xlscorecard.files.workbook_file import open_book
+from xlscorecard.app.workbook_file import open_book
 
 
 @pytest.fixture
@@ -36,7 +36,7 @@ def test_months_through_the_command_line(tmp_path, quick_pdfs):
 
 
 def test_months_through_the_buttons(tmp_path, quick_pdfs):
-    from xlscorecard.files.identity import os_user
+    from xlscorecard.store.identity import os_user
 
     life = start(tmp_path, SAMPLE, os_user())
     first_month(life, buttons=True)

@@ -17,13 +17,13 @@ from openpyxl import load_workbook
 from tests.support.offending import CORPUS, chart, spoiled
 from tests.support.paths import SAMPLE
 from tests.support.returns import fake_pdf, make_ready
+from xlscorecard.app import workbook_file
+from xlscorecard.app.return_file import save_return_file
 from xlscorecard.cli import cli
 from xlscorecard.errors import WorkbookError
-from xlscorecard.files import workbook_file
-from xlscorecard.files.return_file import save_return_file
-from xlscorecard.files.writer import build_workbook
 from xlscorecard.model import Month
 from xlscorecard.workbook import schema as sheets
+from xlscorecard.xlsx.writer import build_workbook
 
 EXTRACT = SAMPLE / "extracts" / "2020-08.csv"
 WRITERS: dict[str, Callable[[Path], object]] = {
@@ -166,8 +166,8 @@ def test_the_projects_own_validation_passes(ready, tmp_path):
 
 
 def test_a_template_with_a_picture_is_refused_before_building(tmp_path):
-    from xlscorecard.files.datadir import load_data_dir
-    from xlscorecard.files.template import PACKAGE_TEMPLATE
+    from xlscorecard.datadir.folder import load_data_dir
+    from xlscorecard.xlsx.template import PACKAGE_TEMPLATE
 
     template = tmp_path / "template.xlsx"
     shutil.copy(PACKAGE_TEMPLATE, template)

@@ -1,5 +1,5 @@
 """Every window of a save-return, aimed: the command kills itself (SIGKILL, as kill -9 does) at
-one named step (``XLSCORECARD_TEST_KILL_AT``, :mod:`xlscorecard.files.checkpoints`); the next
+one named step (``XLSCORECARD_TEST_KILL_AT``, :mod:`xlscorecard.store.checkpoints`); the next
 command then finishes the return or takes it back, and Audit and the returns register agree."""
 
 from __future__ import annotations
@@ -18,15 +18,16 @@ from tests.support.faults import leftovers
 from tests.support.harness import press
 from tests.support.returns import fake_pdf, make_ready
 from tests.test_excel_buttons import set_return_folder
+from xlscorecard.app import return_file, workbook_file
+from xlscorecard.app.session import working_on
 from xlscorecard.excel import buttons
-from xlscorecard.files import journal, return_file, workbook_file
-from xlscorecard.files.checkpoints import KILL_VARIABLE, SAVE_RETURN_STEPS, reached
-from xlscorecard.files.notices import listening
-from xlscorecard.files.register import read_register, sha256_of
-from xlscorecard.files.safe_write import make_temporary_folder
-from xlscorecard.files.session import working_on
-from xlscorecard.files.signing import load_signer, make_key_pair
 from xlscorecard.jobs.official_return import plan_return
+from xlscorecard.returns import journal, transaction
+from xlscorecard.returns.register import read_register, sha256_of
+from xlscorecard.returns.signing import load_signer, make_key_pair
+from xlscorecard.store.checkpoints import KILL_VARIABLE, SAVE_RETURN_STEPS, reached
+from xlscorecard.store.notices import listening
+from xlscorecard.store.safe_write import make_temporary_folder
 from xlscorecard.workbook import schema as sheets
 
 pytest.importorskip("cryptography")
@@ -54,20 +55,20 @@ def key(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def made(built, key, tmp_path_factory) -> return_file.Made:
+def made(built, key, tmp_path_factory) -> transaction.Made:
     """The return's files, made once (in a scratch folder): each kill reuses them, as the
     save would make them again for the same workbook, user and time."""
     workbook = tmp_path_factory.mktemp("made") / "dataset.xlsx"
     shutil.copy(built("2020-08"), workbook)
     _, book = workbook_file.open_book(workbook)
     plan = plan_return(book, USER, WHEN, REASON)
-    return return_file.make_return(plan, workbook.parent, fake_pdf, load_signer(key))
+    return transaction.make_return(plan, workbook.parent, fake_pdf, load_signer(key))
 
 
-def made_again(made: return_file.Made):
+def made_again(made: transaction.Made):
     """``make_return`` as a copy of the files made once."""
 
-    def make(plan, folder, pdf_maker, signer=None) -> return_file.Made:
+    def make(plan, folder, pdf_maker, signer=None) -> transaction.Made:
         folder.mkdir(parents=True, exist_ok=True)
         scratch = make_temporary_folder(folder / plan.stem, "return")
         made_files = [p for p in (made.xlsx, made.pdf, made.signature) if p is not None]
@@ -83,14 +84,14 @@ def made_again(made: return_file.Made):
     return make
 
 
-def killed_at(step: str, command, made: return_file.Made) -> int:
+def killed_at(step: str, command, made: transaction.Made) -> int:
     """Run ``command`` in a child process that kills itself at ``step``; its exit status."""
     child = os.fork()
     if child == 0:  # pragma: no cover - runs in the child
         status = 0
         try:
             os.environ[KILL_VARIABLE] = step
-            return_file.make_return = made_again(made)
+            transaction.make_return = made_again(made)
             command()
         except BaseException:
             traceback.print_exc()
@@ -183,7 +184,7 @@ is aimed at above)."""
 
 
 @pytest.fixture(scope="module")
-def ready_made(built, tmp_path_factory) -> tuple[Path, return_file.Made]:
+def ready_made(built, tmp_path_factory) -> tuple[Path, transaction.Made]:
     """A workbook ready for its return (its returns folder in Settings), and its return's
     files, made once."""
     workbook = tmp_path_factory.mktemp("ready") / "dataset.xlsx"
@@ -191,7 +192,7 @@ def ready_made(built, tmp_path_factory) -> tuple[Path, return_file.Made]:
     set_return_folder(workbook, workbook.parent / "returns")
     _, book = workbook_file.open_book(workbook)
     plan = plan_return(book, USER, WHEN)
-    return workbook, return_file.make_return(plan, workbook.parent / "made", fake_pdf)
+    return workbook, transaction.make_return(plan, workbook.parent / "made", fake_pdf)
 
 
 @pytest.mark.parametrize("step", BUTTON_WINDOWS)

@@ -13,10 +13,10 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from tests.support.paths import SAMPLE
 from tests.support.returns import fake_pdf
+from xlscorecard.app import workbook_file as files
+from xlscorecard.app.return_file import save_return_file, verify_file
 from xlscorecard.errors import WorkbookError
-from xlscorecard.files import workbook_file as files
-from xlscorecard.files.libreoffice import convert
-from xlscorecard.files.return_file import save_return_file, verify_file
+from xlscorecard.returns.libreoffice import convert
 from xlscorecard.workbook import schema as sheets
 from xlscorecard.workbook.layout import SHEET
 

@@ -21,15 +21,16 @@ from tests.support.faults import cli
 from tests.support.harness import Excel, ExcelError, payload, xw  # xw: with its licence key
 from tests.support.paths import SAMPLE
 from tests.support.returns import make_ready
+from xlscorecard.app import workbook_file
+from xlscorecard.app.lite_file import lite_file
+from xlscorecard.app.return_file import save_return_file
 from xlscorecard.excel import buttons
-from xlscorecard.files import lite, workbook_file
-from xlscorecard.files.kept import carried
-from xlscorecard.files.lite_file import lite_file
-from xlscorecard.files.register import ORIGINALS, REGISTER
-from xlscorecard.files.return_file import save_return_file
 from xlscorecard.model import Month
+from xlscorecard.returns.register import ORIGINALS, REGISTER
 from xlscorecard.workbook import schema as sheets
 from xlscorecard.workbook.layout import SHEET
+from xlscorecard.xlsx import lite_code as lite
+from xlscorecard.xlsx.carry_over import carried
 
 OFFICE_JS = frozenset(
     [

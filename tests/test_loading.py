@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from tests.support.paths import SAMPLE
+from xlscorecard.datadir.folder import load_data_dir
 from xlscorecard.errors import DataFileError
-from xlscorecard.files.datadir import load_data_dir
 from xlscorecard.model import NOT_APPLICABLE, Unit
 from xlscorecard.model.months import Month
 from xlscorecard.model.values import parse_value

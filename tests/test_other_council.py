@@ -6,8 +6,8 @@ import pytest
 from openpyxl import load_workbook
 
 from tests.support.paths import OTHER_COUNCIL
-from xlscorecard.files.datadir import load_data_dir
-from xlscorecard.files.workbook_file import build_file as build
+from xlscorecard.app.workbook_file import build_file as build
+from xlscorecard.datadir.folder import load_data_dir
 from xlscorecard.model.months import Month
 from xlscorecard.workbook.layout import HEADER_ROW, SHEET, DatasetLayout, Field
 

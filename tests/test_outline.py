@@ -14,8 +14,8 @@ import pytest
 from openpyxl import load_workbook
 
 from xlscorecard.excel.buttons import HELP
-from xlscorecard.files.libreoffice import sheet_pdf
 from xlscorecard.model import Month
+from xlscorecard.returns.libreoffice import sheet_pdf
 from xlscorecard.workbook.layout import SHEET
 
 READERS = {

@@ -13,7 +13,7 @@ import pytest
 from tests.support.paths import ROOT
 
 SHIPPED = {
-    "xlscorecard/files/workbook_template.xlsx": ROOT / "workbook_template.xlsx",
+    "xlscorecard/xlsx/workbook_template.xlsx": ROOT / "workbook_template.xlsx",
     "xlscorecard/addin/xlscorecard.xlam": ROOT / "macros" / "xlscorecard.xlam",
     "xlscorecard/addin/customUI.xml": ROOT / "macros" / "customUI.xml",
     "xlscorecard/addin/ScorecardRibbon.bas": ROOT / "macros" / "ScorecardRibbon.bas",

@@ -13,9 +13,9 @@ from click.testing import CliRunner
 
 from tests.support.paths import SAMPLE
 from tests.support.person import add_setting
+from xlscorecard.app import workbook_file as files
 from xlscorecard.cli import cli
 from xlscorecard.errors import Refused
-from xlscorecard.files import workbook_file as files
 from xlscorecard.model import Month
 
 

@@ -13,7 +13,7 @@ from tests.support.editions import EDITIONS, Printed, edition, printed_months
 from tests.support.paths import SAMPLE
 from tests.support.quirks import FIGURES, KNOWN, agrees, computed
 from xlscorecard.calc import figures as calc
-from xlscorecard.files.datadir import load_data_dir
+from xlscorecard.datadir.folder import load_data_dir
 from xlscorecard.model.months import Month
 
 SAMPLE_DATA = load_data_dir(SAMPLE)

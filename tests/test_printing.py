@@ -12,8 +12,8 @@ import pytest
 from openpyxl import load_workbook
 
 from tests.test_rendering import page_count, page_text, pdf_info
-from xlscorecard.files import workbook_file as files
-from xlscorecard.files.libreoffice import sheet_pdf
+from xlscorecard.app import workbook_file as files
+from xlscorecard.returns.libreoffice import sheet_pdf
 from xlscorecard.workbook import schema as sheets
 from xlscorecard.workbook.layout import NOTE_ROW, SHEET, Field
 

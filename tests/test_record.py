@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from xlscorecard.app import workbook_file as files
 from xlscorecard.calc.figures import figure
+from xlscorecard.datadir.folder import load_data_dir
 from xlscorecard.errors import WorkbookError
-from xlscorecard.files import workbook_file as files
-from xlscorecard.files.datadir import load_data_dir
 from xlscorecard.workbook import schema as sheets
 from xlscorecard.workbook.layout import SHEET, DatasetLayout
 

@@ -12,8 +12,8 @@ from openpyxl import load_workbook
 
 from tests.support.harness import press
 from tests.support.returns import fake_pdf, make_ready
-from xlscorecard.files import return_file
-from xlscorecard.files import workbook_file as files
+from xlscorecard.app import return_file
+from xlscorecard.app import workbook_file as files
 from xlscorecard.workbook import schema as sheets
 
 

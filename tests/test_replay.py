@@ -11,9 +11,9 @@ import pytest
 from tests.support.editions import Printed, edition, printed_months
 from tests.support.paths import SAMPLE
 from tests.support.quirks import KNOWN, agrees
-from xlscorecard.files import workbook_file as xlsx_cycle
-from xlscorecard.files.datadir import load_data_dir
-from xlscorecard.files.workbook_file import build_file as build
+from xlscorecard.app import workbook_file as xlsx_cycle
+from xlscorecard.app.workbook_file import build_file as build
+from xlscorecard.datadir.folder import load_data_dir
 from xlscorecard.model.months import Month
 from xlscorecard.workbook.layout import SHEET, DatasetLayout, Field
 

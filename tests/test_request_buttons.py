@@ -8,8 +8,8 @@ from openpyxl import load_workbook
 from tests.support.commentary import fill_in
 from tests.support.harness import press
 from tests.test_excel_buttons import WHEN, differences, pair, set_return_folder  # noqa: F401
+from xlscorecard.app.request_file import collect_file
 from xlscorecard.excel import buttons
-from xlscorecard.files.request_file import collect_file
 
 
 def test_the_request_buttons_send_and_collect_as_the_command_line(pair, tmp_path, monkeypatch):  # noqa: F811

@@ -14,11 +14,11 @@ from openpyxl import load_workbook
 
 from tests.support.commentary import fill_in
 from tests.support.paths import SAMPLE
+from xlscorecard.app.request_file import collect_file, requests_file
 from xlscorecard.cli import cli
 from xlscorecard.errors import Refused
-from xlscorecard.files.libreoffice import convert
-from xlscorecard.files.request_file import collect_file, requests_file
 from xlscorecard.jobs.requests import ABOUT, SHEET
+from xlscorecard.returns.libreoffice import convert
 from xlscorecard.workbook.layout import SHEET as DATASET
 
 REPORTERS = {}
@@ -232,7 +232,7 @@ def test_a_figure_edited_in_a_request_is_not_taken(workbook, request_for):
 
 
 def test_text_written_outside_the_requests_cells_is_said_not_silently_dropped(request_for):
-    from xlscorecard.files.request_file import read_request
+    from xlscorecard.app.request_file import read_request
 
     path = request_for("Stuart Webb")
     assert read_request(path).changed == []  # as sent: nothing to say
@@ -341,8 +341,8 @@ def test_two_reporters_whose_names_make_one_file_name_get_two_files():
 def test_a_reporter_with_a_very_long_name_gets_a_file_name_a_file_system_takes(tmp_path):
     from dataclasses import replace
 
+    from xlscorecard.app.request_file import write_requests
     from xlscorecard.checks.testing import sample_book
-    from xlscorecard.files.request_file import write_requests
     from xlscorecard.jobs.requests import plan_requests
 
     book = sample_book()
@@ -398,7 +398,7 @@ def test_a_reason_for_a_query_open_again_is_taken_over_the_answer_kept_from_befo
 
 
 def test_a_request_whose_rows_were_sorted_is_read_row_by_row(request_for):
-    from xlscorecard.files.request_file import read_request
+    from xlscorecard.app.request_file import read_request
 
     path = request_for("Simon Dennison")
     fill_in(path, {"M4": "About M4.", "EH5-QL": "About EH5-QL."})

@@ -9,10 +9,10 @@ import shutil
 from openpyxl import load_workbook
 
 from tests.support.paths import OTHER_COUNCIL
+from xlscorecard.app import workbook_file as xlsx_cycle
+from xlscorecard.app.workbook_file import build_file as build
 from xlscorecard.calc.figures import with_calculated
-from xlscorecard.files import workbook_file as xlsx_cycle
-from xlscorecard.files.datadir import load_data_dir
-from xlscorecard.files.workbook_file import build_file as build
+from xlscorecard.datadir.folder import load_data_dir
 from xlscorecard.model import Comment
 from xlscorecard.model.months import Month
 from xlscorecard.workbook.layout import SHEET, DatasetLayout, Field

@@ -32,15 +32,15 @@ from tests.support.rules_rig import (
     rules_in,
     verdict,
 )
+from xlscorecard.app.workbook_file import open_book
 from xlscorecard.calc.figures import CHANGE_DECIMALS, Arrow, arrow_for, polarity_marker, sense_for
 from xlscorecard.calc.spc_report import ASSURANCE_WORDS, NO_FIGURE, TOO_FEW, VARIATION_WORDS
 from xlscorecard.checks.testing import check, sample_book, type_into
-from xlscorecard.files.styles import ARROW_FORMATS, MDC_COLOURS, SPC_KINDS
-from xlscorecard.files.workbook_file import open_book
 from xlscorecard.model import Polarity, Unit
 from xlscorecard.workbook.image import allowed_entry
 from xlscorecard.workbook.layout import Field
 from xlscorecard.workbook.reading import LiveBook
+from xlscorecard.xlsx.styles import ARROW_FORMATS, MDC_COLOURS, SPC_KINDS
 
 A_DATE = dt.datetime(2020, 8, 1)
 ENTRIES: dict[Unit, dict[object, bool]] = {
@@ -153,7 +153,7 @@ def changes(threshold: float) -> list[object]:
 
 
 def meaning(rule: FormulaRule) -> str:
-    """ "good" or "bad" news, by the format's fill (files/styles.py SENSE_FORMATS)."""
+    """ "good" or "bad" news, by the format's fill (xlsx/styles.py SENSE_FORMATS)."""
     fill = str(rule.dxf.fill.bgColor.rgb).upper()
     return {"C6EFCE": "good", "FFC7CE": "bad"}[fill[-6:]]
 

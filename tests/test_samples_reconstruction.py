@@ -13,7 +13,7 @@ import pytest
 
 from tests.support.paths import SAMPLE
 from xlscorecard.calc.figures import is_number
-from xlscorecard.files.datadir import load_data_dir
+from xlscorecard.datadir.folder import load_data_dir
 from xlscorecard.model import NOT_APPLICABLE, Unit
 from xlscorecard.model.months import Month
 

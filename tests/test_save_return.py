@@ -19,16 +19,16 @@ from openpyxl.styles import PatternFill
 
 from tests.support.returns import fake_pdf, make_ready, set_in_package
 from xlscorecard import __version__
+from xlscorecard.app import return_file as xlsx_return
+from xlscorecard.app import workbook_file as xlsx_cycle
 from xlscorecard.calc import figures as calc
 from xlscorecard.cli import cli
 from xlscorecard.errors import Refused, ScorecardError
-from xlscorecard.files import journal
-from xlscorecard.files import return_file as xlsx_return
-from xlscorecard.files import workbook_file as xlsx_cycle
-from xlscorecard.files.backups import versions
 from xlscorecard.jobs import official_return
 from xlscorecard.model import NOT_APPLICABLE
 from xlscorecard.model.months import Month
+from xlscorecard.returns import journal, transaction
+from xlscorecard.store.backups import versions
 from xlscorecard.workbook import schema as sheets
 from xlscorecard.workbook.formulas import NOT_AVAILABLE
 from xlscorecard.workbook.layout import SHEET, Field
@@ -148,7 +148,7 @@ def test_force_and_reason_on_the_command_line(workbook, tmp_path, monkeypatch):
         fake_pdf(xlsx, out_dir / f"{xlsx.stem}.pdf")
         return out_dir / f"{xlsx.stem}.pdf"
 
-    monkeypatch.setattr(xlsx_return, "convert", rendered)
+    monkeypatch.setattr(transaction, "convert", rendered)
     result = CliRunner().invoke(
         cli, ["save-return", "dataset.xlsx", "--force", "--reason", "Deadline today."]
     )
@@ -551,14 +551,14 @@ def test_a_second_save_gets_a_version_suffix_and_the_first_is_untouched(ready, t
 
 def test_a_name_taken_while_saving_moves_the_pair_to_the_next_version(ready, tmp_path, monkeypatch):
     folder = tmp_path / "returns"
-    move = xlsx_return._move_new
+    move = transaction._move_new
 
     def racing(source: Path, target: Path, *step: str) -> bool:
         if target.name == f"{STEM}.pdf":  # another save got there between check and move
             target.write_bytes(b"the other PDF")
         return move(source, target, *step)
 
-    monkeypatch.setattr(xlsx_return, "_move_new", racing)
+    monkeypatch.setattr(transaction, "_move_new", racing)
     result = xlsx_return.save_return_file(ready, folder, pdf_maker=fake_pdf)
     assert (result.placed.xlsx.name, result.placed.pdf.name) == (
         f"{STEM} v2.xlsx",
@@ -617,7 +617,7 @@ def test_without_libreoffice_the_return_is_saved_with_a_clear_note(ready, tmp_pa
         ".xlscorecard-originals", f"{STEM}.xlsx", "returns-register.csv",
     ]  # fmt: skip
     assert "LibreOffice is not installed here, so no PDF was made" in result.summary
-    assert audit(ready)[-1][7].endswith(f"no PDF: {xlsx_return.NO_LIBREOFFICE}")
+    assert audit(ready)[-1][7].endswith(f"no PDF: {transaction.NO_LIBREOFFICE}")
     assert xlsx_return.verify_file(result.placed.xlsx).intact
 
 
@@ -651,8 +651,8 @@ def test_the_folder_comes_from_settings_relative_to_the_workbook(sample, tmp_pat
 
 
 def test_the_returns_figures_and_comments_are_not_shaded_for_typing(official_return, sample):
-    from xlscorecard.files.styles import INPUT_FILL
-    from xlscorecard.files.writer import layout_for
+    from xlscorecard.xlsx.styles import INPUT_FILL
+    from xlscorecard.xlsx.writer import layout_for
 
     layout, sheet = layout_for(sample), load_workbook(official_return)[SHEET]
     for ref in ("M1", "LAC2"):

@@ -11,12 +11,12 @@ import pytest
 from openpyxl import load_workbook
 
 from tests.support.harness import press
+from xlscorecard.app import workbook_file
 from xlscorecard.calc.spc_report import ASSURANCE_WORDS, VARIATION_WORDS, spc_report
-from xlscorecard.files import workbook_file
-from xlscorecard.files.styles import MDC_COLOURS, MDC_TEXT, SPC_KINDS, spc_key
-from xlscorecard.files.writer import layout_for
 from xlscorecard.model import Month
 from xlscorecard.workbook.layout import HEADER_ROW, SHEET, Field, address, span
+from xlscorecard.xlsx.styles import MDC_COLOURS, MDC_TEXT, SPC_KINDS, spc_key
+from xlscorecard.xlsx.writer import layout_for
 
 AUG = Month(2020, 8)
 COLUMNS = (Field.VARIATION, Field.ASSURANCE)

@@ -6,13 +6,13 @@ from __future__ import annotations
 import pytest
 
 from tests.support.datadirs import sample_with_spc
+from xlscorecard.app.workbook_file import build_file
+from xlscorecard.datadir.folder import load_data_dir
 from xlscorecard.errors import DataFileError
-from xlscorecard.files.datadir import load_data_dir
-from xlscorecard.files.reader import contents_of, open_workbook
-from xlscorecard.files.workbook_file import build_file
 from xlscorecard.model import Month
 from xlscorecard.model.spc_config import SpcConfig
 from xlscorecard.workbook.reading import read_book
+from xlscorecard.xlsx.reader import contents_of, open_workbook
 
 SPC_TABLE = """
 [spc]

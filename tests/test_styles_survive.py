@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from xlscorecard.files import workbook_file as files
+from xlscorecard.app import workbook_file as files
 from xlscorecard.workbook import schema as sheets
 from xlscorecard.workbook.layout import SHEET
 

@@ -26,12 +26,13 @@ from openpyxl.styles import Font, PatternFill
 
 from tests.support.faults import TALLY
 from tests.support.returns import fake_pdf, make_ready
+from xlscorecard.app import return_file
 from xlscorecard.cli import cli
-from xlscorecard.files import return_file
-from xlscorecard.files.looks import book_view
-from xlscorecard.files.register import read_register, register_path, sha256_of
-from xlscorecard.files.signing import load_signer, make_key_pair, sign
 from xlscorecard.jobs.checksum import find_checksum
+from xlscorecard.returns import transaction
+from xlscorecard.returns.openpyxl_view import book_view
+from xlscorecard.returns.register import read_register, register_path, sha256_of
+from xlscorecard.returns.signing import load_signer, make_key_pair, sign
 from xlscorecard.workbook import schema as sheets
 from xlscorecard.workbook.layout import SHEET
 
@@ -413,7 +414,7 @@ def forge(path: Path, change: Callable = _figure) -> None:
     change(book)
     book.save(path)
     row = int(re.sub(r"\D", "", find_checksum(book_view(load_workbook(path), path))[0]))
-    return_file.save_checksummed(book, SimpleNamespace(checksum_cell=(row, 2)), path)
+    transaction.save_checksummed(book, SimpleNamespace(checksum_cell=(row, 2)), path)
 
 
 def test_a_forgery_with_recomputed_checksums_is_caught_by_the_register(folder):

@@ -7,9 +7,9 @@ from pathlib import Path
 from openpyxl import load_workbook
 
 from tests.support.paths import ROOT
-from xlscorecard.files.styles import NAMED_STYLES
-from xlscorecard.files.template import save_template
 from xlscorecard.workbook import schema as sheets
+from xlscorecard.xlsx.styles import NAMED_STYLES
+from xlscorecard.xlsx.template import save_template
 
 CHECKED_IN = ROOT / "workbook_template.xlsx"
 

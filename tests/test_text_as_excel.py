@@ -10,9 +10,9 @@ import pytest
 from openpyxl import load_workbook
 
 from tests.support.paths import SAMPLE
+from xlscorecard.app import workbook_file as files
+from xlscorecard.datadir.folder import load_data_dir, write_data_dir
 from xlscorecard.errors import DataFileError, Refused
-from xlscorecard.files import workbook_file as files
-from xlscorecard.files.datadir import load_data_dir, write_data_dir
 from xlscorecard.model import Comment, Month
 from xlscorecard.model.text import text_problem
 from xlscorecard.workbook import schema as sheets

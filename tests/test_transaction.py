@@ -17,10 +17,13 @@ from openpyxl import load_workbook
 
 from tests.support.faults import TALLY, leftovers
 from tests.support.returns import fake_pdf, make_ready
-from xlscorecard.files import datadir, journal, return_file, safe_write, workbook_file
-from xlscorecard.files.notices import listening
-from xlscorecard.files.register import read_register, sha256_of
-from xlscorecard.files.session import working_on
+from xlscorecard.app import return_file, workbook_file
+from xlscorecard.app.session import working_on
+from xlscorecard.datadir import folder as datadir
+from xlscorecard.returns import journal, transaction
+from xlscorecard.returns.register import read_register, sha256_of
+from xlscorecard.store import safe_write
+from xlscorecard.store.notices import listening
 from xlscorecard.workbook import schema as sheets
 
 STEM = "Children and Families Aug-20"
@@ -77,7 +80,7 @@ def returns_of(folder: Path) -> list[str]:
 
 def test_killed_before_anything_is_placed_the_next_command_clears_it(ready):
     before = ready.read_bytes()
-    assert killed_at(lambda m: m.setattr(return_file, "build_return", die), save(ready)) == KILLED
+    assert killed_at(lambda m: m.setattr(transaction, "build_return", die), save(ready)) == KILLED
     assert journal.journal_path(ready).exists()
     notes = next_command(ready)
     assert any("had placed nothing" in note for note in notes), notes
@@ -88,14 +91,14 @@ def test_killed_before_anything_is_placed_the_next_command_clears_it(ready):
 
 def test_killed_between_the_return_and_its_pdf_the_next_command_takes_it_back(ready):
     before = ready.read_bytes()
-    move = return_file._move_new
+    move = transaction._move_new
 
     def die_at_the_pdf(source: Path, target: Path, *step: str) -> bool:
         if target.suffix == ".pdf":
             os._exit(KILLED)
         return move(source, target, *step)
 
-    patch = lambda m: m.setattr(return_file, "_move_new", die_at_the_pdf)  # noqa: E731
+    patch = lambda m: m.setattr(transaction, "_move_new", die_at_the_pdf)  # noqa: E731
     assert killed_at(patch, save(ready)) == KILLED
     assert returns_of(ready.parent / "returns") == [f"{STEM}.xlsx"]  # half placed
     notes = next_command(ready)
@@ -123,7 +126,7 @@ def test_killed_after_placing_before_recording_the_next_command_records_it(ready
 
 
 def test_killed_after_recording_the_next_command_finishes_the_register(ready):
-    assert killed_at(lambda m: m.setattr(return_file.Placed, "confirm", die), save(ready)) == KILLED
+    assert killed_at(lambda m: m.setattr(transaction.Placed, "confirm", die), save(ready)) == KILLED
     assert saved_in_audit(ready) == [f"{STEM}.xlsx"]
     notes = next_command(ready)
     assert any("finished the Aug-20 return" in note for note in notes), notes

@@ -18,12 +18,9 @@ from openpyxl.xml.functions import tostring
 
 from tests.support.datadirs import sample_with_spc
 from tests.support.harness import press
+from xlscorecard.app import workbook_file
 from xlscorecard.calc.spc_report import spc_report
 from xlscorecard.errors import WorkbookError
-from xlscorecard.files import charts as file_charts
-from xlscorecard.files import trends as file_trends
-from xlscorecard.files import workbook_file
-from xlscorecard.files.reader import open_workbook
 from xlscorecard.model import Month
 from xlscorecard.workbook import schema as sheets
 from xlscorecard.workbook.layout import letter
@@ -34,6 +31,9 @@ from xlscorecard.workbook.trends import (
     TrendsLayout,
     charts,
 )
+from xlscorecard.xlsx import charts as file_charts
+from xlscorecard.xlsx import trends as file_trends
+from xlscorecard.xlsx.reader import open_workbook
 
 C = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
 A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
@@ -367,7 +367,7 @@ def test_charts_written_from_the_first_of_their_shape_are_what_openpyxl_writes(s
 def test_a_save_that_forgot_to_draw_the_charts_again_is_stopped(copy, sample):
     """Loading leaves our charts unread, so a command that saved without drawing them would
     lose them: saving is refused (a fault in xlscorecard), the file as it was."""
-    from xlscorecard.files.safe_write import save_workbook
+    from xlscorecard.xlsx.save import save_workbook
 
     before = copy.read_bytes()
     book = open_workbook(copy)

@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 
 from xlscorecard.calc.spc_report import spc_report
-from xlscorecard.files.libreoffice import convert
-from xlscorecard.files.styles import MDC_COLOURS
 from xlscorecard.model import Month
+from xlscorecard.returns.libreoffice import convert
+from xlscorecard.xlsx.styles import MDC_COLOURS
 
 A3_LANDSCAPE = (1190.55, 841.89)
 DPI = 100

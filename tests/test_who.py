@@ -14,10 +14,10 @@ from openpyxl import load_workbook
 
 from tests.support.harness import press
 from tests.support.person import type_cells
+from xlscorecard.app import workbook_file as files
 from xlscorecard.cli import cli
 from xlscorecard.excel import blocks
-from xlscorecard.files import workbook_file as files
-from xlscorecard.files.identity import os_user
+from xlscorecard.store.identity import os_user
 from xlscorecard.workbook import schema as sheets
 from xlscorecard.workbook.layout import SHEET, Field
 

@@ -38,7 +38,7 @@ def test_figures_and_comments_are_to_do_on_dataset_and_queries_on_checks():
 def test_refresh_says_where_the_new_months_figures_go(built, tmp_path):
     import shutil
 
-    from xlscorecard.files import workbook_file as files
+    from xlscorecard.app import workbook_file as files
 
     path = tmp_path / "dataset.xlsx"
     shutil.copy(built("2020-08"), path)

@@ -8,9 +8,9 @@ import shutil
 import pytest
 from openpyxl import load_workbook
 
+from xlscorecard.app import workbook_file
+from xlscorecard.datadir.folder import load_data_dir
 from xlscorecard.errors import WorkbookError
-from xlscorecard.files import workbook_file
-from xlscorecard.files.datadir import load_data_dir
 from xlscorecard.model import Month
 from xlscorecard.workbook import schema as sheets
 from xlscorecard.workbook.layout import SHEET, Field

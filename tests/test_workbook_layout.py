@@ -178,7 +178,7 @@ def test_percent_benchmarks_are_fractions(book, layout):
 
 
 def test_units_map_to_number_formats():
-    from xlscorecard.files.styles import NUMBER_FORMATS
+    from xlscorecard.xlsx.styles import NUMBER_FORMATS
 
     assert NUMBER_FORMATS[Unit.PERCENT] == "0%" and NUMBER_FORMATS[Unit.COUNT] == "#,##0"
 

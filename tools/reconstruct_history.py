@@ -52,7 +52,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from xlscorecard.calc.figures import is_number, pct_change  # noqa: E402
-from xlscorecard.files.datadir import load_data_dir  # noqa: E402
+from xlscorecard.datadir.folder import load_data_dir  # noqa: E402
 from xlscorecard.model import NOT_APPLICABLE, POPULATION, Indicator, Settings, Unit  # noqa: E402
 from xlscorecard.model.months import Month, window  # noqa: E402
 

@@ -13,10 +13,10 @@ from pathlib import Path
 
 from tests.support.commentary import write_requests
 from tests.support.paths import ROOT, SAMPLE
-from xlscorecard.files.libreoffice import convert
-from xlscorecard.files.request_file import requests_file
-from xlscorecard.files.workbook_file import build_file, refresh_file
+from xlscorecard.app.request_file import requests_file
+from xlscorecard.app.workbook_file import build_file, refresh_file
 from xlscorecard.model import Month
+from xlscorecard.returns.libreoffice import convert
 
 PICTURE = ROOT / "docs" / "request-aug-20.png"
 WIDTH = 1654

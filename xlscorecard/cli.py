@@ -10,25 +10,25 @@ from pathlib import Path
 import click
 
 from .addin.build import build_addin, install_addin
+from .app import workbook_file
+from .app.lite_file import lite_file
+from .app.return_file import save_return_file, verify_file
 from .calc.dfe_benchmarks import Average, Year
 from .caselevel.job import figures_file
 from .checks.answers import answer_for, reopened
+from .datadir.dfe_tables import update_benchmarks
 from .errors import ScorecardError
-from .files import workbook_file
-from .files.dfe_tables import update_benchmarks
-from .files.identity import latest_month
-from .files.lite_file import lite_file
-from .files.notices import listening
-from .files.return_file import save_return_file, verify_file
-from .files.signing import make_key_pair
-from .files.template import save_template
 from .jobs.cycle import Outcome
 from .lint import lint_file
 from .model import Month
 from .model.months import check_month
 from .model.text import text_problem
 from .model.values import counted, show_value
+from .returns.signing import make_key_pair
+from .store.identity import latest_month
+from .store.notices import listening
 from .version import __version__
+from .xlsx.template import save_template
 
 DONE, FINDINGS, UNUSABLE = 0, 1, 2
 """Exit statuses: done; refused or found something to deal with; input that cannot be used."""
@@ -627,7 +627,7 @@ def requests_(workbook: Path, folder: Path, due, force: bool, user: str | None) 
     """Write one small workbook per reporter into FOLDER: their indicators as the Dataset sheet
     shows them, a draft from the figures, a shaded column for this month's commentary and
     their open queries with a column for the reason. WORKBOOK is not changed."""
-    from .files.request_file import requests_file
+    from .app.request_file import requests_file
 
     when = f"{due:%a} {due.day} {due:%b %Y}" if due else ""
     written = requests_file(workbook, folder, when, user=user, force=force)
@@ -657,7 +657,7 @@ def collect(workbook: Path, files: tuple[Path, ...], no_backup: bool, user: str 
     Exits 0 when done (what was not taken is said), 1 when it refused a request of another
     workbook or month (nothing changed), 2 when a file is not a request.
     """
-    from .files.request_file import collect_file
+    from .app.request_file import collect_file
 
     collected = collect_file(workbook, list(files), backup=not no_backup, user=user)
     for line in collected.lines:
@@ -681,7 +681,7 @@ def drafts(
     """Print a first draft of each indicator's commentary, from its figures only: the month's
     figure and changes, the 12-month average and maximum, benchmarks, target and SPC. A draft
     is not a comment until a person writes it; the templates are council.toml's [drafts]."""
-    from .files.request_file import drafts_file
+    from .app.request_file import drafts_file
 
     found = drafts_file(workbook, refs, write, backup=not no_backup, user=user)
     for ref, text in found.items():

@@ -20,7 +20,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-from xlscorecard.files.safe_write import PREFIX
+from xlscorecard.store.safe_write import PREFIX
 
 TALLY: collections.Counter[str] = collections.Counter()
 """``"kill -9 refresh: old"`` -> how many times; printed at the end of the test run."""

@@ -57,7 +57,7 @@ from openpyxl.worksheet.protection import SheetProtection
 
 import xlscorecard
 from xlscorecard.excel.blocks import PROTECT_MACRO, UNPROTECT_MACRO
-from xlscorecard.files.libreoffice import convert
+from xlscorecard.returns.libreoffice import convert
 
 CLIENT = "Microsoft Excel"
 MAX_CALLS = 12

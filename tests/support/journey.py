@@ -28,12 +28,12 @@ from tests.support.harness import press
 from tests.support.months import next_month
 from tests.support.person import add_setting, read_checks, respond_to_checks, type_figures
 from tests.support.returns import fake_pdf
+from xlscorecard.app.workbook_file import open_book
 from xlscorecard.cli import cli
-from xlscorecard.files import return_file
-from xlscorecard.files.return_file import verify_file
-from xlscorecard.files.workbook_file import open_book
 from xlscorecard.jobs.official_return import FOLDER_KEY
 from xlscorecard.model import Month, Value
+from xlscorecard.returns import transaction
+from xlscorecard.returns.transaction import verify_file
 from xlscorecard.workbook.layout import DatasetLayout, Field
 
 START = Month(2020, 8)
@@ -280,7 +280,7 @@ def fast_pdfs(monkeypatch) -> None:
         fake_pdf(source, out_dir / f"{source.stem}.pdf")
         return out_dir / f"{source.stem}.pdf"
 
-    monkeypatch.setattr(return_file, "convert", rendered)
+    monkeypatch.setattr(transaction, "convert", rendered)
 
 
 def journey(life: Life, live: Callable[[Life, int], None], months: int = MONTHS) -> Life:

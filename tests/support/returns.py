@@ -11,7 +11,7 @@ from xml.sax.saxutils import escape
 
 from openpyxl import load_workbook
 
-from xlscorecard.files import workbook_file
+from xlscorecard.app import workbook_file
 from xlscorecard.workbook import schema as sheets
 from xlscorecard.workbook.layout import SHEET, Field
 

@@ -25,7 +25,7 @@ from openpyxl.formula.tokenizer import Token, Tokenizer
 from openpyxl.formula.translate import Translator
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string, range_boundaries
 
-from xlscorecard.files.libreoffice import convert
+from xlscorecard.returns.libreoffice import convert
 
 RESULT_COLUMN = 300
 """Where each case's formula goes in the scratch sheet (far right of anything referenced)."""

@@ -33,7 +33,7 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 from ..errors import ScorecardError
-from ..files.safe_write import atomic_write
+from ..store.safe_write import atomic_write
 from .cfb import read_compound_file, write_compound_file
 from .ovba import VbaProject, VbaProjectError
 

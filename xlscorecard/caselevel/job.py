@@ -12,13 +12,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..datadir.folder import load_data_dir
 from ..errors import ScorecardError
-from ..files.datadir import load_data_dir
-from ..files.notices import notify
-from ..files.safe_write import atomic_write, make_temporary_folder, os_error, remove
 from ..model import Month, Unit
 from ..model.months import window
 from ..model.text import CSV_FORMULA_STARTS, neutralise
+from ..store.notices import notify
+from ..store.safe_write import atomic_write, make_temporary_folder, os_error, remove
 from .dates import month_index
 from .mapping import read_mapping
 from .measures import SOURCES, Context, Figure, count

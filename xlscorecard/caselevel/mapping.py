@@ -16,8 +16,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..datadir.folder import read_text, read_toml
 from ..errors import DataFileError
-from ..files.datadir import read_text, read_toml
 from ..model import Dataset, Unit
 from .conventions import Conventions, conventions_from
 from .measures import MEASURES, Measure

@@ -10,7 +10,7 @@ import itertools
 from pathlib import Path
 
 from ..errors import DataFileError
-from ..files.safe_write import TEMPORARY
+from ..store.safe_write import TEMPORARY
 from .read_903 import read_episodes, read_uasc, table_kind
 from .read_annexa import HEADER_ROWS, find_header, read_contacts
 from .read_cin import Census, is_cin_census, read_cin

@@ -28,11 +28,11 @@ from typing import TYPE_CHECKING, Any
 
 from ..calc.spc_report import IndicatorSpc, spc_report
 from ..checks.answers import checks_rows
-from ..files.identity import latest_month
 from ..jobs.cycle import Outcome, as_kept
 from ..jobs.official_return import history_with
 from ..model import Dataset, Month
 from ..model.cells import parse_address
+from ..store.identity import latest_month
 from ..workbook import schema as sheets
 from ..workbook.contents import BookContents, Formula, Grid, as_text
 from ..workbook.image import data_tables, dataset_image, history_count, spc_image, table_rows
@@ -43,7 +43,7 @@ from ..workbook.trends import DATA_COLUMN, HEADER_ROW, TrendsLayout, trends_rows
 if TYPE_CHECKING:  # the library itself never imports xlwings
     import xlwings as xw
 
-    from ..files.journal import Journal
+    from ..returns.journal import Journal
 
 ADDIN = "xlscorecard.xlam"
 """The add-in's file name: xlwings' RunMain runs ``import <file stem>; <stem>.main()``."""
@@ -204,7 +204,7 @@ def spc_blocks(contents: BookContents, book: LiveBook, others: bool = True) -> l
 
 def journal_blocks(contents: BookContents, book: LiveBook, journal: Journal) -> list[Block]:
     """What saving the return writes to the workbook, as the command line's
-    :func:`~xlscorecard.files.journal.record_in` does, from the same journal: the month's
+    :func:`~xlscorecard.returns.journal.record_in` does, from the same journal: the month's
     figures in History when they are not there yet, what was typed since the last press in the
     archives, and the Audit rows."""
     blocks = []

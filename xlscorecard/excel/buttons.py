@@ -7,7 +7,7 @@ refresh) is shown as a message and nothing is written.
 
 xlwings' ribbon calls ``import xlscorecard; xlscorecard.main()`` (Refresh month); the add-in's
 dispatcher calls ``xlscorecard.on_button("<control id>")`` for every button. In xlwings Lite the
-workbook's own ``main.py`` (:mod:`xlscorecard.files.lite`) calls each button with ``lite=True``:
+workbook's own ``main.py`` (:mod:`xlscorecard.xlsx.lite_code`) calls each button with ``lite=True``:
 xlwings' Office.js client runs no VBA, so nothing is unprotected around the writes (the Lite
 workbook's Dataset sheet is not protected), Save return writes into Lite's files folder and
 makes no PDF, and Audit's who comes from ``XLSCORECARD_USER`` or Settings ``user_name``.
@@ -21,17 +21,17 @@ from pathlib import Path
 
 import xlwings as xw
 
+from ..app.request_file import read_request, write_requests
+from ..app.session import working_on
 from ..errors import Refused, ScorecardError, WorkbookError
-from ..files.identity import now, os_user
-from ..files.journal import Journal
-from ..files.notices import listening
-from ..files.request_file import read_request, write_requests
-from ..files.return_file import PdfMaker, libreoffice_pdf, save_transaction
-from ..files.safe_write import os_error
-from ..files.session import working_on
 from ..jobs import cycle
 from ..jobs.official_return import FOLDER_KEY, plan_return, return_folder
 from ..jobs.requests import collect, plan_requests
+from ..returns.journal import Journal
+from ..returns.transaction import PdfMaker, libreoffice_pdf, save_transaction
+from ..store.identity import now, os_user
+from ..store.notices import listening
+from ..store.safe_write import os_error
 from ..version import __version__
 from ..workbook.contents import BookContents
 from ..workbook.reading import LiveBook, read_book

@@ -6,11 +6,11 @@ theme and parts (:class:`BookView`), except the cell holding the checksum and th
 that repeat it. Each sheet is serialised as one JSON line (UTF-8) per cell, in row order, then
 one per layout item; the book likewise, after the sheets in their order. Returns saved with
 checksum form 2 (:data:`FORM`, in their properties) are read by
-:mod:`xlscorecard.files.canonical` from the package with the standard library alone; those
-saved before, by :mod:`xlscorecard.files.looks` with openpyxl. The checksum is written into
-the return, so it shows a change made by someone who did not recompute it; the SHA-256 of
-the file's bytes, kept in the returns register and the working workbook's Audit (and, with a
-key, a signature), shows any change at all.
+:mod:`xlscorecard.returns.canonical` from the package with the standard library alone; those
+saved before, by :mod:`xlscorecard.returns.openpyxl_view` with openpyxl. The checksum is
+written into the return, so it shows a change made by someone who did not recompute it;
+the SHA-256 of the file's bytes, kept in the returns register and the working workbook's
+Audit (and, with a key, a signature), shows any change at all.
 
 Pure: readers hand over a return's view; nothing here opens a file.
 """

@@ -29,7 +29,7 @@ from ..workbook import schema as sheets
 from ..workbook.image import Cell, SheetImage, dataset_image, subtitle, table_rows
 from ..workbook.layout import DatasetLayout
 from ..workbook.reading import LiveBook
-from ..workbook.results import formula_results
+from ..workbook.row_results import formula_results
 from ..workbook.style_names import AS_PRINTED
 from .checksum import CHECKSUM_LABEL, SIGNIFICANT, canonical
 from .cycle import counts, figure_changes, keep_typed, tally

@@ -27,7 +27,7 @@ from ..model.values import counted
 from ..workbook.image import Cell, header_text
 from ..workbook.layout import DatasetLayout, Field
 from ..workbook.reading import LiveBook
-from ..workbook.results import same_result
+from ..workbook.row_results import same_result
 from ..workbook.style_names import INPUT_STYLE, UNIT_STYLE
 from . import cycle
 from .official_return import values_image

@@ -25,7 +25,7 @@ from .contents import BookContents, Formula, Grid
 from .formulas import row_formulas
 from .image import column_names, header_text
 from .layout import HEADER_ROW, SHEET, DatasetLayout, Field, address
-from .results import formula_results, same_result
+from .row_results import formula_results, same_result
 
 __all__ = ["BookContents", "Entry", "Grid", "LiveBook", "read_book"]
 

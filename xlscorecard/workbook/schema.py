@@ -119,7 +119,7 @@ TRENDS = "Trends"
 CHART_SHEETS = frozenset({TRENDS})
 """Sheets whose charts xlscorecard itself draws, and redraws on every save (the statistical
 process control charts, one per indicator): a chart there is the project's own and passes
-:func:`xlscorecard.files.kept.held`; a chart on any other sheet is a user's, which openpyxl
+:func:`xlscorecard.xlsx.carry_over.held`; a chart on any other sheet is a user's, which openpyxl
 would not keep, and the workbook is refused."""
 
 PASSWORD_KEY = "protection_password"

@@ -1,7 +1,7 @@
 """Friendly names of the workbook's cell styles, by what a cell holds.
 
 What each name looks like in a file (font, fill, number format, locking) is defined once, in
-:mod:`xlscorecard.files.styles`; the template carries them as named styles.
+:mod:`xlscorecard.xlsx.styles`; the template carries them as named styles.
 """
 
 from __future__ import annotations

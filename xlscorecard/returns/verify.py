@@ -1,4 +1,4 @@
-"""Verifying an official return: its own checksum (:mod:`.return_digest`), then its bytes and
+"""Verifying an official return: its own checksum (:mod:`.digest`), then its bytes and
 its PDF's against the returns register beside it and the working workbook's Audit, and, with
 the council's public key, its signature, which binds the council, month, version and file name.
 """
@@ -19,9 +19,9 @@ from ..model.months import Month
 from ..workbook import schema as sheets
 from ..workbook.layout import SHEET
 from .canonical import package_view
-from .looks import book_view
+from .digest import check_file, is_canonical, load_return, read_return
+from .openpyxl_view import book_view
 from .register import SAVED, Row, original_path, read_register, register_path, row_for, sha256_of
-from .return_digest import check_file, is_canonical, load_return, read_return
 from .signing import SIGNATURE_SUFFIX, SignatureProblem, check_signature, load_public_key
 
 

@@ -10,11 +10,11 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ..store.safe_write import atomic_write
 from ..workbook import schema as sheets
 from ..workbook.layout import HEADER_ROW, SHEET, TITLE_ROW, letter
-from .cached import write_workbook
 from .pages import A3, a3_landscape
-from .safe_write import atomic_write
+from .save import write_workbook
 from .styles import NAMED_STYLES, style_name
 from .trends import set_up_trends
 

@@ -1,9 +1,9 @@
 """The official return as files: the .xlsx (openpyxl), its PDF (and signature) beside it, the
-returns register and the Audit record (its checksum: :mod:`.return_digest`; verifying it:
-:mod:`.verify_return`).
+returns register and the Audit record (its checksum: :mod:`.digest`; verifying it:
+:mod:`.verify`).
 
 Everything a return holds is worked out by :mod:`xlscorecard.jobs.official_return`; this module
-writes it, as one transaction (:mod:`xlscorecard.files.journal`): the files are made in a
+writes it, as one transaction (:mod:`xlscorecard.returns.journal`): the files are made in a
 scratch folder beside their final place and checked; their names are reserved in the returns
 register (``pending``); they are moved in without ever replacing a file (a second return of a
 month is ``... v2.xlsx``) and made read-only; the working workbook's Audit records them; the
@@ -32,7 +32,7 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..errors import ScorecardError, WorkbookError
+from ..errors import ScorecardError
 from ..jobs.checksum import (
     CHECKSUM_LABEL,
     FORM,
@@ -44,23 +44,26 @@ from ..jobs.checksum import (
 from ..jobs.official_return import (
     Hashes,
     ReturnPlan,
-    plan_return,
-    return_folder,
     returned_figures,
     saved_row,
     stored,
     versioned,
 )
+from ..store.checkpoints import reached
+from ..store.notices import notify
+from ..store.safe_write import make_temporary_folder, os_error, remove
 from ..workbook import schema as sheets
 from ..workbook.layout import SHEET, span
 from ..workbook.reading import LiveBook
 from ..workbook.trends import DATA_COLUMN
-from .cached import write_workbook
-from .checkpoints import reached
-from .identity import now, os_user
-from .journal import PLACING, FileRecorder, Journal, Recorder, set_status
+from ..xlsx.save import write_workbook
+from ..xlsx.styles import NAMED_STYLES
+from ..xlsx.template import PACKAGE_TEMPLATE
+from ..xlsx.trends import write_trends
+from ..xlsx.writer import apply_image, protect, write_dataset_sheet, write_table
+from .digest import save_checksummed
+from .journal import PLACING, Journal, Recorder, set_status
 from .libreoffice import LibreOfficeMissing, convert, one_sheet
-from .notices import notify
 from .register import (
     PENDING,
     SAVED,
@@ -71,21 +74,12 @@ from .register import (
     sha256_of,
     taken,
 )
-from .return_digest import save_checksummed
-from .safe_write import is_read_only, make_temporary_folder, os_error, remove
-from .session import one_at_a_time
 from .signing import (
     SIGNATURE_SUFFIX,
     Signer,
-    load_signer,
     sign,
 )
-from .styles import NAMED_STYLES
-from .template import PACKAGE_TEMPLATE
-from .trends import write_trends
-from .verify_return import verify_file
-from .workbook_file import open_book
-from .writer import apply_image, protect, write_dataset_sheet, write_table
+from .verify import verify_file
 
 PdfMaker = Callable[[Path, Path], None]
 """Prints the return's print copy (:func:`print_copy`) at the first path as a PDF at the
@@ -488,60 +482,6 @@ def write_return(
         remove(made.scratch)
 
 
-# -- the command ---------------------------------------------------------------------------
-@dataclass
-class ReturnSaved:
-    plan: ReturnPlan
-    placed: Placed
-
-    @property
-    def summary(self) -> str:
-        plan, placed = self.plan, self.placed
-        label = plan.month.label
-        made = f" and its PDF {placed.pdf}" if placed.pdf else ""
-        lines = [f"Saved the {label} return: {placed.xlsx}{made}."]
-        if placed.pdf is None:
-            lines.append(f"{placed.note}.")
-        if placed.signature is not None:
-            lines.append(f"Signed: {placed.signature}.")
-        if plan.stamp.reason is not None:
-            despite = f"despite {plan.stamp.overridden}" if plan.stamp.overridden else "by force"
-            lines.append(f"Saved {despite}: the reason is recorded in Audit.")
-        lines.append(
-            f"{label} is marked as returned in Audit: a later change to its figures is queried."
-        )
-        return "\n".join(lines)
-
-
-@one_at_a_time("save-return")
-def save_return_file(
-    path: Path,
-    out_dir: Path | None = None,
-    force: str | None = None,
-    backup: bool = True,
-    pdf_maker: PdfMaker = libreoffice_pdf,
-    user: str | None = None,
-    when: str | None = None,
-    sign_with: Path | None = None,
-) -> ReturnSaved:
-    """Save the official return of the workbook at ``path`` and record it in its Audit, as
-    one transaction (see the module's docstring).
-
-    Refuses (:class:`~xlscorecard.errors.Refused`, nothing written) while anything blocks the
-    return, unless ``force`` gives a reason. ``sign_with``: an Ed25519 private key file.
-    """
-    path = Path(path)
-    workbook, book = open_book(path)
-    if is_read_only(path):
-        raise WorkbookError(f"cannot record the return in {path}: the file is read-only")
-    plan = plan_return(book, user or os_user(), when or now(), force)
-    folder = Path(out_dir) if out_dir is not None else return_folder(plan.dataset, path.parent)
-    signer = load_signer(sign_with) if sign_with is not None else None
-    recorder = FileRecorder(path, opened=(workbook, book), backup=backup)
-    placed = save_transaction(plan, book, folder, pdf_maker, signer, path, path, recorder)
-    return ReturnSaved(plan, placed)
-
-
 def save_transaction(
     plan: ReturnPlan,
     book: LiveBook,
@@ -589,6 +529,6 @@ def save_transaction(
 
 
 __all__ = [
-    "CHECKSUM_LABEL", "NO_LIBREOFFICE", "Placed", "ReturnSaved", "build_return",
-    "libreoffice_pdf", "save_checksummed", "save_return_file", "verify_file", "write_return",
+    "CHECKSUM_LABEL", "NO_LIBREOFFICE", "Placed", "build_return", "libreoffice_pdf",
+    "save_checksummed", "save_transaction", "write_return",
 ]  # fmt: skip

@@ -10,10 +10,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TypeVar
 
-from .backups import backup_folder
-from .journal import Recorder, recover
-from .lock import locked
-from .safe_write import clean_stale
+from ..returns.journal import Recorder, recover
+from ..store.backups import backup_folder
+from ..store.lock import locked
+from ..store.safe_write import clean_stale
 
 Job = TypeVar("Job", bound=Callable)
 

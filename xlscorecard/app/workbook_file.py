@@ -15,26 +15,25 @@ from ..calc.figures import with_calculated
 from ..calc.spc_report import spc_report, spc_table
 from ..checks import Stage
 from ..checks.answers import checks_rows
+from ..datadir.folder import Written, load_data_dir, read_csv, write_data_dir
 from ..errors import Refused, ScorecardError, WorkbookError
 from ..jobs import cycle
 from ..model import Dataset, Month
 from ..model.text import did_you_mean
+from ..store.backups import backup_folder, backups_kept
+from ..store.identity import now, os_user
+from ..store.safe_write import atomic_write
 from ..workbook import schema as sheets
 from ..workbook.contents import BookContents, as_text
 from ..workbook.image import data_tables, dataset_image, history_count, input_rules, table_rows
 from ..workbook.layout import NOTE_ROW, SHEET
 from ..workbook.reading import LiveBook, read_book
-from .backups import backup_folder, backups_kept
-from .cached import write_workbook
-from .datadir import Written, load_data_dir, read_csv, write_data_dir
-from .identity import now, os_user
-from .kept import Carried, carry, foreign_validations, refuse_if_held
-from .lite import this_code, with_lite_code
-from .reader import contents_of, open_workbook
-from .safe_write import atomic_write, save_workbook
-from .session import one_at_a_time
-from .trends import write_trends
-from .writer import (
+from ..xlsx.carry_over import Carried, carry, foreign_validations, refuse_if_held
+from ..xlsx.lite_code import this_code, with_lite_code
+from ..xlsx.reader import contents_of, open_workbook
+from ..xlsx.save import save_workbook, write_workbook
+from ..xlsx.trends import write_trends
+from ..xlsx.writer import (
     add_input_validation,
     apply_image,
     build_workbook,
@@ -46,6 +45,7 @@ from .writer import (
     write_spc,
     write_table,
 )
+from .session import one_at_a_time
 
 ARCHIVES = (sheets.HISTORY, sheets.COMMENTARY, sheets.ANSWERS)
 """The supporting sheets every command keeps up to date: what was typed (figures, comments,
@@ -62,7 +62,7 @@ def build_file(
 ) -> int:
     """Build the workbook for report ``month`` from ``data_dir`` into ``out``, which must not
     exist yet (``force`` replaces it, keeping it in its backups folder); with ``lite``, carrying
-    xlwings Lite's code for the buttons (:mod:`xlscorecard.files.lite`).
+    xlwings Lite's code for the buttons (:mod:`xlscorecard.xlsx.lite_code`).
 
     Returns the number of indicators written. Raises a :class:`ScorecardError` subclass.
     """
@@ -101,8 +101,8 @@ def open_book(
     path: Path, writing: bool = True, earlier_format: bool = False
 ) -> tuple[Workbook, LiveBook]:
     """The workbook and what it holds; with ``writing``, refused (nothing written) if saving
-    it would lose anything (:mod:`kept`); with ``earlier_format``, a workbook of an earlier
-    format is read as it was made (to read it, never to write it)."""
+    it would lose anything (:mod:`xlscorecard.xlsx.carry_over`); with ``earlier_format``, a
+    workbook of an earlier format is read as it was made (to read it, never to write it)."""
     workbook, book, _ = open_for_change(path, writing, earlier_format)
     return workbook, book
 

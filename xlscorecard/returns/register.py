@@ -5,7 +5,7 @@ which working workbook recorded it), and a read-only copy of each return as it w
 
 A row is written as ``pending`` before a return's files are placed and becomes ``saved`` once
 the working workbook has recorded it; an interrupted save leaves a pending row that the next
-command completes or removes (:mod:`xlscorecard.files.journal`). Rows are changed under the
+command completes or removes (:mod:`xlscorecard.returns.journal`). Rows are changed under the
 register's own lock and written atomically.
 """
 
@@ -22,12 +22,12 @@ import stat
 from collections.abc import Callable
 from pathlib import Path
 
+from ..datadir.folder import read_text
 from ..errors import DataFileError
 from ..model.tables import csv_table
 from ..model.text import neutralise
-from .datadir import read_text
-from .lock import locked
-from .safe_write import PREFIX, atomic_write, os_error, remove, temporary_path
+from ..store.lock import locked
+from ..store.safe_write import PREFIX, atomic_write, os_error, remove, temporary_path
 
 REGISTER = "returns-register.csv"
 ORIGINALS = f"{PREFIX}originals"

@@ -15,7 +15,7 @@ from pathlib import Path
 from openpyxl import Workbook, load_workbook
 
 from ..errors import ScorecardError
-from .safe_write import record_started
+from ..store.safe_write import record_started
 
 _PROFILE = """<?xml version="1.0" encoding="UTF-8"?>
 <oor:items xmlns:oor="http://openoffice.org/2001/registry"

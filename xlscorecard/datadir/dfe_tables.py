@@ -36,8 +36,8 @@ from ..calc.dfe_benchmarks import (
 from ..errors import DataFileError
 from ..model import Benchmark, Dataset, Settings, Unit
 from ..model.tables import BENCHMARK_COLUMNS, Table, parse_benchmarks
-from .datadir import load_data_dir, read_toml
-from .safe_write import atomic_write
+from ..store.safe_write import atomic_write
+from .folder import load_data_dir, read_toml
 
 MAPPING = "benchmarks.toml"
 MAPPING_KEYS = ("file", "column", "kind", "filter")

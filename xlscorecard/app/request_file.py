@@ -31,17 +31,17 @@ from ..jobs import cycle
 from ..jobs import requests as job
 from ..model import Dataset, Polarity
 from ..model.text import text_problem
+from ..store.identity import now, os_user
+from ..store.safe_write import atomic_write
 from ..workbook.image import InputRule
-from ..workbook.results import same_result
-from .cached import write_workbook
-from .cells import set_value
-from .identity import now, os_user
-from .reader import read_workbook
-from .safe_write import atomic_write
+from ..workbook.row_results import same_result
+from ..xlsx.cells import set_value
+from ..xlsx.reader import read_workbook
+from ..xlsx.save import write_workbook
+from ..xlsx.styles import NAMED_STYLES, ArrowFormat, spc_rules, style_name
+from ..xlsx.writer import add_input_validation, protect, write_spc
 from .session import one_at_a_time
-from .styles import NAMED_STYLES, ArrowFormat, spc_rules, style_name
 from .workbook_file import open_book, open_for_change, save_changes, write_outcome
-from .writer import add_input_validation, protect, write_spc
 
 TITLE_ROW, SUBTITLE_ROW, NEEDED_ROW, KEY_ROW, HEADER_ROW = 1, 2, 3, 4, 5
 FIRST_ROW = HEADER_ROW + 1

@@ -2,8 +2,8 @@
 
 openpyxl writes a formula cell as ``<f>`` with an empty ``<v>``. :func:`write_workbook` saves
 with openpyxl, then puts into each formula cell's ``<v>`` the value the tested Python calculation
-gives (:func:`xlscorecard.workbook.shown.formula_values`; ``t="str"`` for text), and sets the
-workbook's calculation properties:
+gives (:func:`xlscorecard.workbook.cached_values.formula_values`; ``t="str"`` for text), and
+sets the workbook's calculation properties:
 
 - ``calcId`` :data:`CALC_ID`: the values were calculated by the calculation engine of Excel
   2019, 2021, 2024 and Microsoft 365. Excel compares it with its own when it opens a file: a
@@ -13,9 +13,10 @@ workbook's calculation properties:
   (``1``) when one cannot be vouched for (a typed-over formula, ``12a`` in an input cell), so
   that Excel recalculates everything rather than show a stale figure.
 
-It puts back the parts openpyxl drops that xlscorecard carries over (:func:`kept.with_carried`:
-web extensions such as xlwings Lite's code, custom XML), and saves the Dataset sheet of a
-workbook carrying xlwings Lite's code unprotected (:mod:`xlscorecard.files.lite`).
+It puts back the parts openpyxl drops that xlscorecard carries over
+(:func:`.carry_over.with_carried`: web extensions such as xlwings Lite's code, custom XML),
+and saves the Dataset sheet of a workbook carrying xlwings Lite's code unprotected
+(:mod:`xlscorecard.xlsx.lite_code`).
 
 It also says how deep each sheet's column groups go (``sheetFormatPr outlineLevelCol``), which
 Excel needs to draw the outline buttons: openpyxl works it out only while writing the columns,
@@ -27,6 +28,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from functools import partial
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -34,9 +36,12 @@ from openpyxl.workbook.properties import CalcProperties
 from openpyxl.workbook.workbook import Workbook
 
 from ..model.cells import address
-from ..workbook.shown import Shown, formula_values
-from .kept import carried_by, sheet_parts, with_carried
-from .lite import unguard_for_lite
+from ..store.safe_write import atomic_write
+from ..workbook.cached_values import Shown, formula_values
+from ..workbook.schema import DEFAULT_BACKUPS
+from .carry_over import carried_by, sheet_parts, with_carried
+from .charts import check_drawn
+from .lite_code import unguard_for_lite
 from .reader import contents_of
 
 CALC_ID = 191029
@@ -111,3 +116,12 @@ def _cached(value: object) -> tuple[str, str]:
     if isinstance(value, float):
         return "", repr(value)
     return "str", escape(str(value))
+
+
+def save_workbook(
+    workbook: Workbook, path: Path, backup: bool = True, versions: int = DEFAULT_BACKUPS
+) -> None:
+    """Save an openpyxl workbook over ``path`` atomically, keeping the replaced version, with
+    its formulas' cached values (:func:`write_workbook`) and its Trends charts drawn again."""
+    check_drawn(workbook)
+    atomic_write(Path(path), partial(write_workbook, workbook), backup=backup, versions=versions)

@@ -11,11 +11,19 @@ from openpyxl import load_workbook
 from openpyxl.workbook.workbook import Workbook
 
 from ..errors import WorkbookError
+from ..store.identity import latest_month
 from ..workbook import schema as sheets
 from ..workbook.contents import BookContents, Formula
+from .carry_over import (
+    WHAT_TO_DO,
+    Carried,
+    carried,
+    carry,
+    held,
+    refuse_if_held,
+    refuse_macro_workbook,
+)
 from .charts import mark_undrawn, trend_charts_unread
-from .identity import latest_month
-from .kept import WHAT_TO_DO, Carried, carried, carry, held, refuse_if_held, refuse_macro_workbook
 
 
 def read_workbook(path: Path, read_only: bool = False) -> Workbook:
@@ -42,7 +50,7 @@ def read_workbook(path: Path, read_only: bool = False) -> Workbook:
 
 def open_workbook(path: Path, writing: bool = True) -> Workbook:
     """Load ``path`` for reading and, with ``writing``, rewriting: then refuse a file that
-    would lose parts if saved (:mod:`kept`), before anything is written."""
+    would lose parts if saved (:mod:`xlscorecard.xlsx.carry_over`), before anything is written."""
     path = Path(path)
     if not path.exists():
         raise WorkbookError(f"{path} does not exist")

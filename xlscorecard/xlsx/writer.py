@@ -43,8 +43,8 @@ from ..workbook.layout import (
     span,
 )
 from ..workbook.reading import LiveBook
+from .carry_over import held, refuse_if_held, refuse_macro_workbook
 from .cells import set_value
-from .kept import held, refuse_if_held, refuse_macro_workbook
 from .reader import read_workbook
 from .styles import ArrowFormat, spc_rules, style_name
 from .template import PACKAGE_TEMPLATE, set_table_layout, write_table_header

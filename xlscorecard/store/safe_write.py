@@ -24,16 +24,11 @@ import stat
 import sys
 import time
 from collections.abc import Callable
-from functools import partial
 from pathlib import Path
-
-from openpyxl.workbook.workbook import Workbook
 
 from ..errors import ScorecardError, WorkbookError
 from ..workbook.schema import DEFAULT_BACKUPS
 from .backups import backup_folder, keep_version, prune
-from .cached import write_workbook
-from .charts import check_drawn
 from .notices import notify
 
 PREFIX = ".xlscorecard-"
@@ -215,15 +210,6 @@ def os_reason(error: OSError) -> str:
 def is_read_only(path: Path) -> bool:
     """Marked read-only (no write permission bit), or not writable by this user."""
     return not (path.stat().st_mode & 0o222) or not os.access(path, os.W_OK)
-
-
-def save_workbook(
-    workbook: Workbook, path: Path, backup: bool = True, versions: int = DEFAULT_BACKUPS
-) -> None:
-    """Save an openpyxl workbook over ``path`` atomically, keeping the replaced version, with
-    its formulas' cached values (:func:`write_workbook`) and its Trends charts drawn again."""
-    check_drawn(workbook)
-    atomic_write(Path(path), partial(write_workbook, workbook), backup=backup, versions=versions)
 
 
 def _umask() -> int:

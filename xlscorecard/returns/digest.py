@@ -3,8 +3,8 @@
 A return saved now holds checksum form 2 (:data:`~xlscorecard.jobs.checksum.FORM` in its
 properties): the SHA-256 of the canonical view of its package (:mod:`.canonical`, the standard
 library alone), the same on any install. A return saved before holds the first form, taken
-over openpyxl's view (:mod:`.looks`) as lxml or the standard library spelt it: both spellings
-are tried.
+over openpyxl's view (:mod:`.openpyxl_view`) as lxml or the standard library spelt it: both
+spellings are tried.
 """
 
 from __future__ import annotations
@@ -32,10 +32,10 @@ from ..jobs.checksum import (
 )
 from ..workbook import schema as sheets
 from ..workbook.layout import SHEET
-from .cached import write_workbook
+from ..xlsx.reader import read_workbook
+from ..xlsx.save import write_workbook
 from .canonical import package_view
-from .looks import SPELLINGS, book_view
-from .reader import read_workbook
+from .openpyxl_view import SPELLINGS, book_view
 
 CORE_PART = "docProps/core.xml"
 

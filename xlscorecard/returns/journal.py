@@ -29,13 +29,26 @@ from typing import Protocol
 from ..errors import ScorecardError
 from ..jobs.official_return import history_with, recorded_return
 from ..model import Month
+from ..store.backups import backups_kept
+from ..store.lock import locked
+from ..store.notices import notify
+from ..store.safe_write import (
+    HOST,
+    PREFIX,
+    atomic_write,
+    clean_stale,
+    not_ours,
+    owner_gone,
+    read_own,
+    remove,
+)
 from ..workbook import schema as sheets
 from ..workbook.contents import as_text
 from ..workbook.reading import read_book
-from .backups import backups_kept
-from .lock import locked
-from .notices import notify
-from .reader import contents_of, open_workbook
+from ..xlsx.reader import contents_of, open_workbook
+from ..xlsx.save import save_workbook
+from ..xlsx.trends import write_trends
+from ..xlsx.writer import table_sheet, write_table
 from .register import (
     PENDING,
     SAVED,
@@ -47,19 +60,6 @@ from .register import (
     register_path,
     sha256_of,
 )
-from .safe_write import (
-    HOST,
-    PREFIX,
-    atomic_write,
-    clean_stale,
-    not_ours,
-    owner_gone,
-    read_own,
-    remove,
-    save_workbook,
-)
-from .trends import write_trends
-from .writer import table_sheet, write_table
 
 BUILDING, PLACING = "building", "placing"
 JOURNAL_LIMIT = 64 << 20

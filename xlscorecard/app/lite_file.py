@@ -1,19 +1,19 @@
 """``xlscorecard lite``: put this version's xlwings Lite code into a workbook file (see
-:mod:`xlscorecard.files.lite`), saved as every command saves, keeping the replaced version."""
+:mod:`xlscorecard.xlsx.lite_code`), saved as every command saves, keeping the replaced version."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..store.backups import backups_kept
 from ..workbook import schema as sheets
 from ..workbook.layout import SHEET
-from .backups import backups_kept
-from .kept import carried_by, carry
-from .lite import LiteCode, lite_code, this_code, with_lite_code
-from .safe_write import save_workbook
+from ..xlsx.carry_over import carried_by, carry
+from ..xlsx.lite_code import LiteCode, lite_code, this_code, with_lite_code
+from ..xlsx.save import save_workbook
+from ..xlsx.trends import write_trends
 from .session import one_at_a_time
-from .trends import write_trends
 from .workbook_file import open_book
 
 

@@ -1,6 +1,6 @@
 """One indicator's SPC chart, drawn with openpyxl, and what openpyxl needs to handle such charts:
 their alt text and names written, and left unread when a workbook loads (every save draws
-them again: see :func:`xlscorecard.files.trends.write_trends`)."""
+them again: see :func:`xlscorecard.xlsx.trends.write_trends`)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """What a reader sees of a workbook file as openpyxl reads it: what ``verify`` compares cell by
 cell to name each change, and the view the first form of a return's checksum was taken over
-(returns saved before checksum form 2, :mod:`xlscorecard.files.canonical`).
+(returns saved before checksum form 2, :mod:`xlscorecard.returns.canonical`).
 
 Every cell's value and look (number format, font, fill, borders, alignment, protection, its
 note and link), every sheet's layout (row heights and hidden rows, column widths and hidden

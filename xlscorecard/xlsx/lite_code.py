@@ -13,7 +13,7 @@ the document settings of its web extension, as Office.js keeps every add-in's se
   webextensiontaskpanes``) and linking to the web extension (``.../2011/relationships/
   webextension``, in ``xl/webextensions/_rels/taskpanes.xml.rels``).
 
-openpyxl drops these parts; every save puts them back (:mod:`xlscorecard.files.kept`). xlwings'
+openpyxl drops these parts; every save puts them back (:mod:`xlscorecard.xlsx.carry_over`). xlwings'
 Office.js client has no action that protects or unprotects a sheet and Lite runs no VBA, so a
 workbook carrying the Lite code is saved with its Dataset sheet unprotected
 (:func:`unguard_for_lite`): Validate's formula repair and the input cells' validation guard it.
@@ -34,7 +34,7 @@ from openpyxl.workbook.workbook import Workbook
 from ..errors import WorkbookError
 from ..version import __version__
 from ..workbook.layout import SHEET
-from .kept import Carried
+from .carry_over import Carried
 
 STORE_ID = "WA200008175"
 """xlwings Lite in the Office add-in store (AppSource)."""

@@ -33,9 +33,8 @@ from ..model.tables import (
 )
 from ..model.text import neutralise
 from ..model.values import cell_value, counted
-from ..workbook.schema import BACKUPS_KEY, PASSWORD_KEY
-from .identity import latest_month
-from .safe_write import (
+from ..store.identity import latest_month
+from ..store.safe_write import (
     NEW,
     OLD,
     TEMPORARY,
@@ -45,6 +44,7 @@ from .safe_write import (
     remove,
     temporary_path,
 )
+from ..workbook.schema import BACKUPS_KEY, PASSWORD_KEY
 
 SETTINGS_FILE = "council.toml"
 KNOWN_SETTINGS = SETTING_KEYS | BOOK_KEYS | {

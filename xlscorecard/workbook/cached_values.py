@@ -24,7 +24,7 @@ from .contents import BookContents, Formula
 from .formulas import row_formulas
 from .layout import POPULATION_ROW, SHEET
 from .reading import Entry, LiveBook, read_book
-from .results import formula_results
+from .row_results import formula_results
 
 LINK = re.compile(r'^=HYPERLINK\("#[^"]*","([^"]*)"\)$')
 """A Checks row's link to its cell (:func:`checks.answers.checks_rows`): it shows its second
