@@ -1,4 +1,5 @@
-"""The check engine: small registered rules, each in its own ``rule_*.py`` with its tests.
+"""The check engine: small rules, each in its own ``rule_*.py`` with its tests, listed in
+:mod:`.rules`.
 
 A rule is a generator decorated with :func:`rule`; it looks at a
 :class:`~xlscorecard.workbook.reading.LiveBook` and yields :class:`Problem` s. The engine gives
@@ -9,8 +10,6 @@ stopping.
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -138,33 +137,27 @@ class Rule:
     stages: frozenset[Stage] = field(default_factory=lambda: frozenset(Stage))
 
 
-REGISTRY: dict[str, Rule] = {}
-
-
 def rule(
     code: str,
     severity: Severity,
     message: str,
     fields: Iterable[str] = ("value",),
     stages: Iterable[Stage] = tuple(Stage),
-) -> Callable[[Check], Check]:
-    """Register a check under ``code``, with the plain-English ``message`` its findings carry."""
+) -> Callable[[Check], Rule]:
+    """Make a check the rule ``code``, with the plain-English ``message`` its findings carry
+    (:data:`.rules.RULES` lists it for the engine)."""
 
-    def register(check: Check) -> Check:
-        if code in REGISTRY and REGISTRY[code].check.__qualname__ != check.__qualname__:
-            raise ValueError(f"rule code {code} is used twice")
-        REGISTRY[code] = Rule(code, severity, message, tuple(fields), check, frozenset(stages))
-        return check
+    def make(check: Check) -> Rule:
+        return Rule(code, severity, message, tuple(fields), check, frozenset(stages))
 
-    return register
+    return make
 
 
-def load_rules() -> dict[str, Rule]:
-    """Import every ``rule_*`` module in this package so that it registers itself."""
-    for info in pkgutil.iter_modules(__path__):
-        if info.name.startswith("rule_"):
-            importlib.import_module(f"{__name__}.{info.name}")
-    return dict(sorted(REGISTRY.items()))
+def rules_by_code() -> dict[str, Rule]:
+    """Every rule the engine runs, by its code, in the order of :data:`.rules.RULES`."""
+    from .rules import RULES  # imported when first used: each rule's module imports this one
+
+    return {item.code: item for item in RULES}
 
 
 CRASH_CODE = "X000"
@@ -177,7 +170,7 @@ COLUMNS_CODE = "I503"
 def run_rules(book: LiveBook, stage: Stage, codes: Iterable[str] | None = None) -> list[Finding]:
     """Run the rules that apply at ``stage`` (or just ``codes``) and return their findings;
     with a column out of place, only :data:`COLUMNS_CODE`'s."""
-    rules = load_rules()
+    rules = rules_by_code()
     if codes is None and book.header_problems:  # every cell read by its place is not what it
         codes = [COLUMNS_CODE]  # seems: only the columns out of place are reported
     selected = [rules[code] for code in codes] if codes is not None else list(rules.values())

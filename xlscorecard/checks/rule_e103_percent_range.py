@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from ..model import Unit
 from . import Context, Problem, Severity, rule
 from .rule_e101_text_in_figure import typed_number
-from .testing import check, codes, sample_book, type_into
 
 
 @rule(
@@ -38,11 +37,15 @@ def percentages_in_range(context: Context) -> Iterator[Problem]:
 
 
 def test_a_percentage_and_a_fraction_pass():
+    from .testing import check, sample_book, type_into
+
     book = type_into(sample_book(), "M8-QL", "2020-08", 0.45)
     assert check(type_into(book, "M8-QL", "2020-07", "100%"), "E103") == []
 
 
 def test_a_whole_number_in_a_percent_cell_asks_if_it_meant_percent():
+    from .testing import check, codes, sample_book, type_into
+
     findings = check(type_into(sample_book(), "M8-QL", "2020-08", 45), "E103")
     assert codes(findings) == ["E103"]
     assert findings[0].message == "Entered as 45: did you mean 45%?"
@@ -50,10 +53,14 @@ def test_a_whole_number_in_a_percent_cell_asks_if_it_meant_percent():
 
 
 def test_over_100_percent_fails():
+    from .testing import check, codes, sample_book, type_into
+
     findings = check(type_into(sample_book(), "NI147", "2020-06", "150%"), "E103")
     assert codes(findings) == ["E103"] and "more than 100%" in findings[0].message
 
 
 def test_a_negative_percentage_fails():
+    from .testing import check, codes, sample_book, type_into
+
     findings = check(type_into(sample_book(), "NI147", "2020-08", -0.2), "E103")
     assert codes(findings) == ["E103"] and "below 0%" in findings[0].message

@@ -8,7 +8,6 @@ from dataclasses import replace
 from ..model import Unit
 from . import Context, Problem, Severity, rule
 from .rule_e101_text_in_figure import typed_number
-from .testing import book_for, check, codes, sample_dataset, type_into
 
 
 @rule(
@@ -30,6 +29,8 @@ def rates_not_negative(context: Context) -> Iterator[Problem]:
 
 def _book_with_a_typed_rate():
     """The sample's rates are all calculated; make CP1-NI one that is typed."""
+    from .testing import book_for, sample_dataset
+
     dataset = sample_dataset()
     dataset.indicators = [
         replace(item, numerator=(), denominator=None) if item.ref == "CP1-NI" else item
@@ -39,15 +40,21 @@ def _book_with_a_typed_rate():
 
 
 def test_a_rate_of_0_or_more_passes():
+    from .testing import check, type_into
+
     book = type_into(_book_with_a_typed_rate(), "CP1-NI", "2020-08", 0)
     assert check(type_into(book, "CP1-NI", "2020-07", 23.8), "E104") == []
 
 
 def test_a_negative_rate_fails():
+    from .testing import check, codes, type_into
+
     findings = check(type_into(_book_with_a_typed_rate(), "CP1-NI", "2020-08", -15.9), "E104")
     assert codes(findings) == ["E104"] and findings[0].found == "-15.9"
 
 
 def test_a_negative_rate_typed_as_text_fails():
+    from .testing import check, codes, type_into
+
     findings = check(type_into(_book_with_a_typed_rate(), "CP1-NI", "2020-07", " -3 "), "E104")
     assert codes(findings) == ["E104"] and findings[0].found == "-3"

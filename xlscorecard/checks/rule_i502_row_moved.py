@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from ..workbook.layout import SHEET
 from ..workbook.reading import RowProblem
 from . import Context, Problem, Severity, rule
-from .testing import check, codes, sample_book
 
 
 @rule(
@@ -31,10 +30,14 @@ def rows_in_place(context: Context) -> Iterator[Problem]:
 
 
 def test_rows_in_place_pass():
+    from .testing import check, sample_book
+
     assert check(sample_book(), "I502") == []
 
 
 def test_a_changed_ref_fails():
+    from .testing import check, codes, sample_book
+
     book = sample_book()
     book.row_problems.append(RowProblem(7, "M1", "M1a"))
     findings = check(book, "I502")
@@ -47,6 +50,8 @@ def test_a_changed_ref_fails():
 
 
 def test_a_deleted_row_fails():
+    from .testing import check, sample_book
+
     book = sample_book()
     book.row_problems.append(RowProblem(book.layout.last_row, "LAC16", None))
     assert check(book, "I502")[0].found == "an empty cell"

@@ -8,7 +8,6 @@ from itertools import pairwise
 from ..calc.figures import HISTORY_MONTHS, figure, is_number
 from ..model.months import window
 from . import Context, Problem, Severity, rule
-from .testing import check, codes, sample_book, type_into
 
 
 @rule(
@@ -48,11 +47,15 @@ def stock_follows_flows(context: Context) -> Iterator[Problem]:
 
 
 def test_a_stock_that_follows_its_flows_passes():
+    from .testing import check, sample_book
+
     # Aug-20: 512 + 9 - 24 = 497, and 493 children were looked after (within 5)
     assert check(sample_book(), "R203") == []
 
 
 def test_a_stock_that_does_not_follow_its_flows_is_queried():
+    from .testing import check, codes, sample_book, type_into
+
     findings = check(type_into(sample_book(), "LAC3", "2020-08", 4), "R203")
     assert codes(findings) == ["R203"]
     assert findings[0].found == (
@@ -62,5 +65,7 @@ def test_a_stock_that_does_not_follow_its_flows_is_queried():
 
 
 def test_a_wrong_stock_is_queried_in_both_months_it_touches():
+    from .testing import check, sample_book, type_into
+
     findings = check(type_into(sample_book(), "LAC1", "2020-07", 600), "R203")
     assert [f.month.label for f in findings] == ["Jul-20", "Aug-20"]
