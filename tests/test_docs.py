@@ -97,7 +97,7 @@ CHECKS = ROOT / "docs" / "checks.md"
 
 
 def test_every_check_code_is_documented():
-    from xlscorecard.checks import CRASH_CODE, rules_by_code
+    from xlscorecard.checks.engine import CRASH_CODE, rules_by_code
     from xlscorecard.jobs.cycle import DERIVED_MISMATCH
 
     documented = set(re.findall(r"^\| ([A-Z]\d{3}) \|", CHECKS.read_text("utf-8"), re.M))

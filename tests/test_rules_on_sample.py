@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from xlscorecard import checks
-from xlscorecard.checks import CRASH_CODE, Severity, Stage, rule, rules, rules_by_code, run_rules
+from xlscorecard.checks import Severity, Stage, engine, rule, rules
+from xlscorecard.checks.engine import CRASH_CODE, rules_by_code, run_rules
 from xlscorecard.checks.testing import codes, sample_book, type_into
 
 RULES = rules_by_code()
@@ -96,7 +97,7 @@ def test_a_rule_that_crashes_is_reported_and_the_others_still_run(monkeypatch):
         raise RuntimeError("broken on purpose")
         yield  # pragma: no cover
 
-    monkeypatch.setattr(rules, "RULES", (*rules.RULES, broken))
+    monkeypatch.setattr(engine, "RULES", (*rules.RULES, broken))
     book = type_into(sample_book(), "LAC2", "2020-08", None)
     findings = run_rules(book, Stage.VALIDATE)
     crashes = [f for f in findings if f.code == CRASH_CODE]
@@ -113,7 +114,7 @@ def test_each_rule_gets_its_own_copy_of_the_book(monkeypatch):
         context.book.dataset.settings.populations.clear()
         return []
 
-    monkeypatch.setattr(rules, "RULES", (*rules.RULES, scribbles))
+    monkeypatch.setattr(engine, "RULES", (*rules.RULES, scribbles))
     book = sample_book()
     values, entries = dict(book.dataset.values), dict(book.entries)
     findings = run_rules(book, Stage.VALIDATE)

@@ -27,21 +27,15 @@ def counts_are_whole_numbers(context: Context) -> Iterator[Problem]:
             yield Problem(ref, month, found=f"{number:g}", expected="a whole number, 0 or more")
 
 
-def test_a_whole_count_passes():
-    from .testing import check, sample_book, type_into
-
+def test_a_whole_count_passes(check, sample_book, type_into):
     assert check(type_into(sample_book(), "M1", "2020-08", 1343), "E102") == []
 
 
-def test_a_negative_count_fails():
-    from .testing import check, codes, sample_book, type_into
-
+def test_a_negative_count_fails(check, codes, sample_book, type_into):
     findings = check(type_into(sample_book(), "M1", "2020-08", -5), "E102")
     assert codes(findings) == ["E102"]
     assert findings[0].cell == "Dataset!R7" and findings[0].found == "-5"
 
 
-def test_a_fractional_count_fails():
-    from .testing import check, codes, sample_book, type_into
-
+def test_a_fractional_count_fails(check, codes, sample_book, type_into):
     assert codes(check(type_into(sample_book(), "LAC2", "2020-07", 2.5), "E102")) == ["E102"]

@@ -18,8 +18,9 @@ import string
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..checks import Finding, Severity, Stage, run_rules
+from ..checks import Finding, Severity, Stage
 from ..checks.answers import answer_for, checks_rows
+from ..checks.engine import run_rules
 from ..errors import Refused, ScorecardError
 from ..model import Answer, Dataset, Indicator, Month
 from ..model.text import name_problem
