@@ -98,9 +98,6 @@ def draw(sheet: Worksheet, spec: TrendChart, kind: type[LineChart] | None = None
     return chart
 
 
-"""The XML of the first chart of each shape written (by :class:`TrendLineChart`)."""
-
-
 @dataclass(frozen=True)
 class _Parts:
     text: RichText

@@ -145,6 +145,7 @@ class LineChartWrittenOnce(LineChart):
 
 
 _WRITTEN: dict[tuple, object] = {}
+"""The XML of the first chart of each shape written (by :class:`LineChartWrittenOnce`)."""
 
 
 def name_chart_frames(names: Callable[[object], tuple[str, str] | None]) -> None:
