@@ -125,6 +125,9 @@ Check = Callable[[Context], Iterable[Problem]]
 
 @dataclass(frozen=True)
 class Rule:
+    """A check as :func:`rule` makes it: its code, what its findings say, the fields it looks
+    at, the stages it runs at, and the generator that looks."""
+
     code: str
     severity: Severity
     message: str
