@@ -52,7 +52,7 @@ def lite_payload(path: Path) -> dict:
 
 
 def main() -> int:
-    from xlscorecard.xlsx import lite_code as lite
+    from xlscorecard.xlsx import lite_code
     from xlscorecard.xlsx.carry_over import carried
 
     with tempfile.TemporaryDirectory(prefix="bench-lite-") as scratch:
@@ -71,7 +71,7 @@ def main() -> int:
                         }
                     )
                     labels.append((name, script))
-        code = lite.lite_code(carried(plain))
+        code = lite_code.lite_code(carried(plain))
         in_pyodide = pyodide.run(code.main, jobs, code.requirements)
         in_cpython = pyodide.run_cpython(code.main, jobs)
     best: dict[tuple[str, str], list[float]] = {}

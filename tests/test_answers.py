@@ -16,8 +16,7 @@ from tests.support.harness import press
 from tests.support.paths import SAMPLE
 from tests.support.person import read_checks, respond_to_checks, type_cells
 from tests.support.returns import fake_pdf
-from xlscorecard.app import return_file
-from xlscorecard.app import workbook_file as files
+from xlscorecard.app import return_file, workbook_file
 from xlscorecard.cli import cli
 from xlscorecard.model import Month
 from xlscorecard.workbook import schema as sheets
@@ -33,9 +32,9 @@ def july(built, tmp_path) -> Path:
     plus new episodes minus ceased ones (R203), and that query answered on Checks."""
     path = tmp_path / "dataset.xlsx"
     shutil.copy(built("2020-07"), path)
-    _, book = files.open_book(path)
+    _, book = workbook_file.open_book(path)
     type_cells(path, {(SHEET, book.layout.month_cell("LAC1", 0)): 530})
-    files.validate_file(path)
+    workbook_file.validate_file(path)
     answer_on_checks(path, R203, REASON)
     return path
 
@@ -60,9 +59,9 @@ def checks_row(path: Path, key: str):
 
 
 def test_an_answered_query_stays_answered_after_a_refresh_moves_its_cell(july):
-    files.validate_file(july)
+    workbook_file.validate_file(july)
     before = checks_row(july, R203)
-    outcome = files.refresh_file(july)
+    outcome = workbook_file.refresh_file(july)
     after = checks_row(july, R203)
     assert (before.cell, after.cell) == ("Dataset!R47", "Dataset!Q47")  # a column to the left
     assert after.reason == REASON
@@ -71,7 +70,7 @@ def test_an_answered_query_stays_answered_after_a_refresh_moves_its_cell(july):
 
 
 def test_the_answer_is_kept_on_the_answers_sheet_with_who_and_when(july):
-    files.validate_file(july, user="Sam Jones", when="2020-08-05 11:00:00")
+    workbook_file.validate_file(july, user="Sam Jones", when="2020-08-05 11:00:00")
     rows = list(load_workbook(july)[sheets.ANSWERS].iter_rows(min_row=2, values_only=True))
     assert rows == [
         ("R203", "LAC1", "2020-07", rows[0][3], REASON, "Sam Jones", "2020-08-05 11:00:00", None)
@@ -87,10 +86,10 @@ def test_validate_says_which_queries_are_answered(july):
 
 
 def test_a_changed_figure_opens_the_query_again_and_keeps_the_answer(july):
-    files.validate_file(july)
-    _, book = files.open_book(july)
+    workbook_file.validate_file(july)
+    _, book = workbook_file.open_book(july)
     type_cells(july, {(SHEET, book.layout.month_cell("LAC1", 0)): 540})
-    outcome = files.validate_file(july)
+    outcome = workbook_file.validate_file(july)
     assert [f.key for f in outcome.open_queries if f.code == "R203"] == [R203]
     row = checks_row(july, R203)
     assert row.reason == ""
@@ -100,7 +99,7 @@ def test_a_changed_figure_opens_the_query_again_and_keeps_the_answer(july):
 
 
 def test_the_answer_goes_into_the_return(july, tmp_path):
-    files.validate_file(july)
+    workbook_file.validate_file(july)
     respond_to_checks(july, lambda row: "Explained.", lambda row: "Checked.")
     saved = return_file.save_return_file(july, tmp_path / "returns", pdf_maker=fake_pdf)
     returned = load_workbook(saved.placed.xlsx)
@@ -113,12 +112,12 @@ def test_the_answer_goes_into_the_return(july, tmp_path):
 
 
 def test_answers_go_through_export_and_build(july, tmp_path):
-    files.validate_file(july)
-    files.export_file(july, tmp_path / "data")
+    workbook_file.validate_file(july)
+    workbook_file.export_file(july, tmp_path / "data")
     assert "R203,LAC1,2020-07," in (tmp_path / "data" / "answers.csv").read_text("utf-8")
     rebuilt = tmp_path / "rebuilt.xlsx"
-    files.build_file(tmp_path / "data", july_month(), rebuilt)
-    outcome = files.validate_file(rebuilt)
+    workbook_file.build_file(tmp_path / "data", july_month(), rebuilt)
+    outcome = workbook_file.validate_file(rebuilt)
     assert outcome.answers[R203].reason == REASON
     assert [f for f in outcome.open_queries if (f.code, f.ref) == ("R203", "LAC1")] == []
 
@@ -128,9 +127,9 @@ def july_month():
 
 
 def test_clearing_a_reason_on_checks_withdraws_the_answer_and_audit_keeps_it(july):
-    files.validate_file(july)
+    workbook_file.validate_file(july)
     answer_on_checks(july, R203, None)
-    outcome = files.validate_file(july, user="Sam Jones")
+    outcome = workbook_file.validate_file(july, user="Sam Jones")
     assert R203 in [f.key for f in outcome.open_queries]
     audit = list(load_workbook(july)[sheets.AUDIT].iter_rows(min_row=2, values_only=True))
     assert [row[2:6] for row in audit] == [
@@ -199,7 +198,7 @@ def test_a_workbook_from_before_answers_were_kept_keeps_its_typed_reasons(july):
         if row[11].value:
             row[11].value = f"{row[11].value}|{str(row[2].value).split(',')[-1][1:-2]}"
     book.save(july)
-    outcome = files.validate_file(july)
+    outcome = workbook_file.validate_file(july)
     assert outcome.answers[R203].reason == REASON
     assert sheets.ANSWERS in load_workbook(july).sheetnames
 
@@ -213,8 +212,8 @@ def test_a_sample_answers_file_loads(tmp_path):
         encoding="utf-8",
     )
     path = tmp_path / "dataset.xlsx"
-    files.build_file(data, july_month() + 1, path)
-    outcome = files.validate_file(path)
+    workbook_file.build_file(data, july_month() + 1, path)
+    outcome = workbook_file.validate_file(path)
     assert [f for f in outcome.open_queries if (f.code, f.ref) == ("P302", "CP2")] == []
     assert [f for f in outcome.findings if (f.code, f.ref) == ("P302", "CP2")]  # answered
 

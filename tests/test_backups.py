@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from tests.support.paths import SAMPLE
 from tests.support.person import add_setting, type_cells
-from xlscorecard.app import workbook_file as files
+from xlscorecard.app import workbook_file
 from xlscorecard.cli import cli
 from xlscorecard.errors import DataFileError
 from xlscorecard.workbook.layout import SHEET, Field
@@ -30,7 +30,7 @@ def run(*args: object):
 
 
 def type_a_comment(path: Path, text: str) -> None:
-    cell = files.open_book(path)[1].layout.cell("LAC2", Field.COMMENTARY)
+    cell = workbook_file.open_book(path)[1].layout.cell("LAC2", Field.COMMENTARY)
     type_cells(path, {(SHEET, cell): text})
 
 
@@ -58,9 +58,9 @@ def test_build_with_force_replaces_it_and_keeps_it_first(workbook):
 # -- versions --------------------------------------------------------------------------------------
 def test_each_change_keeps_the_version_it_replaced_in_a_folder_beside_it(workbook):
     first = workbook.read_bytes()
-    files.validate_file(workbook)
+    workbook_file.validate_file(workbook)
     second = workbook.read_bytes()
-    files.refresh_file(workbook)
+    workbook_file.refresh_file(workbook)
     kept = versions(workbook)
     assert [path.parent.name for path in kept] == ["dataset backups"] * 2
     assert [path.read_bytes() for path in kept] == [first, second]
@@ -96,7 +96,7 @@ def test_only_the_last_ten_versions_are_kept_by_default(tmp_path):
 def test_the_number_of_versions_kept_is_a_setting(workbook):
     add_setting(workbook, "backups", 3)
     for number in range(5):
-        files.comment_file(workbook, "LAC2", f"Comment number {number}.")
+        workbook_file.comment_file(workbook, "LAC2", f"Comment number {number}.")
     assert len(versions(workbook)) == 3
 
 
@@ -104,7 +104,7 @@ def test_a_bad_backups_setting_is_an_error_naming_it(workbook):
     add_setting(workbook, "backups", "lots")
     before = workbook.read_bytes()
     with pytest.raises(DataFileError, match="column 'backups': expected how many earlier"):
-        files.comment_file(workbook, "LAC2", "A comment.")
+        workbook_file.comment_file(workbook, "LAC2", "A comment.")
     assert workbook.read_bytes() == before
 
 
@@ -117,13 +117,13 @@ def test_files_that_are_not_versions_are_never_removed(workbook):
     mine.write_bytes(b"keep me")
     add_setting(workbook, "backups", 1)
     for number in range(3):
-        files.comment_file(workbook, "LAC2", f"Comment number {number}.")
+        workbook_file.comment_file(workbook, "LAC2", f"Comment number {number}.")
     assert mine.read_bytes() == b"keep me"
 
 
 # -- nothing changed, nothing written ----------------------------------------------------------
 def test_validate_that_changes_nothing_writes_nothing(workbook):
-    files.validate_file(workbook)
+    workbook_file.validate_file(workbook)
     before = workbook.read_bytes()
     kept = versions(workbook)
     result = run("validate", workbook)
@@ -133,11 +133,11 @@ def test_validate_that_changes_nothing_writes_nothing(workbook):
 
 
 def test_an_import_of_the_figures_already_there_writes_nothing(workbook, tmp_path):
-    files.validate_file(workbook)
+    workbook_file.validate_file(workbook)
     before = workbook.read_bytes()
     extract = tmp_path / "x.csv"
     extract.write_text("ref,month,value\nM1,2020-08,1343\n", encoding="utf-8")
-    files.import_file(workbook, extract)
+    workbook_file.import_file(workbook, extract)
     assert workbook.read_bytes() == before
 
 

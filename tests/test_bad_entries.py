@@ -7,7 +7,7 @@ import pytest
 from openpyxl import load_workbook
 
 from tests.support.paths import SAMPLE
-from xlscorecard.app import workbook_file as xlsx_cycle
+from xlscorecard.app import workbook_file
 from xlscorecard.datadir.folder import load_data_dir
 from xlscorecard.errors import DataFileError, Refused
 from xlscorecard.jobs.cycle import RESTORED
@@ -77,10 +77,10 @@ def test_a_bad_entry_gives_its_message(workbook, name):
     edit, code, cell, words = CORPUS[name]
     enter(workbook, edit)
     if code == RESTORED:  # validate puts the formula back, and says so, instead of listing it
-        outcome = xlsx_cycle.validate_file(workbook)
+        outcome = workbook_file.validate_file(workbook)
         assert f"Put back the formula typed over in {SHEET}!{cell} ({words})" in outcome.summary
         return
-    findings = [f for f in xlsx_cycle.validate_file(workbook).findings if f.code == code]
+    findings = [f for f in workbook_file.validate_file(workbook).findings if f.code == code]
     assert findings, f"{name}: no {code} finding"
     finding = next((f for f in findings if f.cell == f"{SHEET}!{cell}"), findings[0])
     assert finding.cell == f"{SHEET}!{cell}"
@@ -95,7 +95,7 @@ def test_a_refresh_refuses_a_bad_entry_and_changes_nothing(workbook, name):
     enter(workbook, CORPUS[name][0])
     before = workbook.read_bytes()
     with pytest.raises(Refused):
-        xlsx_cycle.refresh_file(workbook)
+        workbook_file.refresh_file(workbook)
     assert workbook.read_bytes() == before
 
 
@@ -104,5 +104,5 @@ def test_a_duplicated_month_in_an_extract_is_refused_and_changes_nothing(workboo
     extract.write_text("ref,month,value\nM1,2020-08,1343\nM1,2020-08,1344\n", encoding="utf-8")
     before = workbook.read_bytes()
     with pytest.raises(DataFileError, match="line 3, column 'month': M1 Aug-20 is also on line 2"):
-        xlsx_cycle.import_file(workbook, extract)
+        workbook_file.import_file(workbook, extract)
     assert workbook.read_bytes() == before

@@ -11,8 +11,7 @@ from openpyxl import load_workbook
 
 from tests.support.harness import press
 from tests.support.returns import fake_pdf, make_ready
-from xlscorecard.app import return_file
-from xlscorecard.app import workbook_file as files
+from xlscorecard.app import return_file, workbook_file
 from xlscorecard.errors import Refused
 from xlscorecard.workbook import schema as sheets
 from xlscorecard.workbook.layout import HEADER_ROW, SHEET, Field, letter
@@ -41,7 +40,7 @@ def test_refresh_refuses_when_the_commentary_column_is_deleted(workbook):
     delete_column(workbook, layout().column(Field.COMMENTARY))
     before = workbook.read_bytes()
     with pytest.raises(Refused) as caught:
-        files.refresh_file(workbook)
+        workbook_file.refresh_file(workbook)
     message = str(caught.value)
     assert "Cannot move on from Aug-20" in message
     heading = f"{SHEET}!{letter(layout().column(Field.COMMENTARY))}{HEADER_ROW}"
@@ -54,7 +53,7 @@ def test_refresh_refuses_when_the_commentary_column_is_deleted(workbook):
 def test_a_deleted_target_column_is_named_and_so_is_every_column_it_moved(workbook):
     target = layout().target_column("2019-20")
     delete_column(workbook, target)
-    outcome = files.validate_file(workbook)
+    outcome = workbook_file.validate_file(workbook)
     named = [f.expected for f in outcome.findings if f.code == "I503"]
     assert named[0] == '"Target 19-20", the heading of the target column for 2019-20'
     assert named[-1] == '"Commentary (Aug-20)", the heading of the commentary column'
@@ -68,7 +67,7 @@ def test_swapped_benchmark_columns_are_named(workbook):
         a, b = sheet.cell(row, sn), sheet.cell(row, eng)
         a.value, b.value = b.value, a.value
     book.save(workbook)
-    outcome = files.validate_file(workbook)
+    outcome = workbook_file.validate_file(workbook)
     found = {f.cell: f.expected for f in outcome.findings if f.code == "I503"}
     assert found == {
         f"{SHEET}!{sheet.cell(HEADER_ROW, sn).coordinate}":
@@ -81,7 +80,7 @@ def test_swapped_benchmark_columns_are_named(workbook):
 def test_validate_lists_it_and_keeps_the_comments_it_cannot_read(workbook):
     kept = comments_kept(workbook)
     delete_column(workbook, layout().column(Field.COMMENTARY))
-    outcome = files.validate_file(workbook)
+    outcome = workbook_file.validate_file(workbook)
     assert "I503" in [f.code for f in outcome.errors]
     assert comments_kept(workbook) == kept
     audit = list(load_workbook(workbook)[sheets.AUDIT].iter_rows(min_row=2, values_only=True))
@@ -94,7 +93,7 @@ def test_import_refuses_and_changes_nothing(workbook, tmp_path):
     extract = tmp_path / "x.csv"
     extract.write_text("ref,month,value\nM1,2020-08,1350\n", encoding="utf-8")
     with pytest.raises(Refused, match=r"Cannot import into dataset\.xlsx: rows or columns"):
-        files.import_file(workbook, extract)
+        workbook_file.import_file(workbook, extract)
     assert workbook.read_bytes() == before
 
 
@@ -123,7 +122,7 @@ def test_with_a_column_deleted_only_the_columns_out_of_place_are_reported_first_
     (a formula typed over, a comment missing) would bury the one thing to do."""
     deleted = layout().column(Field.CHANGE_YEAR)
     delete_column(workbook, deleted)
-    outcome = files.validate_file(workbook)
+    outcome = workbook_file.validate_file(workbook)
     assert {f.code for f in outcome.findings} == {"I503"}
     assert outcome.findings[0].cell == f"{SHEET}!{letter(deleted)}{HEADER_ROW}"
     assert all(": : " not in str(f) and " nothing is written, and no other check runs" in str(f)

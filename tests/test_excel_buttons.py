@@ -32,8 +32,7 @@ from tests.support.harness import (
 )
 from tests.support.paths import ROOT, SAMPLE
 from tests.support.returns import make_ready
-from xlscorecard.app import return_file as xlsx_return
-from xlscorecard.app import workbook_file as xlsx_cycle
+from xlscorecard.app import return_file, workbook_file
 from xlscorecard.app.workbook_file import build_file as build
 from xlscorecard.calc.figures import report_row
 from xlscorecard.datadir.folder import load_data_dir
@@ -114,7 +113,7 @@ def test_refresh_month_gives_the_same_workbook_as_the_command_line(pair, layout)
     type_cells(excel_copy, edits)
     type_cells(cli_copy, edits)
     pressed = press(excel_copy)  # the stock RunMain button: xlscorecard.main()
-    outcome = xlsx_cycle.refresh_file(cli_copy, backup=False)
+    outcome = workbook_file.refresh_file(cli_copy, backup=False)
     assert differences(excel_copy, cli_copy) == []
     assert pressed.message == outcome.summary
     assert pressed.message.startswith("Rolled forward to Sep-20. ")
@@ -331,7 +330,7 @@ def test_validate_writes_the_same_checks_as_the_command_line(pair, layout):
     type_cells(excel_copy, edits)
     type_cells(cli_copy, edits)
     pressed = press(excel_copy, "Validate")
-    outcome = xlsx_cycle.validate_file(cli_copy, backup=False)
+    outcome = workbook_file.validate_file(cli_copy, backup=False)
     assert differences(excel_copy, cli_copy) == []
     assert pressed.message == outcome.summary
     assert pressed.message.startswith("Aug-20: ") and "1 error to fix" in pressed.message
@@ -404,7 +403,7 @@ def test_save_return_saves_the_same_return_as_the_command_line(ready_pair, tmp_p
     excel_copy, cli_copy = ready_pair
     pressed = press(excel_copy, "SaveReturn")
     assert [action["func"] for action in pressed.actions] == ["setValues", "setValues", "alert"]
-    saved = xlsx_return.save_return_file(
+    saved = return_file.save_return_file(
         cli_copy, tmp_path / "cli returns", backup=False, user="a.officer", when=WHEN
     )
     name = "Children and Families Aug-20"
@@ -414,7 +413,7 @@ def test_save_return_saves_the_same_return_as_the_command_line(ready_pair, tmp_p
     ]  # fmt: skip
     assert [row["status"] for row in read_register(made.parent)] == ["saved"]
     assert differences(made, saved.placed.xlsx) == []
-    assert xlsx_return.verify_file(made).found == saved.placed.digest
+    assert return_file.verify_file(made).found == saved.placed.digest
     # the Audit row records each file's own bytes (two saves differ in their timestamps and
     # PDFs); the SHA-256 of what the return shows is the same
     assert [
@@ -520,7 +519,7 @@ def replayed(tmp_path_factory, recalc):
             for item in dataset.indicators:
                 if not item.is_derived:
                     writer.writerow([item.ref, month.iso, printed[item.ref][month.iso]])
-        xlsx_cycle.import_file(path, extract, backup=False)
+        workbook_file.import_file(path, extract, backup=False)
     return dataset, path, recalc(path), messages
 
 
@@ -552,7 +551,7 @@ def test_the_replay_calculates_the_derived_columns_as_the_library_does(replayed,
     LibreOffice, equal the Python calculation on the workbook's own data (exported)."""
     _, path, book, _ = replayed
     exported = tmp_path / "exported"
-    xlsx_cycle.export_file(path, exported)
+    workbook_file.export_file(path, exported)
     data = load_data_dir(exported)
     layout = DatasetLayout.for_catalogue(data.indicators, data.target_periods, 7)
     wrong = []
@@ -684,7 +683,7 @@ def test_save_return_prints_its_pdf_in_excel_with_the_structure_lock_in_force(re
     placed = sorted(p.name for p in made.parent.iterdir())
     assert placed == [".xlscorecard-originals", f"{name}.pdf", f"{name}.xlsx", REGISTER]
     assert load_workbook(made).security.lockStructure
-    saved = xlsx_return.save_return_file(
+    saved = return_file.save_return_file(
         cli_copy, tmp_path / "cli returns", backup=False, user="a.officer", when=WHEN
     )
     assert differences(made, saved.placed.xlsx) == []

@@ -12,15 +12,14 @@ from openpyxl import load_workbook
 from tests.support.harness import press
 from tests.support.person import type_cells
 from tests.support.returns import fake_pdf, make_ready
-from xlscorecard.app import return_file
-from xlscorecard.app import workbook_file as files
+from xlscorecard.app import return_file, workbook_file
 from xlscorecard.cli import cli
 from xlscorecard.workbook import schema as sheets
 from xlscorecard.workbook.layout import HEADER_ROW, SHEET, Field
 
 
 def cell_of(path: Path, ref: str, field: Field) -> str:
-    return files.open_book(path)[1].layout.cell(ref, field)
+    return workbook_file.open_book(path)[1].layout.cell(ref, field)
 
 
 def audit(path: Path) -> list[tuple]:
@@ -42,10 +41,11 @@ def test_validate_puts_back_a_formula_typed_over_and_audit_keeps_what_was_typed(
 
 
 def test_a_cleared_formula_is_put_back_too(workbook):
-    cell = files.open_book(workbook)[1].layout.month_cell("M3", 1)  # a derived month: Jul-20
+    layout = workbook_file.open_book(workbook)[1].layout
+    cell = layout.month_cell("M3", 1)  # a derived month: Jul-20
     formula = load_workbook(workbook)[SHEET][cell].value
     type_cells(workbook, {(SHEET, cell): None})
-    files.validate_file(workbook)
+    workbook_file.validate_file(workbook)
     assert load_workbook(workbook)[SHEET][cell].value == formula
     assert audit(workbook)[0][2:6] == ("formula restored", "M3", "2020-07", "an empty cell")
 
@@ -53,7 +53,7 @@ def test_a_cleared_formula_is_put_back_too(workbook):
 def test_after_validate_the_month_is_returned_without_force(workbook, tmp_path):
     make_ready(workbook, workbook)
     type_cells(workbook, {(SHEET, cell_of(workbook, "LAC16", Field.CHANGE_YEAR)): 0.02})
-    files.validate_file(workbook)
+    workbook_file.validate_file(workbook)
     saved = return_file.save_return_file(workbook, tmp_path / "returns", pdf_maker=fake_pdf)
     assert saved.plan.stamp.reason is None
     assert return_file.verify_file(saved.placed.xlsx).intact
@@ -96,7 +96,7 @@ def test_nothing_is_put_back_while_a_column_is_out_of_place(workbook):
     book[SHEET][cell] = 1288
     book[SHEET].cell(HEADER_ROW, 1).value = "Reference"  # a heading changed
     book.save(workbook)
-    outcome = files.validate_file(workbook)
+    outcome = workbook_file.validate_file(workbook)
     assert "I503" in [f.code for f in outcome.findings]
     assert load_workbook(workbook)[SHEET][cell].value == 1288
 

@@ -10,6 +10,8 @@ from click.testing import CliRunner
 from xlscorecard.cli import cli
 
 MONTH = ["refresh", "import", "comment", "validate", "answer", "save-return", "verify"]
+DEVELOPERS = ["lint", "template"]
+"""Developers' tools: runnable, documented in docs/cli.md, not in the users' ``--help``."""
 
 
 def help_text() -> str:
@@ -22,7 +24,22 @@ def test_help_lists_the_month_first_in_the_order_it_is_lived():
     commands = help_text().split("Commands:\n")[1].split("\n\n")[0]
     listed = [line.split()[0] for line in commands.splitlines()]
     assert listed[: len(MONTH)] == MONTH
-    assert sorted(listed) == sorted(cli.commands)
+    assert sorted(listed) == sorted(set(cli.commands) - set(DEVELOPERS))
+
+
+def test_help_leaves_out_the_developers_tools_which_still_run():
+    commands = help_text().split("Commands:\n")[1].split("\n\n")[0]
+    listed = [line.split()[0] for line in commands.splitlines()]
+    assert not set(DEVELOPERS) & set(listed)
+    for name in DEVELOPERS:
+        assert CliRunner().invoke(cli, [name, "--help"]).exit_code == 0, name
+
+
+def test_addin_help_offers_install_and_hides_build():
+    result = CliRunner().invoke(cli, ["addin", "--help"])
+    listed = result.output.split("Commands:\n")[1].split()
+    assert "install" in listed and "build" not in listed
+    assert CliRunner().invoke(cli, ["addin", "build", "--help"]).exit_code == 0
 
 
 def test_help_ends_with_the_month_as_commands_and_the_exit_statuses():

@@ -13,7 +13,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from tests.support.paths import SAMPLE
 from tests.support.returns import fake_pdf
-from xlscorecard.app import workbook_file as files
+from xlscorecard.app import workbook_file
 from xlscorecard.app.return_file import save_return_file, verify_file
 from xlscorecard.errors import WorkbookError
 from xlscorecard.returns.libreoffice import convert
@@ -49,21 +49,21 @@ def test_calc_re_spells_the_commentary_prompts(calc_saved):
 
 
 def test_validate_works_and_writes_the_rules_back_as_its_own(copy):
-    files.validate_file(copy, backup=False)
+    workbook_file.validate_file(copy, backup=False)
     rules = _prompt_rules(copy)
     assert len(rules) == 55
     assert {(rule.type, rule.formula1) for rule in rules} == {(None, None)}
 
 
 def test_comment_answer_and_import_work(copy):
-    files.comment_file(copy, "LAC2", "Fewer new episodes in August.", backup=False)
-    files.answer_file(copy, "P302", "CP2", None, "The summer break.", backup=False)
-    outcome = files.import_file(copy, SAMPLE / "extracts" / "2020-08.csv", backup=False)
+    workbook_file.comment_file(copy, "LAC2", "Fewer new episodes in August.", backup=False)
+    workbook_file.answer_file(copy, "P302", "CP2", None, "The summer break.", backup=False)
+    outcome = workbook_file.import_file(copy, SAMPLE / "extracts" / "2020-08.csv", backup=False)
     assert not outcome.errors
 
 
 def test_refresh_works(copy):
-    outcome = files.refresh_file(copy, backup=False)
+    outcome = workbook_file.refresh_file(copy, backup=False)
     assert outcome.month.iso == "2020-09"
 
 
@@ -80,7 +80,7 @@ def test_many_rules_someone_added_are_one_line_with_a_count_and_the_first_cells(
         book[sheets.CHECKS].add_data_validation(rule)
     book.save(copy)
     with pytest.raises(WorkbookError) as refused:
-        files.validate_file(copy, backup=False)
+        workbook_file.validate_file(copy, backup=False)
     message = str(refused.value)
     assert "6 times a data-validation rule someone added on sheet Checks (" in message
     assert "): J2, J3, J4 and 3 more. Nothing was changed." in message

@@ -29,7 +29,7 @@ from xlscorecard.model import Month
 from xlscorecard.returns.register import ORIGINALS, REGISTER
 from xlscorecard.workbook import schema as sheets
 from xlscorecard.workbook.layout import SHEET
-from xlscorecard.xlsx import lite_code as lite
+from xlscorecard.xlsx import lite_code
 from xlscorecard.xlsx.carry_over import carried
 
 OFFICE_JS = frozenset(
@@ -193,13 +193,13 @@ def lite_book(built, tmp_path) -> Path:
 # -- the workbook carries its buttons ---------------------------------------------------------
 def test_lite_puts_main_py_and_requirements_where_xlwings_lite_reads_them(lite_book):
     settings = read_lite_as_lite_does(lite_book)
-    assert settings["main.py"] == lite.main_py()
-    assert settings["requirements.txt"] == lite.requirements()
+    assert settings["main.py"] == lite_code.main_py()
+    assert settings["requirements.txt"] == lite_code.requirements()
 
 
 def test_main_py_has_one_script_per_button_calling_the_buttons_module_for_lite():
-    exec(compile(lite.main_py(), "main.py", "exec"), {"__name__": "main"})  # it runs
-    text = lite.main_py()
+    exec(compile(lite_code.main_py(), "main.py", "exec"), {"__name__": "main"})  # it runs
+    text = lite_code.main_py()
     for name in ("Refresh month", "Validate", "Save return", "Help"):
         assert f'@script(name="{name}")' in text
     assert text.count("(book, lite=True)") == 4
@@ -207,7 +207,7 @@ def test_main_py_has_one_script_per_button_calling_the_buttons_module_for_lite()
 
 
 def test_requirements_pin_xlscorecard_and_each_dependency_at_the_version_installed():
-    pins = dict(line.split("==") for line in lite.requirements().splitlines())
+    pins = dict(line.split("==") for line in lite_code.requirements().splitlines())
     assert pins.pop("xlscorecard") == metadata.version("xlscorecard")
     assert {"openpyxl", "xlwings", "click", "et_xmlfile"} <= set(pins)
     for name, version in pins.items():
@@ -246,7 +246,7 @@ def test_lite_replaces_older_code_and_keeps_lites_other_settings(lite_book):
     put = lite_file(lite_book, backup=False)
     settings = read_lite_as_lite_does(lite_book)
     assert "xlscorecard 0.0.1's" in put.summary
-    assert settings["requirements.txt"] == lite.requirements()
+    assert settings["requirements.txt"] == lite_code.requirements()
     assert settings["pyodideVersion"] == "0.27.5"
 
 
@@ -259,7 +259,7 @@ def test_build_lite_carries_the_code_and_build_alone_does_not(tmp_path):
     with_code, without = tmp_path / "lite.xlsx", tmp_path / "plain.xlsx"
     workbook_file.build_file(SAMPLE, Month.parse("2020-08"), with_code, lite=True)
     workbook_file.build_file(SAMPLE, Month.parse("2020-08"), without)
-    assert read_lite_as_lite_does(with_code)["main.py"] == lite.main_py()
+    assert read_lite_as_lite_does(with_code)["main.py"] == lite_code.main_py()
     assert parts_of(without) == {}
 
 
@@ -285,7 +285,7 @@ def test_every_command_keeps_other_add_ins_parts_byte_for_byte(built, tmp_path, 
         panes = [name for name in FOREIGN if "taskpanes" in name]
         assert {name: kept[name] for name in panes} == {name: FOREIGN[name] for name in panes}
     else:  # lite adds its own task pane beside the other add-in's
-        assert read_lite_as_lite_does(path)["main.py"] == lite.main_py()
+        assert read_lite_as_lite_does(path)["main.py"] == lite_code.main_py()
         ElementTree.fromstring(kept["xl/webextensions/taskpanes.xml"])  # still well formed
     assert b'Target="webextension1.xml"' in kept["xl/webextensions/_rels/taskpanes.xml.rels"]
     assert carried(path).links  # still linked from the package
@@ -351,7 +351,7 @@ def presses(built, ready, tmp_path_factory):
     plain = folder / "dataset.xlsx"
     shutil.copy(built("2020-08"), plain)
     lite_file(plain, backup=False)
-    code = lite.lite_code(carried(plain))
+    code = lite_code.lite_code(carried(plain))
     jobs = [
         {"script": script, "payload": lite_payload(ready if script == "save_return" else plain)}
         for script in SCRIPTS

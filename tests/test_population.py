@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from tests.support.paths import SAMPLE
 from tests.support.person import add_setting
-from xlscorecard.app import workbook_file as files
+from xlscorecard.app import workbook_file
 from xlscorecard.cli import cli
 from xlscorecard.errors import Refused
 from xlscorecard.model import Month
@@ -49,14 +49,14 @@ def before_a_new_year(tmp_path) -> Path:
     population given for the year that follows."""
     data = data_with_populations(tmp_path, {"2018-19": 50832, "2019-20": 50832}, start=9)
     path = tmp_path / "dataset.xlsx"
-    files.build_file(data, Month(2020, 8), path)
+    workbook_file.build_file(data, Month(2020, 8), path)
     return path
 
 
 def test_a_refresh_into_a_year_without_its_population_refuses_naming_the_year(before_a_new_year):
     before = before_a_new_year.read_bytes()
     with pytest.raises(Refused) as caught:
-        files.refresh_file(before_a_new_year)
+        workbook_file.refresh_file(before_a_new_year)
     message = str(caught.value)
     assert message.startswith("Cannot move on to Sep-20: there is no 0-17 population for 2020-21")
     assert "add population.2020-21" in message and "Settings sheet" in message
@@ -65,6 +65,6 @@ def test_a_refresh_into_a_year_without_its_population_refuses_naming_the_year(be
 
 def test_once_the_population_is_on_settings_the_refresh_goes_ahead(before_a_new_year):
     add_setting(before_a_new_year, "population.2020-21", 51200)
-    outcome = files.refresh_file(before_a_new_year)
+    outcome = workbook_file.refresh_file(before_a_new_year)
     assert outcome.month == Month(2020, 9)
     assert outcome.dataset.settings.population(Month(2020, 9)) == 51200

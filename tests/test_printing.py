@@ -12,7 +12,7 @@ import pytest
 from openpyxl import load_workbook
 
 from tests.test_rendering import page_count, page_text, pdf_info
-from xlscorecard.app import workbook_file as files
+from xlscorecard.app import workbook_file
 from xlscorecard.returns.libreoffice import sheet_pdf
 from xlscorecard.workbook import schema as sheets
 from xlscorecard.workbook.layout import NOTE_ROW, SHEET, Field
@@ -23,7 +23,7 @@ def validated(built, tmp_path_factory) -> Path:
     """The Aug-20 workbook after validate: Checks lists its comments to write and queries."""
     path = tmp_path_factory.mktemp("validated") / "dataset.xlsx"
     shutil.copy(built("2020-08"), path)
-    files.validate_file(path, backup=False)
+    workbook_file.validate_file(path, backup=False)
     return path
 
 
@@ -98,7 +98,7 @@ def test_long_texts_wrap_on_screen_too(validated):
 def test_the_benchmark_note_prints_whole_after_a_refresh(refreshed, dataset_pdf):
     """It is cut off when its wrap is lost (as a refresh once did)."""
     note = load_workbook(refreshed)[SHEET]
-    layout = files.open_book(refreshed)[1].layout
+    layout = workbook_file.open_book(refreshed)[1].layout
     cell = note.cell(NOTE_ROW, layout.column(Field.SN))
     assert cell.alignment.wrap_text
     text = " ".join(page_text(dataset_pdf(refreshed), 1).split())

@@ -12,8 +12,7 @@ from openpyxl import load_workbook
 
 from tests.support.harness import press
 from tests.support.returns import fake_pdf, make_ready
-from xlscorecard.app import return_file
-from xlscorecard.app import workbook_file as files
+from xlscorecard.app import return_file, workbook_file
 from xlscorecard.workbook import schema as sheets
 
 
@@ -29,7 +28,7 @@ def audit(path: Path) -> list[tuple]:
 
 def test_refresh_says_and_records_that_the_month_it_leaves_was_never_returned(built, tmp_path):
     path = copy_of(built, tmp_path, "2020-08")
-    outcome = files.refresh_file(path, user="Sam Jones", when="2020-09-01 09:00:00")
+    outcome = workbook_file.refresh_file(path, user="Sam Jones", when="2020-09-01 09:00:00")
     assert outcome.summary.startswith(
         "Rolled forward to Sep-20. Aug-20 was rolled on without a return (recorded in Audit)."
     )
@@ -41,7 +40,7 @@ def test_refresh_says_and_records_that_the_month_it_leaves_was_never_returned(bu
 def test_refresh_says_nothing_of_a_month_that_was_returned(built, tmp_path):
     path = make_ready(built("2020-08"), tmp_path / "dataset.xlsx")
     return_file.save_return_file(path, tmp_path / "returns", pdf_maker=fake_pdf)
-    outcome = files.refresh_file(path)
+    outcome = workbook_file.refresh_file(path)
     assert "without a return" not in outcome.summary
     assert "not returned" not in [row[2] for row in audit(path)]
 
@@ -61,8 +60,8 @@ def test_what_refresh_says_is_left_is_what_validate_says_straight_after(built, t
     """Built at Jul-20, the sample already holds Aug-20's figures and comments: refresh fills
     the new month from them, and counts what is left on what it wrote."""
     path = copy_of(built, tmp_path, month)
-    refreshed = files.refresh_file(path)
-    validated = files.validate_file(path)
+    refreshed = workbook_file.refresh_file(path)
+    validated = workbook_file.validate_file(path)
     assert counts(refreshed.summary) == counts(validated.summary)
     assert [f.key for f in refreshed.findings] == [f.key for f in validated.findings]
 
@@ -72,7 +71,7 @@ def test_refresh_fills_the_new_month_from_history_where_it_holds_it(built, tmp_p
     from xlscorecard.workbook.layout import SHEET
 
     path = copy_of(built, tmp_path, "2020-07")
-    files.refresh_file(path)
-    _, book = files.open_book(path)
+    workbook_file.refresh_file(path)
+    _, book = workbook_file.open_book(path)
     cell = book.layout.month_cell("M1", 0)
     assert load_workbook(path)[SHEET][cell].value == 1343  # Aug-20's figure

@@ -11,7 +11,7 @@ import pytest
 from tests.support.editions import Printed, edition, printed_months
 from tests.support.paths import SAMPLE
 from tests.support.quirks import KNOWN, agrees
-from xlscorecard.app import workbook_file as xlsx_cycle
+from xlscorecard.app import workbook_file
 from xlscorecard.app.workbook_file import build_file as build
 from xlscorecard.datadir.folder import load_data_dir
 from xlscorecard.model.months import Month
@@ -35,7 +35,7 @@ def replayed(tmp_path_factory, recalc):
     path = folder / "dataset.xlsx"
     build(data, Month(2020, 4), path)
     for month in ("2020-05", "2020-06", "2020-07", "2020-08"):
-        xlsx_cycle.refresh_file(path, extract=SAMPLE / "extracts" / f"{month}.csv")
+        workbook_file.refresh_file(path, extract=SAMPLE / "extracts" / f"{month}.csv")
     return path, recalc(path)[SHEET]
 
 
@@ -81,7 +81,7 @@ def test_replayed_row_shows_the_aug_20_editions_figures(replayed, layout, ref):
 
 def test_replay_keeps_every_figure_and_comment_of_the_sample(replayed, tmp_path):
     path, _ = replayed
-    xlsx_cycle.export_file(path, tmp_path / "out")
+    workbook_file.export_file(path, tmp_path / "out")
     exported, sample = load_data_dir(tmp_path / "out"), load_data_dir(SAMPLE)
     inputs = {i.ref for i in sample.indicators if not i.is_derived}
     for (ref, month), value in sample.values.items():

@@ -9,7 +9,7 @@ import shutil
 from openpyxl import load_workbook
 
 from tests.support.paths import OTHER_COUNCIL
-from xlscorecard.app import workbook_file as xlsx_cycle
+from xlscorecard.app import workbook_file
 from xlscorecard.app.workbook_file import build_file as build
 from xlscorecard.calc.figures import with_calculated
 from xlscorecard.datadir.folder import load_data_dir
@@ -56,10 +56,10 @@ def test_24_monthly_rolls_keep_every_value_and_comment(tmp_path):
             writer = csv.writer(handle)
             writer.writerow(["ref", "month", "value"])
             writer.writerows([ref, month.iso, value] for ref, value in figures.items())
-        xlsx_cycle.refresh_file(path, extract=extract, backup=False, user="B. Analyst")
+        workbook_file.refresh_file(path, extract=extract, backup=False, user="B. Analyst")
         expected_values.update({(ref, month): float(v) for ref, v in figures.items()})
 
-    xlsx_cycle.export_file(path, tmp_path / "exported")
+    workbook_file.export_file(path, tmp_path / "exported")
     exported = load_data_dir(tmp_path / "exported")
     dataset.values = expected_values  # derived indicators: as calculated from these
     assert exported.values == with_calculated(dataset).values

@@ -5,15 +5,20 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import inspect
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from xlscorecard.checks import CRASH_CODE, REGISTRY, Severity, Stage, load_rules, rule, run_rules
+from xlscorecard import checks
+from xlscorecard.checks import Severity, Stage, engine, rule, rules
+from xlscorecard.checks.engine import CRASH_CODE, rules_by_code, run_rules
 from xlscorecard.checks.testing import codes, sample_book, type_into
 
-RULES = load_rules()
+RULES = rules_by_code()
 
 
 @pytest.mark.parametrize("code", sorted(RULES))
@@ -66,25 +71,42 @@ def test_every_unreadable_figure_is_reported_once(ref, raw, code):
     assert codes(findings) == [code]
 
 
-def test_a_rule_that_crashes_is_reported_and_the_others_still_run():
+def test_every_rule_module_is_listed_once():
+    modules = [item.check.__module__.rsplit(".", 1)[-1] for item in rules.RULES]
+    files = sorted(path.stem for path in Path(checks.__file__).parent.glob("rule_*.py"))
+    assert sorted(modules) == files
+    assert len({item.code for item in rules.RULES}) == len(rules.RULES)
+
+
+def test_the_rules_run_in_the_order_of_their_codes():
+    assert list(RULES) == sorted(RULES)
+
+
+def test_running_the_checks_imports_no_test_scaffolding(workbook):
+    """``validate`` imports every rule, and nothing they need only for their own tests."""
+    command = Path(sys.executable).with_name("xlscorecard")
+    env = {**os.environ, "PYTHONPROFILEIMPORTTIME": "1"}  # every import, on stderr
+    run = subprocess.run([command, "validate", workbook], env=env, capture_output=True, text=True)
+    assert "xlscorecard.checks.rule_e101_text_in_figure" in run.stderr, run.stderr[-2000:]
+    assert "xlscorecard.checks.testing" not in run.stderr
+
+
+def test_a_rule_that_crashes_is_reported_and_the_others_still_run(monkeypatch):
     @rule("X999", Severity.ERROR, "A check that always breaks.")
     def broken(context):
         raise RuntimeError("broken on purpose")
         yield  # pragma: no cover
 
-    try:
-        book = type_into(sample_book(), "LAC2", "2020-08", None)
-        findings = run_rules(book, Stage.VALIDATE)
-        crashes = [f for f in findings if f.code == CRASH_CODE]
-        assert len(crashes) == 1 and crashes[0].severity is Severity.ERROR
-        assert "X999" in crashes[0].message and "broken on purpose" in crashes[0].found
-        assert "C401" in codes(findings)
-    finally:
-        REGISTRY.pop("X999", None)
-    assert "X999" not in load_rules()
+    monkeypatch.setattr(engine, "RULES", (*rules.RULES, broken))
+    book = type_into(sample_book(), "LAC2", "2020-08", None)
+    findings = run_rules(book, Stage.VALIDATE)
+    crashes = [f for f in findings if f.code == CRASH_CODE]
+    assert len(crashes) == 1 and crashes[0].severity is Severity.ERROR
+    assert "X999" in crashes[0].message and "broken on purpose" in crashes[0].found
+    assert "C401" in codes(findings)
 
 
-def test_each_rule_gets_its_own_copy_of_the_book():
+def test_each_rule_gets_its_own_copy_of_the_book(monkeypatch):
     @rule(code="X998", severity=Severity.INFO, message="Scribbles on its book.")
     def scribbles(context):
         context.book.dataset.values.clear()
@@ -92,12 +114,10 @@ def test_each_rule_gets_its_own_copy_of_the_book():
         context.book.dataset.settings.populations.clear()
         return []
 
+    monkeypatch.setattr(engine, "RULES", (*rules.RULES, scribbles))
     book = sample_book()
     values, entries = dict(book.dataset.values), dict(book.entries)
-    try:
-        findings = run_rules(book, Stage.VALIDATE)
-    finally:
-        REGISTRY.pop("X998", None)
+    findings = run_rules(book, Stage.VALIDATE)
     assert book.dataset.values == values and book.entries == entries
     assert book.dataset.settings.populations
     assert not [f for f in findings if f.severity is Severity.ERROR]

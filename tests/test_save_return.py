@@ -19,8 +19,7 @@ from openpyxl.styles import PatternFill
 
 from tests.support.returns import fake_pdf, make_ready, set_in_package
 from xlscorecard import __version__
-from xlscorecard.app import return_file as xlsx_return
-from xlscorecard.app import workbook_file as xlsx_cycle
+from xlscorecard.app import return_file, workbook_file
 from xlscorecard.calc import figures as calc
 from xlscorecard.cli import cli
 from xlscorecard.errors import Refused, ScorecardError
@@ -59,8 +58,8 @@ def saved(built, tmp_path_factory):
     """One real save of the ready Aug-20 workbook, PDF by LibreOffice: (workbook, result)."""
     folder = tmp_path_factory.mktemp("saved")
     path = make_ready(built("2020-08"), folder / "dataset.xlsx")
-    before = xlsx_cycle.open_book(path)[1]
-    result = xlsx_return.save_return_file(path, folder / "returns", user=USER, when=WHEN)
+    before = workbook_file.open_book(path)[1]
+    result = return_file.save_return_file(path, folder / "returns", user=USER, when=WHEN)
     return path, result, before
 
 
@@ -68,7 +67,7 @@ def saved(built, tmp_path_factory):
 def test_a_refusal_lists_what_blocks_the_return_and_writes_nothing(workbook, tmp_path):
     before = workbook.read_bytes()
     with pytest.raises(Refused) as refused:
-        xlsx_return.save_return_file(workbook, tmp_path / "returns")
+        return_file.save_return_file(workbook, tmp_path / "returns")
     message = str(refused.value)
     assert message.startswith(
         "Cannot save the Aug-20 return until these are resolved (nothing was saved): "
@@ -83,11 +82,11 @@ def test_a_refusal_lists_what_blocks_the_return_and_writes_nothing(workbook, tmp
 
 def test_an_answered_query_does_not_block_but_a_big_change_without_a_comment_does(ready):
     workbook = load_workbook(ready)
-    _, book = xlsx_cycle.open_book(ready)
+    _, book = workbook_file.open_book(ready)
     workbook[SHEET][book.layout.cell("LAC2", Field.COMMENTARY)] = None
     workbook.save(ready)
     with pytest.raises(Refused) as refused:
-        xlsx_return.save_return_file(ready, ready.parent / "returns")
+        return_file.save_return_file(ready, ready.parent / "returns")
     assert [(f.code, f.ref, f.severity.value) for f in refused.value.findings] == [
         ("C402", "LAC2", "query")
     ]
@@ -122,7 +121,7 @@ def test_reason_without_force_is_a_usage_error(workbook, tmp_path, monkeypatch):
 # -- forcing -----------------------------------------------------------------------------------
 def test_force_records_the_override_and_its_reason_in_audit(workbook, tmp_path):
     reason = "Management team meets today; comments follow."
-    result = xlsx_return.save_return_file(
+    result = return_file.save_return_file(
         workbook, tmp_path / "returns", force=reason, pdf_maker=fake_pdf, user=USER, when=WHEN
     )
     rows = audit(workbook)
@@ -285,7 +284,7 @@ def test_document_properties_and_the_return_block(saved):
     assert properties.subject == "Southampton City Council: official return for Aug-20"
     assert properties.creator == USER
     custom = {p.name: p.value for p in workbook.custom_doc_props}
-    digest = xlsx_return.verify_file(result.placed.xlsx).found
+    digest = return_file.verify_file(result.placed.xlsx).found
     assert custom["Return month"] == "2020-08" and custom["Saved at"] == WHEN
     assert custom["SHA-256"] == digest
     assert return_block(result.placed.xlsx) == {
@@ -318,7 +317,7 @@ def test_settings_leave_out_the_password_and_the_working_workbook_mark(saved):
     assert "report_month" in keys
     assert sheets.FORMAT_KEY not in keys and "protection_password" not in keys
     with pytest.raises(ScorecardError, match=r"is an official return .*, not a working workbook"):
-        xlsx_cycle.validate_file(result.placed.xlsx)  # a return is not a working workbook
+        workbook_file.validate_file(result.placed.xlsx)  # a return is not a working workbook
 
 
 def test_the_files_are_read_only(saved):
@@ -386,7 +385,7 @@ def test_a_working_command_on_the_return_says_it_is_the_return(saved, command):
 
 def test_verify_passes_on_a_fresh_return(saved):
     _, result, _ = saved
-    check = xlsx_return.verify_file(result.placed.xlsx)
+    check = return_file.verify_file(result.placed.xlsx)
     assert check.intact and check.sheets == len(sheets.ORDER) and check.month == "Aug-20"
     cli_result = CliRunner().invoke(cli, ["verify", str(result.placed.xlsx)])
     assert cli_result.exit_code == 0
@@ -422,7 +421,7 @@ def test_verify_fails_on_a_tampered_return_and_says_where(
 ):
     _, result, _ = saved
     path = tampered(result.placed.xlsx, tmp_path / "tampered.xlsx", sheet, cell, value)
-    check = xlsx_return.verify_file(path)
+    check = return_file.verify_file(path)
     assert not check.intact, what
     assert check.changed == [changed]
     others = len(sheets.ORDER) - 1
@@ -441,10 +440,10 @@ def test_verify_notices_a_changed_checksum_and_a_missing_block(saved, tmp_path):
         if title == SHEET and cell.value == official_return.CHECKSUM_LABEL
     )  # fmt: skip
     path = tampered(result.placed.xlsx, tmp_path / "a.xlsx", SHEET, f"B{row}", "0" * 64)
-    check = xlsx_return.verify_file(path)
+    check = return_file.verify_file(path)
     assert not check.intact and "The checksum cell (Dataset!B" in check.message
     path = tampered(result.placed.xlsx, tmp_path / "b.xlsx", SHEET, f"A{row}", "Checksum")
-    check = xlsx_return.verify_file(path)
+    check = return_file.verify_file(path)
     assert not check.intact and "no Official return block" in check.message
 
 
@@ -476,7 +475,7 @@ def test_the_return_is_recorded_and_the_month_marked_as_returned(saved):
     assert rows[0][7] == (
         f"SHA-256 {result.placed.digest}; file SHA-256 {sha}; PDF {STEM}.pdf SHA-256 {pdf_sha}"
     )
-    _, book = xlsx_cycle.open_book(path)
+    _, book = workbook_file.open_book(path)
     assert book.returned_months == {Month(2020, 8)}
     assert len(versions(path)) == 1  # the workbook as it was before, in its backups folder
 
@@ -484,7 +483,7 @@ def test_the_return_is_recorded_and_the_month_marked_as_returned(saved):
 def _saved_copy(saved, tmp_path) -> tuple[Path, object]:
     path = tmp_path / "dataset.xlsx"
     shutil.copy(saved[0], path)
-    _, book = xlsx_cycle.open_book(path)
+    _, book = workbook_file.open_book(path)
     return path, book
 
 
@@ -493,30 +492,30 @@ def test_a_later_change_to_the_returned_month_is_queried(saved, tmp_path):
     workbook = load_workbook(path)
     workbook[SHEET][book.layout.month_cell("M1", 0)] = 1300
     workbook.save(path)
-    outcome = xlsx_cycle.validate_file(path, backup=False)
+    outcome = workbook_file.validate_file(path, backup=False)
     found = [f for f in outcome.findings if f.code == "A602"]
     assert [(f.ref, f.month, f.found) for f in found] == [("M1", Month(2020, 8), "1,343 -> 1,300")]
 
 
 def test_after_a_refresh_a_change_to_the_returned_month_is_still_queried(saved, tmp_path):
     path, _ = _saved_copy(saved, tmp_path)
-    xlsx_cycle.refresh_file(path, backup=False)
-    _, book = xlsx_cycle.open_book(path)
+    workbook_file.refresh_file(path, backup=False)
+    _, book = workbook_file.open_book(path)
     workbook = load_workbook(path)
     workbook[SHEET][book.layout.month_cell("M1", 1)] = 1300  # Aug-20, now last month
     workbook.save(path)
-    outcome = xlsx_cycle.validate_file(path, backup=False)
+    outcome = workbook_file.validate_file(path, backup=False)
     assert [(f.code, f.month) for f in outcome.findings if f.ref == "M1" and f.code[0] == "A"] == [
         ("A602", Month(2020, 8))
     ]
 
 
 def test_a_figure_typed_since_the_last_refresh_is_kept_in_history_when_returned(ready, tmp_path):
-    _, book = xlsx_cycle.open_book(ready)
+    _, book = workbook_file.open_book(ready)
     workbook = load_workbook(ready)
     workbook[SHEET][book.layout.month_cell("LAC16", 0)] = 160  # History still says 161
     workbook.save(ready)
-    xlsx_return.save_return_file(ready, tmp_path / "returns", pdf_maker=fake_pdf)
+    return_file.save_return_file(ready, tmp_path / "returns", pdf_maker=fake_pdf)
     history = {
         (ref, month): (value, source)
         for ref, month, value, source in load_workbook(ready)[sheets.HISTORY].iter_rows(
@@ -530,11 +529,11 @@ def test_a_figure_typed_since_the_last_refresh_is_kept_in_history_when_returned(
 # -- never overwriting, never half-written -----------------------------------------------------
 def test_a_second_save_gets_a_version_suffix_and_the_first_is_untouched(ready, tmp_path):
     folder = tmp_path / "returns"
-    first = xlsx_return.save_return_file(ready, folder, pdf_maker=fake_pdf)
+    first = return_file.save_return_file(ready, folder, pdf_maker=fake_pdf)
     before = first.placed.xlsx.read_bytes()
-    second = xlsx_return.save_return_file(ready, folder, pdf_maker=fake_pdf)
+    second = return_file.save_return_file(ready, folder, pdf_maker=fake_pdf)
     (folder / f"{STEM} v3.pdf").write_bytes(b"someone else's")  # a PDF alone blocks its name
-    third = xlsx_return.save_return_file(ready, folder, pdf_maker=fake_pdf)
+    third = return_file.save_return_file(ready, folder, pdf_maker=fake_pdf)
     assert [r.placed.xlsx.name for r in (first, second, third)] == [
         f"{STEM}.xlsx",
         f"{STEM} v2.xlsx",
@@ -559,7 +558,7 @@ def test_a_name_taken_while_saving_moves_the_pair_to_the_next_version(ready, tmp
         return move(source, target, *step)
 
     monkeypatch.setattr(transaction, "_move_new", racing)
-    result = xlsx_return.save_return_file(ready, folder, pdf_maker=fake_pdf)
+    result = return_file.save_return_file(ready, folder, pdf_maker=fake_pdf)
     assert (result.placed.xlsx.name, result.placed.pdf.name) == (
         f"{STEM} v2.xlsx",
         f"{STEM} v2.pdf",
@@ -571,7 +570,7 @@ def test_a_name_taken_while_saving_moves_the_pair_to_the_next_version(ready, tmp
         f"{STEM}.pdf",
         "returns-register.csv",
     ]
-    assert xlsx_return.verify_file(result.placed.xlsx).intact
+    assert return_file.verify_file(result.placed.xlsx).intact
 
 
 def test_a_failed_pdf_leaves_nothing_behind(ready, tmp_path):
@@ -582,7 +581,7 @@ def test_a_failed_pdf_leaves_nothing_behind(ready, tmp_path):
         raise ScorecardError("the printer caught fire")
 
     with pytest.raises(ScorecardError, match="caught fire"):
-        xlsx_return.save_return_file(ready, tmp_path / "returns", pdf_maker=broken)
+        return_file.save_return_file(ready, tmp_path / "returns", pdf_maker=broken)
     assert list((tmp_path / "returns").iterdir()) == []
     assert ready.read_bytes() == before
 
@@ -595,7 +594,7 @@ def test_if_the_audit_cannot_be_written_the_return_is_taken_back(ready, tmp_path
 
     monkeypatch.setattr(journal, "save_workbook", fail)
     with pytest.raises(ScorecardError, match="open in another program"):
-        xlsx_return.save_return_file(ready, tmp_path / "returns", pdf_maker=fake_pdf)
+        return_file.save_return_file(ready, tmp_path / "returns", pdf_maker=fake_pdf)
     assert list((tmp_path / "returns").iterdir()) == []
     assert ready.read_bytes() == before
 
@@ -603,7 +602,7 @@ def test_if_the_audit_cannot_be_written_the_return_is_taken_back(ready, tmp_path
 def test_a_read_only_workbook_is_refused_before_anything_is_written(ready, tmp_path):
     os.chmod(ready, 0o444)
     with pytest.raises(ScorecardError, match="read-only"):
-        xlsx_return.save_return_file(ready, tmp_path / "returns", pdf_maker=fake_pdf)
+        return_file.save_return_file(ready, tmp_path / "returns", pdf_maker=fake_pdf)
     assert not (tmp_path / "returns").exists()
 
 
@@ -611,14 +610,14 @@ def test_without_libreoffice_the_return_is_saved_with_a_clear_note(ready, tmp_pa
     empty = tmp_path / "bin"
     empty.mkdir()
     monkeypatch.setenv("PATH", str(empty))  # soffice is not found
-    result = xlsx_return.save_return_file(ready, tmp_path / "returns")
+    result = return_file.save_return_file(ready, tmp_path / "returns")
     assert result.placed.pdf is None
     assert sorted(p.name for p in (tmp_path / "returns").iterdir()) == [
         ".xlscorecard-originals", f"{STEM}.xlsx", "returns-register.csv",
     ]  # fmt: skip
     assert "LibreOffice is not installed here, so no PDF was made" in result.summary
     assert audit(ready)[-1][7].endswith(f"no PDF: {transaction.NO_LIBREOFFICE}")
-    assert xlsx_return.verify_file(result.placed.xlsx).intact
+    assert return_file.verify_file(result.placed.xlsx).intact
 
 
 # -- the file name and folder ------------------------------------------------------------------

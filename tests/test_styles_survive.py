@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from xlscorecard.app import workbook_file as files
+from xlscorecard.app import workbook_file
 from xlscorecard.workbook import schema as sheets
 from xlscorecard.workbook.layout import SHEET
 
@@ -42,7 +42,7 @@ def built_and_refreshed(built, tmp_path_factory) -> tuple[dict, dict]:
     """Aug-20 as built, and Jul-20 as built then refreshed to Aug-20."""
     path = tmp_path_factory.mktemp("styles") / "dataset.xlsx"
     shutil.copy(built("2020-07"), path)
-    files.refresh_file(path, backup=False)
+    workbook_file.refresh_file(path, backup=False)
     return styles(built("2020-08")), styles(path)
 
 

@@ -10,7 +10,7 @@ import pytest
 from openpyxl import load_workbook
 
 from tests.support.paths import SAMPLE
-from xlscorecard.app import workbook_file as files
+from xlscorecard.app import workbook_file
 from xlscorecard.datadir.folder import load_data_dir, write_data_dir
 from xlscorecard.errors import DataFileError, Refused
 from xlscorecard.model import Comment, Month
@@ -30,12 +30,12 @@ def test_a_comment_with_a_lone_carriage_return_survives_export_and_build(tmp_pat
 
 
 def test_invisible_characters_alone_are_not_a_comment(workbook):
-    _, book = files.open_book(workbook, writing=False)
+    _, book = workbook_file.open_book(workbook, writing=False)
     cell = book.layout.cell("LAC2", Field.COMMENTARY)
     workbook_ = load_workbook(workbook)
     workbook_[SHEET][cell] = INVISIBLE
     workbook_.save(workbook)
-    outcome = files.validate_file(workbook)
+    outcome = workbook_file.validate_file(workbook)
     assert [f.cell for f in outcome.findings if f.code == "C402" and f.ref == "LAC2"] == [
         f"{SHEET}!{cell}"
     ]
@@ -44,7 +44,7 @@ def test_invisible_characters_alone_are_not_a_comment(workbook):
 def test_invisible_characters_alone_are_not_an_answer(workbook):
     before = workbook.read_bytes()
     with pytest.raises(Refused, match="An answer needs a reason"):
-        files.answer_file(workbook, "P302", "CP2", None, INVISIBLE)
+        workbook_file.answer_file(workbook, "P302", "CP2", None, INVISIBLE)
     assert workbook.read_bytes() == before
 
 
@@ -96,7 +96,7 @@ def test_a_title_cleared_on_the_settings_sheet_is_an_error_naming_the_key(workbo
     book.save(workbook)
     before = workbook.read_bytes()
     with pytest.raises(DataFileError, match="title is empty"):
-        files.validate_file(workbook)
+        workbook_file.validate_file(workbook)
     assert workbook.read_bytes() == before
 
 
@@ -121,5 +121,5 @@ def test_a_bidirectional_control_in_the_return_file_name_is_refused_naming_the_k
 def test_a_comment_of_invisible_characters_alone_is_refused(workbook):
     before = workbook.read_bytes()
     with pytest.raises(Refused, match="holds only invisible characters"):
-        files.comment_file(workbook, "LAC2", INVISIBLE)
+        workbook_file.comment_file(workbook, "LAC2", INVISIBLE)
     assert workbook.read_bytes() == before

@@ -31,8 +31,8 @@ from xlscorecard.workbook.trends import (
     TrendsLayout,
     charts,
 )
-from xlscorecard.xlsx import charts as file_charts
-from xlscorecard.xlsx import trends as file_trends
+from xlscorecard.xlsx import charts as xlsx_charts
+from xlscorecard.xlsx import trends as xlsx_trends
 from xlscorecard.xlsx.reader import open_workbook
 
 C = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
@@ -358,8 +358,8 @@ def test_loading_leaves_our_own_charts_unread_and_reads_anyone_elses(copy):
 def test_charts_written_from_the_first_of_their_shape_are_what_openpyxl_writes(sample):
     sheet = Workbook().active
     specs = charts(sample, AUG, TrendsLayout.for_dataset(sample))
-    fast = [tostring(file_charts.draw(sheet, spec)._write()) for spec in specs]
-    plain = [tostring(file_charts.draw(sheet, spec, LineChart)._write()) for spec in specs]
+    fast = [tostring(xlsx_charts.draw(sheet, spec)._write()) for spec in specs]
+    plain = [tostring(xlsx_charts.draw(sheet, spec, LineChart)._write()) for spec in specs]
     assert fast == plain
     assert len(set(fast)) == len(fast)  # each with its own title and ranges
 
@@ -374,6 +374,6 @@ def test_a_save_that_forgot_to_draw_the_charts_again_is_stopped(copy, sample):
     with pytest.raises(AssertionError, match="without drawing its Trends charts again"):
         save_workbook(book, copy, backup=False)
     assert copy.read_bytes() == before
-    file_trends.write_trends(book, sample, AUG)
+    xlsx_trends.write_trends(book, sample, AUG)
     save_workbook(book, copy, backup=False)
     assert len(chart_names(copy)) == len(sample.refs)

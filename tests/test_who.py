@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 
 from tests.support.harness import press
 from tests.support.person import type_cells
-from xlscorecard.app import workbook_file as files
+from xlscorecard.app import workbook_file
 from xlscorecard.cli import cli
 from xlscorecard.excel import blocks
 from xlscorecard.store.identity import os_user
@@ -26,7 +26,7 @@ from xlscorecard.workbook.layout import SHEET, Field
 def workbook(built, tmp_path) -> Path:
     path = tmp_path / "dataset.xlsx"
     shutil.copy(built("2020-08"), path)
-    cell = files.open_book(path)[1].layout.cell("LAC2", Field.COMMENTARY)
+    cell = workbook_file.open_book(path)[1].layout.cell("LAC2", Field.COMMENTARY)
     type_cells(path, {(SHEET, cell): "Fewer new episodes in August."})
     return path
 

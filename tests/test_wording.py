@@ -38,11 +38,11 @@ def test_figures_and_comments_are_to_do_on_dataset_and_queries_on_checks():
 def test_refresh_says_where_the_new_months_figures_go(built, tmp_path):
     import shutil
 
-    from xlscorecard.app import workbook_file as files
+    from xlscorecard.app import workbook_file
 
     path = tmp_path / "dataset.xlsx"
     shutil.copy(built("2020-08"), path)
-    outcome = files.refresh_file(path, backup=False)
+    outcome = workbook_file.refresh_file(path, backup=False)
     assert outcome.summary.endswith("Sep-20: 41 figures to enter on Dataset.")
 
 

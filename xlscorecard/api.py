@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING
 
 from .calc.figures import figure
 from .calc.spc_report import IndicatorSpc, history_months, indicator_spc
-from .checks import Stage, run_rules
+from .checks import Stage
 from .checks.answers import answer_for
+from .checks.engine import run_rules
 from .errors import ScorecardError
 from .model import NOT_APPLICABLE, Dataset, Month
 from .model.text import did_you_mean

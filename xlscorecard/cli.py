@@ -1,7 +1,10 @@
 """The ``xlscorecard`` command: each command calls one library function; one handler turns a
 :class:`ScorecardError` into ``Error: ...`` and its exit code. Every command exits 0 when it
 is done, 1 when it refused (nothing changed) or found something to deal with (errors in the
-figures, a changed return, a file Excel would repair), 2 when its input cannot be used."""
+figures, a changed return, a file Excel would repair), 2 when its input cannot be used.
+
+The developers' tools (``lint``, ``template``, ``addin build``) run as any command but are
+hidden from ``--help``, which is the users'; docs/cli.md documents them for developers."""
 
 from __future__ import annotations
 
@@ -34,7 +37,7 @@ DONE, FINDINGS, UNUSABLE = 0, 1, 2
 """Exit statuses: done; refused or found something to deal with; input that cannot be used."""
 ORDER = [
     "refresh", "import", "comment", "validate", "answer", "save-return", "verify", "spc",
-    "keygen", "build", "benchmarks", "figures", "export", "template", "lint", "addin",
+    "keygen", "build", "benchmarks", "figures", "export", "addin",
 ]  # fmt: skip
 """``--help`` lists the commands in the order of the month, then the rest."""
 EPILOG = """\b
@@ -141,7 +144,7 @@ def build(
     click.echo(f"Wrote {output}: {count} indicators, {month.label}.{carrying}")
 
 
-@cli.command()
+@cli.command(hidden=True)  # a developers' tool
 @click.option(
     "--output",
     "-o",
@@ -542,10 +545,10 @@ def keygen(key: Path) -> None:
 
 @cli.group()
 def addin() -> None:
-    """Build and install the Excel add-in (the Scorecard ribbon tab)."""
+    """Install the Excel add-in (the Scorecard ribbon tab)."""
 
 
-@addin.command(name="build")
+@addin.command(name="build", hidden=True)  # a developers' tool
 @click.option(
     "--output",
     "-o",
@@ -581,7 +584,7 @@ def addin_install(source: Path | None) -> None:
     click.echo("Quit Excel completely and start it again to load the Scorecard tab.")
 
 
-@cli.command()
+@cli.command(hidden=True)  # a developers' tool
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 def lint(files: tuple[Path, ...]) -> None:
     """Check FILES for what makes Excel offer to repair a workbook but schema validation misses:

@@ -309,7 +309,7 @@ class VbaProject:
     """The streams of a vbaProject.bin, with the edits an add-in build needs.
 
     ``streams`` maps paths such as ``"VBA/dir"`` to their bytes; read them with olefile and
-    write them back with :func:`xlscorecard.cfb.write_compound_file`.
+    write them back with :func:`xlscorecard.addin.cfb.write_compound_file`.
     """
 
     def __init__(self, streams: dict[str, bytes]):

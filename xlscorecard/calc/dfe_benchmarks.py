@@ -15,7 +15,7 @@ Precision: counts are rounded to whole numbers (the sheet shows them so, and a c
 must be whole to load); percentages are kept to 0.01 of a point and rates to 0.01, which holds
 a published figure, and the mean or median of ten of them, exactly (DfE publishes at most one
 decimal). Halves round up. A suppressed figure (``c``, ``x``, ``z``, ``:``, ``low``) makes its
-cell the word :data:`SUPPRESSED`. Standard library only: :mod:`xlscorecard.dfe_files` reads
+cell the word :data:`SUPPRESSED`. Standard library only: :mod:`xlscorecard.datadir.dfe_tables` reads
 the files.
 """
 

@@ -1,24 +1,19 @@
-"""The check engine: small registered rules, each in its own ``rule_*.py`` with its tests.
+"""The checks: what a rule is and what it finds. Each rule is in its own ``rule_*.py`` with its
+tests, :mod:`.rules` lists them, and :mod:`.engine` runs them.
 
 A rule is a generator decorated with :func:`rule`; it looks at a
-:class:`~xlscorecard.workbook.reading.LiveBook` and yields :class:`Problem` s. The engine gives
-each rule its own copy of the book, turns problems into :class:`Finding` s that name sheet,
-cell, indicator and month, and reports a rule that crashes as an error finding instead of
-stopping.
+:class:`~xlscorecard.workbook.reading.LiveBook` and yields :class:`Problem` s, which the engine
+turns into :class:`Finding` s that name sheet, cell, indicator and month.
 """
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
 from ..model import Month, answer_key
-from ..model.cells import parse_address
 from ..model.check_config import CheckConfig
-from ..workbook.layout import SHEET
 from ..workbook.reading import LiveBook
 
 
@@ -130,6 +125,9 @@ Check = Callable[[Context], Iterable[Problem]]
 
 @dataclass(frozen=True)
 class Rule:
+    """A check as :func:`rule` makes it: its code, what its findings say, the fields it looks
+    at, the stages it runs at, and the generator that looks."""
+
     code: str
     severity: Severity
     message: str
@@ -138,110 +136,17 @@ class Rule:
     stages: frozenset[Stage] = field(default_factory=lambda: frozenset(Stage))
 
 
-REGISTRY: dict[str, Rule] = {}
-
-
 def rule(
     code: str,
     severity: Severity,
     message: str,
     fields: Iterable[str] = ("value",),
     stages: Iterable[Stage] = tuple(Stage),
-) -> Callable[[Check], Check]:
-    """Register a check under ``code``, with the plain-English ``message`` its findings carry."""
+) -> Callable[[Check], Rule]:
+    """Make a check the rule ``code``, with the plain-English ``message`` its findings carry
+    (:data:`.rules.RULES` lists it for the engine)."""
 
-    def register(check: Check) -> Check:
-        if code in REGISTRY and REGISTRY[code].check.__qualname__ != check.__qualname__:
-            raise ValueError(f"rule code {code} is used twice")
-        REGISTRY[code] = Rule(code, severity, message, tuple(fields), check, frozenset(stages))
-        return check
+    def make(check: Check) -> Rule:
+        return Rule(code, severity, message, tuple(fields), check, frozenset(stages))
 
-    return register
-
-
-def load_rules() -> dict[str, Rule]:
-    """Import every ``rule_*`` module in this package so that it registers itself."""
-    for info in pkgutil.iter_modules(__path__):
-        if info.name.startswith("rule_"):
-            importlib.import_module(f"{__name__}.{info.name}")
-    return dict(sorted(REGISTRY.items()))
-
-
-CRASH_CODE = "X000"
-
-
-COLUMNS_CODE = "I503"
-"""The check of the Dataset sheet's columns: while it finds any, no other check runs."""
-
-
-def run_rules(book: LiveBook, stage: Stage, codes: Iterable[str] | None = None) -> list[Finding]:
-    """Run the rules that apply at ``stage`` (or just ``codes``) and return their findings;
-    with a column out of place, only :data:`COLUMNS_CODE`'s."""
-    rules = load_rules()
-    if codes is None and book.header_problems:  # every cell read by its place is not what it
-        codes = [COLUMNS_CODE]  # seems: only the columns out of place are reported
-    selected = [rules[code] for code in codes] if codes is not None else list(rules.values())
-    config = CheckConfig.from_settings(book.dataset.settings)
-    findings: list[Finding] = []
-    for item in selected:
-        if stage not in item.stages:
-            continue
-        context = Context(book.copy(), stage, config)
-        try:
-            problems = list(item.check(context))
-        except Exception as exc:  # a broken rule must not hide the others' findings
-            findings.append(
-                Finding(
-                    CRASH_CODE, Severity.ERROR, f"{SHEET}!A1", "", "", None,
-                    f"{type(exc).__name__}: {exc}", "the check to run",
-                    f"The check {item.code} ({item.message}) could not run: please report this.",
-                )
-            )  # fmt: skip
-            continue
-        findings.extend(_finding(book, item, problem) for problem in problems)
-    return sorted(findings, key=_order(book))
-
-
-def _finding(book: LiveBook, item: Rule, problem: Problem) -> Finding:
-    indicator = ""
-    if problem.ref:
-        try:
-            indicator = book.dataset.indicator(problem.ref).name
-        except KeyError:
-            indicator = ""
-    cell = problem.cell
-    if cell is None and problem.month is not None and problem.ref in book.layout.rows:
-        cell = book.cell_of(problem.ref, problem.month)
-    return Finding(
-        code=item.code,
-        severity=problem.severity or item.severity,
-        cell=cell or f"{SHEET}!A1",
-        ref=problem.ref,
-        indicator=indicator,
-        month=problem.month,
-        found=problem.found,
-        expected=problem.expected,
-        message=problem.detail or item.message,
-    )
-
-
-def _order(book: LiveBook) -> Callable[[Finding], tuple]:
-    rank = {severity: index for index, severity in enumerate(Severity)}
-    rows = book.layout.rows
-
-    def place(cell: str) -> tuple[int, int]:
-        try:
-            return parse_address(cell)
-        except ValueError:
-            return (0, 0)
-
-    def key(finding: Finding) -> tuple:
-        return (
-            rank[finding.severity],
-            rows.get(finding.ref, 0),
-            finding.month or Month(1, 1),
-            finding.code,
-            place(finding.cell),  # a sheet's own findings (I503) from left to right
-        )
-
-    return key
+    return make

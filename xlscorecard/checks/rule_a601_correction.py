@@ -11,7 +11,6 @@ from ..model import Month, Value
 from ..model.values import parse_value, show_value
 from ..workbook.reading import Entry, LiveBook
 from . import Context, Problem, Severity, rule
-from .testing import check, codes, sample_book, type_into
 
 show = show_value
 
@@ -93,27 +92,27 @@ def earlier_months_corrected(context: Context) -> Iterator[Problem]:
         )  # fmt: skip
 
 
-def test_unchanged_earlier_months_pass():
+def test_unchanged_earlier_months_pass(check, sample_book):
     assert check(sample_book(), "A601") == []
 
 
-def test_a_corrected_count_is_reported():
+def test_a_corrected_count_is_reported(check, codes, sample_book, type_into):
     findings = check(type_into(sample_book(), "M1", "2020-07", 1500), "A601")
     assert codes(findings) == ["A601"] and findings[0].severity is Severity.INFO
     assert findings[0].found == "1,493 -> 1,500" and findings[0].cell == "Dataset!Q7"
 
 
-def test_a_corrected_percentage_shows_percentages():
+def test_a_corrected_percentage_shows_percentages(check, sample_book):
     book = sample_book()
     book.history[("NI147", book.month - 1)] = 0.8
     findings = check(book, "A601")
     assert [f.found for f in findings] == ["80% -> 86%"]
 
 
-def test_a_cleared_earlier_month_is_reported():
+def test_a_cleared_earlier_month_is_reported(check, sample_book, type_into):
     findings = check(type_into(sample_book(), "LAC2", "2020-06", None), "A601")
     assert [f.found for f in findings] == ["10 -> blank"]
 
 
-def test_a_change_to_the_report_month_is_not_a_correction():
+def test_a_change_to_the_report_month_is_not_a_correction(check, sample_book, type_into):
     assert check(type_into(sample_book(), "M1", "2020-08", 1400), "A601") == []

@@ -6,7 +6,6 @@ from collections.abc import Iterator
 
 from . import Context, Problem, Severity, rule
 from .rule_a601_correction import corrections, found, show
-from .testing import check, codes, sample_book, type_into
 
 
 @rule(
@@ -39,12 +38,12 @@ def _returned(book, month: str):
     return book
 
 
-def test_a_change_to_a_month_not_returned_is_not_queried():
+def test_a_change_to_a_month_not_returned_is_not_queried(check, sample_book, type_into):
     book = _returned(type_into(sample_book(), "M1", "2020-07", 1500), "2020-06")
     assert check(book, "A602") == []
 
 
-def test_a_change_to_a_returned_month_is_queried():
+def test_a_change_to_a_returned_month_is_queried(check, codes, sample_book, type_into):
     book = _returned(type_into(sample_book(), "M1", "2020-07", 1500), "2020-07")
     findings = check(book, "A602")
     assert codes(findings) == ["A602"] and findings[0].found == "1,493 -> 1,500"
@@ -52,7 +51,9 @@ def test_a_change_to_a_returned_month_is_queried():
     assert check(book, "A601") == []  # asked once, as a query, not also reported as info
 
 
-def test_a_change_to_the_report_month_after_its_return_is_queried():
+def test_a_change_to_the_report_month_after_its_return_is_queried(
+    check, codes, sample_book, type_into
+):
     book = _returned(type_into(sample_book(), "M1", "2020-08", 1400), "2020-08")
     findings = check(book, "A602")
     assert codes(findings) == ["A602"] and findings[0].month == book.month

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from . import Context, Problem, Severity, rule
-from .testing import check, codes, sample_book, type_into
 
 
 @rule(
@@ -24,15 +23,15 @@ def report_month_complete(context: Context) -> Iterator[Problem]:
             )  # fmt: skip
 
 
-def test_a_figure_or_a_dash_passes():
+def test_a_figure_or_a_dash_passes(check, sample_book, type_into):
     book = type_into(sample_book(), "CP2b %", "2020-08", "-")
     assert check(book, "C401") == []
 
 
-def test_a_blank_in_the_report_month_fails():
+def test_a_blank_in_the_report_month_fails(check, codes, sample_book, type_into):
     findings = check(type_into(sample_book(), "LAC2", "2020-08", None), "C401")
     assert codes(findings) == ["C401"] and findings[0].found == "a blank cell"
 
 
-def test_a_blank_in_an_earlier_month_is_not_this_check():
+def test_a_blank_in_an_earlier_month_is_not_this_check(check, sample_book, type_into):
     assert check(type_into(sample_book(), "LAC2", "2020-07", "  "), "C401") == []

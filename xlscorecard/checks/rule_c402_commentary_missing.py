@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from ..calc.figures import Arrow, Change, report_row
 from ..workbook.layout import SHEET, Field
 from . import Context, Problem, Severity, Stage, rule
-from .testing import check, codes, sample_book, type_into
 
 
 def _movement(change: Change, since: str) -> str | None:
@@ -46,20 +45,22 @@ def big_changes_have_commentary(context: Context) -> Iterator[Problem]:
             )  # fmt: skip
 
 
-def test_a_big_change_with_a_comment_passes():
+def test_a_big_change_with_a_comment_passes(check, sample_book):
     book = sample_book()  # M1 fell 10% from Jul-20 (a down arrow) and has a comment
     row = report_row(book.dataset, book.dataset.indicator("M1"), book.month)
     assert row.from_previous.arrow is Arrow.DOWN and book.commentary_cells["M1"]
     assert [f for f in check(book, "C402") if f.ref == "M1"] == []
 
 
-def test_a_small_change_without_a_comment_passes():
+def test_a_small_change_without_a_comment_passes(check, sample_book):
     book = sample_book()
     book.commentary_cells["LAC16"] = ""  # 165 -> 161 is sideways
     assert [f for f in check(book, "C402") if f.ref == "LAC16"] == []
 
 
-def test_a_big_change_without_a_comment_is_a_comment_to_write_at_every_stage():
+def test_a_big_change_without_a_comment_is_a_comment_to_write_at_every_stage(
+    check, codes, sample_book, type_into
+):
     book = type_into(sample_book(), "LAC16", "2020-08", 200)
     book.commentary_cells["LAC16"] = ""
     queries = [f for f in check(book, "C402") if f.ref == "LAC16"]

@@ -10,7 +10,6 @@ from ..model.values import show_value
 from ..spc import LIMIT, SHIFT, TREND, TWO_OF_THREE
 from ..workbook.layout import SHEET, Field
 from . import Context, Problem, Severity, rule
-from .testing import check, codes, sample_book, type_into
 
 
 def _reasons(result: IndicatorSpc, config: SpcConfig) -> list[str]:
@@ -59,14 +58,14 @@ def special_cause_concerns_have_commentary(context: Context) -> Iterator[Problem
         )  # fmt: skip
 
 
-def test_a_concern_with_a_comment_passes():
+def test_a_concern_with_a_comment_passes(check, sample_book):
     book = sample_book("2020-04")  # CP8-QL is below its lower limit in Apr-20, with a comment
     result = spc_report(book.dataset, book.month)["CP8-QL"]
     assert result.variation == "concern" and book.commentary_cells["CP8-QL"]
     assert [f for f in check(book, "C403") if f.ref == "CP8-QL"] == []
 
 
-def test_common_cause_or_improvement_without_a_comment_passes():
+def test_common_cause_or_improvement_without_a_comment_passes(check, sample_book):
     book = sample_book()
     report = spc_report(book.dataset, book.month)
     assert report["M1"].variation == "common" and report["M8-QL"].variation == "improvement"
@@ -74,7 +73,7 @@ def test_common_cause_or_improvement_without_a_comment_passes():
     assert [f for f in check(book, "C403") if f.ref in ("M1", "M8-QL")] == []
 
 
-def test_a_concern_without_a_comment_is_a_query_naming_the_rule():
+def test_a_concern_without_a_comment_is_a_query_naming_the_rule(check, sample_book):
     book = sample_book("2020-04")
     book.commentary_cells["CP8-QL"] = ""
     (finding,) = [f for f in check(book, "C403") if f.ref == "CP8-QL"]
@@ -85,7 +84,9 @@ def test_a_concern_without_a_comment_is_a_query_naming_the_rule():
     )
 
 
-def test_a_figure_typed_below_the_lower_limit_is_queried_until_commented():
+def test_a_figure_typed_below_the_lower_limit_is_queried_until_commented(
+    check, codes, sample_book, type_into
+):
     book = type_into(sample_book(), "M8-QL", "2020-08", "40%")  # higher is better
     book.commentary_cells["M8-QL"] = ""
     assert codes([f for f in check(book, "C403") if f.ref == "M8-QL"]) == ["C403"]
@@ -93,7 +94,7 @@ def test_a_figure_typed_below_the_lower_limit_is_queried_until_commented():
     assert [f for f in check(book, "C403") if f.ref == "M8-QL"] == []
 
 
-def test_a_shift_where_lower_is_better_is_described_upwards():
+def test_a_shift_where_lower_is_better_is_described_upwards(check, sample_book, type_into):
     book = sample_book("2020-04")  # EH2 (lower is better): typed well above its mean
     result = spc_report(book.dataset, book.month)["EH2"]
     for offset in range(6):

@@ -10,7 +10,6 @@ from ..model import Unit
 from ..model.values import MAX_FIGURE, parse_number
 from ..workbook.contents import Formula
 from . import Context, Problem, Severity, rule
-from .testing import check, codes, sample_book, type_into
 
 
 def typed_number(raw: object, unit: Unit) -> float | None:
@@ -82,24 +81,24 @@ def figures_are_numbers(context: Context) -> Iterator[Problem]:
             yield Problem(ref, month, found=found, expected=expected)
 
 
-def test_a_number_and_a_dash_pass():
+def test_a_number_and_a_dash_pass(check, sample_book, type_into):
     book = type_into(sample_book(), "M1", "2020-08", 1343)
     assert check(type_into(book, "CP2b %", "2020-07", "-"), "E101") == []
 
 
-def test_text_fails_and_shows_what_was_typed():
+def test_text_fails_and_shows_what_was_typed(check, codes, sample_book, type_into):
     findings = check(type_into(sample_book(), "M1", "2020-08", "tbc"), "E101")
     assert codes(findings) == ["E101"]
     assert findings[0].cell == "Dataset!R7" and findings[0].found == '"tbc"'
     assert findings[0].expected == "a number, or - if it does not apply"
 
 
-def test_a_formula_fails():
+def test_a_formula_fails(check, codes, sample_book, type_into):
     findings = check(type_into(sample_book(), "LAC2", "2020-07", "=A1+1"), "E101")
     assert codes(findings) == ["E101"] and "formula" in findings[0].message
 
 
-def test_text_that_looks_like_a_formula_is_text():
+def test_text_that_looks_like_a_formula_is_text(check, codes, sample_book):
     book = sample_book()
     book.enter("LAC2", book.month - 1, "=A1+1")  # typed as text ('=A1+1): not a formula
     findings = check(book, "E101")
@@ -107,10 +106,10 @@ def test_text_that_looks_like_a_formula_is_text():
     assert findings[0].found == '"=A1+1"'
 
 
-def test_a_date_fails():
+def test_a_date_fails(check, codes, sample_book, type_into):
     findings = check(type_into(sample_book(), "LAC2", "2020-08", dt.date(2020, 2, 1)), "E101")
     assert codes(findings) == ["E101"] and findings[0].found == "a date (01/02/2020)"
 
 
-def test_a_percentage_typed_too_big_is_left_to_e103():
+def test_a_percentage_typed_too_big_is_left_to_e103(check, sample_book, type_into):
     assert check(type_into(sample_book(), "M8-QL", "2020-08", 45), "E101") == []

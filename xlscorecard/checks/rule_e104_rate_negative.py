@@ -8,7 +8,6 @@ from dataclasses import replace
 from ..model import Unit
 from . import Context, Problem, Severity, rule
 from .rule_e101_text_in_figure import typed_number
-from .testing import book_for, check, codes, sample_dataset, type_into
 
 
 @rule(
@@ -28,26 +27,28 @@ def rates_not_negative(context: Context) -> Iterator[Problem]:
             yield Problem(ref, month, found=typed, expected="a rate of 0 or more, like 52.3")
 
 
-def _book_with_a_typed_rate():
+def _with_a_typed_rate(dataset):
     """The sample's rates are all calculated; make CP1-NI one that is typed."""
-    dataset = sample_dataset()
     dataset.indicators = [
         replace(item, numerator=(), denominator=None) if item.ref == "CP1-NI" else item
         for item in dataset.indicators
     ]
-    return book_for(dataset, "2020-08")
+    return dataset
 
 
-def test_a_rate_of_0_or_more_passes():
-    book = type_into(_book_with_a_typed_rate(), "CP1-NI", "2020-08", 0)
+def test_a_rate_of_0_or_more_passes(check, type_into, book_for, sample_dataset):
+    book = book_for(_with_a_typed_rate(sample_dataset()), "2020-08")
+    book = type_into(book, "CP1-NI", "2020-08", 0)
     assert check(type_into(book, "CP1-NI", "2020-07", 23.8), "E104") == []
 
 
-def test_a_negative_rate_fails():
-    findings = check(type_into(_book_with_a_typed_rate(), "CP1-NI", "2020-08", -15.9), "E104")
+def test_a_negative_rate_fails(check, codes, type_into, book_for, sample_dataset):
+    book = book_for(_with_a_typed_rate(sample_dataset()), "2020-08")
+    findings = check(type_into(book, "CP1-NI", "2020-08", -15.9), "E104")
     assert codes(findings) == ["E104"] and findings[0].found == "-15.9"
 
 
-def test_a_negative_rate_typed_as_text_fails():
-    findings = check(type_into(_book_with_a_typed_rate(), "CP1-NI", "2020-07", " -3 "), "E104")
+def test_a_negative_rate_typed_as_text_fails(check, codes, type_into, book_for, sample_dataset):
+    book = book_for(_with_a_typed_rate(sample_dataset()), "2020-08")
+    findings = check(type_into(book, "CP1-NI", "2020-07", " -3 "), "E104")
     assert codes(findings) == ["E104"] and findings[0].found == "-3"

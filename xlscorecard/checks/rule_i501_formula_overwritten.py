@@ -10,7 +10,6 @@ from ..model.values import show_typed
 from ..workbook.layout import SHEET
 from ..workbook.reading import LiveBook, Overwrite
 from . import Context, Problem, Severity, rule
-from .testing import check, codes, sample_book
 
 
 def _month_of(book: LiveBook, what: str) -> Month | None:
@@ -46,11 +45,11 @@ def formulas_intact(context: Context) -> Iterator[Problem]:
         )  # fmt: skip
 
 
-def test_a_freshly_built_book_has_its_formulas():
+def test_a_freshly_built_book_has_its_formulas(check, sample_book):
     assert check(sample_book(), "I501") == []
 
 
-def test_a_typed_over_change_column_fails():
+def test_a_typed_over_change_column_fails(check, codes, sample_book):
     book = sample_book()
     book.overwritten.append(Overwrite("M1", "AD7", "% change from Jul-20", 0.1))
     findings = check(book, "I501")
@@ -64,7 +63,7 @@ def test_a_typed_over_change_column_fails():
     assert "Validate" in findings[0].expected and "Audit" in findings[0].expected
 
 
-def test_a_typed_over_derived_month_names_its_month():
+def test_a_typed_over_derived_month_names_its_month(check, sample_book):
     book = sample_book()
     book.overwritten.append(Overwrite("M3", "Q9", "Jul-20", "26%"))
     findings = check(book, "I501")

@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from ..workbook.layout import SHEET
 from ..workbook.reading import RowProblem
 from . import Context, Problem, Severity, rule
-from .testing import check, codes, sample_book
 
 
 @rule(
@@ -30,11 +29,11 @@ def rows_in_place(context: Context) -> Iterator[Problem]:
         )  # fmt: skip
 
 
-def test_rows_in_place_pass():
+def test_rows_in_place_pass(check, sample_book):
     assert check(sample_book(), "I502") == []
 
 
-def test_a_changed_ref_fails():
+def test_a_changed_ref_fails(check, codes, sample_book):
     book = sample_book()
     book.row_problems.append(RowProblem(7, "M1", "M1a"))
     findings = check(book, "I502")
@@ -46,7 +45,7 @@ def test_a_changed_ref_fails():
     )
 
 
-def test_a_deleted_row_fails():
+def test_a_deleted_row_fails(check, sample_book):
     book = sample_book()
     book.row_problems.append(RowProblem(book.layout.last_row, "LAC16", None))
     assert check(book, "I502")[0].found == "an empty cell"

@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from ..model.months import Month
 from ..workbook.reading import HeaderProblem
 from . import Context, Problem, Severity, rule
-from .testing import check, codes, sample_book
 
 
 def _found(value: object) -> str:
@@ -52,11 +51,11 @@ _MESSAGE = (
 )
 
 
-def test_month_headings_as_built_pass():
+def test_month_headings_as_built_pass(check, sample_book):
     assert check(sample_book(), "I503") == []
 
 
-def test_a_heading_typed_as_text_fails():
+def test_a_heading_typed_as_text_fails(check, codes, sample_book):
     book = sample_book()
     book.header_problems.append(HeaderProblem("Dataset!R5", Month(2020, 8), "August"))
     findings = check(book, "I503")
@@ -68,12 +67,11 @@ def test_a_heading_typed_as_text_fails():
     )
 
 
-def test_a_deleted_commentary_column_is_named():
+def test_a_deleted_commentary_column_is_named(check, sample_book, sample_dataset):
     from ..workbook.contents import BookContents
     from ..workbook.image import book_contents
     from ..workbook.layout import HEADER_ROW, SHEET, Field, letter
     from ..workbook.reading import read_book
-    from .testing import sample_dataset
 
     contents = book_contents(sample_dataset(), Month(2020, 8), "test.xlsx")
     grid = [row[:-1] for row in contents.sheets[SHEET]]  # the last column, commentary, deleted
@@ -85,7 +83,7 @@ def test_a_deleted_commentary_column_is_named():
     assert findings[0].message.startswith("The commentary column is not where it was built")
 
 
-def test_each_wrong_heading_is_a_finding():
+def test_each_wrong_heading_is_a_finding(check, sample_book):
     book = sample_book()
     book.header_problems += [
         HeaderProblem("Dataset!Q5", Month(2020, 7), dt.datetime(2020, 6, 1)),

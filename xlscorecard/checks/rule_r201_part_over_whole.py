@@ -8,7 +8,6 @@ from ..calc.figures import HISTORY_MONTHS, figure, is_number
 from ..model import POPULATION
 from ..model.months import window
 from . import Context, Problem, Severity, rule
-from .testing import check, codes, sample_book, type_into
 
 
 def _pairs(context: Context) -> list[tuple[tuple[str, ...], str]]:
@@ -49,12 +48,12 @@ def parts_within_wholes(context: Context) -> Iterator[Problem]:
             )  # fmt: skip
 
 
-def test_parts_no_bigger_than_their_wholes_pass():
+def test_parts_no_bigger_than_their_wholes_pass(check, sample_book, type_into):
     book = type_into(sample_book(), "M6-QL (val)", "2020-08", 263)  # all of M2's referrals
     assert check(book, "R201") == []
 
 
-def test_a_numerator_over_its_denominator_fails():
+def test_a_numerator_over_its_denominator_fails(check, codes, sample_book, type_into):
     findings = check(type_into(sample_book(), "M6-QL (val)", "2020-07", 400), "R201")
     assert codes(findings) == ["R201"]
     assert findings[0].found == "M6-QL (val) is 400, more than M2 (388)"
@@ -62,7 +61,7 @@ def test_a_numerator_over_its_denominator_fails():
     assert findings[0].cell == "Dataset!Q12"
 
 
-def test_a_configured_part_over_its_whole_fails():
+def test_a_configured_part_over_its_whole_fails(check, codes, sample_book, type_into):
     # CP5-QL (val) <= CP4 (val) comes from council.toml, not from a derived indicator
     findings = check(type_into(sample_book(), "CP5-QL (val)", "2020-08", 18), "R201")
     assert codes(findings) == ["R201"] and findings[0].expected == "at most CP4 (val) (17)"

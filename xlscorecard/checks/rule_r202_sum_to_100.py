@@ -9,7 +9,6 @@ from ..model import Unit
 from ..model.months import window
 from ..model.values import show_value
 from . import Context, Problem, Severity, rule
-from .testing import check, codes, sample_book, type_into
 
 
 @rule(
@@ -40,17 +39,17 @@ def shares_add_up(context: Context) -> Iterator[Problem]:
             )  # fmt: skip
 
 
-def test_bands_adding_up_to_99_percent_pass():
+def test_bands_adding_up_to_99_percent_pass(check, sample_book):
     # Aug-20: 4% + 32% + 28% + 24% + 11% = 99%, within the 2 points allowed for rounding
     assert check(sample_book(), "R202") == []
 
 
-def test_bands_adding_up_to_more_than_102_percent_fail():
+def test_bands_adding_up_to_more_than_102_percent_fail(check, codes, sample_book, type_into):
     findings = check(type_into(sample_book(), "EH3c%", "2020-08", "38%"), "R202")
     assert codes(findings) == ["R202"]
     assert findings[0].found == "EH3a% + EH3b% + EH3c% + EH3d% + EH3e% = 109%"
     assert findings[0].cell == "Dataset!R" + str(sample_book().layout.row("EH3a%"))
 
 
-def test_a_month_with_a_band_missing_is_left_to_c401():
+def test_a_month_with_a_band_missing_is_left_to_c401(check, sample_book, type_into):
     assert check(type_into(sample_book(), "EH3c%", "2020-08", None), "R202") == []

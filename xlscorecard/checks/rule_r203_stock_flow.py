@@ -8,7 +8,6 @@ from itertools import pairwise
 from ..calc.figures import HISTORY_MONTHS, figure, is_number
 from ..model.months import window
 from . import Context, Problem, Severity, rule
-from .testing import check, codes, sample_book, type_into
 
 
 @rule(
@@ -47,12 +46,12 @@ def stock_follows_flows(context: Context) -> Iterator[Problem]:
             )  # fmt: skip
 
 
-def test_a_stock_that_follows_its_flows_passes():
+def test_a_stock_that_follows_its_flows_passes(check, sample_book):
     # Aug-20: 512 + 9 - 24 = 497, and 493 children were looked after (within 5)
     assert check(sample_book(), "R203") == []
 
 
-def test_a_stock_that_does_not_follow_its_flows_is_queried():
+def test_a_stock_that_does_not_follow_its_flows_is_queried(check, codes, sample_book, type_into):
     findings = check(type_into(sample_book(), "LAC3", "2020-08", 4), "R203")
     assert codes(findings) == ["R203"]
     assert findings[0].found == (
@@ -61,6 +60,6 @@ def test_a_stock_that_does_not_follow_its_flows_is_queried():
     assert findings[0].expected == "LAC1 within 5 of 517"
 
 
-def test_a_wrong_stock_is_queried_in_both_months_it_touches():
+def test_a_wrong_stock_is_queried_in_both_months_it_touches(check, sample_book, type_into):
     findings = check(type_into(sample_book(), "LAC1", "2020-07", 600), "R203")
     assert [f.month.label for f in findings] == ["Jul-20", "Aug-20"]

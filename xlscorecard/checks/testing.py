@@ -1,5 +1,6 @@
-"""Helpers for the tests beside each rule: the bundled sample as a just-built book, typing into
-it as a person would, running one rule.
+"""Helpers for the tests beside each rule (``conftest.py`` gives them to those tests as
+fixtures: no rule imports this module) and for tests/: the bundled sample as a just-built
+book, typing into it as a person would, running one rule.
 
 Pure, like the rules: the sample is read from the package's own data with the model's parsers.
 """
@@ -15,7 +16,8 @@ from ..model.tables import TABLE_COLUMNS, assemble, csv_table
 from ..workbook.contents import Formula
 from ..workbook.image import book_contents
 from ..workbook.reading import LiveBook, read_book
-from . import Finding, Stage, run_rules
+from . import Finding, Stage
+from .engine import run_rules
 
 SAMPLE = files("xlscorecard") / "samples" / "southampton"
 """The Southampton sample shipped with the package (``samples/southampton`` in the repository)."""

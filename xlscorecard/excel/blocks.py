@@ -51,7 +51,7 @@ MACRO_MODULE = "ScorecardRibbon"
 UNPROTECT_MACRO = f"'{ADDIN}'!{MACRO_MODULE}.UnprotectSheet"
 PROTECT_MACRO = f"'{ADDIN}'!{MACRO_MODULE}.ProtectSheet"
 PROTECTED_SHEETS = frozenset({SHEET})
-"""Sheets the workbook protects (see :func:`xlsx_writer.protect`); the others are open."""
+"""Sheets the workbook protects (see :func:`xlsx.writer.protect`); the others are open."""
 
 
 @dataclass(frozen=True)
@@ -141,7 +141,7 @@ def _from_excel(value: object) -> object:
 
 # -- what to write ----------------------------------------------------------------------------
 def refresh_blocks(contents: BookContents, book: LiveBook, outcome: Outcome) -> list[Block]:
-    """Everything a roll forward writes, as :func:`xlsx_cycle.refresh_file` writes it: the
+    """Everything a roll forward writes, as :func:`app.workbook_file.refresh_file` writes it: the
     Dataset sheet, the supporting sheets that changed, Checks, and Audit when it has rows."""
     dataset = outcome.dataset
     layout = DatasetLayout.for_catalogue(
@@ -219,7 +219,7 @@ def journal_blocks(contents: BookContents, book: LiveBook, journal: Journal) -> 
 
 
 def validate_blocks(contents: BookContents, book: LiveBook, outcome: Outcome) -> list[Block]:
-    """What Validate writes, as :func:`xlsx_cycle.validate_file` does: formulas put back,
+    """What Validate writes, as :func:`app.workbook_file.validate_file` does: formulas put back,
     and when they change Checks and the archives of what was typed, and Audit when it has
     rows (a press that changes nothing writes nothing)."""
     kept = as_kept(book)

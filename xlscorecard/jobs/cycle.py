@@ -12,8 +12,9 @@ from dataclasses import dataclass, field, replace
 
 from ..calc import figures as calc
 from ..calc.figures import HISTORY_MONTHS
-from ..checks import COLUMNS_CODE, KINDS, Finding, Severity, Stage, load_rules, run_rules
+from ..checks import KINDS, Finding, Severity, Stage
 from ..checks.answers import ANSWERED_BY_COMMENT, answer_for, answerable
+from ..checks.engine import COLUMNS_CODE, rules_by_code, run_rules
 from ..errors import DataFileError, Refused, ScorecardError
 from ..model import POPULATION, Answer, Comment, Dataset, Month, Unit, Value, answer_key
 from ..model.tables import Table, missing_population
@@ -263,7 +264,7 @@ def answer_query(
         )
     code, ref = code.strip().upper(), _as_listed(book, ref)
     _refuse_unknown(book, ref)
-    if code not in (known := load_rules()):
+    if code not in (known := rules_by_code()):
         raise Refused(
             f"There is no check {code}{did_you_mean(code, known)}: docs/checks.md lists them "
             "(nothing was changed)."

@@ -6,8 +6,10 @@ tested Python calculation (:mod:`calc`) gives, with the same styles, formats and
 carries a visible "Official return" block (month, saved at, saved by, tool version and the
 SHA-256 of its data) below the indicators of its Dataset sheet.
 
-No file or Excel here: :mod:`xlsx_return` writes what :func:`plan_return` returns, and reads
-a return's cells back for :func:`check_cells`.
+No file or Excel here: the front ends (:mod:`xlscorecard.app.return_file`, the buttons) make
+the plan (:func:`plan_return`) and :mod:`xlscorecard.returns.transaction` writes it;
+:mod:`xlscorecard.returns.verify` checks a saved return against what :func:`recorded_return`
+finds recorded.
 """
 
 from __future__ import annotations
@@ -18,8 +20,9 @@ import string
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..checks import Finding, Severity, Stage, run_rules
+from ..checks import Finding, Severity, Stage
 from ..checks.answers import answer_for, checks_rows
+from ..checks.engine import run_rules
 from ..errors import Refused, ScorecardError
 from ..model import Answer, Dataset, Indicator, Month
 from ..model.text import name_problem

@@ -26,6 +26,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.xml.functions import tostring
 
 from ..jobs.checksum import BookView, Look, SheetView
+from ..xlsx.openpyxl_private import cells_of, charts_of, pictures_of, style_record
 
 CORE_PROPERTIES = [
     "title", "subject", "creator", "keywords", "description", "category", "lastModifiedBy",
@@ -68,10 +69,10 @@ def _book_view(book: Workbook, path: Path | None) -> BookView:
 
 def sheet_view(sheet: Worksheet, book: Workbook, looks: dict) -> SheetView:
     cells = []
-    for _, cell in sorted(sheet._cells.items()):  # the cells there are, row by row: iter_rows
+    for _, cell in sorted(cells_of(sheet).items()):  # the cells there are, row by row: iter_rows
         if isinstance(cell, MergedCell):  # would make one for every gap (the Trends charts)
             continue  # shown by its merged range (the layout)
-        key = tuple(cell._style or ())
+        key = tuple(style_record(cell) or ())
         look = looks.get(key)
         if look is None:
             look = looks[key] = _look(cell)
@@ -173,7 +174,7 @@ def _layout(sheet: Worksheet) -> list[tuple[str, str]]:
         ("margins", _xml(sheet.page_margins)),
         ("tables", "\n".join(sorted(_xml(t) for t in sheet.tables.values()))),
         ("filter", str(sheet.auto_filter.ref or "")),
-        ("pictures and charts", f"{len(sheet._images)} {len(sheet._charts)}"),
+        ("pictures and charts", f"{len(pictures_of(sheet))} {len(charts_of(sheet))}"),
     ]
 
 

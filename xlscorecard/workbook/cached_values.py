@@ -75,7 +75,7 @@ def _address(row: int, column: int) -> str:
 
 
 def _dataset_values(contents: BookContents, cells: dict[tuple[int, int], str]) -> dict:
-    """The Dataset sheet's formula cells, each from :func:`results.formula_results` where its
+    """The Dataset sheet's formula cells, each from :func:`row_results.formula_results` where its
     row's figures are all what the formulas see (see the module's description); blank is
     ``""``."""
     try:

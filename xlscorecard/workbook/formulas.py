@@ -16,7 +16,7 @@ NOT_AVAILABLE = "n/a"
 
 
 def derived(layout: DatasetLayout, indicator: Indicator, column: int) -> Formula:
-    """numerator / denominator for one month column, as :func:`calc.derive`."""
+    """numerator / denominator for one month column, as :func:`figures.derive`."""
     parts = [address(layout.row(ref), column) for ref in indicator.numerator]
     if indicator.denominator == POPULATION:
         base = address(POPULATION_ROW, column, absolute_row=True)
@@ -34,7 +34,8 @@ def derived(layout: DatasetLayout, indicator: Indicator, column: int) -> Formula
 
 
 def change(layout: DatasetLayout, ref: str, base_offset: int) -> Formula:
-    """% change of the report month from ``base_offset`` months before (:func:`calc.pct_change`)."""
+    """% change of the report month from ``base_offset`` months before, as
+    :func:`figures.pct_change`."""
     new = layout.month_cell(ref, 0)
     old = layout.month_cell(ref, base_offset)
     return Formula(

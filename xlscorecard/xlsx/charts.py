@@ -8,7 +8,7 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from copy import copy, deepcopy
+from copy import copy
 from dataclasses import dataclass
 from functools import cache
 
@@ -22,23 +22,28 @@ from openpyxl.chart.shapes import GraphicalProperties
 from openpyxl.chart.text import RichText, Text
 from openpyxl.chart.title import Title
 from openpyxl.drawing.line import LineProperties
-from openpyxl.drawing.spreadsheet_drawing import AnchorMarker, SpreadsheetDrawing, TwoCellAnchor
 from openpyxl.drawing.text import (
     CharacterProperties,
     Paragraph,
     ParagraphProperties,
     RegularTextRun,
 )
-from openpyxl.reader import excel as excel_reader
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
-from openpyxl.xml.constants import DRAWING_NS, SHEET_DRAWING_NS
+from openpyxl.xml.constants import SHEET_DRAWING_NS
 from openpyxl.xml.functions import fromstring
 
 from ..model import Month, Unit
 from ..workbook import schema as sheets
 from ..workbook.layout import letter
 from ..workbook.trends import COLOURS, DATA_COLUMN, DATA_COLUMNS, SERIES_NAMES, SPECIAL, TrendChart
+from .openpyxl_private import (
+    LineChartWrittenOnce,
+    anchor_start,
+    drawings_unread,
+    name_chart_frames,
+    two_cell_anchor,
+)
 
 AXIS_FORMATS = {Unit.COUNT: "#,##0", Unit.PERCENT: "0%", Unit.RATE: "#,##0.0"}
 MONTH_FORMAT = "mmm-yy"
@@ -57,10 +62,10 @@ def draw(sheet: Worksheet, spec: TrendChart, kind: type[LineChart] | None = None
 
     The parts every chart has alike (axes, text sizes, the look of each series) are made once
     and shared by all of them: a workbook of 550 charts is written in a fraction of the time.
-    ``kind``: the chart class (:class:`TrendLineChart`; openpyxl's own, to compare with).
+    ``kind``: the chart class (:class:`LineChartWrittenOnce`; openpyxl's own, to compare with).
     """
     parts = _parts()
-    chart = (kind or TrendLineChart)()
+    chart = (kind or LineChartWrittenOnce)()
     chart.style = None
     chart.title = _title(spec.title)
     chart.display_blanks = "gap"
@@ -87,53 +92,10 @@ def draw(sheet: Worksheet, spec: TrendChart, kind: type[LineChart] | None = None
             sheet, min_col=spec.column("month"), min_row=spec.first_row, max_row=spec.last_row
         )
     )
-    chart.anchor = TwoCellAnchor(
-        _from=AnchorMarker(col=spec.left - 1, row=spec.top - 1),
-        to=AnchorMarker(col=spec.right - 1, row=spec.bottom - 1),
-    )
+    chart.anchor = two_cell_anchor(spec.left - 1, spec.top - 1, spec.right - 1, spec.bottom - 1)
     setattr(chart, ALT_TEXT, spec.description)
     setattr(chart, NAME, f"{NAME_PREFIX}{spec.ref}")
     return chart
-
-
-class TrendLineChart(LineChart):
-    """A line chart that writes its XML from that of the first chart of the same shape
-    (series, unit) written before it, with its own title and ranges put in: the rest is the
-    same, and openpyxl's serialisation of each chart afresh is the slowest part of a save."""
-
-    # openpyxl's metaclass lists a class's XML parts from its own body: a subclass repeats them
-    __attrs__ = LineChart.__attrs__
-    __elements__ = LineChart.__elements__
-    __nested__ = LineChart.__nested__
-
-    def _write(self):
-        key = (
-            tuple(series.tx.v for series in self.series),
-            self.y_axis.numFmt.formatCode,
-            self.x_axis.scaling.min,
-            tuple(entry.idx for entry in self.legend.legendEntry),
-        )
-        template = _WRITTEN.get(key)
-        if template is None:
-            tree = super()._write()
-            _WRITTEN[key] = deepcopy(tree)
-            return tree
-        tree = deepcopy(template)
-        ranges = [
-            str(getattr(series, part).numRef.f) for series in self.series for part in ("cat", "val")
-        ]
-        formulas = list(tree.iter("f"))  # openpyxl names the chart namespace only at the root
-        if len(formulas) != len(ranges):  # not the shape it was taken for: write it afresh
-            return super()._write()
-        for element, text in zip(formulas, ranges, strict=True):
-            element.text = text
-        (title,) = tree.iterfind(f"chart/title//{{{DRAWING_NS}}}t")
-        title.text = self.title.tx.rich.p[0].r[0].t
-        return tree
-
-
-_WRITTEN: dict[tuple, object] = {}
-"""The XML of the first chart of each shape written (by :class:`TrendLineChart`)."""
 
 
 @dataclass(frozen=True)
@@ -257,7 +219,7 @@ def charts_not_ours(found: list[object], drawn_now: list[object]) -> list[str]:
 
 def describe(chart: object) -> str:
     """``the chart at Trends!K40 titled 'Referrals by team'``."""
-    anchor = getattr(getattr(chart, "anchor", None), "_from", None)
+    anchor = anchor_start(chart)
     at = (
         f" at {sheets.TRENDS}!{letter(anchor.col + 1)}{anchor.row + 1}"
         if anchor is not None
@@ -274,23 +236,15 @@ def describe(chart: object) -> str:
 # -- alt text and names -----------------------------------------------------------------------
 NAME_PREFIX = "Trend chart "
 """How each chart's name starts (``Trend chart LAC1``), as Excel's Selection pane lists it."""
-_chart_frame = SpreadsheetDrawing._chart_frame
 
 
-def _chart_frame_with_alt_text(self: SpreadsheetDrawing, idx: int):
-    """openpyxl's chart frame, with the chart's alt text (``descr``) and a name saying whose
-    chart it is. openpyxl numbers a drawing's charts first, from 1, so ``idx`` - 1 is the
-    chart's place in ``self.charts``."""
-    frame = _chart_frame(self, idx)
-    chart = self.charts[idx - 1] if idx <= len(self.charts) else None
+def _alt_text_and_name(chart: object) -> tuple[str, str] | None:
+    """The alt text (``descr``) and name of a chart's frame: a chart of ours says whose it is."""
     description, name = getattr(chart, ALT_TEXT, None), getattr(chart, NAME, None)
-    if description and name:
-        frame.nvGraphicFramePr.cNvPr.descr = description
-        frame.nvGraphicFramePr.cNvPr.name = name
-    return frame
+    return (description, name) if description and name else None
 
 
-SpreadsheetDrawing._chart_frame = _chart_frame_with_alt_text  # type: ignore[method-assign]
+name_chart_frames(_alt_text_and_name)
 
 
 # -- reading a workbook ------------------------------------------------------------------------
@@ -302,20 +256,8 @@ def trend_charts_unread() -> Iterator[list[str]]:
     with anything else in it is read as usual (and a chart not of ours on Trends is refused
     by :func:`write_trends`). Yields the list of the drawings skipped, filled as it loads:
     give it to :func:`mark_undrawn` with the book."""
-    original = excel_reader.find_images
-    skipped: list[str] = []
-
-    def find_images(archive, path):
-        if _only_trend_charts(archive.read(path)):
-            skipped.append(path)
-            return [], []
-        return original(archive, path)
-
-    excel_reader.find_images = find_images
-    try:
+    with drawings_unread(_only_trend_charts) as skipped:
         yield skipped
-    finally:
-        excel_reader.find_images = original
 
 
 UNDRAWN = "_xlscorecard_trends_undrawn"
@@ -362,7 +304,7 @@ def _only_trend_charts(xml: bytes) -> bool:
 
 
 __all__ = [
-    "ALT_TEXT", "MONTH_FORMAT", "NAME_PREFIX", "TrendLineChart", "charts_not_ours", "check_drawn",
+    "ALT_TEXT", "MONTH_FORMAT", "NAME_PREFIX", "charts_not_ours", "check_drawn",
     "describe", "draw",
     "drawn", "is_trend_chart", "mark_undrawn", "trend_charts_unread",
 ]  # fmt: skip

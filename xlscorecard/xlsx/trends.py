@@ -9,8 +9,6 @@ makes every chart again, so the charts in the file are always the ones this vers
 
 from __future__ import annotations
 
-from copy import copy
-
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment
 from openpyxl.styles.cell_style import StyleArray
@@ -44,6 +42,13 @@ from ..workbook.trends import (
 )
 from .cells import set_value
 from .charts import MONTH_FORMAT, charts_not_ours, draw, drawn
+from .openpyxl_private import (
+    cells_of,
+    charts_of,
+    give_style_record,
+    replace_charts,
+    style_record,
+)
 from .pages import a3_landscape
 from .styles import style_name
 
@@ -89,7 +94,7 @@ def write_trends(
     layout = TrendsLayout.for_dataset(dataset)
     report = report if report is not None else spc_report(dataset, month)
     new = [draw(sheet, chart) for chart in charts(dataset, month, layout, report)]
-    others = charts_not_ours(sheet._charts, new)
+    others = charts_not_ours(charts_of(sheet), new)
     if others:
         listed = ", ".join(others[:3]) + (f" and {len(others) - 3} more" if len(others) > 3 else "")
         one = len(others) == 1
@@ -106,7 +111,7 @@ def write_trends(
     for row in layout.page_breaks:
         sheet.row_breaks.append(Break(id=row))
     sheet.print_area = layout.print_area
-    sheet._charts = new
+    replace_charts(sheet, new)
     drawn(book)
     return sheet
 
@@ -142,7 +147,7 @@ def _write_block(
     plain = _style_of(sheet, "General")
     first_value = DATA_COLUMNS.index(VALUE_COLUMNS[0])
     month_column = DATA_COLUMNS.index("month")
-    cells = sheet._cells
+    cells = cells_of(sheet)
     row_index = HEADER_ROW
     for row_index, row in enumerate(rows, start=HEADER_ROW + 1):
         figures = formats[units[row[0]]]
@@ -154,7 +159,7 @@ def _write_block(
                     continue  # no cell at all: a blank costs nothing to save
                 cell = cells[(row_index, column)] = Cell(sheet, row=row_index, column=column)
             style = figures if offset >= first_value else month if offset == month_column else plain
-            cell._style = copy(style)
+            give_style_record(cell, style)
             set_value(cell, value)  # a ref from a data file stays text, however it starts
     for old in range(row_index + 1, sheet.max_row + 1):
         for offset in range(len(DATA_COLUMNS)):
@@ -166,7 +171,7 @@ def _style_of(sheet: Worksheet, number_format: str) -> StyleArray:
     """The style record of a cell of this sheet with ``number_format`` and nothing else."""
     probe = Cell(sheet)
     probe.number_format = number_format
-    return probe._style
+    return style_record(probe)
 
 
 __all__ = ["set_up_trends", "trends_sheet", "write_trends"]

@@ -1,6 +1,6 @@
 """Apply a report month's sheet image to a workbook file with openpyxl: values, styles, formats.
 
-This module places and styles; it calculates nothing (see :mod:`sheet_image`).
+This module places and styles; it calculates nothing (see :mod:`xlscorecard.workbook.image`).
 """
 
 from __future__ import annotations
