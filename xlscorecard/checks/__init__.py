@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from ..model import Month, answer_key
+from ..model.book import LiveBook
 from ..model.cells import parse_address
 from ..model.check_config import CheckConfig
-from ..workbook.layout import SHEET
-from ..workbook.reading import LiveBook
+from ..workbook.layout import SHEET, Field
 
 
 class Severity(StrEnum):
@@ -69,17 +69,22 @@ class Stage(StrEnum):
 
 @dataclass(frozen=True)
 class Problem:
-    """What a rule found: where, what was found, what was expected."""
+    """What a rule found: about what (indicator, month, column), what was found, what was
+    expected. The engine asks the layout for its cell."""
 
     ref: str
     month: Month | None
     found: str
     expected: str
-    cell: str | None = None
-    """``Dataset!L14``; defaults to the indicator's cell for ``month``."""
+    field: Field | None = None
+    """The column of ``ref``'s row it is about (the commentary, a % change); None for its
+    figure for ``month``."""
     detail: str | None = None
     """A message for this case, when the rule's own message does not say enough."""
     severity: Severity | None = None
+    heading: str | None = None
+    """A heading of the sheet that is out of place (I503), as the reader found it: its cell,
+    ``Dataset!R5`` (no indicator's row or column says where)."""
 
 
 @dataclass(frozen=True)
@@ -93,6 +98,8 @@ class Finding:
     found: str
     expected: str
     message: str
+    field: Field | None = None
+    """The column of ``ref``'s row it is about; None for the figure for ``month``."""
 
     @property
     def kind(self) -> Kind:
@@ -209,9 +216,9 @@ def _finding(book: LiveBook, item: Rule, problem: Problem) -> Finding:
             indicator = book.dataset.indicator(problem.ref).name
         except KeyError:
             indicator = ""
-    cell = problem.cell
-    if cell is None and problem.month is not None and problem.ref in book.layout.rows:
-        cell = book.cell_of(problem.ref, problem.month)
+    cell = problem.heading or book.layout.sheet_cell(
+        problem.ref, book.month, problem.month, problem.field
+    )
     return Finding(
         code=item.code,
         severity=problem.severity or item.severity,
@@ -222,6 +229,7 @@ def _finding(book: LiveBook, item: Rule, problem: Problem) -> Finding:
         found=problem.found,
         expected=problem.expected,
         message=problem.detail or item.message,
+        field=problem.field,
     )
 
 
