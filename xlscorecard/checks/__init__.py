@@ -1,9 +1,10 @@
 """The check engine: small registered rules, each in its own ``rule_*.py`` with its tests.
 
 A rule is a generator decorated with :func:`rule`; it looks at a
-:class:`~xlscorecard.workbook.reading.LiveBook` and yields :class:`Problem` s. The engine gives
-each rule its own copy of the book, turns problems into :class:`Finding` s that name sheet,
-cell, indicator and month, and reports a rule that crashes as an error finding instead of
+:class:`~xlscorecard.model.book.LiveBook` and yields :class:`Problem` s. The engine gives
+each rule its own copy of the book, turns problems (indicator, month, column) into
+:class:`Finding` s that name sheet, cell, indicator and month (the layout gives the cell: a rule
+never spells one), and reports a rule that crashes as an error finding instead of
 stopping.
 """
 
