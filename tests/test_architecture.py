@@ -145,6 +145,34 @@ def test_a_pure_part_reads_no_clock_or_login(name):
     assert not clock_reads(ast.parse(MODULES[name].read_text("utf-8"))), name
 
 
+ADDRESS_MAKERS = {"cell", "month_cell", "sheet_cell", "address"}
+"""What makes a cell's address: the layout's methods and ``address``."""
+
+
+def addresses_made(function: ast.FunctionDef) -> set[str]:
+    """The address makers ``function`` calls, and ``SHEET`` if it spells a sheet's cell."""
+    called = {
+        node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+        for node in ast.walk(function)
+        if isinstance(node, ast.Call)
+    }
+    named = {node.id for node in ast.walk(function) if isinstance(node, ast.Name)}
+    return (called & ADDRESS_MAKERS) | (named & {"SHEET"})
+
+
+RULES = sorted(name for name in MODULES if name.startswith("xlscorecard.checks.rule_"))
+
+
+@pytest.mark.parametrize("name", RULES)
+def test_a_rule_says_what_it_found_about_and_the_layout_makes_the_address(name):
+    """A rule's problem names ref, month and field; the engine asks the layout for the cell."""
+    tree = ast.parse(MODULES[name].read_text("utf-8"))
+    for function in tree.body:
+        if isinstance(function, ast.FunctionDef) and not function.name.startswith("test"):
+            made = addresses_made(function)
+            assert not made, f"{name}.{function.name} makes an address: {sorted(made)}"
+
+
 def test_no_module_imports_itself_round_a_cycle():
     def visit(name: str, trail: list[str]) -> None:
         for target in sorted(GRAPH[name] & MODULES.keys()):
