@@ -13,9 +13,8 @@ import copy
 from dataclasses import dataclass, field, fields, replace
 from typing import Generic, TypeVar
 
-from .dataset import Answer, Dataset
+from .dataset import Answer, Dataset, Value
 from .months import Month
-from .values import Value
 
 Layout = TypeVar("Layout")
 """The type of the sheet's layout a book carries (``workbook.layout.DatasetLayout``)."""
