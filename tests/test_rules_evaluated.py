@@ -37,9 +37,9 @@ from xlscorecard.calc.figures import CHANGE_DECIMALS, Arrow, arrow_for, polarity
 from xlscorecard.calc.spc_report import ASSURANCE_WORDS, NO_FIGURE, TOO_FEW, VARIATION_WORDS
 from xlscorecard.checks.testing import check, sample_book, type_into
 from xlscorecard.model import Polarity, Unit
+from xlscorecard.model.book import LiveBook
 from xlscorecard.workbook.image import allowed_entry
 from xlscorecard.workbook.layout import Field
-from xlscorecard.workbook.reading import LiveBook
 from xlscorecard.xlsx.styles import ARROW_FORMATS, MDC_COLOURS, SPC_KINDS
 
 A_DATE = dt.datetime(2020, 8, 1)

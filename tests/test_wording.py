@@ -10,8 +10,8 @@ from xlscorecard.checks import Finding, Severity
 from xlscorecard.checks.testing import check, sample_book, type_into
 from xlscorecard.jobs.cycle import tally
 from xlscorecard.model import Month
-from xlscorecard.workbook.layout import SHEET
-from xlscorecard.workbook.reading import Overwrite
+from xlscorecard.model.book import Overwrite
+from xlscorecard.workbook.layout import SHEET, Field
 
 AUG = Month(2020, 8)
 
@@ -48,7 +48,9 @@ def test_refresh_says_where_the_new_months_figures_go(built, tmp_path):
 
 def test_i501_names_the_month_of_a_change_typed_over():
     book = sample_book()
-    book.overwritten.append(Overwrite("LAC16", "AE66", "% change from Aug-19", 0.02))
+    book.overwritten.append(
+        Overwrite("LAC16", "AE66", "% change from Aug-19", 0.02, field=Field.CHANGE_YEAR)
+    )
     (found,) = check(book, "I501")
     assert found.month == AUG and ", Aug-20:" in str(found)
 

@@ -19,9 +19,10 @@ from .checks.answers import answer_for
 from .checks.engine import run_rules
 from .errors import ScorecardError
 from .model import NOT_APPLICABLE, Dataset, Month
+from .model.book import LiveBook
 from .model.text import did_you_mean
 from .workbook import schema as sheets
-from .workbook.reading import LiveBook, is_return, read_book, read_return
+from .workbook.reading import is_return, read_book, read_return
 from .xlsx.reader import contents_of, open_workbook
 
 if TYPE_CHECKING:

@@ -19,6 +19,7 @@ from ..datadir.folder import Written, load_data_dir, read_csv, write_data_dir
 from ..errors import Refused, ScorecardError, WorkbookError
 from ..jobs import cycle
 from ..model import Dataset, Month
+from ..model.book import LiveBook
 from ..model.text import did_you_mean
 from ..store.backups import backup_folder, backups_kept
 from ..store.identity import now, os_user
@@ -27,7 +28,7 @@ from ..workbook import schema as sheets
 from ..workbook.contents import BookContents, as_text
 from ..workbook.image import data_tables, dataset_image, history_count, input_rules, table_rows
 from ..workbook.layout import NOTE_ROW, SHEET
-from ..workbook.reading import LiveBook, read_book
+from ..workbook.reading import read_book
 from ..xlsx.carry_over import Carried, carry, foreign_validations, refuse_if_held
 from ..xlsx.lite_code import this_code, with_lite_code
 from ..xlsx.reader import contents_of, open_workbook

@@ -2,8 +2,9 @@
 tests, :mod:`.rules` lists them, and :mod:`.engine` runs them.
 
 A rule is a generator decorated with :func:`rule`; it looks at a
-:class:`~xlscorecard.workbook.reading.LiveBook` and yields :class:`Problem` s, which the engine
-turns into :class:`Finding` s that name sheet, cell, indicator and month.
+:class:`~xlscorecard.model.book.LiveBook` and yields :class:`Problem` s (indicator, month,
+column), which the engine turns into :class:`Finding` s that name sheet, cell, indicator and
+month (the layout gives the cell: a rule never spells one).
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from ..model import Month, answer_key
+from ..model.book import LiveBook
 from ..model.check_config import CheckConfig
-from ..workbook.reading import LiveBook
+from ..workbook.layout import Field
 
 
 class Severity(StrEnum):
@@ -64,17 +66,22 @@ class Stage(StrEnum):
 
 @dataclass(frozen=True)
 class Problem:
-    """What a rule found: where, what was found, what was expected."""
+    """What a rule found: about what (indicator, month, column), what was found, what was
+    expected. The engine asks the layout for its cell."""
 
     ref: str
     month: Month | None
     found: str
     expected: str
-    cell: str | None = None
-    """``Dataset!L14``; defaults to the indicator's cell for ``month``."""
+    field: Field | None = None
+    """The column of ``ref``'s row it is about (the commentary, a % change); None for its
+    figure for ``month``."""
     detail: str | None = None
     """A message for this case, when the rule's own message does not say enough."""
     severity: Severity | None = None
+    heading: str | None = None
+    """A heading of the sheet that is out of place (I503), as the reader found it: its cell,
+    ``Dataset!R5`` (no indicator's row or column says where)."""
 
 
 @dataclass(frozen=True)
@@ -88,6 +95,8 @@ class Finding:
     found: str
     expected: str
     message: str
+    field: Field | None = None
+    """The column of ``ref``'s row it is about; None for the figure for ``month``."""
 
     @property
     def kind(self) -> Kind:

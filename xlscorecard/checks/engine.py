@@ -8,10 +8,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from ..model import Month
+from ..model.book import LiveBook
 from ..model.cells import parse_address
 from ..model.check_config import CheckConfig
 from ..workbook.layout import SHEET
-from ..workbook.reading import LiveBook
 from . import Context, Finding, Problem, Rule, Severity, Stage
 from .rules import RULES
 
@@ -63,9 +63,9 @@ def _finding(book: LiveBook, item: Rule, problem: Problem) -> Finding:
             indicator = book.dataset.indicator(problem.ref).name
         except KeyError:
             indicator = ""
-    cell = problem.cell
-    if cell is None and problem.month is not None and problem.ref in book.layout.rows:
-        cell = book.cell_of(problem.ref, problem.month)
+    cell = problem.heading or book.layout.sheet_cell(
+        problem.ref, book.month, problem.month, problem.field
+    )
     return Finding(
         code=item.code,
         severity=problem.severity or item.severity,
@@ -76,6 +76,7 @@ def _finding(book: LiveBook, item: Rule, problem: Problem) -> Finding:
         found=problem.found,
         expected=problem.expected,
         message=problem.detail or item.message,
+        field=problem.field,
     )
 
 

@@ -8,8 +8,8 @@ from collections.abc import Iterator
 
 from ..calc.figures import is_number
 from ..model import Month, Value
+from ..model.book import Entry, LiveBook
 from ..model.values import parse_value, show_value
-from ..workbook.reading import Entry, LiveBook
 from . import Context, Problem, Severity, rule
 
 show = show_value

@@ -41,7 +41,7 @@ def big_changes_have_commentary(context: Context) -> Iterator[Problem]:
                 indicator.ref, book.month,
                 found=f"no comment, with {' and '.join(movements)}",
                 expected=f"a comment for {book.month.label} explaining the change",
-                cell=f"{SHEET}!{book.layout.cell(indicator.ref, Field.COMMENTARY)}",
+                field=Field.COMMENTARY,
             )  # fmt: skip
 
 

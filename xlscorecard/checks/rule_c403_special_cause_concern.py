@@ -54,7 +54,7 @@ def special_cause_concerns_have_commentary(context: Context) -> Iterator[Problem
             found=f"no comment, with {show_value(result.latest, result.indicator.unit)}: "
             + "; ".join(_reasons(result, config)),
             expected=f"a comment for {book.month.label} on what caused it",
-            cell=f"{SHEET}!{book.layout.cell(ref, Field.COMMENTARY)}",
+            field=Field.COMMENTARY,
         )  # fmt: skip
 
 

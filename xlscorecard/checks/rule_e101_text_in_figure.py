@@ -99,8 +99,10 @@ def test_a_formula_fails(check, codes, sample_book, type_into):
 
 
 def test_text_that_looks_like_a_formula_is_text(check, codes, sample_book):
+    from ..workbook.reading import enter
+
     book = sample_book()
-    book.enter("LAC2", book.month - 1, "=A1+1")  # typed as text ('=A1+1): not a formula
+    enter(book, "LAC2", book.month - 1, "=A1+1")  # typed as text ('=A1+1): not a formula
     findings = check(book, "E101")
     assert codes(findings) == ["E101"] and "A formula has been put" not in findings[0].message
     assert findings[0].found == '"=A1+1"'

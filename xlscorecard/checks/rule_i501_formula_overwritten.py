@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..calc.figures import HISTORY_MONTHS
+from ..model.book import LiveBook, Overwrite
 from ..model.months import Month
 from ..model.values import show_typed
-from ..workbook.layout import SHEET
-from ..workbook.reading import LiveBook, Overwrite
+from ..workbook.layout import Field
 from . import Context, Problem, Severity, rule
 
 
@@ -39,7 +39,7 @@ def formulas_intact(context: Context) -> Iterator[Problem]:
             found=show_typed(item.typed),
             expected="its formula: Validate (or xlscorecard validate) puts it back and keeps "
             "what was typed in Audit",
-            cell=f"{SHEET}!{item.cell}",
+            field=item.field,
             detail=f"{where[0].upper()}{where[1:]} is calculated, but its formula has been "
             "typed over or cleared.",
         )  # fmt: skip
@@ -51,11 +51,13 @@ def test_a_freshly_built_book_has_its_formulas(check, sample_book):
 
 def test_a_typed_over_change_column_fails(check, codes, sample_book):
     book = sample_book()
-    book.overwritten.append(Overwrite("M1", "AD7", "% change from Jul-20", 0.1))
+    book.overwritten.append(
+        Overwrite("M1", "S7", "% change from Jul-20", 0.1, field=Field.CHANGE_PREVIOUS)
+    )
     findings = check(book, "I501")
     assert codes(findings) == ["I501"]
     assert (findings[0].cell, findings[0].month, findings[0].found) == (
-        "Dataset!AD7",
+        "Dataset!S7",
         Month(2020, 8),
         "0.1",
     )  # the report month's change: the finding names its month

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..workbook.layout import SHEET
-from ..workbook.reading import RowProblem
+from ..model.book import RowProblem
+from ..workbook.layout import Field
 from . import Context, Problem, Severity, rule
 
 
@@ -25,7 +25,7 @@ def rows_in_place(context: Context) -> Iterator[Problem]:
             item.expected, None,
             found=f'"{found}"' if found else "an empty cell",
             expected=item.expected,
-            cell=f"{SHEET}!A{item.row}",
+            field=Field.REF,
         )  # fmt: skip
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
+from ..model.book import HeaderProblem
 from ..model.months import Month
-from ..workbook.reading import HeaderProblem
 from . import Context, Problem, Severity, rule
 
 
@@ -38,7 +38,7 @@ def columns_in_place(context: Context) -> Iterator[Problem]:
             "", None,
             found=_found(problem.found),
             expected=f"{expected}, the heading of {column}",
-            cell=problem.cell,
+            heading=problem.cell,
             detail=f"{column[0].upper()}{column[1:]} is not where it was built, or its "
             "heading has been changed: " + _MESSAGE,
         )  # fmt: skip

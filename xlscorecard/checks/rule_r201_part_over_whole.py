@@ -44,7 +44,6 @@ def parts_within_wholes(context: Context) -> Iterator[Problem]:
                 first, month,
                 found=f"{what} is {total:,.0f}, more than {whole} ({base:,.0f})",
                 expected=f"at most {whole} ({base:,.0f})",
-                cell=book.cell_of(first, month) if first in book.layout.rows else None,
             )  # fmt: skip
 
 

@@ -35,7 +35,6 @@ def shares_add_up(context: Context) -> Iterator[Problem]:
                     f"100% (from {show_value(1 - group.tolerance, Unit.PERCENT)} to "
                     f"{show_value(1 + group.tolerance, Unit.PERCENT)} allowing for rounding)"
                 ),
-                cell=book.cell_of(first, month) if first in book.layout.rows else None,
             )  # fmt: skip
 
 

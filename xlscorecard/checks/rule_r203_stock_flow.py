@@ -42,7 +42,6 @@ def stock_follows_flows(context: Context) -> Iterator[Problem]:
                     f"= {follows:,.0f} (a difference of {abs(difference):,.0f})"
                 ),
                 expected=f"{item.stock} within {item.tolerance:g} of {follows:,.0f}",
-                cell=book.cell_of(item.stock, month) if item.stock in book.layout.rows else None,
             )  # fmt: skip
 
 

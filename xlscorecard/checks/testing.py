@@ -12,10 +12,11 @@ from functools import cache
 from importlib.resources import files
 
 from ..model import Dataset, Month
+from ..model.book import LiveBook
 from ..model.tables import TABLE_COLUMNS, assemble, csv_table
 from ..workbook.contents import Formula
 from ..workbook.image import book_contents
-from ..workbook.reading import LiveBook, read_book
+from ..workbook.reading import enter, read_book
 from . import Finding, Stage
 from .engine import run_rules
 
@@ -52,7 +53,7 @@ def type_into(book: LiveBook, ref: str, month: str, raw: object) -> LiveBook:
     """Type ``raw`` into an input cell, as a person would in Excel (``=...`` is a formula)."""
     if isinstance(raw, str) and raw.startswith("="):
         raw = Formula(raw)
-    book.enter(ref, Month.parse(month), raw)
+    enter(book, ref, Month.parse(month), raw)
     return book
 
 

@@ -31,13 +31,13 @@ from ..checks.answers import checks_rows
 from ..jobs.cycle import Outcome, as_kept
 from ..jobs.official_return import history_with
 from ..model import Dataset, Month
+from ..model.book import LiveBook
 from ..model.cells import parse_address
 from ..store.identity import latest_month
 from ..workbook import schema as sheets
 from ..workbook.contents import BookContents, Formula, Grid, as_text
 from ..workbook.image import data_tables, dataset_image, history_count, spc_image, table_rows
 from ..workbook.layout import SHEET, DatasetLayout, Field
-from ..workbook.reading import LiveBook
 from ..workbook.trends import DATA_COLUMN, HEADER_ROW, TrendsLayout, trends_rows
 
 if TYPE_CHECKING:  # the library itself never imports xlwings

@@ -27,6 +27,7 @@ from ..errors import Refused, ScorecardError, WorkbookError
 from ..jobs import cycle
 from ..jobs.official_return import FOLDER_KEY, plan_return, return_folder
 from ..jobs.requests import collect, plan_requests
+from ..model.book import LiveBook
 from ..returns.journal import Journal
 from ..returns.transaction import PdfMaker, libreoffice_pdf, save_transaction
 from ..store.identity import now, os_user
@@ -34,7 +35,7 @@ from ..store.notices import listening
 from ..store.safe_write import os_error
 from ..version import __version__
 from ..workbook.contents import BookContents
-from ..workbook.reading import LiveBook, read_book
+from ..workbook.reading import read_book
 from .blocks import (
     Block,
     alert,

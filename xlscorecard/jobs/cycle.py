@@ -17,11 +17,12 @@ from ..checks.answers import ANSWERED_BY_COMMENT, answer_for, answerable
 from ..checks.engine import COLUMNS_CODE, rules_by_code, run_rules
 from ..errors import DataFileError, Refused, ScorecardError
 from ..model import POPULATION, Answer, Comment, Dataset, Month, Unit, Value, answer_key
+from ..model.book import Entry, LiveBook, Overwrite
 from ..model.tables import Table, missing_population
 from ..model.text import did_you_mean, meaningful
 from ..model.values import cell_value, counted, parse_value, show_typed, show_value
 from ..workbook.layout import SHEET, Field
-from ..workbook.reading import Entry, LiveBook, Overwrite
+from ..workbook.reading import enter
 
 DERIVED_MISMATCH = "M701"
 """An extract's figure for a calculated indicator that differs from the formula."""
@@ -486,7 +487,8 @@ def import_extract(
             )
             findings.append(
                 Finding(
-                    DERIVED_MISMATCH, Severity.QUERY, book.cell_of(row.ref, row.month), row.ref,
+                    DERIVED_MISMATCH, Severity.QUERY,
+                    book.layout.sheet_cell(row.ref, book.month, row.month), row.ref,
                     indicator.name, row.month, f"{typed} in {origin}",
                     f"{calculated} (what the workbook's formula gives)",
                     "The extract's figure for a calculated indicator differs from the "
@@ -533,7 +535,7 @@ def _into(inputs: dict[tuple[str, Month], Value], month: Month) -> str:
 def apply_inputs(book: LiveBook, inputs: dict[tuple[str, Month], Value]) -> None:
     """Set figures as if typed into the window (the book's entries and dataset follow)."""
     for (ref, month), value in inputs.items():
-        book.enter(ref, month, value, source="imported")
+        enter(book, ref, month, value, source="imported")
 
 
 # -- roll forward -------------------------------------------------------------------------

@@ -25,13 +25,13 @@ from ..checks.answers import answer_for, checks_rows
 from ..checks.engine import run_rules
 from ..errors import Refused, ScorecardError
 from ..model import Answer, Dataset, Indicator, Month
+from ..model.book import LiveBook
 from ..model.text import name_problem
 from ..model.values import cell_value
 from ..version import __version__
 from ..workbook import schema as sheets
 from ..workbook.image import Cell, SheetImage, dataset_image, subtitle, table_rows
 from ..workbook.layout import DatasetLayout
-from ..workbook.reading import LiveBook
 from ..workbook.row_results import formula_results
 from ..workbook.style_names import AS_PRINTED
 from .checksum import CHECKSUM_LABEL, SIGNIFICANT, canonical

@@ -23,10 +23,10 @@ from ..checks import Finding, Severity
 from ..checks.answers import answer_for, answerable
 from ..errors import Refused, ScorecardError
 from ..model import Indicator, Month, Settings
+from ..model.book import LiveBook
 from ..model.values import counted
 from ..workbook.image import Cell, header_text
 from ..workbook.layout import DatasetLayout, Field
-from ..workbook.reading import LiveBook
 from ..workbook.row_results import same_result
 from ..workbook.style_names import INPUT_STYLE, UNIT_STYLE
 from . import cycle

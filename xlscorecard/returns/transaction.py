@@ -49,12 +49,12 @@ from ..jobs.official_return import (
     stored,
     versioned,
 )
+from ..model.book import LiveBook
 from ..store.checkpoints import reached
 from ..store.notices import notify
 from ..store.safe_write import make_temporary_folder, os_error, remove
 from ..workbook import schema as sheets
 from ..workbook.layout import SHEET, span
-from ..workbook.reading import LiveBook
 from ..workbook.trends import DATA_COLUMN
 from ..xlsx.save import write_workbook
 from ..xlsx.styles import NAMED_STYLES

@@ -18,12 +18,13 @@ from dataclasses import dataclass, field
 from ..calc.figures import HISTORY_MONTHS
 from ..errors import ScorecardError
 from ..model import NOT_APPLICABLE, POPULATION, Indicator
+from ..model.book import Entry, LiveBook
 from ..model.values import cell_value
 from . import schema as sheets
 from .contents import BookContents, Formula
 from .formulas import row_formulas
 from .layout import POPULATION_ROW, SHEET
-from .reading import Entry, LiveBook, read_book
+from .reading import read_book
 from .row_results import formula_results
 
 LINK = re.compile(r'^=HYPERLINK\("#[^"]*","([^"]*)"\)$')

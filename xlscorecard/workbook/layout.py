@@ -213,6 +213,20 @@ class DatasetLayout:
         offset = self.first_month_column + HISTORY_MONTHS - 1 - column
         return report_month - offset
 
+    def sheet_cell(
+        self, ref: str, report_month: Month, month: Month | None, name: Field | None = None
+    ) -> str | None:
+        """``Dataset!L14``: ``ref``'s cell in the column ``name``, else its figure for ``month``
+        (the window counted back from ``report_month``); None for a ref with no row here, or
+        neither a column nor a month."""
+        if ref not in self.rows:
+            return None
+        if name is not None:
+            return f"{SHEET}!{self.cell(ref, name)}"
+        if month is None:
+            return None
+        return f"{SHEET}!{self.month_cell(ref, report_month.months_since(month))}"
+
 
 def letter(column: int) -> str:
     """The column's letters, ``AB``."""

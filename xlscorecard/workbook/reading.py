@@ -1,21 +1,21 @@
 """Read a live xlscorecard workbook (its cells as plain 2-D arrays) back into the model.
 
 Adapters (openpyxl for files, xlwings for Excel) hand over each sheet's cells; this module turns
-them into a :class:`LiveBook`: the dataset with the figures typed in the window, plus everything
-the checks need to point at a cell (raw entries, overwritten formulas, moved rows).
+them into a :class:`~xlscorecard.model.book.LiveBook` (the dataset with the figures typed in the
+window, plus what the checks need: raw entries, overwritten formulas, moved rows) that carries
+the sheet's :class:`~xlscorecard.workbook.layout.DatasetLayout`.
 """
 
 from __future__ import annotations
 
 import contextlib
-import copy
 import datetime as dt
 import json
-from dataclasses import dataclass, field, fields, replace
 
 from ..calc.figures import HISTORY_MONTHS
 from ..errors import DataFileError, WorkbookError
-from ..model import Answer, Dataset, Indicator, Month, Value, answer_key
+from ..model import Answer, Dataset, Indicator, Month, answer_key
+from ..model.book import Entry, HeaderProblem, LiveBook, Overwrite, RowProblem
 from ..model.months import check_month
 from ..model.tables import Table, assemble
 from ..model.text import meaningful, text_problem
@@ -27,125 +27,7 @@ from .image import column_names, header_text
 from .layout import HEADER_ROW, SHEET, DatasetLayout, Field, address
 from .row_results import formula_results, same_result
 
-__all__ = ["BookContents", "Entry", "Grid", "LiveBook", "read_book"]
-
-
-@dataclass(frozen=True)
-class Entry:
-    """One input cell of the window as found: what was typed and what it means."""
-
-    ref: str
-    month: Month
-    cell: str
-    raw: object
-    value: Value
-    problem: str | None = None
-
-
-@dataclass(frozen=True)
-class Overwrite:
-    """A formula cell that now holds a typed constant."""
-
-    ref: str
-    cell: str
-    what: str
-    typed: object
-    formula: str = ""
-    """The formula that belongs in the cell."""
-    month: Month | None = None
-    """The month of a month column; None for the % change and 12-month columns."""
-
-
-@dataclass(frozen=True)
-class HeaderProblem:
-    """A column heading that is not the one its column was built with (a column deleted,
-    moved or inserted, or its heading typed over)."""
-
-    cell: str
-    expected: Month | str
-    found: object
-    column: str = ""
-    """The column in words: ``the commentary column``, ``the month column for Aug-20``."""
-
-
-@dataclass(frozen=True)
-class RowProblem:
-    row: int
-    expected: str
-    found: object
-
-
-@dataclass
-class LiveBook:
-    """The workbook as the model sees it, plus what the checks need."""
-
-    name: str
-    dataset: Dataset
-    month: Month
-    layout: DatasetLayout
-    entries: dict[tuple[str, Month], Entry] = field(default_factory=dict)
-    history: dict[tuple[str, Month], Value] = field(default_factory=dict)
-    commentary_cells: dict[str, str] = field(default_factory=dict)
-    overwritten: list[Overwrite] = field(default_factory=list)
-    row_problems: list[RowProblem] = field(default_factory=list)
-    header_problems: list[HeaderProblem] = field(default_factory=list)
-    audit: list[list[object]] = field(default_factory=list)
-    formulas_known: bool = True
-    typed_comments: dict[str, str] = field(default_factory=dict)
-    """The report month's comments typed since they were last kept (ref -> text): kept, with
-    who typed them, by :func:`jobs.cycle.keep_typed`."""
-    cleared_comments: set[str] = field(default_factory=set)
-    """Refs whose kept comment for the report month has been cleared from its cell."""
-    typed_answers: dict[str, Answer] = field(default_factory=dict)
-    """Reasons typed on Checks since they were last kept, by answer key (no who or when yet)."""
-    withdrawn: set[str] = field(default_factory=set)
-    """Answer keys whose reason has been cleared on Checks."""
-
-    @property
-    def answers(self) -> dict[str, Answer]:
-        """The answers kept in the workbook (the Answers sheet), by answer key."""
-        return self.dataset.answers
-
-    @property
-    def structure_intact(self) -> bool:
-        """Every indicator row and every column where it was built (I502 and I503 find none):
-        only then can cells be written by their place."""
-        return not (self.row_problems or self.header_problems)
-
-    def copy(self) -> LiveBook:
-        """An independent copy, much cheaper than ``copy.deepcopy`` (each check gets one):
-        every container is copied, field by field, and their items are immutable."""
-        return _copied(self)
-
-    def enter(self, ref: str, month: Month, raw: object, source: str = "entered") -> Entry:
-        """Put ``raw`` in an input cell of the window, as typed (or imported): the entry is
-        read as the sheet would read it, and the dataset follows."""
-        cell = self.entries[(ref, month)].cell
-        entry = _entry(self.dataset.indicator(ref), month, cell, raw)
-        self.entries[(ref, month)] = entry
-        key = (ref, month)
-        if entry.problem is not None or entry.value is None:
-            self.dataset.values.pop(key, None)
-            if entry.problem is None:
-                self.dataset.sources.pop(key, None)
-        else:
-            if self.dataset.values.get(key) != entry.value:
-                self.dataset.sources[key] = source
-            self.dataset.values[key] = entry.value
-        return entry
-
-    @property
-    def returned_months(self) -> set[Month]:
-        months = set()
-        for row in self.audit:
-            if len(row) > 4 and row[2] == "return saved" and row[4]:
-                months.add(Month.parse(str(row[4])))
-        return months
-
-    def cell_of(self, ref: str, month: Month) -> str:
-        """``Dataset!L14`` for an indicator's figure in a window month."""
-        offset = self.month.months_since(month)
-        return f"{SHEET}!{self.layout.month_cell(ref, offset)}"
+__all__ = ["BookContents", "Grid", "enter", "read_book"]
 
 
 def table(contents: BookContents, name: str) -> Table:
@@ -218,7 +100,7 @@ def read_return(contents: BookContents) -> tuple[Dataset, Month]:
     return assemble(data, f"{contents.name} {sheets.SETTINGS}", tables), month
 
 
-def read_book(contents: BookContents, *, earlier_format: bool = False) -> LiveBook:
+def read_book(contents: BookContents, *, earlier_format: bool = False) -> LiveBook[DatasetLayout]:
     """Turn the sheets of an xlscorecard workbook into a :class:`LiveBook`.
 
     ``earlier_format``: read a workbook of format 1 too (its Dataset sheet has no Variation
@@ -401,7 +283,7 @@ def _read_row(book: LiveBook, contents: BookContents, indicator: Indicator, row:
             book.overwritten.append(
                 Overwrite(
                     indicator.ref, address(row, column), what, content, formula,
-                    _month_of_column(book, column),
+                    _month_of_column(book, column), _field_of_column(book, column),
                 )
             )  # fmt: skip
     if not indicator.is_derived:
@@ -411,7 +293,7 @@ def _read_row(book: LiveBook, contents: BookContents, indicator: Indicator, row:
             book.entries[(indicator.ref, month)] = Entry(
                 indicator.ref, month, address(row, column), None, None
             )
-            book.enter(indicator.ref, month, contents.cell(SHEET, row, column))
+            enter(book, indicator.ref, month, contents.cell(SHEET, row, column))
     column = layout.column(Field.COMMENTARY)
     text = contents.cell(SHEET, row, column)
     text = str(text).strip() if text is not None else ""
@@ -450,6 +332,7 @@ def _find_overwrites_by_value(book: LiveBook, contents: BookContents) -> None:
                 Overwrite(
                     indicator.ref, address(row, column), _describe_column(book, column),
                     shown[column], formulas[column], _month_of_column(book, column),
+                    _field_of_column(book, column),
                 )
             )  # fmt: skip
 
@@ -489,6 +372,13 @@ def _parse_key(text: str) -> tuple[str, str, Month | None] | None:
     return parts[0], parts[1], month
 
 
+def enter(book: LiveBook, ref: str, month: Month, raw: object, source: str = "entered") -> Entry:
+    """Put ``raw`` in an input cell of the window, as typed (or imported): the entry is read as
+    the sheet would read it, and the dataset follows."""
+    cell = book.entries[(ref, month)].cell
+    return book.put(_entry(book.dataset.indicator(ref), month, cell, raw), source)
+
+
 def _entry(indicator: Indicator, month: Month, cell: str, raw: object) -> Entry:
     if isinstance(raw, Formula):
         return Entry(indicator.ref, month, cell, raw, None, "a formula where a figure is typed")
@@ -507,6 +397,14 @@ def _month_of_column(book: LiveBook, column: int) -> Month | None:
     return None
 
 
+def _field_of_column(book: LiveBook, column: int) -> Field | None:
+    """The named column ``column`` is, or None for a month column."""
+    if column in book.layout.month_columns:
+        return None
+    layout = book.layout
+    return next(name for name in Field if layout.has(name) and layout.column(name) == column)
+
+
 def _describe_column(book: LiveBook, column: int) -> str:
     layout = book.layout
     for name in (Field.CHANGE_PREVIOUS, Field.CHANGE_YEAR, Field.AVERAGE, Field.MAXIMUM):
@@ -518,22 +416,3 @@ def _describe_column(book: LiveBook, column: int) -> str:
                 Field.MAXIMUM: "12-month maximum",
             }[name]
     return layout.month_of_column(column, book.month).label
-
-
-def _copied(item):
-    """``item`` with each container field copied one level down (settings in full)."""
-    changes = {}
-    for each in fields(item):
-        if not each.init:
-            continue  # derived state (an index), made again by the copy
-        value = getattr(item, each.name)
-        if isinstance(value, Dataset):
-            value = _copied(value)
-        elif each.name == "settings":
-            value = copy.deepcopy(value)
-        elif isinstance(value, dict | set):
-            value = type(value)(value)
-        elif isinstance(value, list):
-            value = [list(row) if isinstance(row, list) else row for row in value]
-        changes[each.name] = value
-    return replace(item, **changes)

@@ -31,9 +31,9 @@ from xml.sax.saxutils import quoteattr
 from openpyxl.workbook.workbook import Workbook
 
 from ..errors import WorkbookError
+from ..model.book import LiveBook
 from ..workbook import schema as sheets
 from ..workbook.layout import SHEET, Field
-from ..workbook.reading import LiveBook
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"

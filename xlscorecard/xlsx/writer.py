@@ -18,6 +18,7 @@ from ..calc.figures import polarity_marker
 from ..calc.spc_report import IndicatorSpc, spc_report
 from ..errors import WorkbookError
 from ..model import Dataset, Month, Polarity
+from ..model.book import LiveBook
 from ..workbook import schema as sheets
 from ..workbook.image import (
     InputRule,
@@ -42,7 +43,6 @@ from ..workbook.layout import (
     letter,
     span,
 )
-from ..workbook.reading import LiveBook
 from .carry_over import held, refuse_if_held, refuse_macro_workbook
 from .cells import set_value
 from .reader import read_workbook
