@@ -26,6 +26,7 @@ from ..checks.engine import run_rules
 from ..errors import Refused, ScorecardError
 from ..model import Answer, Dataset, Indicator, Month
 from ..model.book import LiveBook
+from ..model.settings import FILE_NAME_KEY, FOLDER_KEY, PASSWORD_KEY
 from ..model.text import name_problem
 from ..model.values import cell_value
 from ..version import __version__
@@ -37,9 +38,6 @@ from ..workbook.style_names import AS_PRINTED
 from .checksum import CHECKSUM_LABEL, SIGNIFICANT, canonical
 from .cycle import counts, figure_changes, keep_typed, tally
 
-FILE_NAME_KEY = "return_file_name"
-"""Settings key: the return's file name, without ``.xlsx``: ``{title} {month}`` by default."""
-DEFAULT_FILE_NAME = "{title} {month}"
 FILE_NAME_FIELDS = {
     "title": "the dataset's title (Settings title)",
     "council": "the council's name",
@@ -47,9 +45,7 @@ FILE_NAME_FIELDS = {
     "month": "the month as Mon-YY, like Aug-20",
     "month_iso": "the month as YYYY-MM, like 2020-08",
 }
-FOLDER_KEY = "return_folder"
-"""Settings key: the folder returns are saved in (relative to the workbook's folder)."""
-LEFT_OUT_SETTINGS = {sheets.FORMAT_KEY, sheets.PASSWORD_KEY, FOLDER_KEY, sheets.HISTORY_ROWS_KEY}
+LEFT_OUT_SETTINGS = {sheets.FORMAT_KEY, PASSWORD_KEY, FOLDER_KEY, sheets.HISTORY_ROWS_KEY}
 """Settings rows a return does not repeat: without the format key xlscorecard's commands
 refuse to treat a return as a working workbook, the password stays private, and the folder is
 a path on one computer."""
@@ -85,7 +81,7 @@ def blocking(findings: list[Finding], answers: dict[str, Answer]) -> list[Findin
 def file_stem(dataset: Dataset, month: Month) -> str:
     """The return's file name without its extension, from Settings ``return_file_name``."""
     settings = dataset.settings
-    pattern = str(settings.extra.get(FILE_NAME_KEY) or DEFAULT_FILE_NAME)
+    pattern = settings.return_file_name
     for key, text in ((FILE_NAME_KEY, pattern), ("council", settings.council)):
         problem = name_problem(text)
         if problem:
@@ -347,7 +343,7 @@ def history_with(
 def return_folder(dataset: Dataset, workbook_folder: Path | None) -> Path:
     """Where returns go: Settings ``return_folder`` (relative to the workbook's folder), or
     the workbook's own folder."""
-    configured = str(dataset.settings.extra.get(FOLDER_KEY) or "").strip()
+    configured = dataset.settings.return_folder
     if configured:
         folder = Path(configured).expanduser()
         if folder.is_absolute():
@@ -363,6 +359,6 @@ def return_folder(dataset: Dataset, workbook_folder: Path | None) -> Path:
 
 
 __all__ = [
-    "BLOCK_TITLE", "FILE_NAME_KEY", "FOLDER_KEY", "ReturnPlan", "Stamp", "blocking", "file_stem",
+    "BLOCK_TITLE", "ReturnPlan", "Stamp", "blocking", "file_stem",
     "plan_return", "saved_row", "values_image", "versioned",
 ]  # fmt: skip

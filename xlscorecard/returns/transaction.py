@@ -143,7 +143,7 @@ def build_return(plan: ReturnPlan) -> Workbook:
             _as_text(cell)
     for name in sheets.SUPPORTING:
         _write_table_sheet(book[name], name, plan.tables.get(name, []))
-    password = dataset.settings.extra.get(sheets.PASSWORD_KEY)
+    password = dataset.settings.protection_password
     for each in book.worksheets:
         protect(each, dataset)
     book.security = WorkbookProtection(lockStructure=True)
