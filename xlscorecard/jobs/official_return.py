@@ -26,6 +26,7 @@ from ..checks.engine import run_rules
 from ..errors import Refused, ScorecardError
 from ..model import Answer, Dataset, Indicator, Month
 from ..model.book import LiveBook
+from ..model.rows import RETURN_SAVED, AuditRow, SavedReturn
 from ..model.settings import FILE_NAME_KEY, FOLDER_KEY, PASSWORD_KEY
 from ..model.text import name_problem
 from ..model.values import cell_value
@@ -50,8 +51,6 @@ LEFT_OUT_SETTINGS = {sheets.FORMAT_KEY, PASSWORD_KEY, FOLDER_KEY, sheets.HISTORY
 refuse to treat a return as a working workbook, the password stays private, and the folder is
 a path on one computer."""
 
-SAVED = "return saved"
-"""The Audit action that marks a month as returned (:attr:`LiveBook.returned_months`)."""
 FORCED = "return forced"
 
 BLOCK_TITLE = "Official return"
@@ -192,7 +191,7 @@ def plan_return(book: LiveBook, user: str, when: str, force: str | None = None) 
     audit: list[list[object]] = list(kept)
     if reason is not None:
         note = f"{reason} (saved despite {overridden})" if overridden else reason
-        audit.append([when, user, FORCED, "", month.iso, "", "", note])
+        audit.append(AuditRow(when, user, FORCED, "", month.iso, "", "", note).to_row())
     tables = {
         **table_rows(dataset, month),
         sheets.CHECKS: checks_rows(findings, book.answers, links=False),
@@ -211,12 +210,17 @@ def plan_return(book: LiveBook, user: str, when: str, force: str | None = None) 
 def saved_row(stamp: Stamp, file_name: str, digest: str, files: Hashes, note: str) -> list:
     """The working workbook's Audit row that marks the month as returned: the SHA-256 of its
     data, of the file's bytes and of its PDF's (what ``verify`` cross-checks)."""
-    made = f"PDF {files.pdf} SHA-256 {files.pdf_sha256}" if files.pdf else f"no PDF: {note}"
-    signed = f"; signed by key {files.key}" if files.key else ""
-    return [
-        stamp.saved_at, stamp.saved_by, SAVED, "", stamp.month.iso, "", file_name,
-        f"SHA-256 {digest}; file SHA-256 {files.sha256}; {made}{signed}",
-    ]  # fmt: skip
+    record = SavedReturn(digest, files.sha256, files.pdf or "", files.pdf_sha256)
+    return AuditRow(
+        stamp.saved_at,
+        stamp.saved_by,
+        RETURN_SAVED,
+        "",
+        stamp.month.iso,
+        "",
+        file_name,
+        record.note(note, files.key),
+    ).to_row()
 
 
 @dataclass(frozen=True)
@@ -227,23 +231,6 @@ class Hashes:
     pdf: str | None = None
     pdf_sha256: str = ""
     key: str = ""
-
-
-AUDIT_HASHES = re.compile(
-    r"SHA-256 (?P<digest>[0-9a-f]{64}); file SHA-256 (?P<sha256>[0-9a-f]{64}); "
-    r"(?:PDF (?P<pdf>.+?) SHA-256 (?P<pdf_sha256>[0-9a-f]{64})|no PDF)"
-)
-
-
-def recorded_return(audit: list[list[object]], file_name: str) -> dict[str, str] | None:
-    """What the Audit row of a saved return records (its SHA-256s), or None."""
-    for row in audit:
-        if len(row) > 7 and row[2] == SAVED and str(row[6] or "") == file_name:
-            found = AUDIT_HASHES.match(str(row[7] or ""))
-            if found:
-                return {key: value or "" for key, value in found.groupdict().items()}
-            return {}
-    return None
 
 
 # -- the return's Dataset sheet ----------------------------------------------------------------

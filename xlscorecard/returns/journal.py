@@ -27,8 +27,9 @@ from pathlib import Path
 from typing import Protocol
 
 from ..errors import ScorecardError
-from ..jobs.official_return import history_with, recorded_return
+from ..jobs.official_return import history_with
 from ..model import Month
+from ..model.rows import recorded_return
 from ..store.backups import backups_kept
 from ..store.lock import locked
 from ..store.notices import notify
@@ -244,7 +245,7 @@ def recover(workbook: Path, recorder: Recorder | None = None) -> None:
         )
         return
     recorded = recorded_return(recorder.audit(), name)
-    if recorded is not None and recorded.get("sha256") == journal.sha256["xlsx"]:
+    if recorded is not None and recorded.sha256 == journal.sha256["xlsx"]:
         if row["status"] != SAVED:
             set_status(folder, name, SAVED)
         journal.remove()

@@ -14,8 +14,8 @@ from openpyxl import load_workbook
 
 from ..errors import WorkbookError
 from ..jobs.checksum import Verification, cell_changes, find_checksum, part_changes
-from ..jobs.official_return import recorded_return
 from ..model.months import Month
+from ..model.rows import recorded_return
 from ..workbook import schema as sheets
 from ..workbook.layout import SHEET
 from .canonical import package_view
@@ -148,12 +148,12 @@ def _check_audit(result, path: Path, folder: Path, sha: str, row, workbook: Path
     label = row["workbook"] if row is not None and row["workbook"] else str(workbook)
     if recorded is None:
         result.fail(f"The working workbook's Audit ({label}) has no record of saving {name}.")
-    elif recorded.get("sha256") != sha:
+    elif recorded.sha256 != sha:
         result.fail(
             f"Its bytes are not those the working workbook's Audit ({label}) recorded when it "
             "was saved."
         )
-    elif row is not None and row["pdf"] and recorded.get("pdf_sha256") != row["pdf_sha256"]:
+    elif row is not None and row["pdf"] and recorded.pdf_sha256 != row["pdf_sha256"]:
         result.fail(f"Its PDF is not the one the working workbook's Audit ({label}) recorded.")
     else:
         result.checked.append(
