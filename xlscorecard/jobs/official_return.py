@@ -143,7 +143,7 @@ class ReturnPlan:
     tables: dict[str, list[list[object]]]
     """The supporting sheets' rows below their header, by sheet name."""
     audit: list[list[object]] = field(default_factory=list)
-    """Rows the working workbook's Audit gets before the "return saved" row (an override, a
+    """Rows the working workbook's Audit gets before the ``return saved`` row (an override, a
     comment or answer cleared since the last command)."""
 
     @property

@@ -1,0 +1,73 @@
+"""The Audit and Checks sheets' rows as typed records keyed by the schema's columns, and what a
+saved return's Audit row records, written and read in one place."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import fields
+
+from tests.support.paths import ROOT
+from xlscorecard.model import Month
+from xlscorecard.workbook import schema as sheets
+from xlscorecard.workbook.rows import (
+    RETURN_SAVED,
+    AuditRow,
+    CheckRow,
+    SavedReturn,
+    recorded_return,
+    returned_months,
+)
+
+SHA = "a" * 64
+NOTE = f"SHA-256 {'1' * 64}; file SHA-256 {'2' * 64}; PDF Aug-20.pdf SHA-256 {'3' * 64}"
+"""A saved return's Audit note as xlscorecard has always written it."""
+
+
+def test_the_rows_fields_are_the_schemas_columns_in_order():
+    assert [item.name for item in fields(AuditRow)] == sheets.AUDIT_COLUMNS
+    assert [item.name for item in fields(CheckRow)] == sheets.CHECK_COLUMNS
+
+
+def test_an_audit_row_reads_back_the_cells_it_wrote():
+    row = AuditRow("2020-09-01 09:00", "Ann", "figure", "M1", "2020-08", "1", "2", "typed")
+    assert AuditRow.from_row(row.to_row()) == row
+    assert row.to_row()[sheets.AUDIT_COLUMNS.index("note")] == "typed"
+
+
+def test_a_shorter_row_of_an_earlier_workbook_reads_its_missing_cells_as_blank():
+    row = AuditRow.from_row(["2020-09-01 09:00", "Ann", RETURN_SAVED, "", "2020-08"])
+    assert (row.month_of, row.new, row.note) == (Month(2020, 8), None, None)
+
+
+def test_a_month_that_cannot_be_read_is_no_month():
+    assert AuditRow.from_row(["", "", "figure", "M1", "Aug 2020?"]).month_of is None
+
+
+def test_what_a_saved_returns_note_records_is_read_back():
+    made = SavedReturn(SHA, "b" * 64, "Aug-20.pdf", "c" * 64)
+    assert SavedReturn.read(made.note("no LibreOffice", key="k1")) == made
+    bare = SavedReturn(SHA, "b" * 64, "", "")
+    assert SavedReturn.read(bare.note("no LibreOffice")) == bare
+
+
+def test_an_earlier_workbooks_audit_note_reads_as_it_always_did():
+    audit = [["2020-09-01 09:00", "Ann", RETURN_SAVED, "", "2020-08", "", "Aug-20.xlsx", NOTE]]
+    recorded = recorded_return(audit, "Aug-20.xlsx")
+    assert recorded == SavedReturn("1" * 64, "2" * 64, "Aug-20.pdf", "3" * 64)
+    assert recorded_return(audit, "Jul-20.xlsx") is None
+    assert returned_months(audit) == {Month(2020, 8)}
+
+
+def test_a_note_xlscorecard_did_not_write_records_nothing():
+    audit = [["", "", RETURN_SAVED, "", "2020-08", "", "Aug-20.xlsx", "saved by hand"]]
+    assert recorded_return(audit, "Aug-20.xlsx") == SavedReturn()
+
+
+def test_the_audit_action_of_a_saved_return_is_spelt_in_one_module():
+    """Audit rows are made and read through :mod:`xlscorecard.workbook.rows`."""
+    spelt = sorted(
+        str(path.relative_to(ROOT))
+        for path in (ROOT / "xlscorecard").rglob("*.py")
+        if re.search(r"""["']return saved["']""", path.read_text(encoding="utf-8"))
+    )
+    assert spelt == ["xlscorecard/workbook/rows.py"]
