@@ -7,9 +7,8 @@ import re
 from dataclasses import fields
 
 from tests.support.paths import ROOT
-from xlscorecard.model import Month
-from xlscorecard.workbook import schema as sheets
-from xlscorecard.workbook.rows import (
+from xlscorecard.model import Answer, Month
+from xlscorecard.model.rows import (
     RETURN_SAVED,
     AuditRow,
     CheckRow,
@@ -17,6 +16,8 @@ from xlscorecard.workbook.rows import (
     recorded_return,
     returned_months,
 )
+from xlscorecard.model.tables import ANSWER_COLUMNS, answer_row
+from xlscorecard.workbook import schema as sheets
 
 SHA = "a" * 64
 NOTE = f"SHA-256 {'1' * 64}; file SHA-256 {'2' * 64}; PDF Aug-20.pdf SHA-256 {'3' * 64}"
@@ -26,6 +27,13 @@ NOTE = f"SHA-256 {'1' * 64}; file SHA-256 {'2' * 64}; PDF Aug-20.pdf SHA-256 {'3
 def test_the_rows_fields_are_the_schemas_columns_in_order():
     assert [item.name for item in fields(AuditRow)] == sheets.AUDIT_COLUMNS
     assert [item.name for item in fields(CheckRow)] == sheets.CHECK_COLUMNS
+
+
+def test_an_answer_is_the_answers_sheets_row_by_its_columns():
+    assert [item.name for item in fields(Answer)] == ANSWER_COLUMNS
+    answer = Answer("P302", "CP2", Month(2020, 8), "up 60%", "A data cleanse.", "Ann", "09:00")
+    row = dict(zip(ANSWER_COLUMNS, answer_row(answer), strict=True))
+    assert (row["month"], row["reason"], row["replaced"]) == ("2020-08", "A data cleanse.", "")
 
 
 def test_an_audit_row_reads_back_the_cells_it_wrote():
@@ -64,10 +72,10 @@ def test_a_note_xlscorecard_did_not_write_records_nothing():
 
 
 def test_the_audit_action_of_a_saved_return_is_spelt_in_one_module():
-    """Audit rows are made and read through :mod:`xlscorecard.workbook.rows`."""
+    """Audit rows are made and read through :mod:`xlscorecard.model.rows`."""
     spelt = sorted(
         str(path.relative_to(ROOT))
         for path in (ROOT / "xlscorecard").rglob("*.py")
         if re.search(r"""["']return saved["']""", path.read_text(encoding="utf-8"))
     )
-    assert spelt == ["xlscorecard/workbook/rows.py"]
+    assert spelt == ["xlscorecard/model/rows.py"]

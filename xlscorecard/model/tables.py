@@ -472,6 +472,13 @@ def assemble(settings: Mapping[str, object], where: str, tables: Mapping[str, Ta
     return dataset
 
 
+def answer_row(answer: Answer) -> list[object]:
+    """An answer as a row of the Answers sheet (and ``answers.csv``): its fields, by
+    :data:`ANSWER_COLUMNS`, the month as ``YYYY-MM``."""
+    month = answer.month.iso if answer.month else ""
+    return [month if column == "month" else getattr(answer, column) for column in ANSWER_COLUMNS]
+
+
 def dataset_tables(dataset: Dataset) -> dict[str, list[list[object]]]:
     """The tidy tables' rows (below their header), by table name: what :func:`assemble`
     reads back unchanged."""
@@ -498,8 +505,7 @@ def dataset_tables(dataset: Dataset) -> dict[str, list[list[object]]]:
             )
         ],
         ANSWERS: [
-            [a.code, a.ref, a.month.iso if a.month else "", a.found, a.reason, a.by, a.at,
-             a.replaced]
+            answer_row(a)
             for a in sorted(
                 [*dataset.answers.values(), *dataset.replaced_answers],
                 key=lambda a: (
