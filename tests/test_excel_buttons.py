@@ -411,7 +411,7 @@ def test_save_return_saves_the_same_return_as_the_command_line(ready_pair, tmp_p
     assert sorted(p.name for p in made.parent.iterdir()) == [
         ".xlscorecard-originals", f"{name}.pdf", f"{name}.xlsx", "returns-register.csv",
     ]  # fmt: skip
-    assert [row["status"] for row in read_register(made.parent)] == ["saved"]
+    assert [row.status for row in read_register(made.parent)] == ["saved"]
     assert differences(made, saved.placed.xlsx) == []
     assert return_file.verify_file(made).found == saved.placed.digest
     # the Audit row records each file's own bytes (two saves differ in their timestamps and

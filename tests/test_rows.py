@@ -17,6 +17,8 @@ from xlscorecard.model.rows import (
     returned_months,
 )
 from xlscorecard.model.tables import ANSWER_COLUMNS, answer_row
+from xlscorecard.returns.register import COLUMNS, change_register, read_register, with_status
+from xlscorecard.returns.register import Row as RegisterRow
 from xlscorecard.workbook import schema as sheets
 
 SHA = "a" * 64
@@ -79,3 +81,15 @@ def test_the_audit_action_of_a_saved_return_is_spelt_in_one_module():
         if re.search(r"""["']return saved["']""", path.read_text(encoding="utf-8"))
     )
     assert spelt == ["xlscorecard/model/rows.py"]
+
+
+def test_a_register_row_is_written_and_read_back_by_its_columns(tmp_path):
+    row = RegisterRow(
+        file="Aug-20.xlsx", month="2020-08", sha256=SHA, pdf="Aug-20.pdf", pdf_sha256=SHA,
+        saved_at="2020-09-01 09:00", saved_by="Ann", workbook="../dataset.xlsx",
+    )  # fmt: skip
+    change_register(tmp_path, lambda rows: [*rows, row])
+    assert read_register(tmp_path) == [row]
+    change_register(tmp_path, lambda rows: with_status(rows, "Aug-20.xlsx", "saved"))
+    assert [item.status for item in read_register(tmp_path)] == ["saved"]
+    assert [item.name for item in fields(RegisterRow)] == COLUMNS
