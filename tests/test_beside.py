@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import sys
 import time
+from dataclasses import asdict
 from pathlib import Path
 
 import pytest
@@ -136,8 +137,8 @@ def forged_journal(beside: Path, returns: Path, **changes) -> Path:
     (row,) = read_register(returns)
     journal = Journal(
         workbook=str(beside), folder=str(returns), month="2020-08", started="2020-09-30",
-        pid=dead_pid(), state=PLACING, files={"xlsx": row["file"], "pdf": row["pdf"]},
-        sha256={"xlsx": row["sha256"], "pdf": row["pdf_sha256"]}, register_row=row,
+        pid=dead_pid(), state=PLACING, files={"xlsx": row.file, "pdf": row.pdf},
+        sha256={"xlsx": row.sha256, "pdf": row.pdf_sha256}, register_row=asdict(row),
     )  # fmt: skip
     for key, value in changes.items():
         setattr(journal, key, value)

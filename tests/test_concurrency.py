@@ -69,7 +69,7 @@ def test_a_refresh_during_a_save_return_waits_and_undoes_nothing(workbook, tmp_p
     assert "return saved" in actions and "refresh" in actions
     settings = dict(load_workbook(workbook)[sheets.SETTINGS].iter_rows(min_row=2, values_only=True))
     assert settings["report_month"] == "2020-09"
-    assert [row["status"] for row in read_register(tmp_path / "returns")] == ["saved"]
+    assert [row.status for row in read_register(tmp_path / "returns")] == ["saved"]
     assert leftovers(tmp_path, tmp_path / "returns") == []
     TALLY["pairs of commands: refresh during save-return"] += 1
 
@@ -84,7 +84,7 @@ def test_two_save_returns_at_once_are_both_placed_and_both_recorded(workbook, tm
         min_row=2, values_only=True) if row[2] == "return saved"]  # fmt: skip
     assert sorted(saved) == [f"{STEM} v2.xlsx", f"{STEM}.xlsx"]
     register = read_register(tmp_path / "returns")
-    assert sorted((row["file"], row["status"]) for row in register) == [
+    assert sorted((row.file, row.status) for row in register) == [
         (f"{STEM} v2.xlsx", "saved"), (f"{STEM}.xlsx", "saved"),
     ]  # fmt: skip
     for name in saved:

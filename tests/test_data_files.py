@@ -12,8 +12,8 @@ from openpyxl import load_workbook
 import xlscorecard
 from tests.support.paths import ROOT
 from xlscorecard.cli import cli
-from xlscorecard.datadir.folder import KNOWN_SETTINGS
-from xlscorecard.model.tables import BOOK_KEYS, TABLE_COLUMNS
+from xlscorecard.model.settings import BOOK_KEYS, KNOWN_SETTINGS
+from xlscorecard.model.tables import TABLE_COLUMNS
 from xlscorecard.workbook.layout import HEADER_ROW, SHEET
 
 PAGE = ROOT / "docs" / "data-files.md"

@@ -132,13 +132,13 @@ def test_no_draft_contradicts_the_arrow_whatever_the_figure(sample, ref, figure)
 def test_a_council_changes_the_words_in_its_drafts_table(sample):
     dataset = copy.copy(sample)
     dataset.settings = copy.deepcopy(sample.settings)
-    dataset.settings.extra["drafts"] = {"fall": "{name} went down by {change} to {figure}"}
+    dataset.settings.drafts = {"fall": "{name} went down by {change} to {figure}"}
     text = draft(dataset, dataset.indicator("M2"), Month(2020, 8)).text
     assert text.startswith("The number of new referrals of Children In Need (CiN) went down by 32%")
-    dataset.settings.extra["drafts"] = {"drop": "..."}
+    dataset.settings.drafts = {"drop": "..."}
     with pytest.raises(DraftSettingsError, match=r"drafts\.drop is not a draft template"):
         draft(dataset, dataset.indicator("M2"), Month(2020, 8))
-    dataset.settings.extra["drafts"] = {"fall": "{nmae} fell"}
+    dataset.settings.drafts = {"fall": "{nmae} fell"}
     with pytest.raises(DraftSettingsError, match=r"drafts\.fall = '\{nmae\} fell' cannot be"):
         draft(dataset, dataset.indicator("M2"), Month(2020, 8))
 

@@ -38,8 +38,8 @@ from xlscorecard.calc.figures import report_row
 from xlscorecard.datadir.folder import load_data_dir
 from xlscorecard.excel import blocks as xlwings_book
 from xlscorecard.excel import buttons as excel
-from xlscorecard.jobs import official_return
 from xlscorecard.model.months import Month
+from xlscorecard.model.settings import FOLDER_KEY
 from xlscorecard.model.values import parse_value
 from xlscorecard.returns import transaction
 from xlscorecard.returns.register import REGISTER, read_register
@@ -363,7 +363,7 @@ def set_return_folder(path: Path, folder: Path) -> None:
     """The remote engine cannot say which folder a workbook is in: Settings says where
     returns go (as it may for any workbook)."""
     book = load_workbook(path)
-    book[sheets.SETTINGS].append([official_return.FOLDER_KEY, str(folder)])
+    book[sheets.SETTINGS].append([FOLDER_KEY, str(folder)])
     book.save(path)
 
 
@@ -411,7 +411,7 @@ def test_save_return_saves_the_same_return_as_the_command_line(ready_pair, tmp_p
     assert sorted(p.name for p in made.parent.iterdir()) == [
         ".xlscorecard-originals", f"{name}.pdf", f"{name}.xlsx", "returns-register.csv",
     ]  # fmt: skip
-    assert [row["status"] for row in read_register(made.parent)] == ["saved"]
+    assert [row.status for row in read_register(made.parent)] == ["saved"]
     assert differences(made, saved.placed.xlsx) == []
     assert return_file.verify_file(made).found == saved.placed.digest
     # the Audit row records each file's own bytes (two saves differ in their timestamps and

@@ -240,7 +240,7 @@ def check(name: str, folder: Path, old_workbook: bytes, old_export: dict, ref: R
     assert (returns / "Children and Families Aug-20.pdf").exists()
     (row,) = register
     sha = sha256_of(returns / placed[0])
-    assert (row["status"], row["sha256"]) == ("saved", sha)
+    assert (row.status, row.sha256) == ("saved", sha)
     ((file, note),) = audit_saved(workbook)
     assert file == placed[0] and f"file SHA-256 {sha}" in note
     return "placed and recorded"

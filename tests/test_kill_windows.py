@@ -124,19 +124,19 @@ def agree(workbook: Path, returns: Path, anchor: Path | None = None) -> list[str
     rows = read_register(returns)
     audit = saved_in_audit(workbook)
     recorded = [name for kind, name in audit if kind == "return saved"]
-    assert [row["file"] for row in rows] == recorded
-    assert all(row["status"] == "saved" for row in rows)
+    assert [row.file for row in rows] == recorded
+    assert all(row.status == "saved" for row in rows)
     files = sorted(p.name for p in returns.glob("*") if not p.name.startswith("."))
     expected = sorted(
         name
         for row in rows
-        for name in (row["file"], row["pdf"], row["signature"], "returns-register.csv")
+        for name in (row.file, row.pdf, row.signature, "returns-register.csv")
         if name
     )
     assert files == sorted(set(expected))
     for row in rows:
-        assert sha256_of(returns / row["file"]) == row["sha256"]
-        assert return_file.verify_file(returns / row["file"]).intact
+        assert sha256_of(returns / row.file) == row.sha256
+        assert return_file.verify_file(returns / row.file).intact
     assert not journal.journal_path(anchor or workbook).exists()
     assert leftovers(workbook.parent, returns) == []
     return recorded
@@ -245,4 +245,4 @@ def test_a_desktop_button_killed_is_finished_or_taken_back_by_the_next_command(
         assert recorded == ["Children and Families Aug-20.xlsx"]
         assert any("recorded the Aug-20 return" in note for note in notes), notes
         (row,) = read_register(returns)
-        assert row["workbook"] == "../dataset.xlsx"
+        assert row.workbook == "../dataset.xlsx"

@@ -332,7 +332,7 @@ def test_who_in_lite_is_the_environments_name_else_settings_user_name(built, mon
     book = xw.Book(json=lite_payload(built("2020-08")))
     try:
         _, live = buttons.read(book)
-        live.dataset.settings.extra[buttons.USER_KEY] = "Team Account"
+        live.dataset.settings.user_name = "Team Account"
         monkeypatch.delenv(buttons.USER_VARIABLE, raising=False)
         from_settings = buttons.who(book, live)
         monkeypatch.setenv(buttons.USER_VARIABLE, "Ann Officer")

@@ -187,7 +187,7 @@ def test_a_councils_own_setting_unlike_any_is_kept(data_dir):
     path = data_dir / "council.toml"
     own = 'intranet_page = "https://intranet.example/dataset"\n'
     path.write_text(own + path.read_text(encoding="utf-8"), encoding="utf-8")
-    assert load_data_dir(data_dir).settings.extra["intranet_page"].startswith("https://")
+    assert load_data_dir(data_dir).settings.as_given["intranet_page"].startswith("https://")
 
 
 def test_an_unknown_check_setting_is_an_error(data_dir):

@@ -624,13 +624,13 @@ def test_without_libreoffice_the_return_is_saved_with_a_clear_note(ready, tmp_pa
 def test_the_file_name_follows_the_settings_pattern(sample):
     sample, month = copy.deepcopy(sample), Month(2020, 8)
     assert official_return.file_stem(sample, month) == STEM
-    sample.settings.extra["return_file_name"] = "{council} {report_name} {month_iso}"
+    sample.settings.return_file_name = "{council} {report_name} {month_iso}"
     assert official_return.file_stem(sample, month) == (
         "Southampton City Council Monthly dataset 2020-08"
     )
-    sample.settings.extra["return_file_name"] = "{title}: {month}/final"
+    sample.settings.return_file_name = "{title}: {month}/final"
     assert official_return.file_stem(sample, month) == "Children and Families- Aug-20-final"
-    sample.settings.extra["return_file_name"] = "{title} {year}"
+    sample.settings.return_file_name = "{title} {year}"
     with pytest.raises(ScorecardError, match=r"uses \{year\}, which it cannot fill"):
         official_return.file_stem(sample, month)
 
@@ -638,13 +638,13 @@ def test_the_file_name_follows_the_settings_pattern(sample):
 def test_the_folder_comes_from_settings_relative_to_the_workbook(sample, tmp_path):
     sample = copy.deepcopy(sample)
     assert official_return.return_folder(sample, tmp_path) == tmp_path
-    sample.settings.extra["return_folder"] = "returns"
+    sample.settings.return_folder = "returns"
     assert official_return.return_folder(sample, tmp_path) == tmp_path / "returns"
     with pytest.raises(ScorecardError, match="return_folder on the Settings sheet"):
         official_return.return_folder(sample, None)
-    sample.settings.extra["return_folder"] = str(tmp_path / "abs")
+    sample.settings.return_folder = str(tmp_path / "abs")
     assert official_return.return_folder(sample, None) == tmp_path / "abs"
-    del sample.settings.extra["return_folder"]
+    sample.settings.return_folder = ""
     with pytest.raises(ScorecardError, match="return_folder on the Settings sheet"):
         official_return.return_folder(sample, None)
 

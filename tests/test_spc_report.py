@@ -19,6 +19,7 @@ from xlscorecard.calc.spc_report import (
 )
 from xlscorecard.checks.testing import sample_dataset
 from xlscorecard.model import NOT_APPLICABLE, Month
+from xlscorecard.model.spc_config import read_spc
 from xlscorecard.spc import xmr
 
 AUG, APR = Month(2020, 8), Month(2020, 4)
@@ -31,7 +32,7 @@ def dataset():
 
 def with_spc(dataset, **table):
     changed = copy.deepcopy(dataset)
-    changed.settings.extra["spc"] = table
+    changed.settings.spc = read_spc(table, set(changed.refs))
     return changed
 
 

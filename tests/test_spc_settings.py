@@ -10,7 +10,6 @@ from xlscorecard.app.workbook_file import build_file
 from xlscorecard.datadir.folder import load_data_dir
 from xlscorecard.errors import DataFileError
 from xlscorecard.model import Month
-from xlscorecard.model.spc_config import SpcConfig
 from xlscorecard.workbook.reading import read_book
 from xlscorecard.xlsx.reader import contents_of, open_workbook
 
@@ -29,14 +28,14 @@ LAC1 = ["2020-01"]
 
 
 def test_without_an_spc_table_the_settings_are_mdcs_defaults(tmp_path):
-    config = SpcConfig.from_settings(load_data_dir(sample_with_spc(tmp_path, "")).settings)
+    config = load_data_dir(sample_with_spc(tmp_path, "")).settings.spc
     assert (config.run_length, config.trend_length, config.minimum_points) == (6, None, 13)
     assert config.chart_months == 24
     assert (config.recalculate, config.baseline) == ({}, {})
 
 
 def test_the_spc_table_is_read_from_council_toml(tmp_path):
-    config = SpcConfig.from_settings(load_data_dir(sample_with_spc(tmp_path, SPC_TABLE)).settings)
+    config = load_data_dir(sample_with_spc(tmp_path, SPC_TABLE)).settings.spc
     assert (config.run_length, config.minimum_points, config.chart_months) == (7, 15, 18)
     assert config.recalculate == {"LAC1": (Month(2020, 1),)}
     assert config.baseline == {"LAC11-QL (%)": 12}
@@ -46,9 +45,7 @@ def test_the_spc_settings_are_kept_in_the_workbooks_settings_sheet(tmp_path):
     folder = sample_with_spc(tmp_path, SPC_TABLE)
     build_file(folder, Month(2020, 8), tmp_path / "dataset.xlsx")
     book = read_book(contents_of(open_workbook(tmp_path / "dataset.xlsx"), "dataset.xlsx"))
-    assert SpcConfig.from_settings(book.dataset.settings) == SpcConfig.from_settings(
-        load_data_dir(folder).settings
-    )
+    assert book.dataset.settings.spc == load_data_dir(folder).settings.spc
 
 
 @pytest.mark.parametrize(

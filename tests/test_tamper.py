@@ -430,7 +430,7 @@ def test_a_forgery_with_recomputed_checksums_is_caught_by_the_register(folder):
 def _register_says(folder: Path, sha: str) -> None:
     path = register_path(folder / "returns")
     rows = read_register(folder / "returns")
-    text = path.read_text("utf-8").replace(rows[0]["sha256"], sha)
+    text = path.read_text("utf-8").replace(rows[0].sha256, sha)
     path.chmod(0o644)
     path.write_text(text, "utf-8")
 
@@ -622,7 +622,7 @@ def test_verify_with_a_workbook_that_is_not_a_workbook_is_an_error(folder):
 def test_a_register_naming_no_file_beside_the_return_is_an_error(folder, column):
     path = register_path(folder / "returns")
     rows = read_register(folder / "returns")
-    text = path.read_text("utf-8").replace(f",{rows[0][column]},", ",/,", 1)
+    text = path.read_text("utf-8").replace(f",{getattr(rows[0], column)},", ",/,", 1)
     path.chmod(0o644)
     path.write_text(text, "utf-8")
     code, output = verify(the_return(folder))

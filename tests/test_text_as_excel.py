@@ -105,17 +105,16 @@ def test_a_bidirectional_control_in_the_return_file_name_is_refused_naming_the_k
     from xlscorecard.jobs.official_return import file_stem
 
     settings = sample.settings
-    saved = dict(settings.extra)
+    saved = settings.return_file_name
     try:
-        settings.extra["return_file_name"] = "{title} {month}\u202excod.exe"
+        settings.return_file_name = "{title} {month}\u202excod.exe"
         with pytest.raises(
             ScorecardError,
             match="Settings return_file_name character 16 is a bidirectional control",
         ):
             file_stem(sample, Month(2020, 8))
     finally:
-        settings.extra.clear()
-        settings.extra.update(saved)
+        settings.return_file_name = saved
 
 
 def test_a_comment_of_invisible_characters_alone_is_refused(workbook):

@@ -113,13 +113,13 @@ def test_killed_between_the_return_and_its_pdf_the_next_command_takes_it_back(re
 def test_killed_after_placing_before_recording_the_next_command_records_it(ready):
     assert killed_at(lambda m: m.setattr(journal, "record_in", die), save(ready)) == KILLED
     assert saved_in_audit(ready) == []
-    assert [r["status"] for r in read_register(ready.parent / "returns")] == ["pending"]
+    assert [r.status for r in read_register(ready.parent / "returns")] == ["pending"]
     notes = next_command(ready)
     assert any("recorded the Aug-20 return" in note for note in notes), notes
     assert saved_in_audit(ready) == [f"{STEM}.xlsx"]
     (row,) = read_register(ready.parent / "returns")
-    assert row["status"] == "saved"
-    assert row["sha256"] == sha256_of(ready.parent / "returns" / f"{STEM}.xlsx")
+    assert row.status == "saved"
+    assert row.sha256 == sha256_of(ready.parent / "returns" / f"{STEM}.xlsx")
     assert return_file.verify_file(ready.parent / "returns" / f"{STEM}.xlsx").intact
     assert leftovers(ready.parent, ready.parent / "returns") == []
     TALLY["kill at a step: save-return placed, not recorded -> recorded"] += 1
@@ -130,7 +130,7 @@ def test_killed_after_recording_the_next_command_finishes_the_register(ready):
     assert saved_in_audit(ready) == [f"{STEM}.xlsx"]
     notes = next_command(ready)
     assert any("finished the Aug-20 return" in note for note in notes), notes
-    assert [r["status"] for r in read_register(ready.parent / "returns")] == ["saved"]
+    assert [r.status for r in read_register(ready.parent / "returns")] == ["saved"]
     assert return_file.verify_file(ready.parent / "returns" / f"{STEM}.xlsx").intact
     TALLY["kill at a step: save-return recorded, register pending -> finished"] += 1
 

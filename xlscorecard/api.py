@@ -20,6 +20,7 @@ from .checks.engine import run_rules
 from .errors import ScorecardError
 from .model import NOT_APPLICABLE, Dataset, Month
 from .model.book import LiveBook
+from .model.rows import CheckRow
 from .model.text import did_you_mean
 from .workbook import schema as sheets
 from .workbook.reading import is_return, read_book, read_return
@@ -186,8 +187,11 @@ def open_scorecard(path: Path | str) -> Scorecard:
     if is_return(contents):
         dataset, month = read_return(contents)
         grid = contents.sheets.get(sheets.CHECKS) or [[]]
-        width = len(CHECK_COLUMNS)
-        checks = [list(row[:width]) for row in grid[1:] if any(row)]
+        checks = [
+            [getattr(CheckRow.from_row(row), column) for column in CHECK_COLUMNS]
+            for row in grid[1:]
+            if any(row)
+        ]
         return Scorecard(path, dataset, month, True, _checks=checks)
     book = read_book(contents, earlier_format=True)
     return Scorecard(path, book.dataset, book.month, False, _book=book)

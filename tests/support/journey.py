@@ -30,8 +30,8 @@ from tests.support.person import add_setting, read_checks, respond_to_checks, ty
 from tests.support.returns import fake_pdf
 from xlscorecard.app.workbook_file import open_book
 from xlscorecard.cli import cli
-from xlscorecard.jobs.official_return import FOLDER_KEY
 from xlscorecard.model import Month, Value
+from xlscorecard.model.settings import FOLDER_KEY
 from xlscorecard.returns import transaction
 from xlscorecard.returns.transaction import verify_file
 from xlscorecard.workbook.layout import DatasetLayout, Field

@@ -15,7 +15,6 @@ from statistics import median
 
 from xlscorecard.calc.figures import is_number
 from xlscorecard.model import POPULATION, Dataset, Month, Unit, Value
-from xlscorecard.model.check_config import CheckConfig
 
 SEED = 20200901
 
@@ -49,7 +48,7 @@ def next_month(dataset: Dataset, month: Month, seed: int = SEED) -> dict[str, Va
 
 def _keep_within_checks(dataset: Dataset, month: Month, figures: dict[str, Value]) -> None:
     """Stocks follow their flows, shares add up to 100%, parts are no bigger than wholes."""
-    config = CheckConfig.from_settings(dataset.settings)
+    config = dataset.settings.checks
     for item in config.stock_flow:
         last = dataset.values.get((item.stock, month - 1))
         inflow, outflow = figures.get(item.inflow), figures.get(item.outflow)

@@ -31,7 +31,7 @@ from fractions import Fraction
 from typing import Final
 
 from ..errors import DataFileError
-from ..model import Benchmark, Unit
+from ..model import Benchmark, Settings, Unit
 
 SUPPRESSION_CODES: Final = {
     "c": "suppressed to protect confidentiality",
@@ -64,21 +64,14 @@ MONTH_NAMES: Final = (
     "October", "November", "December",
 )  # fmt: skip
 
-LA_CODE_KEY, REGION_KEY = "la_code", "region"
-"""council.toml's settings saying who the council is in DfE's tables."""
-REGION_LABEL_KEY = "region_label"
-"""council.toml's heading of the region's benchmark column (``SE region``); by default the
-region's name and "region" (``North West region``), or ``Region`` when no region is given."""
 
-
-def region_label(extra: dict[str, object]) -> str:
-    """The heading of the region's benchmark column, from a council's settings (``extra``)."""
-    label = extra.get(REGION_LABEL_KEY)
-    if isinstance(label, str) and label.strip():
-        return label.strip()
-    region = extra.get(REGION_KEY)
-    if isinstance(region, str) and region.strip():
-        return f"{region.strip()} region"
+def region_label(settings: Settings) -> str:
+    """The heading of the region's benchmark column: Settings ``region_label``, else the
+    region's name and "region" (``North West region``), else ``Region``."""
+    if settings.region_label:
+        return settings.region_label
+    if settings.region:
+        return f"{settings.region} region"
     return "Region"
 
 

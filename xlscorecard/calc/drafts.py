@@ -19,12 +19,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from ..model import Dataset, Indicator, Month, Polarity, Unit, Value
+from ..model import Dataset, Indicator, Month, Polarity, Settings, Unit, Value
+from ..model.settings import DRAFTS_KEY
 from .figures import Arrow, Change, ReportRow, Sense, is_number, report_row
 from .spc_report import IndicatorSpc, indicator_spc
-
-DRAFTS_KEY = "drafts"
-"""council.toml's table of draft templates (kept in Settings)."""
 
 TEMPLATES: dict[str, str] = {
     # the month against last month: the verb follows the arrow
@@ -88,14 +86,15 @@ class DraftSettingsError(ValueError):
     """A ``[drafts]`` table naming a template that does not exist, or one that is not text."""
 
 
-def templates(settings_extra: Mapping[str, object] | None = None) -> dict[str, str]:
-    """The default templates, with the council's ``[drafts]`` table (of Settings' extra
-    keys) over them. Raises :class:`DraftSettingsError` for an unknown key."""
+def templates(settings: Settings | None = None) -> dict[str, str]:
+    """The default templates, with the council's ``[drafts]`` table (Settings ``drafts``)
+    over them. Raises :class:`DraftSettingsError` for an unknown key."""
     chosen = dict(TEMPLATES)
-    table = (settings_extra or {}).get(DRAFTS_KEY) or {}
-    if not isinstance(table, Mapping):
-        raise DraftSettingsError(f"the {DRAFTS_KEY} setting must be a table of templates")
-    for key, text in table.items():
+    if settings is None:
+        return chosen
+    if DRAFTS_KEY in settings.refused:
+        raise DraftSettingsError(settings.refused[DRAFTS_KEY])
+    for key, text in settings.drafts.items():
         if key not in TEMPLATES:
             raise DraftSettingsError(
                 f"{DRAFTS_KEY}.{key} is not a draft template; they are "
@@ -167,7 +166,7 @@ def draft(
 ) -> Draft:
     """The draft for ``indicator``'s report ``month``. ``spc``: its SPC (:func:`indicator_spc`)
     when already worked out; ``words``: :func:`templates`, if already read."""
-    words = words or templates(dataset.settings.extra)
+    words = words or templates(dataset.settings)
     row = report_row(dataset, indicator, month)
     spc = spc or indicator_spc(dataset, indicator, month)
     unit = indicator.unit
@@ -212,7 +211,7 @@ def draft(
 
 def drafts(dataset: Dataset, month: Month, spc: Mapping[str, IndicatorSpc] | None = None):
     """Every indicator's draft for report ``month``, by ref, in catalogue order."""
-    words = templates(dataset.settings.extra)
+    words = templates(dataset.settings)
     return {
         indicator.ref: draft(dataset, indicator, month, (spc or {}).get(indicator.ref), words)
         for indicator in dataset.indicators
@@ -327,7 +326,6 @@ def _listed(items: list[str]) -> str:
 
 
 __all__ = [
-    "DRAFTS_KEY",
     "TEMPLATES",
     "Draft",
     "DraftSettingsError",

@@ -134,7 +134,7 @@ def indicator_spc(
 ) -> IndicatorSpc:
     """The XmR chart of one indicator's full history up to report ``month``. ``every`` and
     ``periods``: :func:`history_months` and the dataset's target periods, if known."""
-    config = config or SpcConfig.from_settings(dataset.settings)
+    config = config or dataset.settings.spc
     months, values = series(dataset, indicator, month, every)
     start = months[0]
     recalculate = [
@@ -158,7 +158,7 @@ def indicator_spc(
 
 def spc_report(dataset: Dataset, month: Month) -> dict[str, IndicatorSpc]:
     """Every indicator's XmR chart for report ``month``, by ref, in catalogue order."""
-    config = SpcConfig.from_settings(dataset.settings)
+    config = dataset.settings.spc
     every, periods = history_months(dataset, month), dataset.target_periods
     return {
         indicator.ref: indicator_spc(dataset, indicator, month, config, every, periods)

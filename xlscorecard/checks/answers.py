@@ -11,6 +11,7 @@ comment on the Dataset sheet.
 from __future__ import annotations
 
 from ..model import Answer
+from ..model.rows import CheckRow
 from ..model.text import CELL_LIMIT, excel_length
 from ..workbook import schema as sheets
 from ..workbook.contents import Formula
@@ -63,12 +64,14 @@ def checks_rows(findings: list[Finding], answers: dict[str, Answer], links: bool
         )
         answer = answer_for(finding, answers)
         rows.append(
-            [
-                finding.kind.name, finding.code, link, finding.ref, finding.indicator,
-                finding.month.label if finding.month else "", _fit(finding.found),
-                _fit(finding.expected), _fit(finding.message), answer.reason if answer else "",
-                _fit(answer_note(finding, answers)), finding.key,
-            ]
+            CheckRow(
+                severity=finding.kind.name, code=finding.code, cell=link, ref=finding.ref,
+                indicator=finding.indicator,
+                month=finding.month.label if finding.month else "", found=_fit(finding.found),
+                expected=_fit(finding.expected), message=_fit(finding.message),
+                reason=answer.reason if answer else "",
+                answered=_fit(answer_note(finding, answers)), key=finding.key,
+            ).to_row()
         )  # fmt: skip
     return rows
 

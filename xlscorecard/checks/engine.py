@@ -10,7 +10,6 @@ from collections.abc import Callable, Iterable
 from ..model import Month
 from ..model.book import LiveBook
 from ..model.cells import parse_address
-from ..model.check_config import CheckConfig
 from ..workbook.layout import SHEET
 from . import Context, Finding, Problem, Rule, Severity, Stage
 from .rules import RULES
@@ -35,7 +34,7 @@ def run_rules(book: LiveBook, stage: Stage, codes: Iterable[str] | None = None) 
     if codes is None and book.header_problems:  # every cell read by its place is not what it
         codes = [COLUMNS_CODE]  # seems: only the columns out of place are reported
     selected = [rules[code] for code in codes] if codes is not None else list(rules.values())
-    config = CheckConfig.from_settings(book.dataset.settings)
+    config = book.dataset.settings.checks
     findings: list[Finding] = []
     for item in selected:
         if stage not in item.stages:

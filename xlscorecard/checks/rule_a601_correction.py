@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from ..calc.figures import is_number
 from ..model import Month, Value
 from ..model.book import Entry, LiveBook
+from ..model.rows import RETURN_SAVED, AuditRow
 from ..model.values import parse_value, show_value
 from . import Context, Problem, Severity, rule
 
@@ -25,21 +26,22 @@ def as_returned(book: LiveBook) -> dict[tuple[str, Month], Value]:
     corrected figure and Audit the returned one, until the month is returned again)."""
     returned = book.returned_months
     found: dict[tuple[str, Month], Value] = {}
-    for row in book.audit:
-        if len(row) < 6 or not row[4]:
+    for row in map(AuditRow.from_row, book.audit):
+        month = row.month_of
+        if month is None:
             continue
-        try:
-            month = Month.parse(str(row[4]))
-        except ValueError:
-            continue
-        if row[2] == "return saved":
+        if row.action == RETURN_SAVED:
             found = {key: value for key, value in found.items() if key[1] != month}
-        elif row[2] == CORRECTION and month in returned and str(row[3] or "") in book.layout.rows:
-            key = (str(row[3]), month)
+        elif (
+            row.action == CORRECTION
+            and month in returned
+            and str(row.ref or "") in book.layout.rows
+        ):
+            key = (str(row.ref), month)
             if key not in found:
                 unit = book.dataset.indicator(key[0]).unit
                 with contextlib.suppress(ValueError):
-                    found[key] = parse_value(str(row[5] or "") or None, unit)
+                    found[key] = parse_value(str(row.old or "") or None, unit)
     return found
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ..model.rows import RETURN_SAVED, AuditRow
 from . import Context, Problem, Severity, rule
 from .rule_a601_correction import corrections, found, show
 
@@ -34,7 +35,7 @@ def returned_months_unchanged(context: Context) -> Iterator[Problem]:
 
 
 def _returned(book, month: str):
-    book.audit.append(["2020-08-10 09:00:00", "someone", "return saved", "", month, "", "", ""])
+    book.audit.append(AuditRow("2020-08-10 09:00:00", "someone", RETURN_SAVED, "", month).to_row())
     return book
 
 

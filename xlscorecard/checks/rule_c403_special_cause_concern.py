@@ -43,7 +43,7 @@ def _reasons(result: IndicatorSpc, config: SpcConfig) -> list[str]:
 )
 def special_cause_concerns_have_commentary(context: Context) -> Iterator[Problem]:
     book = context.book
-    config = SpcConfig.from_settings(book.dataset.settings)
+    config = book.dataset.settings.spc
     for ref, result in spc_report(book.dataset, book.month).items():
         if ref not in book.commentary_cells or book.commentary_cells[ref]:
             continue  # a moved row (I502), or there is a comment

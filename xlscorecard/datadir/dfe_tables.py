@@ -15,9 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..calc.dfe_benchmarks import (
-    LA_CODE_KEY,
     NEIGHBOURS,
-    REGION_KEY,
     STANDARD_COLUMNS,
     Average,
     Council,
@@ -143,10 +141,7 @@ def update_benchmarks(
 
 def council_identity(settings: Settings, where: Path) -> Council:
     """The council's LA code and region from council.toml (``la_code``, ``region``)."""
-    code = settings.extra.get(LA_CODE_KEY)
-    if isinstance(code, float) and code.is_integer():
-        code = int(code)
-    code = str(code).strip() if isinstance(code, int | str) and not isinstance(code, bool) else ""
+    code = settings.la_code
     if not code.isdigit():
         raise DataFileError(
             where,
@@ -155,8 +150,8 @@ def council_identity(settings: Settings, where: Path) -> Council:
             "xlscorecard benchmarks needs the council's three-digit LA number as DfE's tables "
             "give it in old_la_code (beside its la_name), e.g. la_code = 852",
         )
-    region = settings.extra.get(REGION_KEY)
-    if not isinstance(region, str) or not region.strip():
+    region = settings.region
+    if not region:
         raise DataFileError(
             where,
             None,
@@ -164,7 +159,7 @@ def council_identity(settings: Settings, where: Path) -> Council:
             "xlscorecard benchmarks needs the council's region as DfE's tables name it in "
             'region_name, e.g. region = "South East"',
         )
-    return Council(code, region.strip(), str(where))
+    return Council(code, region, str(where))
 
 
 def read_mapping(path: Path, units: Mapping[str, Unit]) -> list[Measure]:

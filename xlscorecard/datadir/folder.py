@@ -13,16 +13,11 @@ from pathlib import Path
 
 import tomli_w
 
-from ..calc.dfe_benchmarks import LA_CODE_KEY, REGION_KEY, REGION_LABEL_KEY
 from ..errors import DataFileError
-from ..jobs.official_return import FILE_NAME_KEY, FOLDER_KEY
 from ..model import Dataset
-from ..model.check_config import CHECKS_KEY
-from ..model.spc_config import KEY as SPC_KEY
+from ..model.settings import KNOWN_SETTINGS
 from ..model.tables import (
-    BOOK_KEYS,
     INDICATORS,
-    SETTING_KEYS,
     TABLE_COLUMNS,
     VALUES,
     Table,
@@ -44,14 +39,8 @@ from ..store.safe_write import (
     remove,
     temporary_path,
 )
-from ..workbook.schema import BACKUPS_KEY, PASSWORD_KEY
 
 SETTINGS_FILE = "council.toml"
-KNOWN_SETTINGS = SETTING_KEYS | BOOK_KEYS | {
-    CHECKS_KEY, SPC_KEY, LA_CODE_KEY, REGION_KEY, REGION_LABEL_KEY, FILE_NAME_KEY, FOLDER_KEY,
-    BACKUPS_KEY, PASSWORD_KEY,
-}  # fmt: skip
-"""Every setting some part of xlscorecard reads (a council may keep others of its own)."""
 REQUIRED = {INDICATORS, VALUES}
 """Tables a data directory must have; the others (commentary, benchmarks, targets) may be
 left out."""
@@ -285,7 +274,7 @@ def settings_toml(dataset: Dataset) -> str:
         "visible_months": settings.visible_months,
         "year_start_month": settings.year_start_month,
     }
-    data.update(settings.extra)
+    data.update(settings.as_given)
     data["population"] = {
         period: int(n) if float(n).is_integer() else n
         for period, n in sorted(settings.populations.items())

@@ -335,8 +335,7 @@ def _same(new: list[list[object]], old: list[list[object]]) -> bool:
 
 
 def protection_password(book: LiveBook) -> str | None:
-    password = book.dataset.settings.extra.get(sheets.PASSWORD_KEY)
-    return str(password) if password else None
+    return book.dataset.settings.protection_password or None
 
 
 # -- writing ----------------------------------------------------------------------------------

@@ -25,7 +25,7 @@ from ..app.request_file import read_request, write_requests
 from ..app.session import working_on
 from ..errors import Refused, ScorecardError, WorkbookError
 from ..jobs import cycle
-from ..jobs.official_return import FOLDER_KEY, plan_return, return_folder
+from ..jobs.official_return import plan_return, return_folder
 from ..jobs.requests import collect, plan_requests
 from ..model.book import LiveBook
 from ..returns.journal import Journal
@@ -92,18 +92,16 @@ LITE_FILES = Path("/data")
 USER_VARIABLE = "XLSCORECARD_USER"
 """The environment variable naming who presses a button where Excel gives no name (xlwings
 Lite keeps environment variables per person: its menu > Settings > Environment Variables)."""
-USER_KEY = "user_name"
-"""The Settings key naming who presses a button where Excel and the environment give none."""
 Plan = tuple[list[Block], str | None, str]
 """Prepared blocks, the protection password, and the message to show when written."""
 
 
 def who(book: xw.Book, live: LiveBook | None = None) -> str:
     """Who pressed the button: Excel's user name; else :data:`USER_VARIABLE`; else Settings
-    :data:`USER_KEY`; else the login running Python (``web_user`` in xlwings Lite)."""
+    ``user_name``; else the login running Python (``web_user`` in xlwings Lite)."""
     name = user_name(book) or os.environ.get(USER_VARIABLE, "").strip()
     if not name and live is not None:
-        name = str(live.dataset.settings.extra.get(USER_KEY) or "").strip()
+        name = live.dataset.settings.user_name
     return name or os_user()
 
 
@@ -288,7 +286,7 @@ def requests_folder(live: LiveBook, workbook_folder: Path | None) -> Path:
 def _lite_folder(dataset) -> Path:
     """Where xlwings Lite saves a return: Settings ``return_folder`` when it names a folder
     Lite can reach (an absolute path: a mounted folder), else Lite's files folder."""
-    configured = str(dataset.settings.extra.get(FOLDER_KEY) or "").strip()
+    configured = dataset.settings.return_folder
     if configured and Path(configured).is_absolute():
         return Path(configured)
     return LITE_FILES

@@ -18,6 +18,7 @@ from ..checks.engine import COLUMNS_CODE, rules_by_code, run_rules
 from ..errors import DataFileError, Refused, ScorecardError
 from ..model import POPULATION, Answer, Comment, Dataset, Month, Unit, Value, answer_key
 from ..model.book import Entry, LiveBook, Overwrite
+from ..model.rows import AuditRow
 from ..model.tables import Table, missing_population
 from ..model.text import did_you_mean, meaningful
 from ..model.values import cell_value, counted, parse_value, show_typed, show_value
@@ -117,8 +118,8 @@ def keep_typed(book: LiveBook, user: str, when: str) -> list[list[object]]:
             if old is not None:
                 cell = f"{SHEET}!{book.layout.cell(ref, Field.COMMENTARY)}"
                 rows.append(
-                    [when, user, "comment cleared", ref, month.iso, old.text, "",
-                     f"{cell}; written by {old.author or 'someone'}"]
+                    AuditRow(when, user, "comment cleared", ref, month.iso, old.text, "",
+                             f"{cell}; written by {old.author or 'someone'}").to_row()
                 )  # fmt: skip
         book.typed_comments.clear()
         book.cleared_comments.clear()
@@ -128,8 +129,9 @@ def keep_typed(book: LiveBook, user: str, when: str) -> list[list[object]]:
         old = book.dataset.answers.pop(key)
         book.dataset.replaced_answers.append(replace(old, replaced=f"withdrawn by {user}, {when}"))
         rows.append(
-            [when, user, "answer withdrawn", old.ref, old.month.iso if old.month else "",
-             old.reason, "", f"{old.code}, answered by {old.by or 'someone'} {old.at}".strip()]
+            AuditRow(when, user, "answer withdrawn", old.ref, old.month.iso if old.month else "",
+                     old.reason, "",
+                     f"{old.code}, answered by {old.by or 'someone'} {old.at}".strip()).to_row()
         )  # fmt: skip
     book.typed_answers.clear()
     book.withdrawn.clear()
@@ -145,9 +147,10 @@ def replace_answer(dataset: Dataset, answer: Answer) -> list[list[object]]:
         return []
     dataset.replaced_answers.append(replace(old, replaced=f"by {answer.by}, {answer.at}"))
     return [
-        [answer.at, answer.by, "answer replaced", old.ref, old.month.iso if old.month else "",
-         old.reason, answer.reason,
-         f"{old.code}, answered by {old.by or 'someone'} {old.at} for {old.found}".strip()]
+        AuditRow(answer.at, answer.by, "answer replaced", old.ref,
+                 old.month.iso if old.month else "", old.reason, answer.reason,
+                 f"{old.code}, answered by {old.by or 'someone'} {old.at} for {old.found}".strip(),
+                 ).to_row()
     ]  # fmt: skip
 
 
@@ -157,8 +160,8 @@ def restore_formulas(book: LiveBook, user: str, when: str) -> list[list[object]]
     if not book.structure_intact:
         return []
     rows = [
-        [when, user, "formula restored", item.ref, (item.month or book.month).iso,
-         show_typed(item.typed), "formula", f"{SHEET}!{item.cell} ({item.what})"]
+        AuditRow(when, user, "formula restored", item.ref, (item.month or book.month).iso,
+                 show_typed(item.typed), "formula", f"{SHEET}!{item.cell} ({item.what})").to_row()
         for item in book.overwritten
     ]  # fmt: skip
     book.overwritten = []
@@ -202,7 +205,9 @@ def figure_changes(
         if source is None:
             source = f"{TYPED}!{entry.cell}" if entry is not None else TYPED
         rows.append(
-            [when, user, action, ref, month.iso, _shown(old, unit), _shown(new, unit), source]
+            AuditRow(
+                when, user, action, ref, month.iso, _shown(old, unit), _shown(new, unit), source
+            ).to_row()
         )
     return rows
 
@@ -498,11 +503,12 @@ def import_extract(
     cells = {book.entries[key].cell: cell_value(value) for key, value in inputs.items()}
     sources = _sources(extract, origin)
     changes = figure_changes(book, before, sources, user, when)
-    changed = sum((row[3], Month.parse(str(row[4]))) in sources for row in changes)
+    changed = sum((row.ref, row.month_of) in sources for row in map(AuditRow.from_row, changes))
     if changed:  # an extract that changes no figure is no change: nothing is written
         audit.append(
-            [when, user, IMPORT, "", book.month.iso, "", "",
-             f"{source or origin}: {counted(len(inputs), 'figure')}, {changed} changed"]
+            AuditRow(when, user, IMPORT, "", book.month.iso, "", "",
+                     f"{source or origin}: {counted(len(inputs), 'figure')}, {changed} changed"
+                     ).to_row()
         )  # fmt: skip
     audit += changes
     return Outcome(
@@ -586,13 +592,13 @@ def roll_forward(
         if current.month not in current.returned_months:
             unreturned.append(current.month)
             audit.append(
-                [when, user, NOT_RETURNED, "", current.month.iso, "", "",
-                 f"{current.month.label} was rolled on without a saved return"]
+                AuditRow(when, user, NOT_RETURNED, "", current.month.iso, "", "",
+                         f"{current.month.label} was rolled on without a saved return").to_row()
             )  # fmt: skip
         current = _step(current, user, (extract.rows if extract else []))
         audit.append(
-            [when, user, "refresh", "", current.month.iso, "", "",
-             f"rolled forward to {current.month.label}"]
+            AuditRow(when, user, "refresh", "", current.month.iso, "", "",
+                     f"rolled forward to {current.month.label}").to_row()
         )  # fmt: skip
     findings = run_rules(current, Stage.VALIDATE)
     if extract and extract.rows:
@@ -603,9 +609,9 @@ def roll_forward(
         }
         changes = figure_changes(first, before, imported, user, when, keys=set(imported))
         audit.append(
-            [when, user, IMPORT, "", current.month.iso, "", "",
-             f"{source or origin or 'the extract'}: {counted(len(imported), 'figure')}, "
-             f"{len(changes)} changed"]
+            AuditRow(when, user, IMPORT, "", current.month.iso, "", "",
+                     f"{source or origin or 'the extract'}: {counted(len(imported), 'figure')}, "
+                     f"{len(changes)} changed").to_row()
         )  # fmt: skip
         audit += changes
     note = ""

@@ -26,6 +26,8 @@ from ..checks.engine import run_rules
 from ..errors import Refused, ScorecardError
 from ..model import Answer, Dataset, Indicator, Month
 from ..model.book import LiveBook
+from ..model.rows import RETURN_SAVED, AuditRow, SavedReturn
+from ..model.settings import FILE_NAME_KEY, FOLDER_KEY, PASSWORD_KEY
 from ..model.text import name_problem
 from ..model.values import cell_value
 from ..version import __version__
@@ -37,9 +39,6 @@ from ..workbook.style_names import AS_PRINTED
 from .checksum import CHECKSUM_LABEL, SIGNIFICANT, canonical
 from .cycle import counts, figure_changes, keep_typed, tally
 
-FILE_NAME_KEY = "return_file_name"
-"""Settings key: the return's file name, without ``.xlsx``: ``{title} {month}`` by default."""
-DEFAULT_FILE_NAME = "{title} {month}"
 FILE_NAME_FIELDS = {
     "title": "the dataset's title (Settings title)",
     "council": "the council's name",
@@ -47,15 +46,11 @@ FILE_NAME_FIELDS = {
     "month": "the month as Mon-YY, like Aug-20",
     "month_iso": "the month as YYYY-MM, like 2020-08",
 }
-FOLDER_KEY = "return_folder"
-"""Settings key: the folder returns are saved in (relative to the workbook's folder)."""
-LEFT_OUT_SETTINGS = {sheets.FORMAT_KEY, sheets.PASSWORD_KEY, FOLDER_KEY, sheets.HISTORY_ROWS_KEY}
+LEFT_OUT_SETTINGS = {sheets.FORMAT_KEY, PASSWORD_KEY, FOLDER_KEY, sheets.HISTORY_ROWS_KEY}
 """Settings rows a return does not repeat: without the format key xlscorecard's commands
 refuse to treat a return as a working workbook, the password stays private, and the folder is
 a path on one computer."""
 
-SAVED = "return saved"
-"""The Audit action that marks a month as returned (:attr:`LiveBook.returned_months`)."""
 FORCED = "return forced"
 
 BLOCK_TITLE = "Official return"
@@ -85,7 +80,7 @@ def blocking(findings: list[Finding], answers: dict[str, Answer]) -> list[Findin
 def file_stem(dataset: Dataset, month: Month) -> str:
     """The return's file name without its extension, from Settings ``return_file_name``."""
     settings = dataset.settings
-    pattern = str(settings.extra.get(FILE_NAME_KEY) or DEFAULT_FILE_NAME)
+    pattern = settings.return_file_name
     for key, text in ((FILE_NAME_KEY, pattern), ("council", settings.council)):
         problem = name_problem(text)
         if problem:
@@ -148,7 +143,7 @@ class ReturnPlan:
     tables: dict[str, list[list[object]]]
     """The supporting sheets' rows below their header, by sheet name."""
     audit: list[list[object]] = field(default_factory=list)
-    """Rows the working workbook's Audit gets before the "return saved" row (an override, a
+    """Rows the working workbook's Audit gets before the ``return saved`` row (an override, a
     comment or answer cleared since the last command)."""
 
     @property
@@ -196,7 +191,7 @@ def plan_return(book: LiveBook, user: str, when: str, force: str | None = None) 
     audit: list[list[object]] = list(kept)
     if reason is not None:
         note = f"{reason} (saved despite {overridden})" if overridden else reason
-        audit.append([when, user, FORCED, "", month.iso, "", "", note])
+        audit.append(AuditRow(when, user, FORCED, "", month.iso, "", "", note).to_row())
     tables = {
         **table_rows(dataset, month),
         sheets.CHECKS: checks_rows(findings, book.answers, links=False),
@@ -215,12 +210,17 @@ def plan_return(book: LiveBook, user: str, when: str, force: str | None = None) 
 def saved_row(stamp: Stamp, file_name: str, digest: str, files: Hashes, note: str) -> list:
     """The working workbook's Audit row that marks the month as returned: the SHA-256 of its
     data, of the file's bytes and of its PDF's (what ``verify`` cross-checks)."""
-    made = f"PDF {files.pdf} SHA-256 {files.pdf_sha256}" if files.pdf else f"no PDF: {note}"
-    signed = f"; signed by key {files.key}" if files.key else ""
-    return [
-        stamp.saved_at, stamp.saved_by, SAVED, "", stamp.month.iso, "", file_name,
-        f"SHA-256 {digest}; file SHA-256 {files.sha256}; {made}{signed}",
-    ]  # fmt: skip
+    record = SavedReturn(digest, files.sha256, files.pdf or "", files.pdf_sha256)
+    return AuditRow(
+        stamp.saved_at,
+        stamp.saved_by,
+        RETURN_SAVED,
+        "",
+        stamp.month.iso,
+        "",
+        file_name,
+        record.note(note, files.key),
+    ).to_row()
 
 
 @dataclass(frozen=True)
@@ -231,23 +231,6 @@ class Hashes:
     pdf: str | None = None
     pdf_sha256: str = ""
     key: str = ""
-
-
-AUDIT_HASHES = re.compile(
-    r"SHA-256 (?P<digest>[0-9a-f]{64}); file SHA-256 (?P<sha256>[0-9a-f]{64}); "
-    r"(?:PDF (?P<pdf>.+?) SHA-256 (?P<pdf_sha256>[0-9a-f]{64})|no PDF)"
-)
-
-
-def recorded_return(audit: list[list[object]], file_name: str) -> dict[str, str] | None:
-    """What the Audit row of a saved return records (its SHA-256s), or None."""
-    for row in audit:
-        if len(row) > 7 and row[2] == SAVED and str(row[6] or "") == file_name:
-            found = AUDIT_HASHES.match(str(row[7] or ""))
-            if found:
-                return {key: value or "" for key, value in found.groupdict().items()}
-            return {}
-    return None
 
 
 # -- the return's Dataset sheet ----------------------------------------------------------------
@@ -347,7 +330,7 @@ def history_with(
 def return_folder(dataset: Dataset, workbook_folder: Path | None) -> Path:
     """Where returns go: Settings ``return_folder`` (relative to the workbook's folder), or
     the workbook's own folder."""
-    configured = str(dataset.settings.extra.get(FOLDER_KEY) or "").strip()
+    configured = dataset.settings.return_folder
     if configured:
         folder = Path(configured).expanduser()
         if folder.is_absolute():
@@ -363,6 +346,6 @@ def return_folder(dataset: Dataset, workbook_folder: Path | None) -> Path:
 
 
 __all__ = [
-    "BLOCK_TITLE", "FILE_NAME_KEY", "FOLDER_KEY", "ReturnPlan", "Stamp", "blocking", "file_stem",
+    "BLOCK_TITLE", "ReturnPlan", "Stamp", "blocking", "file_stem",
     "plan_return", "saved_row", "values_image", "versioned",
 ]  # fmt: skip

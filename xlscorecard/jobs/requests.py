@@ -24,6 +24,7 @@ from ..checks.answers import answer_for, answerable
 from ..errors import Refused, ScorecardError
 from ..model import Indicator, Month, Settings
 from ..model.book import LiveBook
+from ..model.rows import AuditRow
 from ..model.values import counted
 from ..workbook.image import Cell, header_text
 from ..workbook.layout import DatasetLayout, Field
@@ -372,7 +373,10 @@ def collect(book: LiveBook, returned: list[Returned], user: str, when: str) -> C
     cells: dict[str, object] = {}
     lines: list[str] = []
     taken = reasons = problems = 0
-    recorded = {(str(r[2]), str(r[3]), str(r[4]), str(r[6])) for r in book.audit if len(r) > 6}
+    recorded = {
+        (str(r.action), str(r.ref), str(r.month), str(r.new))
+        for r in map(AuditRow.from_row, book.audit)
+    }
     month_iso = book.month.iso
     current = values_image(book.dataset, book.month, book.layout)
     for each in returned:
@@ -389,8 +393,8 @@ def collect(book: LiveBook, returned: list[Returned], user: str, when: str) -> C
                 cells.update(outcome.cells)
                 audit += outcome.audit
                 audit.append(
-                    [when, reporter, TAKEN, ref, book.month.iso, now, typed,
-                     f"from {each.file}; collected by {user}"]
+                    AuditRow(when, reporter, TAKEN, ref, book.month.iso, now, typed,
+                             f"from {each.file}; collected by {user}").to_row()
                 )  # fmt: skip
                 taken += 1
                 lines.append(f"{each.file}: took {reporter}'s comment on {ref}.")
@@ -408,9 +412,9 @@ def collect(book: LiveBook, returned: list[Returned], user: str, when: str) -> C
             if key not in recorded:
                 recorded.add(key)
                 audit.append(
-                    [when, reporter, NOT_TAKEN, ref, book.month.iso, now, typed,
-                     f"from {each.file}; the workbook's comment was changed since the "
-                     "request went out: decide which to keep"]
+                    AuditRow(when, reporter, NOT_TAKEN, ref, book.month.iso, now, typed,
+                             f"from {each.file}; the workbook's comment was changed since the "
+                             "request went out: decide which to keep").to_row()
                 )  # fmt: skip
         for key, (sent, typed) in each.reasons.items():
             typed, sent = typed.strip(), sent.strip()
@@ -439,8 +443,10 @@ def collect(book: LiveBook, returned: list[Returned], user: str, when: str) -> C
                 if record not in recorded:
                     recorded.add(record)
                     audit.append(
-                        [when, reporter, NOT_TAKEN_REASON, ref, month_text, answer.reason,
-                         typed, f"{code} from {each.file}: answered since the request went out"]
+                        AuditRow(when, reporter, NOT_TAKEN_REASON, ref, month_text,
+                                 answer.reason, typed,
+                                 f"{code} from {each.file}: answered since the request went "
+                                 "out").to_row()
                     )  # fmt: skip
                 continue
             try:
@@ -454,8 +460,8 @@ def collect(book: LiveBook, returned: list[Returned], user: str, when: str) -> C
                 continue
             audit += outcome.audit
             audit.append(
-                [when, reporter, TAKEN_REASON, ref, month_text, "", typed,
-                 f"{code} from {each.file}; collected by {user}"]
+                AuditRow(when, reporter, TAKEN_REASON, ref, month_text, "", typed,
+                         f"{code} from {each.file}; collected by {user}").to_row()
             )  # fmt: skip
             reasons += 1
             lines.append(f"{each.file}: took {reporter}'s reason for {code} on {ref}.")
@@ -539,9 +545,9 @@ def missing_lines(book: LiveBook, findings: list[Finding], reporters: list[str])
         by_reporter.setdefault(reporter_of(indicator) or "No reporter", []).append(indicator)
     order = list(dict.fromkeys([*reporters, *by_reporter]))
     back = {
-        str(row[1]) for row in book.audit
-        if len(row) > 4 and row[2] in (TAKEN, TAKEN_REASON, NOT_TAKEN, NOT_TAKEN_REASON)
-        and str(row[4]) == month.iso
+        str(row.who) for row in map(AuditRow.from_row, book.audit)
+        if row.action in (TAKEN, TAKEN_REASON, NOT_TAKEN, NOT_TAKEN_REASON)
+        and str(row.month) == month.iso
     }  # fmt: skip
     lines = []
     for reporter in order:

@@ -12,12 +12,12 @@ from .dataset import (
     Dataset,
     Indicator,
     Polarity,
-    Settings,
     Unit,
     Value,
     answer_key,
 )
 from .months import Month, window
+from .settings import Settings
 
 __all__ = [
     "NOT_APPLICABLE",

@@ -15,6 +15,7 @@ from typing import Generic, TypeVar
 
 from .dataset import Answer, Dataset, Value
 from .months import Month
+from .rows import returned_months
 
 Layout = TypeVar("Layout")
 """The type of the sheet's layout a book carries (``workbook.layout.DatasetLayout``)."""
@@ -128,11 +129,7 @@ class LiveBook(Generic[Layout]):
 
     @property
     def returned_months(self) -> set[Month]:
-        months = set()
-        for row in self.audit:
-            if len(row) > 4 and row[2] == "return saved" and row[4]:
-                months.add(Month.parse(str(row[4])))
-        return months
+        return returned_months(self.audit)
 
 
 def _copied(item):

@@ -1,14 +1,9 @@
-"""Check settings, per council, from the ``[checks]`` table of council.toml (kept in Settings)."""
+"""Check settings, per council: the ``[checks]`` section of the settings (council.toml's table)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-
-from .dataset import Settings
-
-CHECKS_KEY = "checks"
-"""council.toml's table of check settings (kept in Settings)."""
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
@@ -45,35 +40,33 @@ class CheckConfig:
     sum_to_100: tuple[SumTo100, ...] = ()
     stock_flow: tuple[StockFlow, ...] = ()
     at_most: tuple[AtMost, ...] = ()
-    extra: Mapping[str, object] = field(default_factory=dict)
 
-    @classmethod
-    def from_settings(cls, settings: Settings) -> CheckConfig:
-        data = settings.extra.get(CHECKS_KEY) or {}
-        if not isinstance(data, Mapping):
-            raise ValueError("the checks setting must be a table")
-        unknown = sorted(set(data) - CHECK_SETTINGS)
-        if unknown:
-            raise ValueError(
-                f"{CHECKS_KEY}.{unknown[0]} is not a check setting; they are "
-                f"{', '.join(sorted(CHECK_SETTINGS))} (docs/checks.md)"
-            )
-        return cls(
-            range_factor=float(data.get("range_factor", 1.5)),
-            big_change=float(data.get("big_change", 0.5)),
-            big_change_minimum=float(data.get("big_change_minimum", 20)),
-            sum_to_100=tuple(
-                SumTo100(tuple(item["refs"]), float(item.get("tolerance", 0.02)))
-                for item in data.get("sum_to_100", [])
-            ),
-            stock_flow=tuple(
-                StockFlow(
-                    item["stock"], item["inflow"], item["outflow"], float(item.get("tolerance", 5))
-                )
-                for item in data.get("stock_flow", [])
-            ),
-            at_most=tuple(AtMost(item["part"], item["whole"]) for item in data.get("at_most", [])),
+
+def _parse(data: object) -> CheckConfig:
+    if not isinstance(data, Mapping):
+        raise ValueError("the checks setting must be a table")
+    unknown = sorted(set(data) - CHECK_SETTINGS)
+    if unknown:
+        raise ValueError(
+            f"checks.{unknown[0]} is not a check setting; they are "
+            f"{', '.join(sorted(CHECK_SETTINGS))} (docs/checks.md)"
         )
+    return CheckConfig(
+        range_factor=float(data.get("range_factor", 1.5)),
+        big_change=float(data.get("big_change", 0.5)),
+        big_change_minimum=float(data.get("big_change_minimum", 20)),
+        sum_to_100=tuple(
+            SumTo100(tuple(item["refs"]), float(item.get("tolerance", 0.02)))
+            for item in data.get("sum_to_100", [])
+        ),
+        stock_flow=tuple(
+            StockFlow(
+                item["stock"], item["inflow"], item["outflow"], float(item.get("tolerance", 5))
+            )
+            for item in data.get("stock_flow", [])
+        ),
+        at_most=tuple(AtMost(item["part"], item["whole"]) for item in data.get("at_most", [])),
+    )
 
 
 CHECK_SETTINGS = {
@@ -81,12 +74,13 @@ CHECK_SETTINGS = {
 }  # fmt: skip
 
 
-def check_config_refs(settings: Settings, refs: set[str]) -> str | None:
-    """A message naming the first check setting that refers to an unknown ref, or None."""
+def read_checks(value: object, refs: set[str]) -> CheckConfig:
+    """The ``[checks]`` table (``None``: the defaults) as a :class:`CheckConfig`; raises
+    ValueError with the message when it cannot be read or names a ref not in ``refs``."""
     try:
-        config = CheckConfig.from_settings(settings)
+        config = _parse(value or {})
     except (KeyError, TypeError, ValueError) as exc:
-        return f"the [checks] settings cannot be read: {exc}"
+        raise ValueError(f"the [checks] settings cannot be read: {exc}") from None
     named = [
         *(("sum_to_100", ref) for group in config.sum_to_100 for ref in group.refs),
         *(
@@ -98,5 +92,7 @@ def check_config_refs(settings: Settings, refs: set[str]) -> str | None:
     ]
     for group, ref in named:
         if ref not in refs:
-            return f"checks.{group} names {ref!r}, which is not an indicator in the catalogue"
-    return None
+            raise ValueError(
+                f"checks.{group} names {ref!r}, which is not an indicator in the catalogue"
+            )
+    return config

@@ -10,6 +10,7 @@ from enum import StrEnum
 from typing import Final
 
 from .months import Month
+from .settings import Settings
 
 NOT_APPLICABLE: Final = "-"
 """The value of a cell that does not apply this month (printed ``-``), as opposed to missing."""
@@ -103,30 +104,6 @@ class Answer:
     @property
     def key(self) -> str:
         return answer_key(self.code, self.ref, self.month)
-
-
-@dataclass
-class Settings:
-    """What a council sets once: names, populations, thresholds, how many months show."""
-
-    council: str
-    title: str = ""
-    """The workbook's title; the council's name when not given."""
-    report_name: str = "Monthly dataset"
-    populations: dict[str, float] = field(default_factory=dict)
-    arrow_threshold: float = 0.10
-    visible_months: int = 7
-    benchmark_note: str = ""
-    year_start_month: int = 4
-    extra: dict[str, str] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        if not self.title.strip():
-            self.title = self.council
-
-    def population(self, month: Month) -> float | None:
-        """The 0-17 population used for ``month``'s rates (by reporting year), if known."""
-        return self.populations.get(month.financial_year(self.year_start_month))
 
 
 @dataclass

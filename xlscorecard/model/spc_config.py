@@ -1,4 +1,4 @@
-"""SPC settings, per council, from the ``[spc]`` table of council.toml (kept in Settings).
+"""SPC settings, per council: the ``[spc]`` section of the settings (council.toml's table).
 
 ``run_length``, ``trend_length`` and ``minimum_points`` are :func:`xlscorecard.spc.xmr`'s
 options; ``chart_months`` is how many months each chart on the Trends sheet shows;
@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from .dataset import Settings
 from .months import Month
 
 KEY = "spc"
@@ -47,46 +46,40 @@ class SpcConfig:
     recalculate: Mapping[str, tuple[Month, ...]] = field(default_factory=dict)
     baseline: Mapping[str, int] = field(default_factory=dict)
 
-    @classmethod
-    def from_settings(cls, settings: Settings) -> SpcConfig:
-        """The council's SPC settings; raises :class:`SpcSettingError` naming the key."""
-        data = settings.extra.get(KEY)
-        if data is None:
-            return cls()
-        if not isinstance(data, Mapping):
-            raise SpcSettingError(KEY, f"expected a table ([spc]), found {data!r}")
-        known = {*_COUNTS, *_TABLES}
-        for key in data:
-            if key not in known:
-                raise SpcSettingError(
-                    f"{KEY}.{key}", f"is not an SPC setting; they are {', '.join(sorted(known))}"
-                )
-        counts = {key: _count(key, data[key]) for key in _COUNTS if key in data}
-        return cls(
-            **counts,
-            recalculate={
-                str(ref): _months(f"{KEY}.recalculate.{ref}", months)
-                for ref, months in _table("recalculate", data).items()
-            },
-            baseline={
-                str(ref): _baseline(f"{KEY}.baseline.{ref}", points)
-                for ref, points in _table("baseline", data).items()
-            },
-        )
 
-
-def spc_config_problem(settings: Settings, refs: set[str]) -> tuple[str, str] | None:
-    """(key, message) for the first ``[spc]`` setting that is unreadable or names an unknown
-    ref, or None when they are all good."""
-    try:
-        config = SpcConfig.from_settings(settings)
-    except SpcSettingError as error:
-        return error.key, str(error)
+def read_spc(data: object, refs: set[str]) -> SpcConfig:
+    """The ``[spc]`` table (``None``: MDC's defaults) as an :class:`SpcConfig`; raises
+    :class:`SpcSettingError` naming the key when it cannot be read or names a ref not in
+    ``refs``."""
+    if data is None:
+        return SpcConfig()
+    if not isinstance(data, Mapping):
+        raise SpcSettingError(KEY, f"expected a table ([spc]), found {data!r}")
+    known = {*_COUNTS, *_TABLES}
+    for key in data:
+        if key not in known:
+            raise SpcSettingError(
+                f"{KEY}.{key}", f"is not an SPC setting; they are {', '.join(sorted(known))}"
+            )
+    counts = {key: _count(key, data[key]) for key in _COUNTS if key in data}
+    config = SpcConfig(
+        **counts,
+        recalculate={
+            str(ref): _months(f"{KEY}.recalculate.{ref}", months)
+            for ref, months in _table("recalculate", data).items()
+        },
+        baseline={
+            str(ref): _baseline(f"{KEY}.baseline.{ref}", points)
+            for ref, points in _table("baseline", data).items()
+        },
+    )
     for table in _TABLES:
         for ref in getattr(config, table):
             if ref not in refs:
-                return f"{KEY}.{table}.{ref}", f"{ref!r} is not an indicator in the catalogue"
-    return None
+                raise SpcSettingError(
+                    f"{KEY}.{table}.{ref}", f"{ref!r} is not an indicator in the catalogue"
+                )
+    return config
 
 
 def _count(key: str, value: object) -> int:

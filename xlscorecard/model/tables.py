@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 
 from ..errors import DataFileError
 from .cells import column_letter
-from .check_config import check_config_refs
 from .dataset import (
     POPULATION,
     Answer,
@@ -24,12 +23,11 @@ from .dataset import (
     Dataset,
     Indicator,
     Polarity,
-    Settings,
     Unit,
     Value,
 )
 from .months import Month, check_month
-from .spc_config import spc_config_problem
+from .settings import Settings, keys_beyond_the_core, with_sections
 from .text import did_you_mean, meaningful, name_problem, restore, text_problem
 from .values import MAX_FIGURE, cell_value, parse_comparator, parse_stored, parse_value
 
@@ -46,12 +44,6 @@ BENCHMARK_COLUMNS = ["ref", "sn", "eng", "se", "period", "source"]
 TARGET_COLUMNS = ["ref", "period", "value"]
 ANSWER_COLUMNS = ["code", "ref", "month", "found", "reason", "by", "at", "replaced"]
 NUMERATOR_SEPARATOR = "+"
-SETTING_KEYS = {
-    "council", "title", "report_name", "population", "arrow_threshold", "visible_months",
-    "benchmark_note", "year_start_month",
-}  # fmt: skip
-BOOK_KEYS = {"report_month", "xlscorecard_format", "history_rows"}
-"""Settings-sheet keys that describe the workbook, not the council: never kept as settings."""
 
 
 @dataclass
@@ -382,7 +374,8 @@ def misspelt(key: str, known: set[str]) -> str | None:
 
 
 def parse_settings(data: Mapping[str, object], where: str) -> Settings:
-    """Settings from a mapping (council.toml, or the Settings sheet's key/value rows)."""
+    """Settings from a mapping (council.toml, or the Settings sheet's key/value rows), but for
+    the sections that name indicators (:func:`with_sections`, once the catalogue is read)."""
 
     def fail(key: str, message: str) -> DataFileError:
         return DataFileError(where, None, key, message)
@@ -434,7 +427,7 @@ def parse_settings(data: Mapping[str, object], where: str) -> Settings:
         visible_months=visible,
         benchmark_note=str(data.get("benchmark_note", "")),
         year_start_month=start,
-        extra={key: value for key, value in data.items() if key not in SETTING_KEYS | BOOK_KEYS},
+        **keys_beyond_the_core(data),
     )
 
 
@@ -460,15 +453,12 @@ TABLE_COLUMNS: dict[str, list[str]] = {
 def assemble(settings: Mapping[str, object], where: str, tables: Mapping[str, Table]) -> Dataset:
     """The one way a :class:`Dataset` is put together, from settings and its tables (each
     optional but indicators and values). Raises :class:`DataFileError` naming where."""
+    parsed = parse_settings(settings, where)
+    indicators = parse_indicators(tables[INDICATORS])
     dataset = Dataset(
-        settings=parse_settings(settings, where), indicators=parse_indicators(tables[INDICATORS])
+        settings=with_sections(parsed, settings, {item.ref for item in indicators}, where),
+        indicators=indicators,
     )
-    problem = check_config_refs(dataset.settings, set(dataset.refs))
-    if problem:
-        raise DataFileError(where, None, "checks", problem)
-    spc_problem = spc_config_problem(dataset.settings, set(dataset.refs))
-    if spc_problem:
-        raise DataFileError(where, None, *spc_problem)
     parse_values(tables[VALUES], dataset)
     check_populations(dataset, where)
     for name, parse in (
@@ -480,6 +470,13 @@ def assemble(settings: Mapping[str, object], where: str, tables: Mapping[str, Ta
         if name in tables:
             parse(tables[name], dataset)
     return dataset
+
+
+def answer_row(answer: Answer) -> list[object]:
+    """An answer as a row of the Answers sheet (and ``answers.csv``): its fields, by
+    :data:`ANSWER_COLUMNS`, the month as ``YYYY-MM``."""
+    month = answer.month.iso if answer.month else ""
+    return [month if column == "month" else getattr(answer, column) for column in ANSWER_COLUMNS]
 
 
 def dataset_tables(dataset: Dataset) -> dict[str, list[list[object]]]:
@@ -508,8 +505,7 @@ def dataset_tables(dataset: Dataset) -> dict[str, list[list[object]]]:
             )
         ],
         ANSWERS: [
-            [a.code, a.ref, a.month.iso if a.month else "", a.found, a.reason, a.by, a.at,
-             a.replaced]
+            answer_row(a)
             for a in sorted(
                 [*dataset.answers.values(), *dataset.replaced_answers],
                 key=lambda a: (

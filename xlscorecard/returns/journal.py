@@ -27,8 +27,9 @@ from pathlib import Path
 from typing import Protocol
 
 from ..errors import ScorecardError
-from ..jobs.official_return import history_with, recorded_return
+from ..jobs.official_return import history_with
 from ..model import Month
+from ..model.rows import recorded_return
 from ..store.backups import backups_kept
 from ..store.lock import locked
 from ..store.notices import notify
@@ -59,6 +60,7 @@ from .register import (
     read_register,
     register_path,
     sha256_of,
+    with_status,
 )
 
 BUILDING, PLACING = "building", "placing"
@@ -94,7 +96,8 @@ class Journal:
     refs: list[str] = field(default_factory=list)
     kept: dict[str, list[list[object]]] = field(default_factory=dict)
     """The archives (Commentary, Answers) as the return holds them, by sheet."""
-    register_row: Row = field(default_factory=dict)
+    register_row: dict[str, str] = field(default_factory=dict)
+    """The register row it reserved, by column."""
 
     @property
     def path(self) -> Path:
@@ -232,7 +235,7 @@ def recover(workbook: Path, recorder: Recorder | None = None) -> None:
     name = journal.files["xlsx"]
     with locked(register_path(folder), "finish an interrupted save-return"):
         rows = read_register(folder)  # (a lock its save left is taken over)
-    row = next((r for r in rows if r["file"] == name), None)
+    row = next((r for r in rows if r.file == name), None)
     if row is None:  # killed before its name was reserved: nothing of it was placed
         journal.remove()
         notify(f"an interrupted save-return of {month} had placed nothing; it was cleared away")
@@ -244,8 +247,8 @@ def recover(workbook: Path, recorder: Recorder | None = None) -> None:
         )
         return
     recorded = recorded_return(recorder.audit(), name)
-    if recorded is not None and recorded.get("sha256") == journal.sha256["xlsx"]:
-        if row["status"] != SAVED:
+    if recorded is not None and recorded.sha256 == journal.sha256["xlsx"]:
+        if row.status != SAVED:
             set_status(folder, name, SAVED)
         journal.remove()
         notify(
@@ -262,9 +265,9 @@ def recover(workbook: Path, recorder: Recorder | None = None) -> None:
             "interrupted save-return had placed it but not recorded it"
         )
         return
-    if row["status"] != PENDING:
+    if row.status != PENDING:
         notify(
-            f"left {journal.path} alone: the returns register says {name} is {row['status']}, "
+            f"left {journal.path} alone: the returns register says {name} is {row.status}, "
             "but its files are not those the record names (run xlscorecard verify on it)"
         )
         return
@@ -281,16 +284,16 @@ def _belongs(row: Row, journal: Journal, workbook: Path) -> bool:
     same bytes, and the workbook it names is this one (a book that is no file here keeps its
     journal in the returns folder, and its row names no workbook)."""
     folder = Path(journal.folder)
-    named = row["workbook"]
+    named = row.workbook
     if named:
         this = _same_file(str(folder / named), workbook)
     else:
         this = _same_file(str(folder / Path(workbook).name), workbook)
     return (
         this
-        and row["sha256"] == journal.sha256["xlsx"]
-        and row["workbook"] == str(journal.register_row.get("workbook", ""))
-        and row["pdf_sha256"] == journal.sha256.get("pdf", "")
+        and row.sha256 == journal.sha256["xlsx"]
+        and row.workbook == str(journal.register_row.get("workbook", ""))
+        and row.pdf_sha256 == journal.sha256.get("pdf", "")
     )
 
 
@@ -304,12 +307,12 @@ def _all_placed(journal: Journal) -> bool:
 def take_back(journal: Journal, row: Row) -> None:
     """Remove what a save placed (only regular files with the bytes the journal and the
     pending register ``row`` name) and its register row."""
-    registered = {"xlsx": row["sha256"], "pdf": row["pdf_sha256"]}
+    registered = {"xlsx": row.sha256, "pdf": row.pdf_sha256}
     for kind, path in journal.placed_paths().items():
         sha = journal.sha256.get(kind)
         if kind in registered and registered[kind] != sha:
             continue
-        if kind == "sig" and row["signature"] != path.name:
+        if kind == "sig" and row.signature != path.name:
             continue
         if not_ours(path) is None and sha256_of(path) == sha:
             remove(path)
@@ -319,13 +322,7 @@ def take_back(journal: Journal, row: Row) -> None:
 def set_status(folder: Path, name: str, status: str) -> None:
     """Mark a return's register row (found by file name)."""
 
-    def update(rows: list[Row]) -> list[Row]:
-        for row in rows:
-            if row["file"] == name:
-                row["status"] = status
-        return rows
-
-    change_register(folder, update)
+    change_register(folder, lambda rows: with_status(rows, name, status))
 
 
 def record_in(book, live, workbook: Path, journal: Journal, backup: bool = True) -> None:

@@ -19,7 +19,8 @@ import os
 import re
 import shutil
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import astuple, dataclass, fields, replace
 from pathlib import Path
 
 from ..datadir.folder import read_text
@@ -38,7 +39,35 @@ COLUMNS = [
 PENDING, SAVED = "pending", "saved"
 _SHA = re.compile(r"^[0-9a-f]{64}$")
 
-Row = dict[str, str]
+
+@dataclass(frozen=True)
+class Row:
+    """One row of the register, keyed by its :data:`COLUMNS`: a return's file, its month and
+    status, the SHA-256 of its bytes, its PDF's and its data, its signature's file, when and
+    by whom it was saved, and the working workbook that recorded it (relative to the folder)."""
+
+    file: str
+    month: str = ""
+    status: str = PENDING
+    sha256: str = ""
+    pdf: str = ""
+    pdf_sha256: str = ""
+    signature: str = ""
+    data_sha256: str = ""
+    saved_at: str = ""
+    saved_by: str = ""
+    workbook: str = ""
+
+    def to_row(self) -> list[str]:
+        return list(astuple(self))
+
+    @classmethod
+    def from_row(cls, values: Mapping[str, object]) -> Row:
+        """A row from its cells by column name (a blank or missing cell is blank)."""
+        return cls(**{column: str(values.get(column) or "") for column in COLUMNS})
+
+
+assert [item.name for item in fields(Row)] == COLUMNS
 
 
 def register_path(folder: Path) -> Path:
@@ -53,7 +82,7 @@ def read_register(folder: Path) -> list[Row]:
     table = csv_table(read_text(path), path.name, str(path))
     rows = []
     for line, found in table.rows:
-        row = {column: str(found.get(column) or "") for column in COLUMNS}
+        row = Row.from_row(found)
         for column, problem in _problems(row):
             raise DataFileError(
                 str(path), line, column,
@@ -67,14 +96,15 @@ def read_register(folder: Path) -> list[Row]:
 def _problems(row: Row):
     """The columns of a register row that hold what xlscorecard never writes there."""
     for column in ("file", "pdf", "signature"):
-        name = row[column]
+        name = getattr(row, column)
         if (name or column == "file") and not _plain_name(name):
             yield column, f"{name!r} is not the name of a file in the returns folder"
     for column in ("sha256", "pdf_sha256"):
-        if (row[column] or column == "sha256") and not _SHA.match(row[column]):
-            yield column, f"{row[column]!r} is not a SHA-256 (64 hexadecimal digits)"
-    if row["status"] not in (PENDING, SAVED):
-        yield "status", f"{row['status']!r} is neither {PENDING} nor {SAVED}"
+        sha = getattr(row, column)
+        if (sha or column == "sha256") and not _SHA.match(sha):
+            yield column, f"{sha!r} is not a SHA-256 (64 hexadecimal digits)"
+    if row.status not in (PENDING, SAVED):
+        yield "status", f"{row.status!r} is neither {PENDING} nor {SAVED}"
 
 
 def _plain_name(name: str) -> bool:
@@ -86,7 +116,7 @@ def change_register(folder: Path, change: Callable[[list[Row]], list[Row]]) -> l
     path = register_path(folder)
     with locked(path, "update the returns register"):
         before = read_register(folder)
-        rows = change([dict(row) for row in before])
+        rows = change(list(before))
         if not rows and not before:
             return rows
         atomic_write(path, lambda target: target.write_text(_csv(rows), encoding="utf-8"))
@@ -96,9 +126,9 @@ def change_register(folder: Path, change: Callable[[list[Row]], list[Row]]) -> l
 def forget(folder: Path, name: str, sha256: str) -> None:
     """Take a return out of the register (its row and its copy as saved): it was never
     recorded. A register left with no rows goes too."""
-    rows = change_register(folder, lambda rows: [row for row in rows if row["file"] != name])
+    rows = change_register(folder, lambda rows: [row for row in rows if row.file != name])
     original = original_path(folder, sha256)
-    if original.exists() and not any(row["sha256"] == sha256 for row in rows):
+    if original.exists() and not any(row.sha256 == sha256 for row in rows):
         remove(original)
     with contextlib.suppress(OSError):
         original.parent.rmdir()
@@ -112,23 +142,28 @@ def _csv(rows: list[Row]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
-    writer.writerows([[neutralise(row.get(column, "")) for column in COLUMNS] for row in rows])
+    writer.writerows([[neutralise(cell) for cell in row.to_row()] for row in rows])
     return out.getvalue()
 
 
 def row_for(rows: list[Row], file: str = "", sha256: str = "") -> Row | None:
     """The row of a return, by its file name or else by the SHA-256 of its bytes."""
     for row in rows:
-        if file and row["file"] == file:
+        if file and row.file == file:
             return row
     for row in rows:
-        if sha256 and row["sha256"] == sha256:
+        if sha256 and row.sha256 == sha256:
             return row
     return None
 
 
+def with_status(rows: list[Row], file: str, status: str) -> list[Row]:
+    """``rows`` with the row of ``file`` marked ``status``."""
+    return [replace(row, status=status) if row.file == file else row for row in rows]
+
+
 def taken(rows: list[Row], file: str) -> bool:
-    return any(row["file"] == file for row in rows)
+    return any(row.file == file for row in rows)
 
 
 def original_path(folder: Path, sha256: str) -> Path:

@@ -19,7 +19,7 @@ import os
 import shutil
 import stat
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from itertools import count
 from pathlib import Path
 
@@ -143,7 +143,7 @@ def build_return(plan: ReturnPlan) -> Workbook:
             _as_text(cell)
     for name in sheets.SUPPORTING:
         _write_table_sheet(book[name], name, plan.tables.get(name, []))
-    password = dataset.settings.extra.get(sheets.PASSWORD_KEY)
+    password = dataset.settings.protection_password
     for each in book.worksheets:
         protect(each, dataset)
     book.security = WorkbookProtection(lockStructure=True)
@@ -227,7 +227,7 @@ class Placed:
     digest: str
     hashes: Hashes = field(default_factory=lambda: Hashes(""))
     signature: Path | None = None
-    row: Row = field(default_factory=dict)
+    row: Row | None = None
 
     @property
     def paths(self) -> list[Path]:
@@ -378,14 +378,14 @@ def _row(plan, made: Made, targets: dict[str, Path], workbook: Path | None, fold
     where = ""
     if workbook is not None:
         where = os.path.relpath(os.path.abspath(workbook), os.path.abspath(folder))
-    return {
-        "file": targets["xlsx"].name, "month": plan.month.iso, "status": PENDING,
-        "sha256": made.hashes.sha256, "pdf": targets["pdf"].name if made.pdf else "",
-        "pdf_sha256": made.hashes.pdf_sha256,
-        "signature": targets["sig"].name if made.signature else "",
-        "data_sha256": made.digest, "saved_at": plan.stamp.saved_at,
-        "saved_by": plan.stamp.saved_by, "workbook": where,
-    }  # fmt: skip
+    return Row(
+        file=targets["xlsx"].name, month=plan.month.iso, status=PENDING,
+        sha256=made.hashes.sha256, pdf=targets["pdf"].name if made.pdf else "",
+        pdf_sha256=made.hashes.pdf_sha256,
+        signature=targets["sig"].name if made.signature else "",
+        data_sha256=made.digest, saved_at=plan.stamp.saved_at,
+        saved_by=plan.stamp.saved_by, workbook=where,
+    )  # fmt: skip
 
 
 def _reserve(
@@ -400,7 +400,7 @@ def _reserve(
 
     def change(rows: list[Row]) -> list[Row]:
         nonlocal reserved
-        if taken(rows, row["file"]) or any(path.exists() for path in targets.values()):
+        if taken(rows, row.file) or any(path.exists() for path in targets.values()):
             return rows
         if journal is not None:  # the journal names the files before the register does
             journal.state = PLACING
@@ -422,8 +422,8 @@ def _reserve(
                 )
                 if source is not None
             }
-            journal.register_row = row
-            saved = saved_row(plan.stamp, row["file"], made.digest, made.hashes, made.note)
+            journal.register_row = asdict(row)
+            saved = saved_row(plan.stamp, row.file, made.digest, made.hashes, made.note)
             journal.audit = [*plan.audit, saved]  # what the next command records, if need be
             journal.write()
             reached("journal placing")
@@ -437,7 +437,7 @@ def _reserve(
 def _unreserve(folder: Path, name: str, moved: list[Path], made: Made) -> None:
     for path in moved:  # back to the scratch folder: they may go under the next name
         os.replace(path, made.scratch / path.name)
-    change_register(folder, lambda rows: [r for r in rows if r["file"] != name])
+    change_register(folder, lambda rows: [r for r in rows if r.file != name])
 
 
 def _move_new(source: Path, target: Path, step: str = "") -> bool:

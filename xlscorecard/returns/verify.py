@@ -14,8 +14,8 @@ from openpyxl import load_workbook
 
 from ..errors import WorkbookError
 from ..jobs.checksum import Verification, cell_changes, find_checksum, part_changes
-from ..jobs.official_return import recorded_return
 from ..model.months import Month
+from ..model.rows import recorded_return
 from ..workbook import schema as sheets
 from ..workbook.layout import SHEET
 from .canonical import package_view
@@ -56,20 +56,20 @@ def _cross_check(result: Verification, path: Path, view, public_key, workbook: P
         )
     elif row is None:
         result.fail(f"It is not in the returns register beside it ({register}).")
-    elif row["status"] != SAVED:
+    elif row.status != SAVED:
         result.fail(
-            f"Its save was not finished ({register} says {row['status']}): run any command "
+            f"Its save was not finished ({register} says {row.status}): run any command "
             "on the working workbook to finish or take it back."
         )
-    elif row["sha256"] != sha:
+    elif row.sha256 != sha:
         result.fail(
-            f"Its bytes are not those saved (SHA-256 {sha}, registered {row['sha256']} in "
+            f"Its bytes are not those saved (SHA-256 {sha}, registered {row.sha256} in "
             f"{register}): it was changed after it was saved."
         )
     else:
         result.checked.append(f"its bytes are those registered in {register}")
-    if row is not None and row["sha256"] != sha:
-        _name_changes(result, path, view, original_path(folder, row["sha256"]))
+    if row is not None and row.sha256 != sha:
+        _name_changes(result, path, view, original_path(folder, row.sha256))
     signature = _check_signature(path, sha, row, public_key, view)
     _check_pdf(result, path, row, signed=signature.pdf)
     _check_audit(result, path, folder, sha, row, workbook)
@@ -111,7 +111,7 @@ def _check_pdf(result: Verification, path: Path, row: Row | None, signed: bool) 
         if not signed:  # a signature that holds has checked it
             result.unchecked.append("its PDF: no SHA-256 of it is recorded where it is")
         return
-    name, expected = row["pdf"], row["pdf_sha256"]
+    name, expected = row.pdf, row.pdf_sha256
     if not name:
         return
     pdf = beside(path, name, f"{register_path(path.parent).name}'s pdf column")
@@ -125,8 +125,8 @@ def _check_pdf(result: Verification, path: Path, row: Row | None, signed: bool) 
 
 def _check_audit(result, path: Path, folder: Path, sha: str, row, workbook: Path | None):
     given = workbook is not None
-    if workbook is None and row is not None and row["workbook"]:
-        workbook = folder / row["workbook"]
+    if workbook is None and row is not None and row.workbook:
+        workbook = folder / row.workbook
     if workbook is None:
         result.unchecked.append(
             "the working workbook's Audit: which workbook saved it is not known (give it "
@@ -135,7 +135,7 @@ def _check_audit(result, path: Path, folder: Path, sha: str, row, workbook: Path
         return
     if not Path(workbook).exists():
         result.unchecked.append(
-            f"the working workbook's Audit: {row['workbook'] if row else workbook} is not at "
+            f"the working workbook's Audit: {row.workbook if row else workbook} is not at "
             "hand (give it with --workbook)"
         )
         return
@@ -143,17 +143,17 @@ def _check_audit(result, path: Path, folder: Path, sha: str, row, workbook: Path
     if audit is None:
         result.fail(f"The working workbook {workbook} has no Audit sheet to check it against.")
         return
-    name = row["file"] if row is not None else path.name
+    name = row.file if row is not None else path.name
     recorded = recorded_return(audit, name)
-    label = row["workbook"] if row is not None and row["workbook"] else str(workbook)
+    label = row.workbook if row is not None and row.workbook else str(workbook)
     if recorded is None:
         result.fail(f"The working workbook's Audit ({label}) has no record of saving {name}.")
-    elif recorded.get("sha256") != sha:
+    elif recorded.sha256 != sha:
         result.fail(
             f"Its bytes are not those the working workbook's Audit ({label}) recorded when it "
             "was saved."
         )
-    elif row is not None and row["pdf"] and recorded.get("pdf_sha256") != row["pdf_sha256"]:
+    elif row is not None and row.pdf and recorded.pdf_sha256 != row.pdf_sha256:
         result.fail(f"Its PDF is not the one the working workbook's Audit ({label}) recorded.")
     else:
         result.checked.append(
@@ -206,9 +206,7 @@ class _SignatureCheck:
 
 def _check_signature(path: Path, sha: str, row, public: tuple | None, view) -> _SignatureCheck:
     found = _SignatureCheck()
-    name = (
-        row["signature"] if row is not None and row["signature"] else path.stem + SIGNATURE_SUFFIX
-    )
+    name = row.signature if row is not None and row.signature else path.stem + SIGNATURE_SUFFIX
     signature = beside(path, name, f"{register_path(path.parent).name}'s signature column")
     if public is None:
         if signature.exists():
@@ -249,7 +247,7 @@ def _check_signature(path: Path, sha: str, row, public: tuple | None, view) -> _
             f"Its signature {signature.name} signs {what}, but the return is for {month}."
         )
         return found
-    pdf_name = fields.get("pdf") or (row["pdf"] if row is not None and row["pdf"] else "")
+    pdf_name = fields.get("pdf") or (row.pdf if row is not None and row.pdf else "")
     pdf = beside(path, pdf_name, f"{signature.name}") if pdf_name else path.with_suffix(".pdf")
     if fields.get("pdf_sha256") and (not pdf.exists() or sha256_of(pdf) != fields["pdf_sha256"]):
         found.problems.append(f"Its PDF is not the one its signature {signature.name} signs.")

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ..errors import DataFileError
 from ..model import Dataset
-from ..workbook.schema import BACKUPS_KEY, DEFAULT_BACKUPS
+from ..model.settings import BACKUPS_KEY
 
 STAMP = "%Y-%m-%d %H%M%S"
 
@@ -88,15 +88,7 @@ def prune(path: Path, keep: int) -> list[Path]:
 
 def backups_kept(dataset: Dataset, where: str = "Settings") -> int:
     """How many versions to keep: the ``backups`` setting, 10 unless set; 0 keeps none."""
-    value = dataset.settings.extra.get(BACKUPS_KEY, DEFAULT_BACKUPS)
-    if isinstance(value, str) and value.strip().isdigit():
-        value = int(value.strip())
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise DataFileError(
-            where, None, BACKUPS_KEY,
-            f"expected how many earlier versions to keep, a whole number like 10 (0 keeps "
-            f"none), found {value!r}",
-        )  # fmt: skip
-    return value
+    problem = dataset.settings.refused.get(BACKUPS_KEY)
+    if problem:
+        raise DataFileError(where, None, BACKUPS_KEY, problem)
+    return dataset.settings.backups

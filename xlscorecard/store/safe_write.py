@@ -27,7 +27,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import ScorecardError, WorkbookError
-from ..workbook.schema import DEFAULT_BACKUPS
+from ..model.settings import DEFAULT_BACKUPS
 from .backups import backup_folder, keep_version, prune
 from .notices import notify
 

@@ -122,7 +122,7 @@ def header_text(
         layout.column(name): text for name, text in HEADERS.items() if layout.has(name)
     }
     if layout.has(Field.SE):
-        texts[layout.column(Field.SE)] = region_label(settings.extra)
+        texts[layout.column(Field.SE)] = region_label(settings)
     for offset in range(HISTORY_MONTHS):
         texts[layout.month_column(offset)] = (month - offset).first_day
     texts[layout.column(Field.CHANGE_PREVIOUS)] = f"% change from {(month - 1).label}"
@@ -141,7 +141,7 @@ def column_names(layout: DatasetLayout, month: Month, settings: Settings) -> dic
         if layout.has(name)
     }
     if layout.has(Field.SE):
-        label = region_label(settings.extra)
+        label = region_label(settings)
         names[layout.column(Field.SE)] = f"the region benchmark ({label}) column"
     for offset in range(HISTORY_MONTHS):
         names[layout.month_column(offset)] = f"the month column for {(month - offset).label}"
@@ -332,7 +332,7 @@ def settings_rows(dataset: Dataset, month: Month) -> list[list[object]]:
     ]
     rows += [
         [key, value if isinstance(value, str | int | float) else json.dumps(value)]
-        for key, value in sorted(settings.extra.items())
+        for key, value in sorted(settings.as_given.items())
     ]
     return rows
 

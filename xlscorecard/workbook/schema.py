@@ -121,11 +121,3 @@ CHART_SHEETS = frozenset({TRENDS})
 process control charts, one per indicator): a chart there is the project's own and passes
 :func:`xlscorecard.xlsx.carry_over.held`; a chart on any other sheet is a user's, which openpyxl
 would not keep, and the workbook is refused."""
-
-PASSWORD_KEY = "protection_password"
-"""Settings key: the password of the sheets' protection (none by default)."""
-
-BACKUPS_KEY = "backups"
-"""Settings key: how many earlier versions of the workbook to keep beside it (10 by default,
-0 for none), in the folder ``<name> backups``."""
-DEFAULT_BACKUPS = 10

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from ..calc.spc_report import IndicatorSpc, spc_report, target_for
 from ..model import Dataset, Indicator, Month, Polarity, Unit, window
 from ..model.cells import column_letter, span
-from ..model.spc_config import SpcConfig
 
 TITLE = "Trends: each indicator as a Making Data Count chart"
 NOTE = (
@@ -114,7 +113,7 @@ class TrendsLayout:
 
     @classmethod
     def for_dataset(cls, dataset: Dataset) -> TrendsLayout:
-        months = SpcConfig.from_settings(dataset.settings).chart_months
+        months = dataset.settings.spc.chart_months
         return cls(tuple(dataset.refs), months)
 
     def first_row(self, ref: str) -> int:

@@ -36,9 +36,9 @@ from openpyxl.workbook.properties import CalcProperties
 from openpyxl.workbook.workbook import Workbook
 
 from ..model.cells import address
+from ..model.settings import DEFAULT_BACKUPS
 from ..store.safe_write import atomic_write
 from ..workbook.cached_values import Shown, formula_values
-from ..workbook.schema import DEFAULT_BACKUPS
 from .carry_over import carried_by, sheet_parts, with_carried
 from .charts import check_drawn
 from .lite_code import unguard_for_lite

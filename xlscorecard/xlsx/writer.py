@@ -262,6 +262,6 @@ def protect(sheet: Worksheet, dataset: Dataset) -> None:
     protection.autoFilter = False
     protection.selectLockedCells = False
     protection.selectUnlockedCells = False
-    password = dataset.settings.extra.get(sheets.PASSWORD_KEY)
+    password = dataset.settings.protection_password
     if password:
         protection.password = str(password)
