@@ -24,7 +24,6 @@ from ..workbook.image import (
     SheetImage,
     dataset_image,
     input_rules,
-    spc_image,
     subtitle,
     table_heights,
     table_rows,
@@ -42,7 +41,6 @@ from ..workbook.layout import (
     letter,
     span,
 )
-from ..workbook.reading import LiveBook
 from .carry_over import held, refuse_if_held, refuse_macro_workbook
 from .cells import set_value
 from .reader import read_workbook
@@ -119,18 +117,6 @@ def write_dataset_sheet(
     sheet.freeze_panes = address(HEADER_ROW + 1, layout.column(Field.NAME) + 1)
     sheet.print_area = span(1, 1, layout.last_row, layout.last_column)
     sheet.sheet_view.zoomScale = 90
-
-
-def write_spc(book: Workbook, live: LiveBook) -> None:
-    """Variation, Assurance and the Trends sheet for the book's figures as they are now, for a
-    command that writes nothing else of the Dataset sheet (validate, import). A row that is
-    not where it belongs (I502) is left alone."""
-    moved = {problem.row for problem in live.row_problems}
-    report = spc_report(live.dataset, live.month)
-    image = spc_image(live.dataset, live.month, live.layout, report)
-    image.cells = {key: cell for key, cell in image.cells.items() if key[0] not in moved}
-    apply_image(book[SHEET], image)
-    write_trends(book, live.dataset, live.month, report)
 
 
 def apply_image(sheet: Worksheet, image: SheetImage) -> None:
