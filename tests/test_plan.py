@@ -8,8 +8,9 @@ import ast
 from tests.support.paths import ROOT
 from xlscorecard.app import workbook_file as files
 from xlscorecard.excel.blocks import plan_blocks, write_blocks
-from xlscorecard.jobs import cycle
 from xlscorecard.jobs.plan import Plan, Table, outcome_plan, refresh_plan
+from xlscorecard.jobs.roll_forward import roll_forward
+from xlscorecard.jobs.validate import validate
 from xlscorecard.workbook import schema as sheets
 from xlscorecard.workbook.reading import read_book
 from xlscorecard.xlsx.apply import save_plan
@@ -34,7 +35,7 @@ class NoExcel:
 def test_the_plan_of_a_validate_that_changes_nothing_is_empty(workbook):
     files.validate_file(workbook, backup=False)
     _, contents, book = opened(workbook)
-    assert outcome_plan(contents, book, cycle.validate(book, *WHO)).empty
+    assert outcome_plan(contents, book, validate(book, *WHO)).empty
 
 
 def test_an_empty_plan_makes_no_excel_call():
@@ -52,7 +53,7 @@ def test_an_empty_plan_saves_nothing_and_keeps_no_backup(workbook):
 
 def test_a_validate_that_changes_a_table_plans_only_that_table_as_a_change(workbook):
     _, contents, book = opened(workbook)
-    plan = outcome_plan(contents, book, cycle.validate(book, *WHO))
+    plan = outcome_plan(contents, book, validate(book, *WHO))
     changed = {write.sheet for write in plan.writes if isinstance(write, Table) and write.changed}
     assert changed == {sheets.CHECKS}  # the built book's Checks sheet is empty
     # Trends' data block follows whatever is written; it is never a change by itself
@@ -61,7 +62,7 @@ def test_a_validate_that_changes_a_table_plans_only_that_table_as_a_change(workb
 
 def test_a_refresh_plans_the_same_number_of_excel_writes_whatever_the_catalogue(workbook):
     _, contents, book = opened(workbook)
-    plan = refresh_plan(contents, book, cycle.roll_forward(book, *WHO))
+    plan = refresh_plan(contents, book, roll_forward(book, *WHO))
     sheets_written = [block.sheet for block in plan_blocks(plan)]
     assert len(sheets_written) == len(set(sheets_written)) <= 8  # one write per sheet
 

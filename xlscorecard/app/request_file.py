@@ -27,9 +27,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..calc.figures import polarity_marker
 from ..errors import Refused, ScorecardError
-from ..jobs import cycle
 from ..jobs import requests as job
 from ..jobs.plan import Plan, outcome_plan, spc_writes
+from ..jobs.validate import validate
 from ..model import Dataset, Polarity
 from ..model.text import text_problem
 from ..store.backups import backups_kept
@@ -76,7 +76,7 @@ def requests_file(
     already there unless ``force``. The workbook itself is not changed."""
     user, when = user or os_user(), when or now()
     _, book = open_book(path, writing=False)
-    findings = cycle.validate(book, user, when).findings  # in memory: nothing is saved
+    findings = validate(book, user, when).findings  # in memory: nothing is saved
     plans = job.plan_requests(book, findings, due, when, user)
     return write_requests(plans, book.dataset, Path(folder), force)
 

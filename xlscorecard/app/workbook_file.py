@@ -17,8 +17,13 @@ from ..calc.spc_report import spc_report, spc_table
 from ..checks import Stage
 from ..datadir.folder import Written, load_data_dir, read_csv, write_data_dir
 from ..errors import Refused, ScorecardError, WorkbookError
-from ..jobs import cycle
+from ..jobs.answer import answer_query, type_comment
+from ..jobs.extract import import_extract, read_extract
+from ..jobs.outcome import Outcome
 from ..jobs.plan import outcome_plan, refresh_plan
+from ..jobs.roll_forward import roll_forward
+from ..jobs.typed import keep_typed
+from ..jobs.validate import validate
 from ..model import Month
 from ..model.text import did_you_mean
 from ..store.backups import backup_folder, backups_kept
@@ -117,13 +122,13 @@ def validate_file(
     backup: bool = True,
     user: str | None = None,
     when: str | None = None,
-) -> cycle.Outcome:
+) -> Outcome:
     """Check the workbook and write the findings to its Checks sheet; put back formulas
     typed over (Audit keeps what was typed) and keep what was typed with who ran it."""
-    return _change(path, backup, lambda book: cycle.validate(book, *_who(user, when), stage))
+    return _change(path, backup, lambda book: validate(book, *_who(user, when), stage))
 
 
-def _change(path: Path, backup: bool, job: Callable[[LiveBook], cycle.Outcome]) -> cycle.Outcome:
+def _change(path: Path, backup: bool, job: Callable[[LiveBook], Outcome]) -> Outcome:
     """Run a job on the book and save its plan (:func:`outcome_plan`): read -> job -> plan ->
     apply."""
     workbook, book, contents = open_for_change(path)
@@ -141,15 +146,15 @@ def import_file(
     when: str | None = None,
     clear_blanks: bool = False,
     source: str | None = None,
-) -> cycle.Outcome:
+) -> Outcome:
     """Write an extract's figures into the workbook's input cells, then check it. A blank
     value is left out as not supplied, unless ``clear_blanks``. Audit records the import and
     each figure it changed, from ``source`` (default: the extract's name and SHA-256; another
     command passes its own, e.g. "figures from case-level files")."""
 
-    def job(book: LiveBook) -> cycle.Outcome:
-        rows = cycle.read_extract(read_csv(extract), book, clear_blanks=clear_blanks)
-        return cycle.import_extract(
+    def job(book: LiveBook) -> Outcome:
+        rows = read_extract(read_csv(extract), book, clear_blanks=clear_blanks)
+        return import_extract(
             book, rows, extract.name, *_who(user, when), source=source or extract_source(extract)
         )
 
@@ -166,12 +171,10 @@ def answer_file(
     backup: bool = True,
     user: str | None = None,
     when: str | None = None,
-) -> cycle.Outcome:
+) -> Outcome:
     """Answer a query with a reason, as typing it on the Checks sheet does."""
     who = _who(user, when)
-    return _change(
-        path, backup, lambda book: cycle.answer_query(book, code, ref, month, reason, *who)
-    )
+    return _change(path, backup, lambda book: answer_query(book, code, ref, month, reason, *who))
 
 
 @one_at_a_time("comment")
@@ -182,11 +185,9 @@ def comment_file(
     backup: bool = True,
     user: str | None = None,
     when: str | None = None,
-) -> cycle.Outcome:
+) -> Outcome:
     """Write the report month's comment on an indicator, as typing it on Dataset does."""
-    return _change(
-        path, backup, lambda book: cycle.type_comment(book, ref, text, *_who(user, when))
-    )
+    return _change(path, backup, lambda book: type_comment(book, ref, text, *_who(user, when)))
 
 
 @one_at_a_time("refresh")
@@ -198,15 +199,15 @@ def refresh_file(
     user: str | None = None,
     when: str | None = None,
     clear_blanks: bool = False,
-) -> cycle.Outcome:
+) -> Outcome:
     """Roll the workbook forward (to ``target``, one month at a time), keeping everything."""
     workbook, book, contents = open_for_change(path)
     rows = None
     if extract:
         through = target or book.month + 1
-        rows = cycle.read_extract(read_csv(extract), book, through, clear_blanks)
+        rows = read_extract(read_csv(extract), book, through, clear_blanks)
     source, origin = (extract_source(extract), extract.name) if extract else ("", "")
-    outcome = cycle.roll_forward(book, *_who(user, when), target, rows, source, origin)
+    outcome = roll_forward(book, *_who(user, when), target, rows, source, origin)
     save_plan(workbook, refresh_plan(contents, book, outcome), path, backup)
     return outcome
 
@@ -249,7 +250,7 @@ def export_file(
             f"({first.ref} {first.month.label}): {first.problem}. Fix them (xlscorecard validate "
             "lists them all) before exporting, so that nothing is lost (nothing was written)."
         )
-    cycle.keep_typed(book, *_who(user, when))
+    keep_typed(book, *_who(user, when))
     return write_data_dir(with_calculated(book.dataset), directory)
 
 

@@ -24,10 +24,11 @@ import xlwings as xw
 from ..app.request_file import read_request, write_requests
 from ..app.session import working_on
 from ..errors import Refused, ScorecardError, WorkbookError
-from ..jobs import cycle
 from ..jobs.official_return import FOLDER_KEY, plan_return, return_folder
 from ..jobs.plan import Rect, outcome_plan, refresh_plan, return_record_plan
 from ..jobs.requests import collect, plan_requests
+from ..jobs.roll_forward import roll_forward
+from ..jobs.validate import validate as validate_book
 from ..returns.journal import Journal
 from ..returns.transaction import PdfMaker, libreoffice_pdf, save_transaction
 from ..store.identity import now, os_user
@@ -91,7 +92,8 @@ Lite keeps environment variables per person: its menu > Settings > Environment V
 USER_KEY = "user_name"
 """The Settings key naming who presses a button where Excel and the environment give none."""
 Press = tuple[list[Rect], str | None, str]
-"""Prepared blocks, the protection password, and the message to show when written."""
+"""A press worked out before anything is written: its plan's prepared blocks, the protection
+password, and the message to show when written."""
 
 
 def who(book: xw.Book, live: LiveBook | None = None) -> str:
@@ -121,26 +123,26 @@ def read(book: xw.Book) -> tuple[BookContents, LiveBook]:
 def refresh_month(book: xw.Book, lite: bool = False) -> str:
     """Roll the workbook on a month: History, Commentary and Answers keep everything."""
 
-    def plan() -> Press:
+    def press() -> Press:
         contents, live = read(book)
-        outcome = cycle.roll_forward(live, who(book, live), now())
+        outcome = roll_forward(live, who(book, live), now())
         blocks = prepare(plan_blocks(refresh_plan(contents, live, outcome)))
         return blocks, protection_password(live), outcome.summary
 
-    return _run(book, plan, lite)
+    return _run(book, press, lite)
 
 
 def validate(book: xw.Book, lite: bool = False) -> str:
     """Check the month's figures and write the findings to the Checks sheet; put back
     formulas typed over and keep what was typed."""
 
-    def plan() -> Press:
+    def press() -> Press:
         contents, live = read(book)
-        outcome = cycle.validate(live, who(book, live), now())
+        outcome = validate_book(live, who(book, live), now())
         blocks = prepare(plan_blocks(outcome_plan(contents, live, outcome)))
         return blocks, protection_password(live), outcome.summary
 
-    return _run(book, plan, lite)
+    return _run(book, press, lite)
 
 
 def save_return(book: xw.Book, lite: bool = False) -> str:
@@ -231,11 +233,11 @@ def send_requests(book: xw.Book) -> str:
     """Write a commentary request per reporter into the folder "Requests <Mon-YY>" beside the
     returns (docs/commentary.md); the workbook is not changed."""
 
-    def plan() -> Press:
+    def press() -> Press:
         _, live = read(book)
         folder = requests_folder(live, _folder_of(book))
         user, when = who(book), now()
-        findings = cycle.validate(live, user, when).findings  # in memory: nothing is written
+        findings = validate_book(live, user, when).findings  # in memory: nothing is written
         written = write_requests(
             plan_requests(live, findings, "", when, user), live.dataset, folder
         )
@@ -247,14 +249,14 @@ def send_requests(book: xw.Book) -> str:
         )
         return [], None, message
 
-    return _run(book, plan)
+    return _run(book, press)
 
 
 def collect_requests(book: xw.Book) -> str:
     """Take the commentary and reasons of the requests in "Requests <Mon-YY>" into the
     workbook, with each reporter as who (as xlscorecard collect does)."""
 
-    def plan() -> Press:
+    def press() -> Press:
         contents, live = read(book)
         folder = requests_folder(live, _folder_of(book))
         files = sorted(p for p in folder.glob("*.xlsx") if not p.name.startswith("~$"))
@@ -271,7 +273,7 @@ def collect_requests(book: xw.Book) -> str:
         listed = "\n".join(lines) + (f"\n... and {more} more" if more > 0 else "")
         return blocks, protection_password(live), f"{outcome.summary}\n\n{listed}"
 
-    return _run(book, plan)
+    return _run(book, press)
 
 
 def requests_folder(live: LiveBook, workbook_folder: Path | None) -> Path:
@@ -369,9 +371,9 @@ def on_button(button_id: str) -> str:
     return handler(book)
 
 
-def _run(book: xw.Book, plan: Callable[[], Press], lite: bool = False) -> str:
+def _run(book: xw.Book, press: Callable[[], Press], lite: bool = False) -> str:
     try:
-        blocks, password, message = plan()
+        blocks, password, message = press()
     except ScorecardError as error:
         message = explain(error)
         alert(book, message, critical=True)

@@ -32,7 +32,8 @@ from ..workbook.reading import LiveBook
 from ..workbook.row_results import formula_results
 from ..workbook.style_names import AS_PRINTED
 from .checksum import CHECKSUM_LABEL, SIGNIFICANT, canonical
-from .cycle import counts, figure_changes, keep_typed, tally
+from .outcome import counts, tally
+from .typed import figure_changes, keep_typed
 
 FILE_NAME_KEY = "return_file_name"
 """Settings key: the return's file name, without ``.xlsx``: ``{title} {month}`` by default."""
