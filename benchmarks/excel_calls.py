@@ -39,14 +39,14 @@ class Measure:
 def measure(name: str, data_dir: Path, folder: Path) -> Measure:
     """Build the workbook for REPORT_MONTH and press Refresh month on it once."""
     from xlscorecard.app.workbook_file import build_file as build
-    from xlscorecard.jobs import cycle
+    from xlscorecard.jobs import roll_forward as rolling
     from xlscorecard.model.months import Month
 
     path = folder / f"{name}.xlsx"
     count = build(data_dir, Month.parse(REPORT_MONTH), path)
     type_a_months_edits(path)
     spent = [0.0]
-    run_rules = cycle.run_rules
+    run_rules = rolling.run_rules
 
     def timed(*args, **kwargs):
         start = time.perf_counter()
@@ -55,11 +55,11 @@ def measure(name: str, data_dir: Path, folder: Path) -> Measure:
         finally:
             spent[0] += time.perf_counter() - start
 
-    cycle.run_rules = timed
+    rolling.run_rules = timed
     try:
         pressed = press(path)
     finally:
-        cycle.run_rules = run_rules
+        rolling.run_rules = run_rules
     sheets = _sheet_names(path)
     return Measure(
         name, count, pressed.calls, pressed.seconds, spent[0],

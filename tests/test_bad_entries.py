@@ -10,7 +10,7 @@ from tests.support.paths import SAMPLE
 from xlscorecard.app import workbook_file
 from xlscorecard.datadir.folder import load_data_dir
 from xlscorecard.errors import DataFileError, Refused
-from xlscorecard.jobs.cycle import RESTORED
+from xlscorecard.jobs.outcome import RESTORED
 from xlscorecard.workbook.layout import HEADER_ROW, SHEET, DatasetLayout, Field, address
 
 DATASET = load_data_dir(SAMPLE)

@@ -19,6 +19,7 @@ from xlscorecard.model.months import Month
 from xlscorecard.store.backups import versions
 from xlscorecard.workbook import schema as sheets
 from xlscorecard.workbook.layout import HEADER_ROW, SHEET, DatasetLayout, Field
+from xlscorecard.xlsx import apply as file_applier
 
 
 @pytest.fixture(scope="module")
@@ -123,7 +124,7 @@ def test_a_failure_in_the_middle_of_a_refresh_leaves_the_file_byte_identical(wor
     def broken(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr(workbook_file, "write_table", broken)
+    monkeypatch.setattr(file_applier, "write_table", broken)  # part-way through the plan
     with pytest.raises(OSError, match="disk full"):
         workbook_file.refresh_file(workbook)
     assert workbook.read_bytes() == before

@@ -378,13 +378,14 @@ def test_a_reason_for_a_query_open_again_is_taken_over_the_answer_kept_from_befo
     """An answer given for earlier figures does not close the query: the reporter's reason,
     written for the figures the request showed, is taken (pure: no files)."""
     from xlscorecard.checks.testing import sample_book, type_into
-    from xlscorecard.jobs import cycle
+    from xlscorecard.jobs.answer import answer_query
     from xlscorecard.jobs.requests import Returned, collect, plan_requests
+    from xlscorecard.jobs.validate import validate
 
     book = sample_book()
-    cycle.answer_query(book, "P302", "CP2", None, "For 22.", "officer", "t0")
+    answer_query(book, "P302", "CP2", None, "For 22.", "officer", "t0")
     type_into(book, "CP2", "2020-08", 20)  # the query is open again, finding 20
-    findings = cycle.validate(book, "officer", "t1").findings
+    findings = validate(book, "officer", "t1").findings
     (plan,) = [p for p in plan_requests(book, findings) if p.reporter == "Stuart Webb"]
     (query,) = [q for q in plan.queries if q.ref == "CP2"]
     returned = Returned(

@@ -26,11 +26,12 @@ from xlscorecard.errors import Refused, ScorecardError
 from xlscorecard.jobs import official_return
 from xlscorecard.model import NOT_APPLICABLE
 from xlscorecard.model.months import Month
-from xlscorecard.returns import journal, transaction
+from xlscorecard.returns import transaction
 from xlscorecard.store.backups import versions
 from xlscorecard.workbook import schema as sheets
 from xlscorecard.workbook.formulas import NOT_AVAILABLE
 from xlscorecard.workbook.layout import SHEET, Field
+from xlscorecard.xlsx import apply as file_applier
 
 USER, WHEN = "a.officer", "2020-09-10 09:30:00"
 STEM = "Children and Families Aug-20"
@@ -592,7 +593,7 @@ def test_if_the_audit_cannot_be_written_the_return_is_taken_back(ready, tmp_path
     def fail(*args, **kwargs):
         raise ScorecardError("cannot replace dataset.xlsx: it is open in another program")
 
-    monkeypatch.setattr(journal, "save_workbook", fail)
+    monkeypatch.setattr(file_applier, "save_workbook", fail)  # the one save of every plan
     with pytest.raises(ScorecardError, match="open in another program"):
         return_file.save_return_file(ready, tmp_path / "returns", pdf_maker=fake_pdf)
     assert list((tmp_path / "returns").iterdir()) == []

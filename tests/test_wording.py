@@ -8,7 +8,7 @@ from openpyxl import load_workbook
 
 from xlscorecard.checks import Finding, Severity
 from xlscorecard.checks.testing import check, sample_book, type_into
-from xlscorecard.jobs.cycle import tally
+from xlscorecard.jobs.outcome import tally
 from xlscorecard.model import Month
 from xlscorecard.model.book import Overwrite
 from xlscorecard.workbook.layout import SHEET, Field

@@ -21,7 +21,7 @@ from .caselevel.job import figures_file
 from .checks.answers import answer_for, reopened
 from .datadir.dfe_tables import update_benchmarks
 from .errors import ScorecardError
-from .jobs.cycle import Outcome
+from .jobs.outcome import Outcome
 from .lint import lint_file
 from .model import Month
 from .model.months import check_month

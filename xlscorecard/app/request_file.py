@@ -27,21 +27,26 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..calc.figures import polarity_marker
 from ..errors import Refused, ScorecardError
-from ..jobs import cycle
 from ..jobs import requests as job
+from ..jobs.plan import Plan, outcome_plan, spc_writes
+from ..jobs.validate import validate
 from ..model import Dataset, Polarity
 from ..model.text import text_problem
+from ..store.backups import backups_kept
 from ..store.identity import now, os_user
 from ..store.safe_write import atomic_write
+from ..workbook import schema as sheets
+from ..workbook.contents import BookContents
 from ..workbook.image import InputRule
 from ..workbook.row_results import same_result
+from ..xlsx.apply import apply_plan, save_plan
 from ..xlsx.cells import set_value
-from ..xlsx.reader import read_workbook
-from ..xlsx.save import write_workbook
+from ..xlsx.reader import contents_of, read_workbook
+from ..xlsx.save import save_workbook, write_workbook
 from ..xlsx.styles import NAMED_STYLES, ArrowFormat, spc_rules, style_name
-from ..xlsx.writer import add_input_validation, protect, write_spc
+from ..xlsx.writer import add_input_validation, protect
 from .session import one_at_a_time
-from .workbook_file import open_book, open_for_change, save_changes, write_outcome
+from .workbook_file import open_book, open_for_change
 
 TITLE_ROW, SUBTITLE_ROW, NEEDED_ROW, KEY_ROW, HEADER_ROW = 1, 2, 3, 4, 5
 FIRST_ROW = HEADER_ROW + 1
@@ -71,7 +76,7 @@ def requests_file(
     already there unless ``force``. The workbook itself is not changed."""
     user, when = user or os_user(), when or now()
     _, book = open_book(path, writing=False)
-    findings = cycle.validate(book, user, when).findings  # in memory: nothing is saved
+    findings = validate(book, user, when).findings  # in memory: nothing is saved
     plans = job.plan_requests(book, findings, due, when, user)
     return write_requests(plans, book.dataset, Path(folder), force)
 
@@ -450,15 +455,15 @@ def collect_file(
         raise ScorecardError("give at least one returned request file to collect")
     returned = [read_request(each) for each in files]
     user, when = user or os_user(), when or now()
-    workbook, book, before = open_for_change(path)
+    workbook, book, contents = open_for_change(path)
     collected = job.collect(book, returned, user, when)
     collected.lines[:0] = [
         f"{lock.name}: left, not a request: Excel's mark that {lock.name[2:]} is open (a "
         "request being written is collected once it is saved and closed)"
         for lock in locks
     ]
-    write_outcome(workbook, book, collected.outcome)
-    saved = save_changes(workbook, before, path, collected.outcome.dataset, backup)
+    plan = outcome_plan(contents, book, collected.outcome)
+    saved = save_plan(workbook, plan, path, backup)
     collected.changed = saved
     if not saved:
         collected.outcome.summary += f" {Path(path).name} was not changed."
@@ -505,9 +510,21 @@ def drafts_file(
             for index, value in enumerate(values, start=1):
                 set_value(sheet.cell(number, index), value, style_name("table text"))
         protect(sheet, book.dataset)
-        write_spc(workbook, book)  # what every save draws again (Variation, Trends)
-        save_changes(workbook, before, path, book.dataset, backup)
+        # what every save draws again (Variation, Trends)
+        apply_plan(workbook, Plan(book.dataset, book.month, spc_writes(before, book)))
+        _save_drafts(workbook, before, path, book.dataset, backup)
     return texts
+
+
+def _save_drafts(
+    workbook: Workbook, before: BookContents, path: Path, dataset: Dataset, backup: bool
+) -> None:
+    """Save the workbook with its Drafts sheet over ``path`` (keeping the replaced version)
+    if any cell changed: drafts made again as they were write nothing."""
+    if contents_of(workbook, before.name).sheets == before.sheets:
+        return
+    where = f"{Path(path).name} {sheets.SETTINGS}"
+    save_workbook(workbook, path, backup=backup, versions=backups_kept(dataset, where))
 
 
 __all__ = [

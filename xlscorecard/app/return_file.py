@@ -15,7 +15,7 @@ from ..returns.verify import verify_file
 from ..store.identity import now, os_user
 from ..store.safe_write import is_read_only
 from .session import one_at_a_time
-from .workbook_file import open_book
+from .workbook_file import open_for_change
 
 
 @dataclass
@@ -60,13 +60,13 @@ def save_return_file(
     return, unless ``force`` gives a reason. ``sign_with``: an Ed25519 private key file.
     """
     path = Path(path)
-    workbook, book = open_book(path)
+    workbook, book, contents = open_for_change(path)
     if is_read_only(path):
         raise WorkbookError(f"cannot record the return in {path}: the file is read-only")
     plan = plan_return(book, user or os_user(), when or now(), force)
     folder = Path(out_dir) if out_dir is not None else return_folder(plan.dataset, path.parent)
     signer = load_signer(sign_with) if sign_with is not None else None
-    recorder = FileRecorder(path, opened=(workbook, book), backup=backup)
+    recorder = FileRecorder(path, opened=(workbook, book, contents), backup=backup)
     placed = save_transaction(plan, book, folder, pdf_maker, signer, path, path, recorder)
     return ReturnSaved(plan, placed)
 

@@ -1,6 +1,7 @@
 """The monthly jobs on a workbook file (openpyxl): open it, call :mod:`xlscorecard.jobs`,
-write what they return, and save it safely: only when something changed, keeping the replaced
-version in its backups folder."""
+take the plan of what they change (:mod:`xlscorecard.jobs.plan`) and save it safely
+(:mod:`xlscorecard.xlsx.apply`): only when something changed, keeping the replaced version in
+its backups folder."""
 
 from __future__ import annotations
 
@@ -14,43 +15,31 @@ from openpyxl.workbook.workbook import Workbook
 from ..calc.figures import with_calculated
 from ..calc.spc_report import spc_report, spc_table
 from ..checks import Stage
-from ..checks.answers import checks_rows
 from ..datadir.folder import Written, load_data_dir, read_csv, write_data_dir
 from ..errors import Refused, ScorecardError, WorkbookError
-from ..jobs import cycle
-from ..model import Dataset, Month
+from ..jobs.answer import answer_query, type_comment
+from ..jobs.extract import import_extract, read_extract
+from ..jobs.outcome import Outcome
+from ..jobs.plan import outcome_plan, refresh_plan
+from ..jobs.roll_forward import roll_forward
+from ..jobs.typed import keep_typed
+from ..jobs.validate import validate
+from ..model import Month
 from ..model.book import LiveBook
 from ..model.text import did_you_mean
 from ..store.backups import backup_folder, backups_kept
 from ..store.identity import now, os_user
 from ..store.safe_write import atomic_write
-from ..workbook import schema as sheets
-from ..workbook.contents import BookContents, as_text
-from ..workbook.image import data_tables, dataset_image, history_count, input_rules, table_rows
+from ..workbook.contents import BookContents
 from ..workbook.layout import NOTE_ROW, SHEET
 from ..workbook.reading import read_book
+from ..xlsx.apply import save_plan
 from ..xlsx.carry_over import Carried, carry, foreign_validations, refuse_if_held
 from ..xlsx.lite_code import this_code, with_lite_code
 from ..xlsx.reader import contents_of, open_workbook
-from ..xlsx.save import save_workbook, write_workbook
-from ..xlsx.trends import write_trends
-from ..xlsx.writer import (
-    add_input_validation,
-    apply_image,
-    build_workbook,
-    complete_header,
-    layout_for,
-    set_properties,
-    set_value,
-    table_sheet,
-    write_spc,
-    write_table,
-)
+from ..xlsx.save import write_workbook
+from ..xlsx.writer import build_workbook
 from .session import one_at_a_time
-
-ARCHIVES = (sheets.HISTORY, sheets.COMMENTARY, sheets.ANSWERS)
-"""The supporting sheets every command keeps up to date: what was typed (figures, comments,
-reasons), so that History holds what the Dataset sheet shows after every command."""
 
 
 def build_file(
@@ -123,70 +112,6 @@ def open_for_change(
     return workbook, book, contents
 
 
-def save_changes(
-    workbook: Workbook, before: BookContents, path: Path, dataset: Dataset, backup: bool = True
-) -> bool:
-    """Save the workbook over ``path`` (keeping the replaced version) if any cell changed;
-    a command that changes nothing writes nothing. Returns whether it saved."""
-    if contents_of(workbook, before.name).sheets == before.sheets:
-        return False
-    where = f"{Path(path).name} {sheets.SETTINGS}"
-    save_workbook(workbook, path, backup=backup, versions=backups_kept(dataset, where))
-    return True
-
-
-def write_checks(workbook: Workbook, outcome: cycle.Outcome) -> None:
-    rows = checks_rows(outcome.findings, outcome.answers)
-    write_table(table_sheet(workbook, sheets.CHECKS), rows, clear=True)
-
-
-def write_archives(workbook: Workbook, dataset: Dataset) -> None:
-    """The Commentary and Answers sheets, with what was typed since the last command."""
-    tables = data_tables(dataset)
-    for name in ARCHIVES:
-        sheet = table_sheet(workbook, name)
-        complete_header(sheet, sheets.COLUMNS[name])
-        write_table(sheet, tables[name], clear=True)
-    set_setting(workbook, sheets.HISTORY_ROWS_KEY, history_count(dataset))
-
-
-def set_setting(workbook: Workbook, key: str, value: object) -> None:
-    """One row of the Settings sheet (added below the others if it has none)."""
-    sheet = workbook[sheets.SETTINGS]
-    for row in sheet.iter_rows(min_row=2, max_col=2):
-        if str(row[0].value or "").strip() == key:
-            if row[1].value != value:
-                set_value(row[1], value)
-            return
-    last = max(
-        (row[0].row for row in sheet.iter_rows(min_row=1, max_col=1) if row[0].value), default=1
-    )
-    set_value(sheet.cell(last + 1, 1), key)
-    set_value(sheet.cell(last + 1, 2), value)
-
-
-def write_audit(workbook: Workbook, book: LiveBook, rows: list[list[object]]) -> None:
-    """Audit as it was with ``rows`` below: every cell written as text or a number, so that a
-    formula someone typed there is kept as the text it was, never run."""
-    if rows:
-        write_table(workbook[sheets.AUDIT], as_text([*book.audit, *rows]), clear=True)
-
-
-def write_outcome(workbook: Workbook, book: LiveBook, outcome: cycle.Outcome) -> None:
-    """What validate, import, answer and comment write: the Dataset cells they change,
-    Checks, the archives of what was typed, Audit."""
-    sheet = workbook[SHEET]
-    for address, value in outcome.cells.items():
-        set_value(sheet[address], value)
-    write_checks(workbook, outcome)
-    write_archives(workbook, cycle.as_kept(book))
-    write_audit(workbook, book, outcome.audit)
-    write_spc(workbook, book)
-    if book.structure_intact:  # xlscorecard's own rules, however another program spelt them
-        sheet.data_validations.dataValidation = []
-        add_input_validation(sheet, input_rules(outcome.dataset, book.layout))
-
-
 def _who(user: str | None, when: str | None) -> tuple[str, str]:
     return user or os_user(), when or now()
 
@@ -198,18 +123,18 @@ def validate_file(
     backup: bool = True,
     user: str | None = None,
     when: str | None = None,
-) -> cycle.Outcome:
+) -> Outcome:
     """Check the workbook and write the findings to its Checks sheet; put back formulas
     typed over (Audit keeps what was typed) and keep what was typed with who ran it."""
-    return _change(path, backup, lambda book: cycle.validate(book, *_who(user, when), stage))
+    return _change(path, backup, lambda book: validate(book, *_who(user, when), stage))
 
 
-def _change(path: Path, backup: bool, job: Callable[[LiveBook], cycle.Outcome]) -> cycle.Outcome:
-    """Run a job on the book, write what it changed (:func:`write_outcome`) and save it."""
-    workbook, book, before = open_for_change(path)
+def _change(path: Path, backup: bool, job: Callable[[LiveBook], Outcome]) -> Outcome:
+    """Run a job on the book and save its plan (:func:`outcome_plan`): read -> job -> plan ->
+    apply."""
+    workbook, book, contents = open_for_change(path)
     outcome = job(book)
-    write_outcome(workbook, book, outcome)
-    save_changes(workbook, before, path, outcome.dataset, backup)
+    save_plan(workbook, outcome_plan(contents, book, outcome), path, backup)
     return outcome
 
 
@@ -222,15 +147,15 @@ def import_file(
     when: str | None = None,
     clear_blanks: bool = False,
     source: str | None = None,
-) -> cycle.Outcome:
+) -> Outcome:
     """Write an extract's figures into the workbook's input cells, then check it. A blank
     value is left out as not supplied, unless ``clear_blanks``. Audit records the import and
     each figure it changed, from ``source`` (default: the extract's name and SHA-256; another
     command passes its own, e.g. "figures from case-level files")."""
 
-    def job(book: LiveBook) -> cycle.Outcome:
-        rows = cycle.read_extract(read_csv(extract), book, clear_blanks=clear_blanks)
-        return cycle.import_extract(
+    def job(book: LiveBook) -> Outcome:
+        rows = read_extract(read_csv(extract), book, clear_blanks=clear_blanks)
+        return import_extract(
             book, rows, extract.name, *_who(user, when), source=source or extract_source(extract)
         )
 
@@ -247,12 +172,10 @@ def answer_file(
     backup: bool = True,
     user: str | None = None,
     when: str | None = None,
-) -> cycle.Outcome:
+) -> Outcome:
     """Answer a query with a reason, as typing it on the Checks sheet does."""
     who = _who(user, when)
-    return _change(
-        path, backup, lambda book: cycle.answer_query(book, code, ref, month, reason, *who)
-    )
+    return _change(path, backup, lambda book: answer_query(book, code, ref, month, reason, *who))
 
 
 @one_at_a_time("comment")
@@ -263,11 +186,9 @@ def comment_file(
     backup: bool = True,
     user: str | None = None,
     when: str | None = None,
-) -> cycle.Outcome:
+) -> Outcome:
     """Write the report month's comment on an indicator, as typing it on Dataset does."""
-    return _change(
-        path, backup, lambda book: cycle.type_comment(book, ref, text, *_who(user, when))
-    )
+    return _change(path, backup, lambda book: type_comment(book, ref, text, *_who(user, when)))
 
 
 @one_at_a_time("refresh")
@@ -279,18 +200,16 @@ def refresh_file(
     user: str | None = None,
     when: str | None = None,
     clear_blanks: bool = False,
-) -> cycle.Outcome:
+) -> Outcome:
     """Roll the workbook forward (to ``target``, one month at a time), keeping everything."""
-    workbook, book, before = open_for_change(path)
+    workbook, book, contents = open_for_change(path)
     rows = None
     if extract:
         through = target or book.month + 1
-        rows = cycle.read_extract(read_csv(extract), book, through, clear_blanks)
+        rows = read_extract(read_csv(extract), book, through, clear_blanks)
     source, origin = (extract_source(extract), extract.name) if extract else ("", "")
-    outcome = cycle.roll_forward(book, *_who(user, when), target, rows, source, origin)
-    write_state(workbook, outcome)
-    write_audit(workbook, book, outcome.audit)
-    save_changes(workbook, before, path, outcome.dataset, backup)
+    outcome = roll_forward(book, *_who(user, when), target, rows, source, origin)
+    save_plan(workbook, refresh_plan(contents, book, outcome), path, backup)
     return outcome
 
 
@@ -298,21 +217,6 @@ def extract_source(extract: Path) -> str:
     """Where an extract's figures come from, for Audit: ``2020-08.csv (SHA-256 ab12...)``."""
     digest = hashlib.sha256(Path(extract).read_bytes()).hexdigest()
     return f"{Path(extract).name} (SHA-256 {digest})"
-
-
-def write_state(workbook: Workbook, outcome: cycle.Outcome) -> None:
-    """The whole workbook for the outcome's month: Dataset cells, tidy tables and Checks."""
-    layout = layout_for(outcome.dataset)
-    set_properties(workbook, outcome.dataset, outcome.month)
-    sheet = workbook[SHEET]
-    report = spc_report(outcome.dataset, outcome.month)
-    apply_image(sheet, dataset_image(outcome.dataset, outcome.month, layout, report))
-    write_trends(workbook, outcome.dataset, outcome.month, report)
-    sheet.data_validations.dataValidation = []
-    add_input_validation(sheet, input_rules(outcome.dataset, layout))
-    for name, rows in table_rows(outcome.dataset, outcome.month).items():
-        write_table(table_sheet(workbook, name), rows, clear=True)
-    write_checks(workbook, outcome)
 
 
 def spc_file(path: Path, refs: tuple[str, ...] = ()) -> list[str]:
@@ -347,7 +251,7 @@ def export_file(
             f"({first.ref} {first.month.label}): {first.problem}. Fix them (xlscorecard validate "
             "lists them all) before exporting, so that nothing is lost (nothing was written)."
         )
-    cycle.keep_typed(book, *_who(user, when))
+    keep_typed(book, *_who(user, when))
     return write_data_dir(with_calculated(book.dataset), directory)
 
 

@@ -17,7 +17,7 @@ show = show_value
 
 
 CORRECTION = "correction"
-"""The Audit action of a figure changed for an earlier or a returned month (jobs.cycle)."""
+"""The Audit action of a figure changed for an earlier or a returned month (jobs.typed)."""
 
 
 def as_returned(book: LiveBook) -> dict[tuple[str, Month], Value]:

@@ -1,10 +1,10 @@
 """An open workbook in Excel, through xlwings: a few bulk reads in, a few bulk writes out.
 
 The only module that touches an ``xw.Book``. It reads each xlscorecard sheet as one 2-D array
-(:func:`contents_from_xlwings`), works out every block to write from a :class:`cycle.Outcome`
-before anything is written (:func:`refresh_blocks`, :func:`checks_blocks`), and then writes
-those blocks (:func:`write_blocks`), one Excel call each. Nothing here calculates: the cycle,
-the checks and the sheet image are the same functions the command line uses.
+(:func:`contents_from_xlwings`), turns a job's :class:`~xlscorecard.jobs.plan.Plan` into the
+rectangles to write before anything is written (:func:`plan_blocks`), and then writes those
+(:func:`write_blocks`), one Excel call each. Nothing here calculates or decides what changed:
+the plan is the one the command line's file applier writes.
 
 Two Excel rules shape the writes:
 
@@ -22,28 +22,19 @@ Two Excel rules shape the writes:
 from __future__ import annotations
 
 import datetime as dt
-import re
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ..calc.spc_report import IndicatorSpc, spc_report
-from ..checks.answers import checks_rows
-from ..jobs.cycle import Outcome, as_kept
-from ..jobs.official_return import history_with
-from ..model import Dataset, Month
+from ..jobs.plan import MonthImage, Plan, Rect, SpcCells, Table, Trends
 from ..model.book import LiveBook
-from ..model.cells import parse_address
 from ..store.identity import latest_month
 from ..workbook import schema as sheets
-from ..workbook.contents import BookContents, Formula, Grid, as_text
-from ..workbook.image import data_tables, dataset_image, history_count, spc_image, table_rows
-from ..workbook.layout import SHEET, DatasetLayout, Field
-from ..workbook.trends import DATA_COLUMN, HEADER_ROW, TrendsLayout, trends_rows
+from ..workbook.contents import BookContents, Formula, Grid
+from ..workbook.layout import SHEET
+from ..workbook.trends import DATA_COLUMN, HEADER_ROW
 
 if TYPE_CHECKING:  # the library itself never imports xlwings
     import xlwings as xw
 
-    from ..returns.journal import Journal
 
 ADDIN = "xlscorecard.xlam"
 """The add-in's file name: xlwings' RunMain runs ``import <file stem>; <stem>.main()``."""
@@ -52,20 +43,6 @@ UNPROTECT_MACRO = f"'{ADDIN}'!{MACRO_MODULE}.UnprotectSheet"
 PROTECT_MACRO = f"'{ADDIN}'!{MACRO_MODULE}.ProtectSheet"
 PROTECTED_SHEETS = frozenset({SHEET})
 """Sheets the workbook protects (see :func:`xlsx.writer.protect`); the others are open."""
-
-
-@dataclass(frozen=True)
-class Block:
-    """A rectangle of cells to write in one call: top-left corner (1-based) and its rows."""
-
-    sheet: str
-    row: int
-    column: int
-    values: list[list[object]]
-
-    @property
-    def shape(self) -> tuple[int, int]:
-        return len(self.values), len(self.values[0]) if self.values else 0
 
 
 # -- reading --------------------------------------------------------------------------------
@@ -140,143 +117,27 @@ def _from_excel(value: object) -> object:
 
 
 # -- what to write ----------------------------------------------------------------------------
-def refresh_blocks(contents: BookContents, book: LiveBook, outcome: Outcome) -> list[Block]:
-    """Everything a roll forward writes, as :func:`app.workbook_file.refresh_file` writes it: the
-    Dataset sheet, the supporting sheets that changed, Checks, and Audit when it has rows."""
-    dataset = outcome.dataset
-    layout = DatasetLayout.for_catalogue(
-        dataset.indicators, dataset.target_periods, dataset.settings.visible_months
-    )
-    report = spc_report(dataset, outcome.month)
-    image = dataset_image(dataset, outcome.month, layout, report)
-    last_row = max(row for row, _ in image.cells)
-    blocks = [Block(SHEET, 1, 1, image.values(1, 1, last_row, layout.last_column))]
-    blocks += trends_blocks(contents, dataset, outcome.month, report)
-    blocks += changed_blocks(contents, table_rows(dataset, outcome.month))
-    blocks += checks_blocks(contents, outcome)
-    if outcome.audit:
-        blocks.append(table_block(contents, sheets.AUDIT, as_text([*book.audit, *outcome.audit])))
+def plan_blocks(plan: Plan) -> list[Rect]:
+    """The rectangles to write for a plan: one for each write that changes what the book holds
+    (a table's rows padded over its old ones, and its header when it lacks columns), and the
+    Trends data block where it is written; none for an empty plan. The file's styles, input
+    rules and charts stay as Excel keeps them."""
+    blocks: list[Rect] = []
+    for write in plan.writes:
+        if isinstance(write, Trends):
+            if write.data:
+                blocks.append(Rect(sheets.TRENDS, HEADER_ROW + 1, DATA_COLUMN, write.rows()))
+        elif not write.changed:
+            continue
+        elif isinstance(write, MonthImage | SpcCells):
+            blocks.append(write.rect() if isinstance(write, MonthImage) else write.rect)
+        elif isinstance(write, Table):
+            blocks.append(write.rect())
+            if write.header_short:
+                blocks.append(write.header_rect())
+        elif isinstance(write, Rect):
+            blocks.append(write)
     return blocks
-
-
-def trends_blocks(
-    contents: BookContents,
-    dataset: Dataset,
-    month: Month,
-    report: dict[str, IndicatorSpc] | None = None,
-) -> list[Block]:
-    """The Trends sheet's data block (its charts follow it), in one write; none for a book
-    without the sheet (its charts come with the next command that writes the file)."""
-    if sheets.TRENDS not in contents.sheets:
-        return []
-    layout = TrendsLayout.for_dataset(dataset)
-    return [
-        Block(
-            sheets.TRENDS, HEADER_ROW + 1, DATA_COLUMN, trends_rows(dataset, month, layout, report)
-        )
-    ]
-
-
-def spc_blocks(contents: BookContents, book: LiveBook, others: bool = True) -> list[Block]:
-    """Variation and Assurance for the figures as they are now, where they differ from what
-    the sheet shows (one block over both columns; a row that is not where it belongs, I502,
-    keeps what it has), and the Trends data block, which follows the same figures, when
-    anything is written (``others``: other blocks are): a press that changes nothing writes
-    nothing."""
-    layout = book.layout
-    report = spc_report(book.dataset, book.month)
-    image = spc_image(book.dataset, book.month, layout, report)
-    moved = {problem.row for problem in book.row_problems}
-    first, final = layout.column(Field.VARIATION), layout.column(Field.ASSURANCE)
-    top = min(layout.rows.values())
-    values = image.values(top, first, layout.last_row, final)
-    shown = [
-        [contents.cell(SHEET, row, column) for column in (first, final)]
-        for row in range(top, layout.last_row + 1)
-    ]
-    for row in moved:
-        values[row - top] = shown[row - top]
-    blocks = [] if _same(values, shown) else [Block(SHEET, top, first, values)]
-    if blocks or others:
-        blocks += trends_blocks(contents, book.dataset, book.month, report)
-    return blocks
-
-
-def journal_blocks(contents: BookContents, book: LiveBook, journal: Journal) -> list[Block]:
-    """What saving the return writes to the workbook, as the command line's
-    :func:`~xlscorecard.returns.journal.record_in` does, from the same journal: the month's
-    figures in History when they are not there yet, what was typed since the last press in the
-    archives, and the Audit rows."""
-    blocks = []
-    month = Month.parse(journal.month)
-    rows = contents.sheets.get(sheets.HISTORY, [])[1:]
-    history = history_with(rows, journal.refs, month, journal.figures)
-    if history is not None:
-        blocks.append(table_block(contents, sheets.HISTORY, history))
-    blocks += changed_blocks(contents, journal.kept)
-    blocks.append(table_block(contents, sheets.AUDIT, as_text([*book.audit, *journal.audit])))
-    return blocks
-
-
-def validate_blocks(contents: BookContents, book: LiveBook, outcome: Outcome) -> list[Block]:
-    """What Validate writes, as :func:`app.workbook_file.validate_file` does: formulas put back,
-    and when they change Checks and the archives of what was typed, and Audit when it has
-    rows (a press that changes nothing writes nothing)."""
-    kept = as_kept(book)
-    tables = data_tables(kept)
-    rows = {
-        sheets.CHECKS: checks_rows(outcome.findings, outcome.answers),
-        **{name: tables[name] for name in (sheets.HISTORY, sheets.COMMENTARY, sheets.ANSWERS)},
-    }
-    blocks = cell_blocks(outcome.cells) + changed_blocks(contents, rows)
-    blocks += setting_blocks(contents, sheets.HISTORY_ROWS_KEY, history_count(kept))
-    if rows[sheets.ANSWERS] and len(_header(contents, sheets.ANSWERS)) < len(
-        sheets.COLUMNS[sheets.ANSWERS]
-    ):
-        blocks.append(Block(sheets.ANSWERS, 1, 1, [list(sheets.COLUMNS[sheets.ANSWERS])]))
-    if outcome.audit:
-        blocks.append(table_block(contents, sheets.AUDIT, as_text([*book.audit, *outcome.audit])))
-    return blocks
-
-
-def setting_blocks(contents: BookContents, key: str, value: object) -> list[Block]:
-    """The Settings row of ``key`` set to ``value`` (added below the others if it has none);
-    no block when it holds that already."""
-    grid = contents.sheets.get(sheets.SETTINGS, [])
-    for number, row in enumerate(grid[1:], start=2):
-        if row and str(row[0] or "").strip() == key:
-            same = len(row) > 1 and row[1] == value
-            return [] if same else [Block(sheets.SETTINGS, number, 2, [[value]])]
-    last = max((n for n, row in enumerate(grid, start=1) if row and row[0]), default=1)
-    return [Block(sheets.SETTINGS, last + 1, 1, [[key, value]])]
-
-
-def cell_blocks(cells: dict[str, object]) -> list[Block]:
-    """Dataset cells to write, as few blocks as they allow: neighbours in a row are one."""
-    placed = sorted((parse_address(address), value) for address, value in cells.items())
-    blocks: list[Block] = []
-    for (row, column), value in placed:
-        last = blocks[-1] if blocks else None
-        if last is not None and last.row == row and last.column + len(last.values[0]) == column:
-            last.values[0].append(value)
-        else:
-            blocks.append(Block(SHEET, row, column, [[value]]))
-    return blocks
-
-
-def changed_blocks(contents: BookContents, tables: dict[str, list[list[object]]]) -> list[Block]:
-    """A block for each supporting sheet whose rows differ from what it holds."""
-    blocks = []
-    for name, rows in tables.items():
-        block = table_block(contents, name, rows)
-        if not _same(block.values, _old_rows(contents, name, *block.shape)):
-            blocks.append(block)
-    return blocks
-
-
-def checks_blocks(contents: BookContents, outcome: Outcome) -> list[Block]:
-    """The Checks sheet's rows for the outcome's findings (old rows below cleared)."""
-    return [table_block(contents, sheets.CHECKS, checks_rows(outcome.findings, outcome.answers))]
 
 
 def missing_sheets(contents: BookContents) -> list[str]:
@@ -287,51 +148,6 @@ def missing_sheets(contents: BookContents) -> list[str]:
         for name in sheets.ORDER
         if name not in contents.sheets and name not in sheets.WRITTEN_ONLY
     ]
-
-
-def table_block(contents: BookContents, name: str, rows: list[list[object]]) -> Block:
-    """A supporting sheet's rows below its header, padded with blanks over any older rows,
-    so one write replaces the whole table (as deleting the old rows would)."""
-    old = contents.sheets.get(name, [])[1:]
-    width = max([len(sheets.COLUMNS[name]), *(len(row) for row in rows), *map(len, old)])
-    height = max(len(rows), len(old), 1)
-    values = [
-        [*row, *([None] * (width - len(row)))] for row in [*rows, *([[]] * (height - len(rows)))]
-    ]
-    return Block(name, 2, 1, values)
-
-
-def _header(contents: BookContents, name: str) -> list[object]:
-    grid = contents.sheets.get(name) or [[]]
-    return [value for value in grid[0] if value not in (None, "")]
-
-
-def _old_rows(contents: BookContents, name: str, height: int, width: int) -> list[list[object]]:
-    rows = contents.sheets.get(name, [])[1 : 1 + height]
-    rows = [[*row[:width], *([None] * (width - len(row)))] for row in rows]
-    return rows + [[None] * width for _ in range(height - len(rows))]
-
-
-_LINK = re.compile(r'^=HYPERLINK\("[^"]*","(?P<shown>[^"]*)"\)$')
-
-
-def _same(new: list[list[object]], old: list[list[object]]) -> bool:
-    """Whether writing ``new`` over what the sheet shows (``old``) would change nothing: a
-    link is the same as the text it shows (Excel sends a formula's value)."""
-
-    def norm(value: object) -> object:
-        if value == "":
-            return None
-        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-            return dt.datetime(value.year, value.month, value.day)
-        if isinstance(value, Formula) and (link := _LINK.match(value)):
-            return link.group("shown")
-        return value
-
-    return all(
-        norm(a) == norm(b) for new_row, old_row in zip(new, old, strict=True)
-        for a, b in zip(new_row, old_row, strict=True)
-    )  # fmt: skip
 
 
 def protection_password(book: LiveBook) -> str | None:
@@ -353,7 +169,7 @@ def for_excel(value: object) -> object:
     return value
 
 
-def prepare(blocks: list[Block]) -> list[Block]:
+def prepare(blocks: list[Rect]) -> list[Rect]:
     """The blocks exactly as they will be sent: rectangular, every value converted."""
     prepared = []
     for block in blocks:
@@ -361,12 +177,12 @@ def prepare(blocks: list[Block]) -> list[Block]:
         if height == 0 or width == 0 or any(len(row) != width for row in block.values):
             raise ValueError(f"block for {block.sheet} at row {block.row} is not rectangular")
         values = [[for_excel(value) for value in row] for row in block.values]
-        prepared.append(Block(block.sheet, block.row, block.column, values))
+        prepared.append(Rect(block.sheet, block.row, block.column, values))
     return prepared
 
 
 def write_blocks(
-    book: xw.Book, blocks: list[Block], password: str | None = None, macros: bool = True
+    book: xw.Book, blocks: list[Rect], password: str | None = None, macros: bool = True
 ) -> int:
     """Write each block in one call, unprotecting a protected sheet around its blocks (xlwings
     would split a block of more than 100,000 cells into several calls; it is told not to).

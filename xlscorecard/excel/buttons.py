@@ -24,9 +24,11 @@ import xlwings as xw
 from ..app.request_file import read_request, write_requests
 from ..app.session import working_on
 from ..errors import Refused, ScorecardError, WorkbookError
-from ..jobs import cycle
 from ..jobs.official_return import plan_return, return_folder
+from ..jobs.plan import Rect, outcome_plan, refresh_plan, return_record_plan
 from ..jobs.requests import collect, plan_requests
+from ..jobs.roll_forward import roll_forward
+from ..jobs.validate import validate as validate_book
 from ..model.book import LiveBook
 from ..returns.journal import Journal
 from ..returns.transaction import PdfMaker, libreoffice_pdf, save_transaction
@@ -37,17 +39,13 @@ from ..version import __version__
 from ..workbook.contents import BookContents
 from ..workbook.reading import read_book
 from .blocks import (
-    Block,
     alert,
     contents_from_xlwings,
-    journal_blocks,
     missing_sheets,
+    plan_blocks,
     prepare,
     protection_password,
-    refresh_blocks,
-    spc_blocks,
     user_name,
-    validate_blocks,
     write_blocks,
 )
 
@@ -92,8 +90,9 @@ LITE_FILES = Path("/data")
 USER_VARIABLE = "XLSCORECARD_USER"
 """The environment variable naming who presses a button where Excel gives no name (xlwings
 Lite keeps environment variables per person: its menu > Settings > Environment Variables)."""
-Plan = tuple[list[Block], str | None, str]
-"""Prepared blocks, the protection password, and the message to show when written."""
+Press = tuple[list[Rect], str | None, str]
+"""A press worked out before anything is written: its plan's prepared blocks, the protection
+password, and the message to show when written."""
 
 
 def who(book: xw.Book, live: LiveBook | None = None) -> str:
@@ -123,27 +122,26 @@ def read(book: xw.Book) -> tuple[BookContents, LiveBook]:
 def refresh_month(book: xw.Book, lite: bool = False) -> str:
     """Roll the workbook on a month: History, Commentary and Answers keep everything."""
 
-    def plan() -> Plan:
+    def press() -> Press:
         contents, live = read(book)
-        outcome = cycle.roll_forward(live, who(book, live), now())
-        blocks = prepare(refresh_blocks(contents, live, outcome))
+        outcome = roll_forward(live, who(book, live), now())
+        blocks = prepare(plan_blocks(refresh_plan(contents, live, outcome)))
         return blocks, protection_password(live), outcome.summary
 
-    return _run(book, plan, lite)
+    return _run(book, press, lite)
 
 
 def validate(book: xw.Book, lite: bool = False) -> str:
     """Check the month's figures and write the findings to the Checks sheet; put back
     formulas typed over and keep what was typed."""
 
-    def plan() -> Plan:
+    def press() -> Press:
         contents, live = read(book)
-        outcome = cycle.validate(live, who(book, live), now())
-        blocks = validate_blocks(contents, live, outcome)
-        blocks += spc_blocks(contents, live, others=bool(blocks))
-        return prepare(blocks), protection_password(live), outcome.summary
+        outcome = validate_book(live, who(book, live), now())
+        blocks = prepare(plan_blocks(outcome_plan(contents, live, outcome)))
+        return blocks, protection_password(live), outcome.summary
 
-    return _run(book, plan, lite)
+    return _run(book, press, lite)
 
 
 def save_return(book: xw.Book, lite: bool = False) -> str:
@@ -206,8 +204,9 @@ def _save_return(book: xw.Book, notes: list[str], lite: bool) -> str:
 
 
 class ExcelRecorder:
-    """How a save-return records itself in the open workbook: the journal's History figures,
-    archives and Audit rows in one write per sheet (:func:`journal_blocks`)."""
+    """How a save-return records itself in the open workbook: the journal's plan
+    (:func:`return_record_plan`: History figures, archives and Audit rows), one write per
+    sheet."""
 
     def __init__(
         self, book: xw.Book, contents: BookContents, live: LiveBook, macros: bool = True
@@ -220,7 +219,7 @@ class ExcelRecorder:
         return self.live.audit
 
     def record(self, journal: Journal) -> None:
-        blocks = prepare(journal_blocks(self.contents, self.live, journal))
+        blocks = prepare(plan_blocks(return_record_plan(self.contents, self.live, journal)))
         try:
             write_blocks(self.book, blocks, macros=self.macros)
         except Exception as error:
@@ -233,11 +232,11 @@ def send_requests(book: xw.Book) -> str:
     """Write a commentary request per reporter into the folder "Requests <Mon-YY>" beside the
     returns (docs/commentary.md); the workbook is not changed."""
 
-    def plan() -> Plan:
+    def press() -> Press:
         _, live = read(book)
         folder = requests_folder(live, _folder_of(book))
         user, when = who(book), now()
-        findings = cycle.validate(live, user, when).findings  # in memory: nothing is written
+        findings = validate_book(live, user, when).findings  # in memory: nothing is written
         written = write_requests(
             plan_requests(live, findings, "", when, user), live.dataset, folder
         )
@@ -249,14 +248,14 @@ def send_requests(book: xw.Book) -> str:
         )
         return [], None, message
 
-    return _run(book, plan)
+    return _run(book, press)
 
 
 def collect_requests(book: xw.Book) -> str:
     """Take the commentary and reasons of the requests in "Requests <Mon-YY>" into the
     workbook, with each reporter as who (as xlscorecard collect does)."""
 
-    def plan() -> Plan:
+    def press() -> Press:
         contents, live = read(book)
         folder = requests_folder(live, _folder_of(book))
         files = sorted(p for p in folder.glob("*.xlsx") if not p.name.startswith("~$"))
@@ -267,14 +266,13 @@ def collect_requests(book: xw.Book) -> str:
             )
         collected = collect(live, [read_request(path) for path in files], who(book), now())
         outcome = collected.outcome
-        blocks = validate_blocks(contents, live, outcome)
-        blocks += spc_blocks(contents, live, others=bool(blocks))
+        blocks = prepare(plan_blocks(outcome_plan(contents, live, outcome)))
         lines = collected.lines[:MAX_LISTED]
         more = len(collected.lines) - len(lines)
         listed = "\n".join(lines) + (f"\n... and {more} more" if more > 0 else "")
-        return prepare(blocks), protection_password(live), f"{outcome.summary}\n\n{listed}"
+        return blocks, protection_password(live), f"{outcome.summary}\n\n{listed}"
 
-    return _run(book, plan)
+    return _run(book, press)
 
 
 def requests_folder(live: LiveBook, workbook_folder: Path | None) -> Path:
@@ -372,9 +370,9 @@ def on_button(button_id: str) -> str:
     return handler(book)
 
 
-def _run(book: xw.Book, plan: Callable[[], Plan], lite: bool = False) -> str:
+def _run(book: xw.Book, press: Callable[[], Press], lite: bool = False) -> str:
     try:
-        blocks, password, message = plan()
+        blocks, password, message = press()
     except ScorecardError as error:
         message = explain(error)
         alert(book, message, critical=True)

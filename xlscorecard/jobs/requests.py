@@ -3,7 +3,7 @@
 Pure: a request is planned from a :class:`LiveBook` (its rows are the Dataset sheet's values
 image, :func:`official_return.values_image`, so a request shows exactly what the sheet shows)
 and a returned request is handed back as plain data (:class:`Returned`) by the file adapter.
-Collecting uses the cycle's own jobs (:func:`cycle.type_comment`, :func:`cycle.answer_query`),
+Collecting uses the cycle's own jobs (:func:`~.answer.type_comment`, :func:`~.answer.answer_query`),
 so a comment or reason from a request is kept like one typed in the workbook, with the
 reporter as who. A comment typed in the workbook since the request went out is never
 overwritten: the workbook's stays, the reporter's is kept in Audit as not taken, and the
@@ -30,8 +30,11 @@ from ..workbook.image import Cell, header_text
 from ..workbook.layout import DatasetLayout, Field
 from ..workbook.row_results import same_result
 from ..workbook.style_names import INPUT_STYLE, UNIT_STYLE
-from . import cycle
+from .answer import answer_query, type_comment
 from .official_return import values_image
+from .outcome import Outcome, tally
+from .typed import keep_typed
+from .validate import validate
 
 FORMAT = "1"
 """The request format, written to its About sheet."""
@@ -218,7 +221,7 @@ def plan_requests(
 ) -> list[RequestPlan]:
     """A request per reporter (in catalogue order of their first indicator) with their
     indicators' rows as the Dataset sheet shows them, a draft for each, and their open
-    queries. ``findings``: the book's checks (:func:`cycle.validate`)."""
+    queries. ``findings``: the book's checks (:func:`~.validate.validate`)."""
     dataset, month, layout = book.dataset, book.month, book.layout
     if not book.structure_intact:
         raise Refused(
@@ -350,7 +353,7 @@ def check_identity(returned: Returned, book: LiveBook) -> None:
 
 @dataclass
 class Collected:
-    outcome: cycle.Outcome
+    outcome: Outcome
     lines: list[str]
     """What was taken, not taken and ignored, and what is still missing, per reporter."""
     changed: bool
@@ -369,7 +372,7 @@ def collect(book: LiveBook, returned: list[Returned], user: str, when: str) -> C
             "are not where they were built, so cells cannot be found by their place. Undo the "
             "change in Excel (nothing was changed)."
         )
-    audit = cycle.keep_typed(book, user, when)
+    audit = keep_typed(book, user, when)
     cells: dict[str, object] = {}
     lines: list[str] = []
     taken = reasons = problems = 0
@@ -389,7 +392,7 @@ def collect(book: LiveBook, returned: list[Returned], user: str, when: str) -> C
             if now == typed or (TAKEN, ref, month_iso, typed) in recorded:
                 continue  # already collected (and perhaps changed in the workbook since)
             if now == sent:
-                outcome = cycle.type_comment(book, ref, typed, reporter, when)
+                outcome = type_comment(book, ref, typed, reporter, when)
                 cells.update(outcome.cells)
                 audit += outcome.audit
                 audit.append(
@@ -450,7 +453,7 @@ def collect(book: LiveBook, returned: list[Returned], user: str, when: str) -> C
                     )  # fmt: skip
                 continue
             try:
-                outcome = cycle.answer_query(book, code, ref, month, typed, reporter, when)
+                outcome = answer_query(book, code, ref, month, typed, reporter, when)
             except ScorecardError as refusal:
                 problems += 1
                 lines.append(
@@ -468,10 +471,10 @@ def collect(book: LiveBook, returned: list[Returned], user: str, when: str) -> C
         problems += len(each.changed)
         for change in each.changed:
             lines.append(f"{each.file}: ignored {change}: only the shaded cells are taken.")
-    final = cycle.validate(book, user, when)
+    final = validate(book, user, when)
     audit += final.audit
     cells.update(final.cells)
-    outcome = cycle.Outcome(
+    outcome = Outcome(
         book.dataset, book.month, final.findings, audit=audit, cells=cells,
         restored=final.restored,
     )  # fmt: skip
@@ -497,7 +500,7 @@ def collect(book: LiveBook, returned: list[Returned], user: str, when: str) -> C
             f"Nothing new to collect from {counted(len(returned), 'request')}: {held} is "
             f"already in {book.name}{', or was not taken (said above)' if problems else ''}. "
         )
-    outcome.summary = summary + f"{book.month.label}: {cycle.tally(final.findings, book.answers)}"
+    outcome.summary = summary + f"{book.month.label}: {tally(final.findings, book.answers)}"
     return Collected(outcome, lines, bool(taken or reasons or audit), problems)
 
 

@@ -88,7 +88,7 @@ class LiveBook(Generic[Layout]):
     formulas_known: bool = True
     typed_comments: dict[str, str] = field(default_factory=dict)
     """The report month's comments typed since they were last kept (ref -> text): kept, with
-    who typed them, by :func:`jobs.cycle.keep_typed`."""
+    who typed them, by :func:`jobs.typed.keep_typed`."""
     cleared_comments: set[str] = field(default_factory=set)
     """Refs whose kept comment for the report month has been cleared from its cell."""
     typed_answers: dict[str, Answer] = field(default_factory=dict)

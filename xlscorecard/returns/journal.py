@@ -27,10 +27,9 @@ from pathlib import Path
 from typing import Protocol
 
 from ..errors import ScorecardError
-from ..jobs.official_return import history_with
+from ..jobs.plan import return_record_plan
 from ..model import Month
 from ..model.rows import recorded_return
-from ..store.backups import backups_kept
 from ..store.lock import locked
 from ..store.notices import notify
 from ..store.safe_write import (
@@ -43,13 +42,10 @@ from ..store.safe_write import (
     read_own,
     remove,
 )
-from ..workbook import schema as sheets
-from ..workbook.contents import as_text
+from ..workbook.contents import BookContents
 from ..workbook.reading import read_book
+from ..xlsx.apply import save_plan
 from ..xlsx.reader import contents_of, open_workbook
-from ..xlsx.save import save_workbook
-from ..xlsx.trends import write_trends
-from ..xlsx.writer import table_sheet, write_table
 from .register import (
     PENDING,
     SAVED,
@@ -131,7 +127,7 @@ class FileRecorder:
     """A return recorded in the workbook's file (openpyxl), saved over it."""
 
     def __init__(self, workbook: Path, opened: tuple | None = None, backup: bool = True) -> None:
-        """``opened``: the workbook as already opened (openpyxl's book, and as read)."""
+        """``opened``: the workbook as already opened (openpyxl's book, as read, its cells)."""
         self.workbook = Path(workbook)
         self._book = opened
         self.backup = backup
@@ -142,13 +138,14 @@ class FileRecorder:
 
     def record(self, journal: Journal) -> None:
         """Write the journal's Audit rows, History figures and archives into the workbook."""
-        book, live = self._open()
-        record_in(book, live, self.workbook, journal, self.backup)
+        book, live, contents = self._open()
+        record_in(book, live, contents, self.workbook, journal, self.backup)
 
     def _open(self):
         if self._book is None:
             book = open_workbook(self.workbook)
-            self._book = (book, read_book(contents_of(book, self.workbook.name)))
+            contents = contents_of(book, self.workbook.name)
+            self._book = (book, read_book(contents), contents)
         return self._book
 
     def _live(self):
@@ -325,21 +322,13 @@ def set_status(folder: Path, name: str, status: str) -> None:
     change_register(folder, lambda rows: with_status(rows, name, status))
 
 
-def record_in(book, live, workbook: Path, journal: Journal, backup: bool = True) -> None:
-    """Write the journal's Audit rows, History figures and archives into the open workbook
-    ``book`` (``live``: as read), draw its Trends sheet again and save it over ``workbook``
-    (keeping the replaced version in its backups folder)."""
-    grid = [list(row) for row in book[sheets.HISTORY].iter_rows(min_row=2, values_only=True)]
-    history = history_with(grid, journal.refs, Month.parse(journal.month), journal.figures)
-    if history is not None:
-        write_table(book[sheets.HISTORY], history, clear=True)
-    for name, rows in journal.kept.items():
-        write_table(table_sheet(book, name), rows, clear=True)
-    write_table(book[sheets.AUDIT], as_text([*live.audit, *journal.audit]), clear=True)
-    write_trends(book, live.dataset, live.month)  # openpyxl reads charts only in part
-    where = f"{Path(workbook).name} {sheets.SETTINGS}"
-    versions = backups_kept(live.dataset, where)
-    save_workbook(book, workbook, backup=backup, versions=versions)
+def record_in(
+    book, live, contents: BookContents, workbook: Path, journal: Journal, backup: bool = True
+) -> None:
+    """Save the journal's plan (:func:`return_record_plan`: its Audit rows, History figures
+    and archives) into the open workbook ``book`` (``live`` and ``contents``: as read) over
+    ``workbook``, keeping the replaced version in its backups folder."""
+    save_plan(book, return_record_plan(contents, live, journal), workbook, backup)
 
 
 __all__ = [

@@ -18,14 +18,12 @@ from ..calc.figures import polarity_marker
 from ..calc.spc_report import IndicatorSpc, spc_report
 from ..errors import WorkbookError
 from ..model import Dataset, Month, Polarity
-from ..model.book import LiveBook
 from ..workbook import schema as sheets
 from ..workbook.image import (
     InputRule,
     SheetImage,
     dataset_image,
     input_rules,
-    spc_image,
     subtitle,
     table_heights,
     table_rows,
@@ -119,18 +117,6 @@ def write_dataset_sheet(
     sheet.freeze_panes = address(HEADER_ROW + 1, layout.column(Field.NAME) + 1)
     sheet.print_area = span(1, 1, layout.last_row, layout.last_column)
     sheet.sheet_view.zoomScale = 90
-
-
-def write_spc(book: Workbook, live: LiveBook) -> None:
-    """Variation, Assurance and the Trends sheet for the book's figures as they are now, for a
-    command that writes nothing else of the Dataset sheet (validate, import). A row that is
-    not where it belongs (I502) is left alone."""
-    moved = {problem.row for problem in live.row_problems}
-    report = spc_report(live.dataset, live.month)
-    image = spc_image(live.dataset, live.month, live.layout, report)
-    image.cells = {key: cell for key, cell in image.cells.items() if key[0] not in moved}
-    apply_image(book[SHEET], image)
-    write_trends(book, live.dataset, live.month, report)
 
 
 def apply_image(sheet: Worksheet, image: SheetImage) -> None:
