@@ -161,3 +161,13 @@ def test_drafts_of_a_workbook_change_nothing_unless_written(workbook, tmp_path):
     result = CliRunner().invoke(cli, ["drafts", str(copy_), "--ref", "LAC2"])
     assert result.exit_code == 0 and result.output.startswith("LAC2: The number of new")
     assert copy_.read_bytes() == workbook.read_bytes()
+
+
+def test_drafts_written_again_as_they_were_write_nothing(workbook, tmp_path):
+    copy_ = tmp_path / "copy.xlsx"
+    shutil.copy(workbook, copy_)
+    assert CliRunner().invoke(cli, ["drafts", str(copy_), "--write", "--no-backup"]).exit_code == 0
+    written = copy_.read_bytes()
+    result = CliRunner().invoke(cli, ["drafts", str(copy_), "--write", "--no-backup"])
+    assert result.exit_code == 0, result.output
+    assert copy_.read_bytes() == written

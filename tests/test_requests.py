@@ -232,7 +232,7 @@ def test_a_figure_edited_in_a_request_is_not_taken(workbook, request_for):
 
 
 def test_text_written_outside_the_requests_cells_is_said_not_silently_dropped(request_for):
-    from xlscorecard.app.request_file import read_request
+    from xlscorecard.xlsx.request_book import read_request
 
     path = request_for("Stuart Webb")
     assert read_request(path).changed == []  # as sent: nothing to say
@@ -399,7 +399,7 @@ def test_a_reason_for_a_query_open_again_is_taken_over_the_answer_kept_from_befo
 
 
 def test_a_request_whose_rows_were_sorted_is_read_row_by_row(request_for):
-    from xlscorecard.app.request_file import read_request
+    from xlscorecard.xlsx.request_book import read_request
 
     path = request_for("Simon Dennison")
     fill_in(path, {"M4": "About M4.", "EH5-QL": "About EH5-QL."})

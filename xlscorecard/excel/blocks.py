@@ -24,7 +24,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from ..jobs.plan import MonthImage, Plan, Rect, SpcCells, Table, Trends
+from ..jobs.plan import DraftsSheet, MonthImage, Plan, Rect, SpcCells, Table, Trends
 from ..model.book import LiveBook
 from ..store.identity import latest_month
 from ..workbook import schema as sheets
@@ -137,6 +137,8 @@ def plan_blocks(plan: Plan) -> list[Rect]:
                 blocks.append(write.header_rect())
         elif isinstance(write, Rect):
             blocks.append(write)
+        elif isinstance(write, DraftsSheet):
+            blocks.append(write.rect())
     return blocks
 
 

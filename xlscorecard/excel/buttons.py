@@ -21,7 +21,7 @@ from pathlib import Path
 
 import xlwings as xw
 
-from ..app.request_file import read_request, write_requests
+from ..app.request_file import write_requests
 from ..app.session import working_on
 from ..errors import Refused, ScorecardError, WorkbookError
 from ..jobs.official_return import plan_return, return_folder
@@ -38,6 +38,7 @@ from ..store.safe_write import os_error
 from ..version import __version__
 from ..workbook.contents import BookContents
 from ..workbook.reading import read_book
+from ..xlsx.request_book import read_request
 from .blocks import (
     alert,
     contents_from_xlwings,

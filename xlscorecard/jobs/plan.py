@@ -147,7 +147,26 @@ class InputRules:
     changed: ClassVar[bool] = False
 
 
-Write = Rect | MonthImage | SpcCells | Table | Trends | InputRules
+DRAFTS = "Drafts"
+"""The working workbook's sheet of drafts (``xlscorecard drafts --write``): a sheet of its own,
+not a Dataset column, so that no reader of the Dataset sheet's layout changes; its rows say
+their month, and ``drafts --write`` makes them again."""
+DRAFT_COLUMNS = ("ref", "indicator", "month", "draft")
+
+
+@dataclass(frozen=True)
+class DraftsSheet:
+    """The Drafts sheet made again whole: its header and a row a draft; ``changed`` when that
+    differs from what the sheet holds (or there is none)."""
+
+    rows: Grid
+    changed: bool
+
+    def rect(self) -> Rect:
+        return Rect(DRAFTS, 1, 1, [list(DRAFT_COLUMNS), *self.rows])
+
+
+Write = Rect | MonthImage | SpcCells | Table | Trends | InputRules | DraftsSheet
 
 
 @dataclass
@@ -232,6 +251,18 @@ def spc_writes(contents: BookContents, book: LiveBook) -> list[Write]:
         SpcCells(image, rect),
         Trends(book.dataset, book.month, report, data=sheets.TRENDS in contents.sheets),
     ]
+
+
+def drafts_plan(contents: BookContents, book: LiveBook, rows: Grid) -> Plan:
+    """``drafts --write``: the Drafts sheet holding ``rows`` (ref, indicator, month, draft),
+    and the SPC columns and Trends sheet that every save draws again."""
+    grid = [list(DRAFT_COLUMNS), *rows]
+    held = [row for row in contents.sheets.get(DRAFTS, []) if any(v not in (None, "") for v in row)]
+    width = max(len(row) for row in [*grid, *held])
+    padded = [[*row, *([None] * (width - len(row)))] for row in grid]
+    changed = len(held) != len(grid) or not same(padded, _old_rows_of(held, len(grid), width))
+    writes: list[Write] = [DraftsSheet(rows, changed), *spc_writes(contents, book)]
+    return _settled(book.dataset, book.month, writes)
 
 
 class RecordedReturn(Protocol):
@@ -326,8 +357,11 @@ def _header(contents: BookContents, name: str) -> list[object]:
 
 
 def _old_rows(contents: BookContents, name: str, height: int, width: int) -> Grid:
-    rows = contents.sheets.get(name, [])[1 : 1 + height]
-    rows = [[*row[:width], *([None] * (width - len(row)))] for row in rows]
+    return _old_rows_of(contents.sheets.get(name, [])[1 : 1 + height], height, width)
+
+
+def _old_rows_of(rows: Grid, height: int, width: int) -> Grid:
+    rows = [[*row[:width], *([None] * (width - len(row)))] for row in rows[:height]]
     return rows + [[None] * width for _ in range(height - len(rows))]
 
 
@@ -355,7 +389,8 @@ def same(new: Grid, old: Grid) -> bool:
 
 
 __all__ = [
-    "ARCHIVES", "InputRules", "MonthImage", "Plan", "RecordedReturn", "Rect", "SpcCells",
-    "Table", "Trends", "Write", "cell_rects", "outcome_plan", "refresh_plan",
-    "return_record_plan", "same", "setting", "spc_writes", "table",
+    "ARCHIVES", "DRAFTS", "DRAFT_COLUMNS", "DraftsSheet", "InputRules", "MonthImage", "Plan",
+    "RecordedReturn", "Rect", "SpcCells", "Table", "Trends", "Write", "cell_rects",
+    "drafts_plan", "outcome_plan", "refresh_plan", "return_record_plan", "same", "setting",
+    "spc_writes", "table",
 ]  # fmt: skip

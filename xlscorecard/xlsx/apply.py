@@ -12,7 +12,7 @@ from pathlib import Path
 
 from openpyxl.workbook.workbook import Workbook
 
-from ..jobs.plan import InputRules, MonthImage, Plan, Rect, SpcCells, Table, Trends
+from ..jobs.plan import DraftsSheet, InputRules, MonthImage, Plan, Rect, SpcCells, Table, Trends
 from ..store.backups import backups_kept
 from ..workbook import schema as sheets
 from ..workbook.layout import SHEET
@@ -25,6 +25,7 @@ from .writer import (
     complete_header,
     set_properties,
     table_sheet,
+    write_drafts,
     write_table,
 )
 
@@ -49,6 +50,8 @@ def apply_plan(workbook: Workbook, plan: Plan) -> None:
             write_table(sheet, write.rows, clear=True)
         elif isinstance(write, Trends):
             write_trends(workbook, write.dataset, write.month, write.report)
+        elif isinstance(write, DraftsSheet):
+            write_drafts(workbook, write.rows, plan.dataset)
         elif isinstance(write, InputRules):
             sheet = workbook[SHEET]
             sheet.data_validations.dataValidation = []

@@ -17,7 +17,9 @@ from ..calc.dfe_benchmarks import benchmark_note
 from ..calc.figures import polarity_marker
 from ..calc.spc_report import IndicatorSpc, spc_report
 from ..errors import WorkbookError
+from ..jobs.plan import DRAFT_COLUMNS, DRAFTS
 from ..model import Dataset, Month, Polarity
+from ..model.cells import column_letter
 from ..workbook import schema as sheets
 from ..workbook.image import (
     InputRule,
@@ -251,3 +253,21 @@ def protect(sheet: Worksheet, dataset: Dataset) -> None:
     password = dataset.settings.protection_password
     if password:
         protection.password = str(password)
+
+
+DRAFT_WIDTHS = (12, 42, 8, 110)
+"""The Drafts sheet's column widths, in the order of :data:`DRAFT_COLUMNS`."""
+
+
+def write_drafts(workbook: Workbook, rows: list[list[object]], dataset: Dataset) -> None:
+    """The Drafts sheet made again: its header, a row a draft, protected as the others are."""
+    if DRAFTS in workbook.sheetnames:
+        del workbook[DRAFTS]
+    sheet = workbook.create_sheet(DRAFTS)
+    for index, (name, width) in enumerate(zip(DRAFT_COLUMNS, DRAFT_WIDTHS, strict=True), 1):
+        set_value(sheet.cell(1, index), name, style_name("table header"))
+        sheet.column_dimensions[column_letter(index)].width = width
+    for number, row in enumerate(rows, start=2):
+        for index, value in enumerate(row, start=1):
+            set_value(sheet.cell(number, index), value, style_name("table text"))
+    protect(sheet, dataset)
