@@ -2,7 +2,7 @@
 
 Each press runs the unchanged entry point (``xlscorecard.main()`` / ``on_button(id)``) against
 the payload Excel would send, and applies the actions it queues back to the file the way Excel
-would (tests/xlwings_harness.py): a locked cell on a protected sheet refuses a write, text is
+would (tests/support/harness.py): a locked cell on a protected sheet refuses a write, text is
 parsed as if typed, reads never see earlier writes.
 """
 

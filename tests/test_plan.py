@@ -6,7 +6,7 @@ from __future__ import annotations
 import ast
 
 from tests.support.paths import ROOT
-from xlscorecard.app import workbook_file as files
+from xlscorecard.app import workbook_file
 from xlscorecard.excel.blocks import plan_blocks, write_blocks
 from xlscorecard.jobs.plan import Plan, Table, outcome_plan, refresh_plan
 from xlscorecard.jobs.roll_forward import roll_forward
@@ -33,7 +33,7 @@ class NoExcel:
 
 
 def test_the_plan_of_a_validate_that_changes_nothing_is_empty(workbook):
-    files.validate_file(workbook, backup=False)
+    workbook_file.validate_file(workbook, backup=False)
     _, contents, book = opened(workbook)
     assert outcome_plan(contents, book, validate(book, *WHO)).empty
 

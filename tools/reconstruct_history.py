@@ -180,7 +180,7 @@ class Data:
         return sorted({part for each in refs for part in self.parts(each)})
 
     def value(self, ref: str, month: Month, assign: Assignment) -> Value:
-        """A month's figure as xlscorecard.calc.figure gives it: stored, or derived."""
+        """A month's figure as xlscorecard.calc.figures.figure gives it: stored, or derived."""
         item = self.indicators[ref]
         if not item.is_derived:
             key = (ref, month)
@@ -233,7 +233,7 @@ def load() -> Data:
 
 
 def computed(data: Data, figure: Printed, assign: Assignment) -> float | None:
-    """The figure as xlscorecard.calc.report_row computes it from the data."""
+    """The figure as xlscorecard.calc.figures.report_row computes it from the data."""
     end = REPORTS[figure.edition]
     if figure.kind == "yoy":
         return pct_change(
