@@ -20,7 +20,7 @@ from pathlib import Path
 
 from tests.support.paths import ROOT
 from tools.caselevel_sample import generate
-from xlscorecard.caselevel.job import figures_file
+from xlscorecard.app.figures_file import figures_file
 from xlscorecard.model import Month
 
 CHILDREN = 4_000

@@ -149,6 +149,18 @@ def test_the_answer_command_answers_as_typing_on_checks_does(built, tmp_path):
     assert checks_row(path, "P302|CP2|2020-08").reason == "Fewer conferences in August."
 
 
+def test_the_same_answer_given_again_changes_nothing(built, tmp_path):
+    path = tmp_path / "dataset.xlsx"
+    shutil.copy(built("2020-08"), path)
+    answer = ["answer", str(path), "P302", "CP2", "Fewer conferences in August.", "--no-backup"]
+    assert CliRunner().invoke(cli, [*answer, "--by", "Sam"]).exit_code == 0
+    answered = path.read_bytes()
+    result = CliRunner().invoke(cli, [*answer, "--by", "Kim"])
+    assert result.exit_code == 0, result.output
+    assert path.read_bytes() == answered  # Sam's answer stands, as given
+    assert checks_row(path, "P302|CP2|2020-08").reason == "Fewer conferences in August."
+
+
 def test_the_answer_command_takes_the_code_and_ref_in_any_case(built, tmp_path):
     path = tmp_path / "dataset.xlsx"
     shutil.copy(built("2020-08"), path)

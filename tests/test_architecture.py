@@ -52,7 +52,10 @@ PURE_MODULES = {
 }
 """The pure modules the doc names one by one: of a part that also has adapters (caselevel's
 counting rules, whose readers, mapping and job are adapters) and at the top level (spc)."""
-ADAPTER_LIBRARIES = {"openpyxl", "xlwings", "click", "tomli_w", "olefile", "pandas", "getpass"}
+ADAPTER_LIBRARIES = {
+    "openpyxl", "xlwings", "click", "tomli_w", "olefile", "pandas", "getpass", "lxml",
+    "defusedxml", "zipfile", "subprocess",
+}  # fmt: skip
 CLOCK = re.compile(
     r"(^|\.)(datetime|date)\.(now|today|utcnow)$"
     r"|^time\.(time|time_ns)$|^os\.getlogin$|^getpass(\.|$)"
@@ -137,6 +140,19 @@ def clock_reads(tree: ast.AST) -> list[str]:
         elif isinstance(node, ast.Import):
             found += [alias.name for alias in node.names]
     return [name for name in found if CLOCK.search(name)]
+
+
+SHARED_TOP = {"xlscorecard.errors", "xlscorecard.version", "xlscorecard.spc"}
+"""The top-level modules a part may import: the entry points (``cli``, ``api``, the package's
+``__init__``) sit above every part."""
+
+
+@pytest.mark.parametrize("name", sorted(MODULES))
+def test_a_part_imports_from_the_top_level_only_errors_version_and_spc(name):
+    if part_of(name) not in LAYERS:
+        return
+    top = {target for target in GRAPH[name] & MODULES.keys() if part_of(target) not in LAYERS}
+    assert top <= SHARED_TOP, f"{name} imports {sorted(top - SHARED_TOP)}"
 
 
 @pytest.mark.parametrize("name", PURE_NAMES)

@@ -15,7 +15,7 @@ from xlscorecard.excel import buttons
 def test_the_request_buttons_send_and_collect_as_the_command_line(pair, tmp_path, monkeypatch):  # noqa: F811
     excel_copy, cli_copy = pair
     monkeypatch.setattr(buttons, "now", lambda: WHEN)
-    monkeypatch.setattr(buttons, "who", lambda book: "officer")
+    monkeypatch.setattr(buttons, "who", lambda book, live=None: "officer")
     folder = tmp_path / "returns"
     for path in pair:
         set_return_folder(path, folder)

@@ -14,10 +14,10 @@ import click
 
 from .addin.build import build_addin, install_addin
 from .app import workbook_file
+from .app.figures_file import figures_file
 from .app.lite_file import lite_file
 from .app.return_file import save_return_file, verify_file
 from .calc.dfe_benchmarks import Average, Year
-from .caselevel.job import figures_file
 from .checks.answers import answer_for, reopened
 from .datadir.dfe_tables import update_benchmarks
 from .errors import ScorecardError

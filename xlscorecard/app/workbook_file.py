@@ -19,10 +19,10 @@ from ..datadir.folder import Written, load_data_dir, read_csv, write_data_dir
 from ..errors import Refused, ScorecardError, WorkbookError
 from ..jobs.answer import answer_query, type_comment
 from ..jobs.extract import import_extract, read_extract
+from ..jobs.keep_typed import keep_typed
 from ..jobs.outcome import Outcome
 from ..jobs.plan import outcome_plan, refresh_plan
 from ..jobs.roll_forward import roll_forward
-from ..jobs.typed import keep_typed
 from ..jobs.validate import validate
 from ..model import Month
 from ..model.book import LiveBook

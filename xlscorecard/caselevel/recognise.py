@@ -14,8 +14,8 @@ from ..store.safe_write import TEMPORARY
 from .read_903 import read_episodes, read_uasc, table_kind
 from .read_annexa import HEADER_ROWS, find_header, read_contacts
 from .read_cin import Census, is_cin_census, read_cin
+from .read_xlsx import NotAWorkbook, Workbook
 from .records import CaseFiles, Contact, Episode, Referral
-from .xlsx import NotAWorkbook, Workbook
 
 NEEDED_903 = {"episodes", "uasc"}
 

@@ -236,7 +236,7 @@ def send_requests(book: xw.Book) -> str:
     def press() -> Press:
         _, live = read(book)
         folder = requests_folder(live, _folder_of(book))
-        user, when = who(book), now()
+        user, when = who(book, live), now()
         findings = validate_book(live, user, when).findings  # in memory: nothing is written
         written = write_requests(
             plan_requests(live, findings, "", when, user), live.dataset, folder
@@ -265,7 +265,7 @@ def collect_requests(book: xw.Book) -> str:
                 f"There are no requests in {folder}: press Send requests first, and save the "
                 "ones that come back there (nothing was changed)."
             )
-        collected = collect(live, [read_request(path) for path in files], who(book), now())
+        collected = collect(live, [read_request(path) for path in files], who(book, live), now())
         outcome = collected.outcome
         blocks = prepare(plan_blocks(outcome_plan(contents, live, outcome)))
         lines = collected.lines[:MAX_LISTED]

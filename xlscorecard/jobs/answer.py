@@ -11,8 +11,8 @@ from ..model import Answer, Month, answer_key
 from ..model.book import LiveBook
 from ..model.text import did_you_mean, meaningful
 from ..workbook.layout import Field
+from .keep_typed import figure_changes, keep_typed, replace_answer
 from .outcome import Outcome, refuse_unless_in_place, tally
-from .typed import figure_changes, keep_typed, replace_answer
 from .validate import validate
 
 

@@ -16,8 +16,8 @@ from ..model.tables import Table
 from ..model.text import did_you_mean
 from ..model.values import cell_value, counted, parse_value, show_value
 from ..workbook.reading import enter
+from .keep_typed import IMPORT, figure_changes, keep_typed
 from .outcome import Outcome, refuse_unless_in_place, tally
-from .typed import IMPORT, figure_changes, keep_typed
 
 DERIVED_MISMATCH = "M701"
 """An extract's figure for a calculated indicator that differs from the formula."""

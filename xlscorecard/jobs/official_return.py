@@ -37,8 +37,8 @@ from ..workbook.layout import DatasetLayout
 from ..workbook.row_results import formula_results
 from ..workbook.style_names import AS_PRINTED
 from .checksum import CHECKSUM_LABEL, SIGNIFICANT, canonical
+from .keep_typed import figure_changes, keep_typed
 from .outcome import counts, tally
-from .typed import figure_changes, keep_typed
 
 FILE_NAME_FIELDS = {
     "title": "the dataset's title (Settings title)",

@@ -42,9 +42,9 @@ from ..workbook.image import (
 )
 from ..workbook.layout import SHEET, DatasetLayout, Field
 from ..workbook.trends import TrendsLayout, trends_rows
+from .keep_typed import as_kept
 from .official_return import history_with
 from .outcome import Outcome
-from .typed import as_kept
 
 ARCHIVES = (sheets.HISTORY, sheets.COMMENTARY, sheets.ANSWERS)
 """The supporting sheets every command keeps up to date: what was typed (figures, comments,

@@ -31,9 +31,9 @@ from ..workbook.layout import DatasetLayout, Field
 from ..workbook.row_results import same_result
 from ..workbook.style_names import INPUT_STYLE, UNIT_STYLE
 from .answer import answer_query, type_comment
+from .keep_typed import keep_typed
 from .official_return import values_image
 from .outcome import Outcome, tally
-from .typed import keep_typed
 from .validate import validate
 
 FORMAT = "1"

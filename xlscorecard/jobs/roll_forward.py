@@ -12,8 +12,8 @@ from ..model.rows import AuditRow
 from ..model.tables import missing_population
 from ..model.values import counted
 from .extract import Extract, ExtractRow, apply_inputs, figure_sources
+from .keep_typed import IMPORT, figure_changes, keep_typed, restore_formulas
 from .outcome import RESTORED, Outcome, tally
-from .typed import IMPORT, figure_changes, keep_typed, restore_formulas
 
 NOT_RETURNED = "not returned"
 """The Audit action of a month rolled on without a saved return."""

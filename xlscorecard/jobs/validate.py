@@ -7,8 +7,8 @@ from ..checks.engine import run_rules
 from ..model.book import LiveBook, Overwrite
 from ..model.values import show_typed
 from ..workbook.layout import SHEET
+from .keep_typed import figure_changes, keep_typed, restore_formulas
 from .outcome import Outcome, tally
-from .typed import figure_changes, keep_typed, restore_formulas
 
 
 def validate(

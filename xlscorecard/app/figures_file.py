@@ -12,6 +12,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..caselevel.dates import month_index
+from ..caselevel.mapping import read_mapping
+from ..caselevel.measures import SOURCES, Context, Figure, count
+from ..caselevel.recognise import read_folder
 from ..datadir.folder import load_data_dir
 from ..errors import ScorecardError
 from ..model import Month, Unit
@@ -19,10 +23,6 @@ from ..model.months import window
 from ..model.text import CSV_FORMULA_STARTS, neutralise
 from ..store.notices import notify
 from ..store.safe_write import atomic_write, make_temporary_folder, os_error, remove
-from .dates import month_index
-from .mapping import read_mapping
-from .measures import SOURCES, Context, Figure, count
-from .recognise import read_folder
 
 EXTRACT_COLUMNS = ["ref", "month", "value", "source"]
 SUMMARY = "figures.csv"

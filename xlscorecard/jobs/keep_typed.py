@@ -53,10 +53,14 @@ def keep_typed(book: LiveBook, user: str, when: str) -> list[list[object]]:
 
 def replace_answer(dataset: Dataset, answer: Answer) -> list[list[object]]:
     """Keep ``answer`` (given by ``answer.by`` at ``answer.at``); an answer it replaces stays
-    on the Answers sheet, marked replaced, and Audit says so. Returns the Audit rows."""
+    on the Answers sheet, marked replaced, and Audit says so; the same reason for the same
+    figures again changes nothing (the first answer stays, with who gave it and when).
+    Returns the Audit rows."""
     old = dataset.answers.get(answer.key)
+    if old is not None and old.reason == answer.reason and old.found == answer.found:
+        return []
     dataset.answers[answer.key] = answer
-    if old is None or (old.reason == answer.reason and old.found == answer.found):
+    if old is None:
         return []
     dataset.replaced_answers.append(replace(old, replaced=f"by {answer.by}, {answer.at}"))
     return [
