@@ -26,10 +26,9 @@ from ..jobs.checksum import (
     PROPERTY_FORM,
     PROPERTY_SHEET,
     BookView,
-    Verification,
-    check_view,
     digests,
 )
+from ..jobs.return_changes import Verification, check_view
 from ..workbook import schema as sheets
 from ..workbook.layout import SHEET
 from ..xlsx.reader import read_workbook

@@ -13,7 +13,8 @@ from pathlib import Path
 from openpyxl import load_workbook
 
 from ..errors import WorkbookError
-from ..jobs.checksum import Verification, cell_changes, find_checksum, part_changes
+from ..jobs.checksum import find_checksum
+from ..jobs.return_changes import Verification, cell_changes, part_changes
 from ..model.months import Month
 from ..model.rows import recorded_return
 from ..workbook import schema as sheets
