@@ -93,3 +93,11 @@ def test_a_register_row_is_written_and_read_back_by_its_columns(tmp_path):
     change_register(tmp_path, lambda rows: with_status(rows, "Aug-20.xlsx", "saved"))
     assert [item.status for item in read_register(tmp_path)] == ["saved"]
     assert [item.name for item in fields(RegisterRow)] == COLUMNS
+
+
+def test_a_saved_return_whose_month_was_typed_over_names_no_month():
+    audit = [
+        AuditRow("2020-08-10 09:00:00", "Sam", RETURN_SAVED, "", "2020-07").to_row(),
+        AuditRow("2020-09-10 09:00:00", "Sam", RETURN_SAVED, "", "not a month").to_row(),
+    ]
+    assert returned_months(audit) == {Month(2020, 7)}

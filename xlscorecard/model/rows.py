@@ -124,10 +124,7 @@ def recorded_return(audit: list[list[object]], file_name: str) -> SavedReturn | 
 
 
 def returned_months(audit: list[list[object]]) -> set[Month]:
-    """The months Audit records a return saved for."""
-    months = set()
-    for values in audit:
-        row = AuditRow.from_row(values)
-        if row.action == RETURN_SAVED and row.month:
-            months.add(Month.parse(str(row.month)))
-    return months
+    """The months Audit records a return saved for (a month that cannot be read, typed over
+    on Audit, is no month)."""
+    rows = map(AuditRow.from_row, audit)
+    return {row.month_of for row in rows if row.action == RETURN_SAVED} - {None}
